@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Only python3 is assumed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_DB ?= demo.db
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@ $(VENV)/.installed-run
+
+demo: $(VENV)/.installed-run
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/steg2 --db $(DEMO_DB) demo
+	$(BIN)/steg2 --db $(DEMO_DB) trainer list
+	$(BIN)/steg2 --db $(DEMO_DB) status
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check steg2cli tests bench
+	$(BIN)/mypy --strict steg2cli/rules.py steg2cli/errors.py
+
+test: lint
+	$(BIN)/pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,3 @@
+from steg2cli.cli import main
+
+main()

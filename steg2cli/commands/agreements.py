@@ -1,0 +1,81 @@
+"""`sign-agreement` and `agreement list|end`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from steg2cli.commands import common
+
+app = typer.Typer(help="Yearly agreements: list and end them.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
+
+
+def _scope(agreement: dict[str, Any]) -> str:
+    school = agreement["scope"]["school"]
+    where = common.place(agreement["scope"]["municipality"])
+    return f"{school['name']} (school {school['id']}), {where}" if school else where
+
+
+def sign_agreement(
+    ctx: typer.Context,
+    trainer: Annotated[str, typer.Argument(help="Trainer id or e-mail address.")],
+    start: Annotated[str, typer.Option("--start", help="First day of the agreement.")],
+    school: Annotated[
+        str | None, typer.Option("--school", help="Limit the agreement to one school in the municipality.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Sign a yearly agreement for a certified trainer (rules 4-7)."""
+    from steg2cli.services import agreements
+
+    result = agreements.sign(common.database(ctx), trainer, common.required_day(start, "--start"), school)
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(f"Signed agreement {result['id']} from {result['start']} for {_scope(result)}.")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    in_force_on: Annotated[str | None, typer.Option("--in-force-on", help="Only agreements in force that day.")] = None,
+    trainer: Annotated[str | None, typer.Option("--trainer", help="Only this trainer's agreements.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List agreements, oldest first."""
+    from steg2cli.services import agreements
+
+    result = agreements.list_agreements(
+        common.database(ctx), common.day(in_force_on, "--in-force-on"), trainer
+    )
+    if as_json:
+        common.emit_json(result)
+        return
+    common.table(
+        "Agreements",
+        ["id", "trainer", "start", "end", "scope"],
+        ([a["id"], f"{a['trainer_name']} ({a['trainer_id']})", a["start"], a["end"] or "running", _scope(a)]
+         for a in result),
+        empty="no agreements",
+    )
+
+
+@app.command("end")
+def end(
+    ctx: typer.Context,
+    agreement: Annotated[int, typer.Argument(help="Agreement id.")],
+    date: Annotated[str, typer.Option("--date", help="First day the agreement is no longer in force.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it ends.")],
+    as_json: JsonOption = False,
+) -> None:
+    """End an agreement; --date is the first day it is no longer in force."""
+    from steg2cli.services import agreements
+
+    result = agreements.end(common.database(ctx), agreement, common.required_day(date, "--date"), reason)
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(f"Agreement {result['id']} ends on {result['end']}.")

@@ -1,0 +1,130 @@
+"""What every command needs: the database, dates from the command line, JSON and tables out.
+
+Only light imports here: `steg2 --help` must not pay for SQLAlchemy, openpyxl or Alembic.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from steg2cli import rules
+from steg2cli.errors import BadInput
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from steg2cli.db import Database
+
+JSON_HELP = "Print one JSON document instead of a table."
+
+
+def database(ctx: typer.Context) -> Database:
+    """The database named by --db / STEG2_DB / the default, opened on first use."""
+    root = ctx.find_root()
+    state = root.obj if isinstance(root.obj, dict) else {}
+    if "database" not in state:
+        from steg2cli.db import Database, resolve_url
+
+        state["database"] = Database(resolve_url(state.get("target")))
+        root.obj = state
+    db: Database = state["database"]
+    return db
+
+
+def day(text: str | None, option: str) -> date | None:
+    """A date option (`YYYY-MM-DD`); a bad one is refused with exit 1."""
+    if text is None:
+        return None
+    try:
+        return rules.parse_date(text)
+    except ValueError as exc:
+        raise BadInput(f"{option}: {exc}") from None
+
+
+def required_day(text: str, option: str) -> date:
+    """A date option that must be there."""
+    parsed = day(text, option)
+    assert parsed is not None
+    return parsed
+
+
+def today() -> date:
+    """Today (STEG2_TODAY pins it)."""
+    from steg2cli.clock import today as clock_today
+
+    try:
+        return clock_today()
+    except ValueError:
+        raise BadInput("STEG2_TODAY must be a date YYYY-MM-DD") from None
+
+
+def emit_json(document: Any) -> None:
+    """One JSON document on stdout and nothing else."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def console(stderr: bool = False) -> Console:
+    """A Rich console (created on demand: Rich is only paid for when a table is printed)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], empty: str = "none") -> None:
+    """Print a Rich table, or a short line when there are no rows."""
+    from rich.table import Table
+
+    rows = list(rows)
+    out = console()
+    if not rows:
+        out.print(f"{title + ': ' if title else ''}{empty}")
+        return
+    grid = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
+    for column in columns:
+        grid.add_column(column, overflow="fold")
+    for row in rows:
+        grid.add_row(*["" if cell is None else str(cell) for cell in row])
+    out.print(grid)
+
+
+def fields(pairs: Iterable[tuple[str, Any]], title: str | None = None) -> None:
+    """Print `label  value` lines, as `show` commands do."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+    for label, value in pairs:
+        grid.add_row(label, "—" if value in (None, "", []) else str(value))
+    out = console()
+    if title:
+        out.print(f"[bold]{title}[/bold]")
+    out.print(grid)
+
+
+def done(message: str) -> None:
+    """A short confirmation for people."""
+    console().print(message)
+
+
+def place(municipality: dict[str, str] | None) -> str:
+    """`Gävle (2180)` from a JSON municipality."""
+    return "" if municipality is None else f"{municipality['name']} ({municipality['code']})"
+
+
+def row_errors(errors: Sequence[tuple[int, str, str, str]]) -> None:
+    """Every bad row of a list, as a table on stderr (rule 15)."""
+    from rich.table import Table
+
+    grid = Table(title="Rows refused", title_justify="left", header_style="bold")
+    for column in ("row", "column", "value", "reason"):
+        grid.add_column(column, overflow="fold")
+    for row, column, value, reason in errors:
+        grid.add_row(str(row), column, value, reason)
+    console(stderr=True).print(grid)

@@ -1,0 +1,138 @@
+"""`course add|enrol|complete|list|show`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from steg2cli.commands import common
+
+app = typer.Typer(help="Steg 2 courses: plan, enrol, complete.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
+
+
+class Kind(StrEnum):
+    open = "open"
+    purchased = "purchased"
+
+
+def _print(course: dict[str, Any]) -> None:
+    common.fields(
+        [
+            ("kind", course["kind"]),
+            ("date", course["date"]),
+            ("municipality", common.place(course["municipality"])),
+            ("place", course["place"]),
+            ("completed", course["completed_on"] or "not yet"),
+            ("participants", course["participant_count"]),
+        ],
+        title=f"Course {course['id']}",
+    )
+    if course.get("participants"):
+        common.table(
+            None,
+            ["trainer", "name", "from"],
+            ([p["trainer_id"], p["name"], common.place(p["municipality"])] for p in course["participants"]),
+        )
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    kind: Annotated[Kind, typer.Option("--kind", help="open (Stockholm, anyone) or purchased (one municipality).")],
+    date: Annotated[str, typer.Option("--date", help="The course's first day.")],
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", help="The buying municipality (purchased courses).")
+    ] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Where it is held.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Plan a Steg 2 course."""
+    from steg2cli.services import courses
+
+    result = courses.add(common.database(ctx), kind.value, common.required_day(date, "--date"), municipality, place)
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(f"Added {result['kind']} course {result['id']} on {result['date']}.")
+
+
+@app.command("enrol")
+def enrol(
+    ctx: typer.Context,
+    course: Annotated[str, typer.Argument(help="Course id.")],
+    trainers: Annotated[list[str], typer.Argument(help="Trainer ids or e-mail addresses.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Enrol trainers on a course (a purchased course takes at most 10, all from its municipality)."""
+    from steg2cli.services import courses
+
+    result = courses.enrol(common.database(ctx), course, trainers)
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(f"Course {result['id']} now has {result['participant_count']} participant(s).")
+
+
+@app.command("complete")
+def complete(
+    ctx: typer.Context,
+    course: Annotated[str, typer.Argument(help="Course id.")],
+    date: Annotated[str | None, typer.Option("--date", help="Completion date (default: the course date).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Mark a course completed: its participants become certified trainers (rule 3)."""
+    from steg2cli.services import courses
+
+    db = common.database(ctx)
+    when = common.day(date, "--date")
+    if when is None:
+        when = common.required_day(courses.show(db, course)["date"], "--date")
+    result = courses.complete(db, course, when, common.today())
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(
+            f"Course {result['id']} completed on {result['completed_on']};"
+            f" {result['participant_count']} trainer(s) certified."
+        )
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List Steg 2 courses, newest first."""
+    from steg2cli.services import courses
+
+    result = courses.list_courses(common.database(ctx))
+    if as_json:
+        common.emit_json(result)
+        return
+    common.table(
+        "Steg 2 courses",
+        ["id", "kind", "date", "municipality", "place", "participants", "completed"],
+        (
+            [c["id"], c["kind"], c["date"], common.place(c["municipality"]), c["place"], c["participant_count"],
+             c["completed_on"] or ""]
+            for c in result
+        ),
+        empty="no courses",
+    )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    course: Annotated[str, typer.Argument(help="Course id.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show one course and its participants."""
+    from steg2cli.services import courses
+
+    result = courses.show(common.database(ctx), course)
+    if as_json:
+        common.emit_json(result)
+    else:
+        _print(result)

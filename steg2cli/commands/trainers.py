@@ -1,0 +1,155 @@
+"""`register-trainer` and `trainer list|show|move`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from steg2cli.commands import common
+
+app = typer.Typer(help="The trainer register: list, show and move trainers.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
+
+
+def _agreement_text(trainer: dict[str, Any]) -> str:
+    agreement = trainer["agreement"]
+    if agreement is None:
+        return ""
+    school = agreement["scope"]["school"]
+    where = school["name"] if school else agreement["scope"]["municipality"]["name"]
+    return f"#{agreement['id']} since {agreement['start']} ({where})"
+
+
+def register_trainer(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The trainer's full name.")],
+    email: Annotated[str, typer.Option("--email", help="E-mail address (identifies the trainer).")],
+    municipality: Annotated[str, typer.Option("--municipality", help="Home municipality: name or code.")],
+    basic_training: Annotated[str, typer.Option("--basic-training", help="Date of the MVP/AT grundutbildning.")],
+    series_held: Annotated[
+        str, typer.Option("--series-held", help="Date the whole programme series was first held with pupils.")
+    ],
+    appointed_by: Annotated[
+        str, typer.Option("--appointed-by", help='Who appointed the trainer: "NAME, ROLE".')
+    ],
+    phone: Annotated[str | None, typer.Option("--phone", help="Phone number.")] = None,
+    programme: Annotated[
+        list[str] | None, typer.Option("--programme", help="Programme the trainer has worked with (repeatable).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Register a new Steg 2 trainer (rule 1: trained, series held, appointed)."""
+    from steg2cli.services import trainers
+
+    new = trainers.NewTrainer(
+        name=name,
+        email=email,
+        municipality=municipality,
+        basic_training=common.required_day(basic_training, "--basic-training"),
+        series_held=common.required_day(series_held, "--series-held"),
+        appointed_by=appointed_by,
+        phone=phone,
+        programmes=tuple(programme or ()),
+    )
+    result = trainers.register(common.database(ctx), new, common.today())
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(f"Registered trainer {result['id']}: {result['name']} ({common.place(result['municipality'])}).")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    municipality: Annotated[str | None, typer.Option("--municipality", help="Only this municipality.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List trainers with their certification and the agreement in force today."""
+    from steg2cli.services import trainers
+
+    result = trainers.list_trainers(common.database(ctx), common.today(), municipality)
+    if as_json:
+        common.emit_json(result)
+        return
+    common.table(
+        "Trainers",
+        ["id", "name", "municipality", "state", "certified", "agreement"],
+        (
+            [t["id"], t["name"], common.place(t["municipality"]), t["state"], t["certified_on"] or "",
+             _agreement_text(t)]
+            for t in result
+        ),
+        empty="no trainers registered",
+    )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    trainer: Annotated[str, typer.Argument(help="Trainer id or e-mail address.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show one trainer: contact, certification, courses, agreements and moves."""
+    from steg2cli.services import trainers
+
+    result = trainers.show(common.database(ctx), trainer, common.today())
+    if as_json:
+        common.emit_json(result)
+        return
+    common.fields(
+        [
+            ("e-mail", result["email"]),
+            ("phone", result["phone"]),
+            ("municipality", common.place(result["municipality"])),
+            ("programmes", ", ".join(result["programmes"])),
+            ("grundutbildning", result["basic_training"]),
+            ("series held", result["series_held"]),
+            ("appointed by", result["appointed_by"]),
+            ("certified", result["certified_on"]),
+            ("state", result["state"]),
+            ("agreement today", _agreement_text(result)),
+        ],
+        title=f"Trainer {result['id']}: {result['name']}",
+    )
+    if result["agreements"]:
+        common.table(
+            "Agreements",
+            ["id", "start", "end", "scope", "reason"],
+            (
+                [a["id"], a["start"], a["end"] or "running",
+                 (a["scope"]["school"] or a["scope"]["municipality"])["name"], a["end_reason"]]
+                for a in result["agreements"]
+            ),
+        )
+    if result["courses"]:
+        common.table(
+            "Steg 2 courses",
+            ["id", "kind", "date", "completed"],
+            ([c["id"], c["kind"], c["date"], c["completed_on"] or "not yet"] for c in result["courses"]),
+        )
+    if result["moves"]:
+        common.table("Moves", ["date", "from", "to"], ([m["date"], m["from"], m["to"]] for m in result["moves"]))
+
+
+@app.command("move")
+def move(
+    ctx: typer.Context,
+    trainer: Annotated[str, typer.Argument(help="Trainer id or e-mail address.")],
+    municipality: Annotated[str, typer.Option("--municipality", help="The new home municipality.")],
+    date: Annotated[str, typer.Option("--date", help="The moving date.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Record a move: the agreement in force ends on the moving date (rule 8)."""
+    from steg2cli.services import trainers
+
+    result = trainers.move(
+        common.database(ctx), trainer, municipality, common.required_day(date, "--date"), common.today()
+    )
+    if as_json:
+        common.emit_json(result)
+        return
+    ended = result["ended_agreements"]
+    tail = f"; ended agreement(s) {', '.join(map(str, ended))} on {date}" if ended else ""
+    common.done(f"Trainer {result['id']} moved to {common.place(result['municipality'])}{tail}.")

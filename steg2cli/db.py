@@ -1,0 +1,318 @@
+"""Opening the database: where it lives, SQLite's settings, transactions, and the schema version.
+
+Usable without the CLI: `Database(resolve_url(None)).write("my-script")` gives a session in one
+write transaction. Every write transaction on SQLite starts with `BEGIN IMMEDIATE`, so the cron job and
+a person writing at once queue up instead of losing an update or failing half-way.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from steg2cli.errors import Conflict, DatabaseError
+
+#: Every schema revision, oldest first; the last is the one this version of steg2 works with.
+#: A test checks that it matches the Alembic scripts in `migrations/versions`.
+REVISIONS: tuple[str, ...] = ("0001",)
+SCHEMA_HEAD = REVISIONS[-1]
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def busy_timeout_ms() -> int:
+    """How long a command waits for another writer before giving up (STEG2_BUSY_TIMEOUT_MS)."""
+    try:
+        return int(os.environ.get("STEG2_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS))
+    except ValueError:
+        return BUSY_TIMEOUT_MS
+
+
+def default_path() -> Path:
+    """The default database file in the user's data directory."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "steg2" / "steg2.db"
+
+
+def resolve_url(target: str | None) -> str:
+    """`--db` value, else STEG2_DB, else the default file: a file path or an SQLAlchemy URL."""
+    target = target or os.environ.get("STEG2_DB") or None
+    if target is None:
+        path = default_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    if "://" in target:
+        if target.startswith("postgresql://"):  # plain URLs mean psycopg 3, the driver we ship
+            target = "postgresql+psycopg://" + target.removeprefix("postgresql://")
+        return target
+    return f"sqlite:///{Path(target).expanduser()}"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind an SQLite URL (None for other databases or in-memory ones)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _sqlite_listeners(engine: Engine, foreign_keys: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transactions out of pysqlite's hands: it begins them late (see the `begin` listener).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        options = conn.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return  # VACUUM INTO and friends run outside a transaction
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("steg2_write", True) else "BEGIN")
+
+
+def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+    """An engine with steg2's connection settings (SQLite: WAL, foreign keys, busy timeout)."""
+    path = sqlite_file(url)
+    if path is not None:
+        if path.is_dir():
+            raise DatabaseError(f"the database path {path} is a folder, not a file")
+        if not path.parent.is_dir():
+            raise DatabaseError(f"cannot create the database {path}: the folder {path.parent} does not exist")
+        if not path.exists() and not os.access(path.parent, os.W_OK):
+            raise DatabaseError(f"cannot create the database {path}: the folder is not writable")
+        if path.exists() and not os.access(path, os.R_OK):
+            raise DatabaseError(f"cannot read the database file {path}: permission denied")
+    try:
+        engine = create_engine(url, poolclass=NullPool) if path is None else create_engine(url)
+    except (ArgumentError, ModuleNotFoundError, ImportError) as exc:
+        raise DatabaseError(f"cannot use the database address '{_safe_url(url)}': {exc}") from None
+    if engine.dialect.name == "sqlite":
+        _sqlite_listeners(engine, foreign_keys)
+    return engine
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "?"
+
+
+def translate(exc: BaseException, url: str) -> DatabaseError | Conflict:
+    """A driver error as one plain sentence for the user."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    where = sqlite_file(url) or _safe_url(url)
+    if isinstance(exc, IntegrityError):
+        return Conflict("the change collides with a record written at the same time; nothing was written")
+    if "locked" in message or "busy" in message:
+        return DatabaseError("the database is busy (another steg2 is writing); try again in a moment")
+    if "not a database" in message or "malformed" in message or "encrypted" in message:
+        return DatabaseError(f"the database file {where} is damaged or is not a steg2 database")
+    if "readonly" in message or "read-only" in message:
+        return DatabaseError(f"the database file {where} cannot be written (read-only)")
+    if "unable to open" in message:
+        return DatabaseError(f"cannot open the database file {where}")
+    if "disk" in message and "full" in message:
+        return DatabaseError("the disk is full; nothing was written")
+    if "connection" in message or "could not connect" in message or "password" in message:
+        return DatabaseError(f"cannot reach the database server at {where}")
+    return DatabaseError(f"the database failed: {str(getattr(exc, 'orig', exc)).splitlines()[0]}")
+
+
+class Database:
+    """One database target: its engine, its transactions and its schema version."""
+
+    def __init__(self, url: str, notify: Callable[[str], None] | None = None) -> None:
+        self.url = url
+        self.notify = notify or (lambda line: print(line, file=sys.stderr))
+        self.engine = make_engine(url)
+        self._checked = False
+        self._active: Session | None = None
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self.engine.dialect.name
+
+    # ---- transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def _session(self, write: bool) -> Iterator[Session]:
+        if self._active is not None:  # a service called inside another's transaction joins it
+            yield self._active
+            return
+        self.ensure_schema()
+        bind = self.engine.execution_options(steg2_write=write)
+        session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+        try:
+            with session.begin():
+                if write and self.dialect == "postgresql":
+                    session.execute(text("SET LOCAL lock_timeout = '10s'"))
+                self._active = session
+                try:
+                    yield session
+                finally:
+                    self._active = None
+        except (OperationalError, SADatabaseError) as exc:
+            raise translate(exc, self.url) from None
+        finally:
+            session.close()
+
+    @contextmanager
+    def write(self, command: str) -> Iterator[Session]:
+        """One write transaction (BEGIN IMMEDIATE on SQLite) that records itself in the audit trail."""
+        outer = self._active is not None
+        with self._session(write=True) as session:
+            if outer:
+                yield session
+                return
+            session.info["audit"] = {"command": command, "touched": {}}
+            yield session
+            _write_audit(session)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """One read transaction: a consistent view, no lock held against writers."""
+        with self._session(write=False) as session:
+            yield session
+
+    # ---- schema -------------------------------------------------------------------------------
+
+    def current_revision(self) -> str | None:
+        """The schema revision stored in the database, or None for an empty database."""
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(steg2_write=False)
+                try:
+                    row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+                except (OperationalError, ProgrammingError) as exc:
+                    if "alembic_version" not in str(exc.orig) and "no such table" not in str(exc.orig):
+                        raise
+                    conn.rollback()
+                    tables = self._table_count(conn)
+                    if tables:
+                        raise DatabaseError(
+                            f"{sqlite_file(self.url) or _safe_url(self.url)} holds tables but is not"
+                            " a steg2 database"
+                        ) from None
+                    return None
+                return None if row is None else str(row[0])
+        except (OperationalError, SADatabaseError) as exc:
+            raise translate(exc, self.url) from None
+
+    def _table_count(self, conn: Connection) -> int:
+        if self.dialect == "sqlite":
+            query = "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+        else:
+            query = "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+        return int(conn.execute(text(query)).scalar_one())
+
+    def ensure_schema(self) -> None:
+        """Create a new database at the current schema, or upgrade an older one (backup first)."""
+        if self._checked:
+            return
+        revision = self.current_revision()
+        if revision != SCHEMA_HEAD:
+            if revision is not None and revision not in REVISIONS:
+                raise DatabaseError(
+                    f"the database has schema {revision}, newer than this steg2 knows ({SCHEMA_HEAD});"
+                    " install a newer steg2"
+                )
+            self.upgrade(revision)
+        self._checked = True
+
+    def upgrade(self, revision: str | None = None) -> str | None:
+        """Bring the schema to the newest revision; returns the path of the backup made, if any."""
+        backup = None
+        if revision is not None and revision != SCHEMA_HEAD:
+            path = sqlite_file(self.url)
+            if path is not None:
+                backup = path.with_name(f"{path.name}.schema-{revision}.bak")
+                self.backup(backup)
+                self.notify(
+                    f"steg2: upgrading the database schema {revision} → {SCHEMA_HEAD};"
+                    f" the old file is kept as {backup}"
+                )
+        from steg2cli.migrations.runner import upgrade_to_head
+
+        try:
+            upgrade_to_head(self.url)
+        except (OperationalError, SADatabaseError) as exc:
+            raise translate(exc, self.url) from None
+        self._checked = True
+        return str(backup) if backup else None
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of an SQLite database, safe while others write (SQLite's backup API)."""
+        path = sqlite_file(self.url)
+        if path is None:
+            raise DatabaseError("db backup copies SQLite files; for PostgreSQL use pg_dump (see README)")
+        if target.exists():
+            raise DatabaseError(f"{target} exists already; choose another name")
+        if not target.parent.is_dir():
+            raise DatabaseError(f"cannot write {target}: the folder {target.parent} does not exist")
+        try:
+            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=busy_timeout_ms() / 1000)
+            try:
+                dest = sqlite3.connect(target)
+                try:
+                    source.backup(dest)
+                finally:
+                    dest.close()
+            finally:
+                source.close()
+        except sqlite3.Error as exc:
+            target.unlink(missing_ok=True)
+            raise translate(exc, self.url) from None
+
+
+def _write_audit(session: Session) -> None:
+    from steg2cli.models import AuditEntry
+
+    audit = session.info.get("audit")
+    if not audit or not audit["touched"]:
+        return
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    session.add(
+        AuditEntry(
+            at=datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+            os_user=user[:100],
+            command=audit["command"],
+            touched=json.dumps(audit["touched"], sort_keys=True),
+        )
+    )
+
+
+def touched(session: Session, kind: str, *ids: int | str) -> None:
+    """Note in the audit trail that this transaction changed the given records."""
+    audit = session.info.get("audit")
+    if audit is not None:
+        audit["touched"].setdefault(kind, []).extend(ids)

@@ -1,0 +1,45 @@
+"""The exceptions steg2 raises on purpose; the CLI turns each into one `Error: …` line and exit 1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class Steg2Error(Exception):
+    """Anything steg2 refuses to do, with a message fit for the person at the terminal."""
+
+
+class RuleViolation(Steg2Error):
+    """One or more domain rules refuse the request."""
+
+    def __init__(self, messages: Iterable[str]) -> None:
+        self.messages = list(messages)
+        super().__init__("; ".join(self.messages))
+
+
+class NotFound(Steg2Error):
+    """A reference (municipality, trainer, school, course, …) that matches nothing."""
+
+
+class Conflict(Steg2Error):
+    """The request collides with what is already recorded."""
+
+
+class BadInput(Steg2Error):
+    """A value that cannot be read: a bad date, e-mail address, amount or file."""
+
+
+class DatabaseError(Steg2Error):
+    """The database cannot be opened, read or written (corrupt, locked, unwritable)."""
+
+
+class RowErrors(Steg2Error):
+    """A list whose rows break rules; every bad row is reported (rule 15)."""
+
+    def __init__(self, errors: list[tuple[int, str, str, str]], what: str = "list") -> None:
+        #: (row number, column, value, reason)
+        self.errors = errors
+        super().__init__(
+            f"{len(errors)} bad row(s) in the {what}; nothing was written"
+            f" (first: row {errors[0][0]}, {errors[0][1]}: {errors[0][3]})"
+        )

@@ -1,0 +1,42 @@
+"""Running the Alembic migrations: one transaction, foreign keys off, checked afterwards."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+
+from steg2cli.errors import DatabaseError
+
+
+def alembic_config() -> Config:
+    """The Alembic configuration for the scripts shipped inside the package."""
+    config = Config()
+    config.set_main_option("script_location", "steg2cli:migrations")
+    return config
+
+
+def upgrade_to_head(url: str) -> None:
+    """Upgrade the database at `url` to the newest schema, all or nothing.
+
+    SQLite batch migrations recreate tables; with foreign keys on, a recreated parent table would
+    cascade or fail on its children, so they run with foreign keys off and are checked after.
+    """
+    from steg2cli.db import make_engine
+
+    engine = make_engine(url, foreign_keys=False)
+    try:
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(72422)"))  # one migrator at a time
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            if engine.dialect.name == "sqlite":
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseError(
+                        f"the schema upgrade would break {len(broken)} reference(s); nothing was changed"
+                    )
+    finally:
+        engine.dispose()

@@ -1,0 +1,329 @@
+"""The domain rules of DOMAIN.md, as pure functions.
+
+Nothing here touches a database, a terminal or the clock: "today" is always a parameter. Checks return
+a list of violation messages (empty when the request is allowed); the services raise them as one
+`RuleViolation`. The rule numbers in the docstrings are those of DOMAIN.md.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from dateutil.relativedelta import relativedelta
+
+# --------------------------------------------------------------------------------------------------
+# Values: programmes, dates, e-mail addresses, money
+
+PROGRAMMES: dict[str, str] = {
+    "mvp-ms": "MVP mellanstadiet",
+    "mvp-hs": "MVP högstadiet",
+    "mvp-gy": "MVP gymnasiet",
+    "at": "Agera tillsammans",
+}
+
+_PROGRAMME_ALIASES: dict[str, str] = {
+    **{code: code for code in PROGRAMMES},
+    **{name.casefold(): code for code, name in PROGRAMMES.items()},
+    "mvp mellanstadiet": "mvp-ms",
+    "mvp högstadiet": "mvp-hs",
+    "mvp gymnasiet": "mvp-gy",
+    "mvp ms": "mvp-ms",
+    "mvp hs": "mvp-hs",
+    "mvp gy": "mvp-gy",
+    "agera": "at",
+}
+
+
+def programme_code(text: str) -> str | None:
+    """The programme code for a code or Swedish name (`mvp-hs`, `MVP högstadiet`), else None."""
+    return _PROGRAMME_ALIASES.get(" ".join(text.split()).casefold())
+
+
+def parse_date(text: str | date | datetime) -> date:
+    """An ISO date `YYYY-MM-DD` (a datetime keeps its day); raises ValueError with a plain message."""
+    if isinstance(text, datetime):
+        return text.date()
+    if isinstance(text, date):
+        return text
+    cleaned = text.strip()
+    if " " in cleaned or "T" in cleaned:  # Excel text such as "2025-03-01 00:00:00"
+        cleaned = re.split(r"[ T]", cleaned, maxsplit=1)[0]
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
+        raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date (no such day)") from None
+
+
+_EMAIL = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"'.]+(\.[^@\s<>,;\"'.]+)+")
+
+
+def normalize_email(text: str) -> str:
+    """A well-formed e-mail address in lower case; raises ValueError for anything else."""
+    cleaned = text.strip()
+    if not _EMAIL.fullmatch(cleaned):
+        raise ValueError(f"'{text}' is not an e-mail address")
+    return cleaned.lower()
+
+
+def name_key(name: str) -> str:
+    """How two spellings of a name compare: case-insensitive, spaces folded."""
+    return " ".join(name.split()).casefold()
+
+
+def fold_accents(text: str) -> str:
+    """`Gävle` → `gavle`: for suggesting what the user may have meant."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def municipality_code(text: str | int) -> str | None:
+    """A 4-digit municipality code from user or Excel input (180 or "180" → "0180"), else None."""
+    cleaned = str(text).strip()
+    if cleaned.endswith(".0"):  # a number cell read back as float text
+        cleaned = cleaned[:-2]
+    if cleaned.isdigit() and 1 <= len(cleaned) <= 4:
+        return cleaned.zfill(4)
+    return None
+
+
+def parse_kr(text: str) -> int:
+    """An amount in kronor as typed (`10000`, `10 000`, `10000,50`) → whole öre. Never a float."""
+    cleaned = text.replace("\u00a0", "").replace(" ", "").replace("kr", "").replace(",", ".")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"'{text}' is not an amount in kronor") from None
+    ore = amount * 100
+    if ore != ore.to_integral_value() or amount < 0:
+        raise ValueError(f"'{text}' is not an amount in whole öre")
+    return int(ore)
+
+
+def format_kr(ore: int) -> str:
+    """Öre as Swedes read money: 1000000 → `10 000,00 kr`."""
+    sign = "-" if ore < 0 else ""
+    kronor, rest = divmod(abs(ore), 100)
+    return f"{sign}{kronor:,}".replace(",", " ") + f",{rest:02d} kr"
+
+
+def parse_percent(text: str) -> int:
+    """A VAT rate in percent (`25`, `6`, `12,5`) → basis points (2500)."""
+    try:
+        value = Decimal(text.strip().rstrip("%").replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(f"'{text}' is not a percentage") from None
+    bp = value * 100
+    if bp != bp.to_integral_value() or not 0 <= value <= 100:
+        raise ValueError(f"'{text}' is not a VAT rate between 0 and 100 %")
+    return int(bp)
+
+
+# --------------------------------------------------------------------------------------------------
+# Rule 0: what happened cannot be dated after today
+
+
+def not_in_future(what: str, day: date, today: date) -> list[str]:
+    """Rule 0: a record of something that happened cannot be dated after today."""
+    if day > today:
+        return [f"{what} is dated {day.isoformat()}, after today ({today.isoformat()})"]
+    return []
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules 1-3: eligibility and courses
+
+
+def trainer_eligibility(
+    basic_training: date, series_held: date, appointed_by: str, today: date
+) -> list[str]:
+    """Rule 1: grundutbildning done, the whole series held after it, and appointed by a named person."""
+    problems = not_in_future("the grundutbildning", basic_training, today)
+    problems += not_in_future("the programme series", series_held, today)
+    if series_held < basic_training:
+        problems.append(
+            f"the programme series ({series_held.isoformat()}) must be held after the"
+            f" grundutbildning ({basic_training.isoformat()})"
+        )
+    name, _, role = appointed_by.partition(",")
+    if not name.strip() or not role.strip():
+        problems.append('--appointed-by needs the appointing person as "NAME, ROLE"')
+    return problems
+
+
+PURCHASED_COURSE_MAX = 10
+
+
+def course_enrolment(
+    kind: str,
+    course_municipality: str | None,
+    participant_municipality: str,
+    participants_so_far: int,
+    completed: bool,
+) -> list[str]:
+    """Rule 2: a purchased course takes at most 10 participants, all from its municipality."""
+    if completed:
+        return ["the course is already completed; enrol participants before completing it"]
+    if kind != "purchased":
+        return []
+    problems = []
+    if participants_so_far >= PURCHASED_COURSE_MAX:
+        problems.append(
+            f"a purchased course takes at most {PURCHASED_COURSE_MAX} participants; this one is full"
+        )
+    if participant_municipality != course_municipality:
+        problems.append(
+            "a purchased course takes participants from its own municipality only"
+            f" ({course_municipality}), not from {participant_municipality}"
+        )
+    return problems
+
+
+def course_definition(kind: str, municipality: str | None) -> list[str]:
+    """Rule 2: a purchased course belongs to one municipality; an open one is held in Stockholm for all."""
+    if kind not in ("open", "purchased"):
+        return [f"course kind must be 'open' or 'purchased', not '{kind}'"]
+    if kind == "purchased" and municipality is None:
+        return ["a purchased course belongs to one municipality: give --municipality"]
+    return []
+
+
+def course_completion(course_date: date, completed_on: date, already: date | None, today: date) -> list[str]:
+    """Rule 0 and 3: a course is completed once, on or after its date, not in the future."""
+    if already is not None:
+        return [f"the course was already completed on {already.isoformat()}"]
+    problems = not_in_future("the completion", completed_on, today)
+    if completed_on < course_date:
+        problems.append(
+            f"a course cannot be completed ({completed_on.isoformat()}) before it starts"
+            f" ({course_date.isoformat()})"
+        )
+    return problems
+
+
+def certified_on(completion_dates: Iterable[date | None]) -> date | None:
+    """Rule 3: a trainer is certified from the first completed Steg 2 course they took."""
+    done = [d for d in completion_dates if d is not None]
+    return min(done) if done else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules 4-9: agreements
+
+
+@dataclass(frozen=True)
+class Span:
+    """An agreement's days in force: from `start` up to the day before `end` (rule 6)."""
+
+    start: date
+    end: date | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        """True on the days the agreement is in force."""
+        return self.start <= day and (self.end is None or day < self.end)
+
+    @property
+    def never_in_force(self) -> bool:
+        """An agreement ended on its start date was never in force."""
+        return self.end is not None and self.end <= self.start
+
+    def period(self, k: int) -> tuple[date, date]:
+        """Rule 6: period k runs from start + k years to the day before start + (k+1) years."""
+        first = self.start + relativedelta(years=k)
+        last = self.start + relativedelta(years=k + 1) - relativedelta(days=1)
+        return first, last
+
+    def periods_started(self, until: date) -> list[tuple[int, date, date]]:
+        """Rule 6 and 17: every period that starts on or before `until` and before the end."""
+        periods: list[tuple[int, date, date]] = []
+        k = 0
+        while True:
+            first, last = self.period(k)
+            if first > until or (self.end is not None and first >= self.end):
+                return periods
+            periods.append((k, first, last))
+            k += 1
+
+    def overlaps_from(self, day: date) -> bool:
+        """True when this agreement is in force on `day` or on any day after it."""
+        return not self.never_in_force and (self.end is None or self.end > day)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an agreement lets a trainer work (rule 5): a municipality, or one school in it."""
+
+    municipality: str
+    school_id: int | None = None
+
+    def covers(self, school_municipality: str, school_id: int) -> bool:
+        """True when a school lies inside this scope."""
+        if self.school_id is not None:
+            return self.school_id == school_id
+        return self.municipality == school_municipality
+
+
+def agreement_signing(
+    certified: date | None,
+    start: date,
+    trainer_municipality: str,
+    scope: Scope,
+    school_municipality: str | None,
+    existing: Sequence[Span],
+) -> list[str]:
+    """Rules 4, 5 and 7: who may sign, for what scope, and never two agreements in force at once."""
+    if certified is None:
+        return ["only a certified trainer can sign an agreement: no completed Steg 2 course is recorded"]
+    problems = []
+    if start < certified:
+        problems.append(
+            f"the agreement cannot start ({start.isoformat()}) before the trainer was certified"
+            f" ({certified.isoformat()})"
+        )
+    if scope.municipality != trainer_municipality:
+        problems.append("an agreement covers the trainer's own municipality (or one school in it)")
+    if scope.school_id is not None and school_municipality != trainer_municipality:
+        problems.append("the school is not in the trainer's municipality")
+    if any(span.overlaps_from(start) for span in existing):
+        problems.append(
+            "the trainer already has an agreement in force on or after"
+            f" {start.isoformat()}; end it first (one agreement at a time)"
+        )
+    return problems
+
+
+def agreement_ending(span: Span, end: date) -> list[str]:
+    """Rule 6: an agreement ends once, not before its start (ending on the start means never in force)."""
+    if span.end is not None:
+        return [f"the agreement already ended on {span.end.isoformat()}"]
+    if end < span.start:
+        return [f"the end ({end.isoformat()}) is before the agreement's start ({span.start.isoformat()})"]
+    return []
+
+
+def end_on_moving(span: Span, moving_date: date) -> date | None:
+    """Rule 8: moving ends the agreement on the moving date; returns the new end, None if unaffected."""
+    if not span.overlaps_from(moving_date):
+        return None
+    return max(moving_date, span.start)
+
+
+def may_train(
+    agreements: Sequence[tuple[Span, Scope]],
+    school_municipality: str,
+    school_id: int,
+    day: date,
+) -> list[str]:
+    """Rule 9: a trainer leads steps and trains people only while an agreement covering the school runs."""
+    in_force = [scope for span, scope in agreements if span.in_force_on(day)]
+    if not in_force:
+        return [f"the trainer has no agreement in force on {day.isoformat()}"]
+    if not any(scope.covers(school_municipality, school_id) for scope in in_force):
+        return [f"the school is outside the scope of the trainer's agreement on {day.isoformat()}"]
+    return []

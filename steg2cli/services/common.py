@@ -1,0 +1,113 @@
+"""What every service needs: finding records from what the user typed, and refusing with rules."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from steg2cli import rules
+from steg2cli.errors import BadInput, NotFound, RuleViolation
+from steg2cli.models import Course, Municipality, Trainer
+
+
+def check(problems: Iterable[str]) -> None:
+    """Raise every violation at once, or do nothing when there is none."""
+    found = list(problems)
+    if found:
+        raise RuleViolation(found)
+
+
+def iso(day: date | None) -> str | None:
+    """A date as JSON wants it."""
+    return None if day is None else day.isoformat()
+
+
+def email(text: str) -> str:
+    """A well-formed e-mail address (lower case), or BadInput."""
+    try:
+        return rules.normalize_email(text)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+
+
+# ---- municipalities ---------------------------------------------------------------------------
+
+
+def _all_municipalities(session: Session) -> dict[str, Municipality]:
+    cache: dict[str, Municipality] | None = session.info.get("municipalities")
+    if cache is None:
+        cache = {m.code: m for m in session.scalars(select(Municipality))}
+        session.info["municipalities"] = cache
+    return cache
+
+
+def municipality(session: Session, text: str | int) -> Municipality:
+    """A municipality by 4-digit code (`2180`, also `180` for `0180`) or name (`Gävle`, any case)."""
+    every = _all_municipalities(session)
+    code = rules.municipality_code(text)
+    if code is not None:
+        if code in every:
+            return every[code]
+        raise NotFound(f"no municipality has the code {code}")
+    wanted = rules.name_key(str(text))
+    for found in every.values():
+        if rules.name_key(found.name) == wanted:
+            return found
+    folded = {rules.fold_accents(m.name): m.name for m in every.values()}
+    close = difflib.get_close_matches(rules.fold_accents(str(text).strip()), list(folded), n=3, cutoff=0.75)
+    hint = f"; did you mean {' or '.join(folded[c] for c in close)}?" if close else ""
+    raise NotFound(f"unknown municipality '{text}'{hint}")
+
+
+def municipality_json(found: Municipality | None) -> dict[str, str] | None:
+    """`{"code", "name"}` for JSON output."""
+    return None if found is None else {"code": found.code, "name": found.name}
+
+
+def municipality_by_code(session: Session, code: str | None) -> Municipality | None:
+    """The municipality with this code from the per-session cache."""
+    return None if code is None else _all_municipalities(session)[code]
+
+
+# ---- trainers and courses ---------------------------------------------------------------------
+
+
+def trainer(session: Session, ref: str | int) -> Trainer:
+    """A trainer by id or e-mail address."""
+    text = str(ref).strip()
+    if text.isdigit():
+        found = session.get(Trainer, int(text))
+    elif "@" in text:
+        found = session.scalar(select(Trainer).where(Trainer.email == text.lower()))
+    else:
+        raise NotFound(f"unknown trainer '{text}': give the trainer's id or e-mail address")
+    if found is None:
+        raise NotFound(f"unknown trainer '{text}'")
+    return found
+
+
+def course(session: Session, ref: str | int) -> Course:
+    """A course by id."""
+    text = str(ref).strip()
+    found = session.get(Course, int(text)) if text.isdigit() else None
+    if found is None:
+        raise NotFound(f"unknown course '{text}'")
+    return found
+
+
+def programme(text: str) -> str:
+    """A programme code (`mvp-ms`, `mvp-hs`, `mvp-gy`, `at`) from a code or its Swedish name."""
+    code = rules.programme_code(text)
+    if code is None:
+        raise BadInput(f"unknown programme '{text}' (use one of {', '.join(rules.PROGRAMMES)})")
+    return code
+
+
+def as_dict(**fields: Any) -> dict[str, Any]:
+    """A JSON-ready object; dates become ISO strings."""
+    return {key: iso(value) if isinstance(value, date) else value for key, value in fields.items()}

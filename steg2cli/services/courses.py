@@ -1,0 +1,145 @@
+"""Steg 2 courses: open and purchased, enrolment and completion; rules 2-3."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from steg2cli import rules
+from steg2cli.db import Database, touched
+from steg2cli.errors import Conflict
+from steg2cli.models import Course, CourseParticipant, Trainer
+from steg2cli.services import common
+
+
+def certified_on(session: Session, trainer_id: int) -> date | None:
+    """Rule 3: the day the trainer's first Steg 2 course was completed, or None."""
+    dates = session.scalars(
+        select(Course.completed_on)
+        .join(CourseParticipant, CourseParticipant.course_id == Course.id)
+        .where(CourseParticipant.trainer_id == trainer_id)
+    )
+    return rules.certified_on(dates)
+
+
+def certified_dates(session: Session) -> dict[int, date]:
+    """Rule 3 for every trainer at once: trainer id → certification date."""
+    rows = session.execute(
+        select(CourseParticipant.trainer_id, func.min(Course.completed_on))
+        .join(Course, Course.id == CourseParticipant.course_id)
+        .where(Course.completed_on.is_not(None))
+        .group_by(CourseParticipant.trainer_id)
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def course_json(session: Session, course: Course, with_participants: bool = True) -> dict[str, Any]:
+    """A course with its participants."""
+    data: dict[str, Any] = {
+        "id": course.id,
+        "kind": course.kind,
+        "date": common.iso(course.course_date),
+        "municipality": common.municipality_json(common.municipality_by_code(session, course.municipality_code)),
+        "place": course.place,
+        "completed_on": common.iso(course.completed_on),
+    }
+    rows = session.execute(
+        select(CourseParticipant, Trainer.name)
+        .join(Trainer, Trainer.id == CourseParticipant.trainer_id)
+        .where(CourseParticipant.course_id == course.id)
+        .order_by(Trainer.name)
+    ).all()
+    data["participant_count"] = len(rows)
+    if with_participants:
+        data["participants"] = [
+            {
+                "trainer_id": p.trainer_id,
+                "name": name,
+                "municipality": common.municipality_json(common.municipality_by_code(session, p.municipality_code)),
+            }
+            for p, name in rows
+        ]
+    return data
+
+
+def add(db: Database, kind: str, course_date: date, municipality: str | None, place: str | None) -> dict[str, Any]:
+    """Plan a Steg 2 course (rule 2: a purchased course belongs to one municipality)."""
+    with db.write("course add") as session:
+        found = common.municipality(session, municipality) if municipality else None
+        common.check(rules.course_definition(kind, found.code if found else None))
+        if place is None:
+            place = "Stockholm" if kind == "open" else (found.name if found else None)
+        course = Course(
+            kind=kind, course_date=course_date, municipality_code=found.code if found else None, place=place
+        )
+        session.add(course)
+        session.flush()
+        touched(session, "course", course.id)
+        return course_json(session, course)
+
+
+def enrol(db: Database, course_ref: str, trainer_refs: list[str]) -> dict[str, Any]:
+    """Put trainers on a course; every trainer is checked before anything is written."""
+    with db.write("course enrol") as session:
+        course = common.course(session, course_ref)
+        so_far = session.scalar(
+            select(func.count()).select_from(CourseParticipant).where(CourseParticipant.course_id == course.id)
+        ) or 0
+        problems: list[str] = []
+        for ref in trainer_refs:
+            trainer = common.trainer(session, ref)
+            already = session.scalar(
+                select(CourseParticipant.id).where(
+                    CourseParticipant.course_id == course.id, CourseParticipant.trainer_id == trainer.id
+                )
+            )
+            if already is not None:
+                raise Conflict(f"trainer {trainer.id} is already enrolled on course {course.id}")
+            found = [
+                f"trainer {trainer.id}: {p}"
+                for p in rules.course_enrolment(
+                    course.kind,
+                    course.municipality_code,
+                    trainer.municipality_code,
+                    so_far,
+                    course.completed_on is not None,
+                )
+            ]
+            problems += found
+            if not found:
+                session.add(
+                    CourseParticipant(
+                        course_id=course.id, trainer_id=trainer.id, municipality_code=trainer.municipality_code
+                    )
+                )
+                session.flush()
+                so_far += 1
+        common.check(problems)
+        touched(session, "course", course.id)
+        return course_json(session, course)
+
+
+def complete(db: Database, course_ref: str, completed_on: date, today: date) -> dict[str, Any]:
+    """Mark a course completed: its participants are certified from that day (rule 3)."""
+    with db.write("course complete") as session:
+        course = common.course(session, course_ref)
+        common.check(rules.course_completion(course.course_date, completed_on, course.completed_on, today))
+        course.completed_on = completed_on
+        touched(session, "course", course.id)
+        return course_json(session, course)
+
+
+def list_courses(db: Database) -> list[dict[str, Any]]:
+    """Every course, newest first."""
+    with db.read() as session:
+        courses = session.scalars(select(Course).order_by(Course.course_date.desc(), Course.id.desc()))
+        return [course_json(session, c, with_participants=False) for c in courses]
+
+
+def show(db: Database, course_ref: str) -> dict[str, Any]:
+    """One course with its participants."""
+    with db.read() as session:
+        return course_json(session, common.course(session, course_ref))

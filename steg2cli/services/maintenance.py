@@ -1,0 +1,21 @@
+"""Schema upgrades and backups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from steg2cli.db import SCHEMA_HEAD, Database
+
+
+def upgrade(db: Database) -> dict[str, str | None]:
+    """Upgrade to the newest schema; says from which revision."""
+    before = db.current_revision()
+    if before != SCHEMA_HEAD:
+        db.upgrade(before)
+    return {"from": before, "to": SCHEMA_HEAD}
+
+
+def backup(db: Database, target: Path) -> None:
+    """A consistent copy of the database file."""
+    db.ensure_schema()
+    db.backup(target)

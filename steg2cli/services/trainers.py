@@ -1,0 +1,165 @@
+"""The trainer register: registering, listing, showing and moving trainers; rules 1 and 8."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from steg2cli import rules
+from steg2cli.db import Database, touched
+from steg2cli.errors import Conflict
+from steg2cli.models import Agreement, Course, CourseParticipant, Trainer, TrainerMove
+from steg2cli.services import common
+from steg2cli.services.agreements import agreement_json, in_force_filter, span, trainer_agreements
+from steg2cli.services.courses import certified_dates, certified_on
+
+
+@dataclass(frozen=True)
+class NewTrainer:
+    """What `register-trainer` is told about a person."""
+
+    name: str
+    email: str
+    municipality: str
+    basic_training: date
+    series_held: date
+    appointed_by: str
+    phone: str | None = None
+    programmes: tuple[str, ...] = ()
+
+
+def state(certified: date | None, agreement: Agreement | None) -> str:
+    """`registered`, `certified` or `under-agreement`: how far the trainer has come."""
+    if agreement is not None:
+        return "under-agreement"
+    return "certified" if certified is not None else "registered"
+
+
+def trainer_json(
+    session: Session, trainer: Trainer, certified: date | None, agreement: Agreement | None
+) -> dict[str, Any]:
+    """A trainer as CLI.md describes it; `agreement` is the one in force today."""
+    return {
+        "id": trainer.id,
+        "name": trainer.name,
+        "email": trainer.email,
+        "phone": trainer.phone,
+        "municipality": common.municipality_json(common.municipality_by_code(session, trainer.municipality_code)),
+        "programmes": [p for p in trainer.programmes.split(",") if p],
+        "basic_training": common.iso(trainer.basic_training),
+        "series_held": common.iso(trainer.series_held),
+        "appointed_by": trainer.appointed_by,
+        "registered_on": common.iso(trainer.registered_on),
+        "certified_on": common.iso(certified),
+        "state": state(certified, agreement),
+        "agreement": None
+        if agreement is None
+        else {
+            "id": agreement.id,
+            "start": common.iso(agreement.start),
+            "scope": agreement_json(session, agreement)["scope"],
+        },
+    }
+
+
+def register(db: Database, new: NewTrainer, today: date) -> dict[str, Any]:
+    """Register a trainer who meets rule 1 (grundutbildning, series held, appointed)."""
+    name = " ".join(new.name.split())
+    if not name:
+        common.check(["the trainer's name is empty"])
+    address = common.email(new.email)
+    programmes = sorted({common.programme(p) for p in new.programmes})
+    with db.write("register-trainer") as session:
+        home = common.municipality(session, new.municipality)
+        common.check(rules.trainer_eligibility(new.basic_training, new.series_held, new.appointed_by, today))
+        if session.scalar(select(Trainer.id).where(Trainer.email == address)) is not None:
+            raise Conflict(f"a trainer with the e-mail address {address} is already registered")
+        trainer = Trainer(
+            name=name,
+            email=address,
+            phone=(new.phone or "").strip() or None,
+            municipality_code=home.code,
+            basic_training=new.basic_training,
+            series_held=new.series_held,
+            appointed_by=" ".join(new.appointed_by.split()),
+            programmes=",".join(programmes),
+            registered_on=today,
+        )
+        session.add(trainer)
+        session.flush()
+        touched(session, "trainer", trainer.id)
+        return trainer_json(session, trainer, None, None)
+
+
+def list_trainers(db: Database, today: date, municipality: str | None = None) -> list[dict[str, Any]]:
+    """Every trainer (or one municipality's), by name, with certification and today's agreement."""
+    with db.read() as session:
+        query = select(Trainer).where(Trainer.erased_on.is_(None)).order_by(Trainer.name, Trainer.id)
+        if municipality is not None:
+            query = query.where(Trainer.municipality_code == common.municipality(session, municipality).code)
+        trainers = list(session.scalars(query))
+        certified = certified_dates(session)
+        in_force = {a.trainer_id: a for a in session.scalars(select(Agreement).where(in_force_filter(today)))}
+        return [trainer_json(session, t, certified.get(t.id), in_force.get(t.id)) for t in trainers]
+
+
+def show(db: Database, ref: str, today: date) -> dict[str, Any]:
+    """One trainer with their courses, agreements and moves."""
+    with db.read() as session:
+        trainer = common.trainer(session, ref)
+        agreements = trainer_agreements(session, trainer.id)
+        current = next((a for a in agreements if span(a).in_force_on(today)), None)
+        data = trainer_json(session, trainer, certified_on(session, trainer.id), current)
+        data["agreements"] = [agreement_json(session, a) for a in agreements]
+        data["courses"] = [
+            {"id": c.id, "kind": c.kind, "date": common.iso(c.course_date), "completed_on": common.iso(c.completed_on)}
+            for c in session.scalars(
+                select(Course)
+                .join(CourseParticipant, CourseParticipant.course_id == Course.id)
+                .where(CourseParticipant.trainer_id == trainer.id)
+                .order_by(Course.course_date)
+            )
+        ]
+        data["moves"] = [
+            {"date": common.iso(m.moved_on), "from": m.from_code, "to": m.to_code}
+            for m in session.scalars(
+                select(TrainerMove).where(TrainerMove.trainer_id == trainer.id).order_by(TrainerMove.moved_on)
+            )
+        ]
+        return data
+
+
+def move(db: Database, ref: str, municipality: str, moving_date: date, today: date) -> dict[str, Any]:
+    """Rule 8: the trainer moves; every agreement still running ends on the moving date."""
+    with db.write("trainer move") as session:
+        trainer = common.trainer(session, ref)
+        target = common.municipality(session, municipality)
+        if target.code == trainer.municipality_code:
+            raise Conflict(f"the trainer already lives in {target.name}")
+        common.check(rules.not_in_future("the move", moving_date, today))
+        ended = []
+        for agreement in trainer_agreements(session, trainer.id):
+            new_end = rules.end_on_moving(span(agreement), moving_date)
+            if new_end is not None:
+                agreement.end = new_end
+                agreement.end_reason = f"moved to {target.name}"
+                ended.append(agreement.id)
+        session.add(
+            TrainerMove(
+                trainer_id=trainer.id,
+                moved_on=moving_date,
+                from_code=trainer.municipality_code,
+                to_code=target.code,
+            )
+        )
+        trainer.municipality_code = target.code
+        touched(session, "trainer", trainer.id)
+        if ended:
+            touched(session, "agreement", *ended)
+        data = trainer_json(session, trainer, certified_on(session, trainer.id), None)
+        data["ended_agreements"] = ended
+        return data

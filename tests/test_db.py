@@ -1,0 +1,221 @@
+"""The database target, its schema, and every way opening it can fail: one line, exit 1, no traceback."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+
+from steg2cli import db as dbmod
+from steg2cli.migrations.runner import alembic_config
+from tests.conftest import nothing_written, ok, refused, register, run
+
+
+def test_schema_revisions_match_the_alembic_scripts() -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    assert script.get_heads() == [dbmod.SCHEMA_HEAD]
+    chain = [rev.revision for rev in script.walk_revisions()]
+    assert list(reversed(chain)) == list(dbmod.REVISIONS)
+
+
+def test_a_new_database_file_is_created_at_the_newest_schema(tmp_path: Path) -> None:
+    target = tmp_path / "new.db"
+    ok("--db", str(target), "trainer", "list")
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == dbmod.SCHEMA_HEAD
+        assert conn.execute("SELECT count(*) FROM municipalities").fetchone()[0] == 290
+        assert conn.execute("SELECT name FROM municipalities WHERE code = '2180'").fetchone()[0] == "Gävle"
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_db_option_takes_an_sqlalchemy_url(tmp_path: Path) -> None:
+    target = tmp_path / "url.db"
+    ok("--db", f"sqlite:///{target}", "trainer", "list")
+    assert target.exists()
+
+
+def test_default_file_lives_in_the_user_data_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STEG2_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    if sys.platform.startswith("linux"):
+        assert dbmod.resolve_url(None) == f"sqlite:///{tmp_path / 'data' / 'steg2' / 'steg2.db'}"
+
+
+def test_a_corrupt_database_file_is_refused_in_one_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"this is not a database at all" * 200)
+    refused("--db", str(broken), "trainer", "list", contains="damaged or is not a steg2 database")
+
+
+def test_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    refused("--db", str(tmp_path / "nowhere" / "x.db"), "trainer", "list", contains="does not exist")
+
+
+def test_a_folder_given_as_database_is_refused(tmp_path: Path) -> None:
+    refused("--db", str(tmp_path), "trainer", "list", contains="is a folder")
+
+
+@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root ignores permissions")
+def test_an_unwritable_folder_is_refused(tmp_path: Path) -> None:
+    locked = tmp_path / "ro"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        refused("--db", str(locked / "x.db"), "trainer", "list", contains="not writable")
+    finally:
+        locked.chmod(0o700)
+
+
+@pytest.mark.parametrize(
+    ("driver_message", "expected"),
+    [
+        ("attempt to write a readonly database", "cannot be written (read-only)"),
+        ("database is locked", "busy"),
+        ("database disk image is malformed", "damaged"),
+        ("unable to open database file", "cannot open the database file"),
+        ("database or disk is full", "disk is full"),
+    ],
+)
+def test_driver_errors_become_plain_sentences(driver_message: str, expected: str) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    error = dbmod.translate(OperationalError("stmt", {}, Exception(driver_message)), "sqlite:////tmp/x.db")
+    assert expected in str(error)
+    assert "stmt" not in str(error)
+
+
+def test_a_busy_database_is_refused_in_one_line(fresh_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STEG2_BUSY_TIMEOUT_MS", "200")
+    holder = sqlite3.connect(fresh_db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        refused("course", "add", "--kind", "open", "--date", "2025-01-01", contains="busy")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_an_unknown_database_url_is_refused(tmp_path: Path) -> None:
+    refused("--db", "nosuchdb://x/y", "trainer", "list", contains="cannot use the database address")
+
+
+def test_a_newer_schema_is_refused(fresh_db: Path) -> None:
+    with sqlite3.connect(fresh_db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    refused("trainer", "list", contains="newer than this steg2")
+
+
+def test_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (x)")
+    refused("--db", str(other), "trainer", "list", contains="not a steg2 database")
+
+
+def test_db_upgrade_says_there_is_nothing_to_do() -> None:
+    assert "nothing to do" in ok("db", "upgrade").stdout
+
+
+def test_db_backup_writes_a_consistent_copy(tmp_path: Path) -> None:
+    register()
+    copy = tmp_path / "copy.db"
+    ok("db", "backup", str(copy))
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("SELECT email FROM trainers").fetchall() == [("anna@example.se",)]
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    refused("db", "backup", str(copy), contains="exists already")
+
+
+def test_an_unexpected_failure_is_one_line_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from steg2cli.services import trainers
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(trainers, "list_trainers", boom)
+    refused("trainer", "list", contains="unexpectedly (ZeroDivisionError)")
+
+
+def test_every_write_is_in_the_audit_trail(fresh_db: Path) -> None:
+    register()
+    with sqlite3.connect(fresh_db) as conn:
+        rows = conn.execute("SELECT command, touched FROM audit_log").fetchall()
+    assert rows == [("register-trainer", '{"trainer": [1]}')]
+
+
+def test_a_refused_command_writes_no_audit_entry(fresh_db: Path) -> None:
+    with nothing_written(fresh_db):
+        refused("course", "add", "--kind", "purchased", "--date", "2025-01-01", contains="municipality")
+
+
+def test_version_and_usage_errors() -> None:
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("steg2 ")
+    assert run("trainer", "list", "--no-such-option").exit_code == 2
+
+
+def test_help_imports_neither_sqlalchemy_alembic_nor_openpyxl() -> None:
+    code = (
+        "import sys\n"
+        "from steg2cli.cli import app\n"
+        "try:\n    app(['--help'], prog_name='steg2')\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('sqlalchemy', 'alembic', 'openpyxl') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "HEAVY []" in out
+
+
+def test_rules_imports_only_the_standard_library_and_dateutil() -> None:
+    import ast
+
+    import steg2cli.rules
+
+    tree = ast.parse(Path(steg2cli.rules.__file__).read_text(encoding="utf-8"))
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules.add(node.module.split(".")[0])
+    allowed = set(sys.stdlib_module_names) | {"dateutil", "__future__"}
+    assert modules <= allowed, modules - allowed
+
+
+def test_layout_imports_run_one_way() -> None:
+    """Services, rules, models and db never import the command layer or Typer/Rich."""
+    root = Path(dbmod.__file__).parent
+    for path in [*root.glob("services/*.py"), root / "rules.py", root / "models.py", root / "db.py"]:
+        text = path.read_text(encoding="utf-8")
+        for banned in ("steg2cli.commands", "import typer", "from rich", "import rich"):
+            assert banned not in text, f"{path.name} imports {banned}"
+
+
+def _all_commands() -> list[tuple[str, object]]:
+    from typer.main import get_command
+
+    from steg2cli.cli import app
+
+    found = []
+
+    def walk(command: object, prefix: str) -> None:
+        found.append((prefix, command))
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{prefix} {name}".strip())
+
+    walk(get_command(app), "")
+    return found
+
+
+def test_every_command_has_a_one_line_help_text() -> None:
+    for name, command in _all_commands():
+        text = (getattr(command, "help", None) or "").strip()
+        assert text, f"'steg2 {name}' has no help text"
+        for param in getattr(command, "params", []):
+            if getattr(param, "param_type_name", "") == "option" or param.__class__.__name__.endswith("Option"):
+                assert getattr(param, "help", None), f"'steg2 {name}' option {param.name} has no help"

@@ -1,0 +1,214 @@
+"""Rules 0-9 as plain function calls: each both where it allows and where it refuses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from steg2cli import rules
+
+D = date.fromisoformat
+TODAY = D("2026-06-15")
+
+
+def test_rule0_allows_today_and_refuses_tomorrow() -> None:
+    assert rules.not_in_future("x", TODAY, TODAY) == []
+    assert rules.not_in_future("x", D("2026-06-16"), TODAY)
+
+
+def test_rule1_allows_a_trained_appointed_trainer() -> None:
+    assert rules.trainer_eligibility(D("2022-01-01"), D("2022-06-01"), "Karin Ek, rektor", TODAY) == []
+
+
+def test_rule1_refuses_a_series_held_before_the_training() -> None:
+    problems = rules.trainer_eligibility(D("2022-06-01"), D("2022-01-01"), "Karin Ek, rektor", TODAY)
+    assert any("after the grundutbildning" in p for p in problems)
+
+
+def test_rule1_refuses_a_series_held_in_the_future() -> None:
+    problems = rules.trainer_eligibility(D("2022-01-01"), D("2026-07-01"), "Karin Ek, rektor", TODAY)
+    assert any("programme series" in p for p in problems)
+
+
+def test_rule1_refuses_a_training_in_the_future() -> None:
+    assert rules.trainer_eligibility(D("2026-07-01"), D("2026-08-01"), "Karin Ek, rektor", TODAY)
+
+
+@pytest.mark.parametrize("appointed", ["", "Karin Ek", ", rektor", "Karin Ek,  "])
+def test_rule1_refuses_an_appointment_without_name_and_role(appointed: str) -> None:
+    problems = rules.trainer_eligibility(D("2022-01-01"), D("2022-06-01"), appointed, TODAY)
+    assert problems == ['--appointed-by needs the appointing person as "NAME, ROLE"']
+
+
+def test_rule2_open_course_takes_anyone() -> None:
+    assert rules.course_enrolment("open", None, "1280", 25, completed=False) == []
+
+
+def test_rule2_purchased_course_takes_its_own_municipality_up_to_ten() -> None:
+    assert rules.course_enrolment("purchased", "2180", "2180", 9, completed=False) == []
+
+
+def test_purchased_course_refuses_an_eleventh_participant() -> None:
+    problems = rules.course_enrolment("purchased", "2180", "2180", 10, completed=False)
+    assert problems and "at most 10" in problems[0]
+
+
+def test_purchased_course_refuses_another_municipality() -> None:
+    problems = rules.course_enrolment("purchased", "2180", "1280", 0, completed=False)
+    assert problems and "own municipality" in problems[0]
+
+
+def test_rule2_no_enrolment_on_a_completed_course() -> None:
+    assert rules.course_enrolment("open", None, "2180", 0, completed=True)
+
+
+def test_rule2_purchased_course_needs_a_municipality() -> None:
+    assert rules.course_definition("purchased", None)
+    assert rules.course_definition("purchased", "2180") == []
+    assert rules.course_definition("open", None) == []
+    assert rules.course_definition("online", None)
+
+
+def test_rule3_certified_from_the_first_completed_course() -> None:
+    assert rules.certified_on([None, D("2024-05-01"), D("2023-05-01")]) == D("2023-05-01")
+    assert rules.certified_on([None]) is None
+    assert rules.certified_on([]) is None
+
+
+def test_rule3_course_completion_refuses_twice_early_and_future() -> None:
+    assert rules.course_completion(D("2026-01-10"), D("2026-01-11"), None, TODAY) == []
+    assert rules.course_completion(D("2026-01-10"), D("2026-01-11"), D("2026-01-11"), TODAY)
+    assert rules.course_completion(D("2026-01-10"), D("2026-01-09"), None, TODAY)
+    assert rules.course_completion(D("2026-06-10"), D("2026-06-16"), None, TODAY)
+
+
+GAVLE = rules.Scope("2180")
+
+
+def test_rule4_refuses_an_uncertified_trainer() -> None:
+    problems = rules.agreement_signing(None, D("2024-01-01"), "2180", GAVLE, None, [])
+    assert problems and "certified" in problems[0]
+
+
+def test_rule4_refuses_a_start_before_certification() -> None:
+    problems = rules.agreement_signing(D("2024-02-01"), D("2024-01-31"), "2180", GAVLE, None, [])
+    assert problems and "before the trainer was certified" in problems[0]
+
+
+def test_rule4_allows_a_start_on_the_certification_day() -> None:
+    assert rules.agreement_signing(D("2024-02-01"), D("2024-02-01"), "2180", GAVLE, None, []) == []
+
+
+def test_rule5_refuses_another_municipality() -> None:
+    problems = rules.agreement_signing(D("2024-01-01"), D("2024-02-01"), "2180", rules.Scope("1280"), None, [])
+    assert problems and "own municipality" in problems[0]
+
+
+def test_rule5_school_scope_must_lie_in_the_trainers_municipality() -> None:
+    school_scope = rules.Scope("2180", school_id=7)
+    assert rules.agreement_signing(D("2024-01-01"), D("2024-02-01"), "2180", school_scope, "2180", []) == []
+    assert rules.agreement_signing(D("2024-01-01"), D("2024-02-01"), "2180", school_scope, "2181", [])
+
+
+def test_rule6_periods_renew_yearly_and_29_february_renews_on_28_february() -> None:
+    span = rules.Span(D("2024-02-29"))
+    assert span.period(0) == (D("2024-02-29"), D("2025-02-27"))
+    assert span.period(1) == (D("2025-02-28"), D("2026-02-27"))
+    assert span.period(4) == (D("2028-02-29"), D("2029-02-27"))
+
+
+def test_rule6_end_date_is_the_first_day_not_in_force() -> None:
+    span = rules.Span(D("2024-03-01"), D("2025-01-01"))
+    assert span.in_force_on(D("2024-12-31"))
+    assert not span.in_force_on(D("2025-01-01"))
+    assert not span.in_force_on(D("2024-02-29"))
+
+
+def test_rule6_ended_on_its_start_date_was_never_in_force() -> None:
+    span = rules.Span(D("2024-03-01"), D("2024-03-01"))
+    assert span.never_in_force
+    assert not span.in_force_on(D("2024-03-01"))
+    assert span.periods_started(D("2030-01-01")) == []
+
+
+def test_rule6_periods_started_stop_at_the_end_and_at_the_day() -> None:
+    span = rules.Span(D("2020-05-01"), D("2023-05-01"))
+    assert [k for k, _, _ in span.periods_started(D("2030-01-01"))] == [0, 1, 2]
+    assert [k for k, _, _ in rules.Span(D("2020-05-01")).periods_started(D("2022-04-30"))] == [0, 1]
+
+
+def test_rule6_ending_refuses_twice_and_before_the_start() -> None:
+    assert rules.agreement_ending(rules.Span(D("2024-01-01")), D("2024-01-01")) == []
+    assert rules.agreement_ending(rules.Span(D("2024-01-01"), D("2025-01-01")), D("2025-06-01"))
+    assert rules.agreement_ending(rules.Span(D("2024-01-01")), D("2023-12-31"))
+
+
+def test_rule7_refuses_a_second_agreement_in_force() -> None:
+    running = [rules.Span(D("2023-01-01"))]
+    problems = rules.agreement_signing(D("2022-01-01"), D("2024-01-01"), "2180", GAVLE, None, running)
+    assert problems and "one agreement at a time" in problems[0]
+
+
+def test_rule7_refuses_signing_before_a_later_agreement() -> None:
+    later = [rules.Span(D("2025-01-01"), D("2026-01-01"))]
+    assert rules.agreement_signing(D("2022-01-01"), D("2024-01-01"), "2180", GAVLE, None, later)
+
+
+def test_rule7_allows_a_new_agreement_from_the_day_the_old_one_ended() -> None:
+    ended = [rules.Span(D("2023-01-01"), D("2024-01-01")), rules.Span(D("2024-05-01"), D("2024-05-01"))]
+    assert rules.agreement_signing(D("2022-01-01"), D("2024-01-01"), "2180", GAVLE, None, ended) == []
+
+
+def test_rule8_moving_ends_the_running_agreement_on_the_moving_date() -> None:
+    assert rules.end_on_moving(rules.Span(D("2023-01-01")), D("2024-03-01")) == D("2024-03-01")
+    assert rules.end_on_moving(rules.Span(D("2024-05-01")), D("2024-03-01")) == D("2024-05-01")
+
+
+def test_rule8_moving_leaves_an_ended_agreement_alone() -> None:
+    assert rules.end_on_moving(rules.Span(D("2023-01-01"), D("2024-01-01")), D("2024-03-01")) is None
+
+
+def test_rule9_allows_a_school_in_scope_while_in_force() -> None:
+    agreements = [(rules.Span(D("2024-01-01")), GAVLE)]
+    assert rules.may_train(agreements, "2180", 5, D("2024-06-01")) == []
+
+
+def test_rule9_refuses_outside_the_dates() -> None:
+    agreements = [(rules.Span(D("2024-01-01"), D("2025-01-01")), GAVLE)]
+    assert "no agreement in force" in rules.may_train(agreements, "2180", 5, D("2025-01-01"))[0]
+    assert rules.may_train(agreements, "2180", 5, D("2023-12-31"))
+
+
+def test_rule9_refuses_a_school_outside_the_scope() -> None:
+    assert "outside the scope" in rules.may_train([(rules.Span(D("2024-01-01")), GAVLE)], "1280", 5,
+                                                  D("2024-06-01"))[0]
+    school_only = [(rules.Span(D("2024-01-01")), rules.Scope("2180", school_id=5))]
+    assert rules.may_train(school_only, "2180", 5, D("2024-06-01")) == []
+    assert rules.may_train(school_only, "2180", 6, D("2024-06-01"))
+
+
+def test_values_dates_emails_money() -> None:
+    assert rules.parse_date("2024-02-29") == D("2024-02-29")
+    assert rules.parse_date("2024-02-29 00:00:00") == D("2024-02-29")
+    for bad in ("2023-02-29", "29/02/2024", "tomorrow", ""):
+        with pytest.raises(ValueError):
+            rules.parse_date(bad)
+    assert rules.normalize_email(" Anna.Lind@Gavle.SE ") == "anna.lind@gavle.se"
+    for bad in ("anna", "anna@", "anna@gavle", "a b@c.se", "anna@@c.se"):
+        with pytest.raises(ValueError):
+            rules.normalize_email(bad)
+    assert rules.parse_kr("10 000") == 1_000_000
+    assert rules.parse_kr("10000,50") == 1_000_050
+    with pytest.raises(ValueError):
+        rules.parse_kr("10,001")
+    with pytest.raises(ValueError):
+        rules.parse_kr("-5")
+    assert rules.format_kr(1_000_000) == "10 000,00 kr"
+    assert rules.format_kr(-12_345) == "-123,45 kr"
+    assert rules.municipality_code(180) == "0180"
+    assert rules.municipality_code("2180") == "2180"
+    assert rules.municipality_code("Gävle") is None
+    assert rules.programme_code("MVP högstadiet") == "mvp-hs"
+    assert rules.programme_code("Agera tillsammans") == "at"
+    assert rules.programme_code("chess") is None
