@@ -25,7 +25,7 @@ demo: $(VENV)/.installed-run
 
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check steg2cli tests bench
+	$(BIN)/ruff check steg2cli tests $(wildcard bench)
 	$(BIN)/mypy --strict steg2cli/rules.py steg2cli/errors.py
 
 test: lint

@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from steg2cli import __version__
-from steg2cli.commands import agreements, courses, dbcmd, demo, trainers
+from steg2cli.commands import agreements, courses, dbcmd, demo, schools, trainers
 from steg2cli.errors import RowErrors, Steg2Error
 
 
@@ -88,9 +88,11 @@ def main_options(
 
 app.command("register-trainer")(trainers.register_trainer)
 app.command("sign-agreement")(agreements.sign_agreement)
+app.command("start-school")(schools.start_school)
 app.add_typer(trainers.app, name="trainer")
 app.add_typer(courses.app, name="course")
 app.add_typer(agreements.app, name="agreement")
+app.add_typer(schools.app, name="school")
 app.add_typer(dbcmd.app, name="db")
 app.command("demo")(demo.demo)
 

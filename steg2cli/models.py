@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -110,6 +111,83 @@ class Agreement(Base):
     end: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(String(400))
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+
+
+class School(Base):
+    """A school; its name is unique within its municipality. `payer_code` pays its agreements."""
+
+    __tablename__ = "schools"
+    __table_args__ = (UniqueConstraint("municipality_code", "name_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
+    payer_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"))
+
+
+class SchoolProgramme(Base):
+    """One run of a programme at a school (implementering), from its start to an optional stop."""
+
+    __tablename__ = "school_programmes"
+    __table_args__ = (
+        # Rule 10: a programme runs at most once at a time per school.
+        Index(
+            "uq_school_programmes_running",
+            "school_id",
+            "programme",
+            unique=True,
+            sqlite_where=text("stopped_on IS NULL"),
+            postgresql_where=text("stopped_on IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    programme: Mapped[str] = mapped_column(String(10))
+    start: Mapped[date] = mapped_column(Date)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), index=True)
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    stopped_on: Mapped[date | None] = mapped_column(Date)
+    stop_reason: Mapped[str | None] = mapped_column(String(400))
+
+
+class Step(Base):
+    """An implementation step (insats) led by a trainer: forankring, kunskapshalvdag, grundutbildning 1-3,
+    handledning."""
+
+    __tablename__ = "steps"
+    __table_args__ = (
+        # Rule 11: every step but handledning happens once per run.
+        Index(
+            "uq_steps_once",
+            "run_id",
+            "step",
+            unique=True,
+            sqlite_where=text("step <> 'handledning'"),
+            postgresql_where=text("step <> 'handledning'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("school_programmes.id"), index=True)
+    step: Mapped[str] = mapped_column(String(20))
+    step_date: Mapped[date] = mapped_column(Date)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), index=True)
+
+
+class SchoolProblem(Base):
+    """A dated note about a problem at a school (rule 12)."""
+
+    __tablename__ = "school_problems"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    noted_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
 
 
 class Setting(Base):

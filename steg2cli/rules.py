@@ -327,3 +327,97 @@ def may_train(
     if not any(scope.covers(school_municipality, school_id) for scope in in_force):
         return [f"the school is outside the scope of the trainer's agreement on {day.isoformat()}"]
     return []
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules 10-12: schools and implementation
+
+#: The implementation steps (insatser), in the order a school usually meets them:
+#: förankringssamtal with the leadership, kunskapshalvdag for all staff, grundutbildning parts 1-3
+#: for the future leaders, and handledning (supervision) of the school's team.
+STEPS: dict[str, str] = {
+    "forankring": "Förankringssamtal",
+    "kunskapshalvdag": "Kunskapshalvdag",
+    "grundutbildning-1": "Grundutbildning del 1",
+    "grundutbildning-2": "Grundutbildning del 2",
+    "grundutbildning-3": "Grundutbildning del 3",
+    "handledning": "Handledning",
+}
+REPEATABLE_STEPS = frozenset({"handledning"})
+_PART_BEFORE = {"grundutbildning-2": "grundutbildning-1", "grundutbildning-3": "grundutbildning-2"}
+
+
+def programme_start(
+    programme: str, contact_name: str, contact_email: str, already_running_since: date | None
+) -> list[str]:
+    """Rule 10: a start names a contact person (name and e-mail); a programme runs once at a time."""
+    problems = []
+    if programme not in PROGRAMMES:
+        problems.append(f"unknown programme '{programme}'")
+    if not contact_name.strip():
+        problems.append("a programme start names the school's contact person (--contact-name)")
+    if not contact_email.strip():
+        problems.append("a programme start needs the contact person's e-mail (--contact-email)")
+    if already_running_since is not None:
+        problems.append(
+            f"{PROGRAMMES.get(programme, programme)} already runs at this school"
+            f" (since {already_running_since.isoformat()}); stop it before starting it again"
+        )
+    return problems
+
+
+def step_allowed(
+    step: str,
+    day: date,
+    done: Sequence[tuple[str, date]],
+    run_start: date,
+    stopped_on: date | None,
+    today: date,
+) -> list[str]:
+    """Rule 11 (and 0): parts 1-3 in order, every step once except handledning, within the run."""
+    if step not in STEPS:
+        return [f"unknown step '{step}' (use one of {', '.join(STEPS)})"]
+    problems = not_in_future(f"the {STEPS[step].lower()}", day, today)
+    if day < run_start:
+        problems.append(f"the step ({day.isoformat()}) is before the programme started ({run_start.isoformat()})")
+    if stopped_on is not None and day >= stopped_on:
+        problems.append(f"the programme was stopped on {stopped_on.isoformat()}")
+    dates = {name: when for name, when in done}
+    if step not in REPEATABLE_STEPS and step in dates:
+        problems.append(f"{STEPS[step]} was already held on {dates[step].isoformat()}; it happens once")
+    before = _PART_BEFORE.get(step)
+    if before is not None:
+        if before not in dates:
+            problems.append(f"{STEPS[step]} cannot come before {STEPS[before].lower()}")
+        elif day < dates[before]:
+            problems.append(
+                f"{STEPS[step]} ({day.isoformat()}) cannot be dated before {STEPS[before].lower()}"
+                f" ({dates[before].isoformat()})"
+            )
+    return problems
+
+
+def steps_to_do(done: Iterable[str]) -> list[str]:
+    """The once-only steps not yet held (handledning is always open)."""
+    held = set(done)
+    return [step for step in STEPS if step not in held and step not in REPEATABLE_STEPS]
+
+
+def programme_stop(run_start: date, stopped_on: date | None, day: date, reason: str, today: date) -> list[str]:
+    """Rule 12: a stop records its date and reason; a programme stops once, not before it started."""
+    if stopped_on is not None:
+        return [f"the programme was already stopped on {stopped_on.isoformat()}"]
+    problems = not_in_future("the stop", day, today)
+    if day < run_start:
+        problems.append(f"the stop ({day.isoformat()}) is before the programme started ({run_start.isoformat()})")
+    if not reason.strip():
+        problems.append("a stop records the reason (--reason)")
+    return problems
+
+
+def problem_note(day: date, note: str, today: date) -> list[str]:
+    """Rule 12: a problem at a school is a dated note."""
+    problems = not_in_future("the problem", day, today)
+    if not note.strip():
+        problems.append("the note is empty")
+    return problems

@@ -212,3 +212,41 @@ def test_values_dates_emails_money() -> None:
     assert rules.programme_code("MVP högstadiet") == "mvp-hs"
     assert rules.programme_code("Agera tillsammans") == "at"
     assert rules.programme_code("chess") is None
+
+
+def test_rule10_a_start_names_a_contact_and_runs_once_at_a_time() -> None:
+    assert rules.programme_start("mvp-hs", "Lisa Berg", "lisa@skola.se", None) == []
+    assert "contact person" in rules.programme_start("mvp-hs", " ", "lisa@skola.se", None)[0]
+    assert "e-mail" in rules.programme_start("mvp-hs", "Lisa", "", None)[0]
+    assert "already runs" in rules.programme_start("mvp-hs", "Lisa", "l@s.se", D("2024-01-01"))[0]
+    assert rules.programme_start("chess", "Lisa", "l@s.se", None)
+
+
+def test_rule11_parts_in_order_once_each_handledning_repeats() -> None:
+    start = D("2024-01-01")
+    assert rules.step_allowed("grundutbildning-1", D("2024-02-01"), [], start, None, TODAY) == []
+    assert rules.step_allowed("grundutbildning-2", D("2024-02-01"), [], start, None, TODAY)
+    part1 = [("grundutbildning-1", D("2024-02-01"))]
+    assert rules.step_allowed("grundutbildning-2", D("2024-02-01"), part1, start, None, TODAY) == []
+    assert rules.step_allowed("grundutbildning-2", D("2024-01-31"), part1, start, None, TODAY)
+    assert rules.step_allowed("grundutbildning-1", D("2024-03-01"), part1, start, None, TODAY)
+    twice = [("handledning", D("2024-02-01"))]
+    assert rules.step_allowed("handledning", D("2024-03-01"), twice, start, None, TODAY) == []
+    assert rules.step_allowed("forankring", D("2023-12-31"), [], start, None, TODAY)
+    assert rules.step_allowed("forankring", D("2024-05-01"), [], start, D("2024-05-01"), TODAY)
+    assert rules.step_allowed("forankring", D("2026-06-16"), [], start, None, TODAY)
+    assert rules.step_allowed("lunch", D("2024-02-01"), [], start, None, TODAY)
+    assert rules.steps_to_do(["forankring", "handledning"]) == [
+        "kunskapshalvdag", "grundutbildning-1", "grundutbildning-2", "grundutbildning-3"]
+
+
+def test_rule12_a_stop_has_a_date_and_reason_and_happens_once() -> None:
+    start = D("2024-01-01")
+    assert rules.programme_stop(start, None, D("2024-06-01"), "ny rektor", TODAY) == []
+    assert rules.programme_stop(start, D("2024-05-01"), D("2024-06-01"), "x", TODAY)
+    assert rules.programme_stop(start, None, D("2023-06-01"), "x", TODAY)
+    assert rules.programme_stop(start, None, D("2024-06-01"), " ", TODAY)
+    assert rules.programme_stop(start, None, D("2026-07-01"), "x", TODAY)
+    assert rules.problem_note(D("2024-06-01"), "note", TODAY) == []
+    assert rules.problem_note(D("2024-06-01"), "", TODAY)
+    assert rules.problem_note(D("2026-07-01"), "note", TODAY)

@@ -85,11 +85,19 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     if not rows:
         out.print(f"{title + ': ' if title else ''}{empty}")
         return
-    grid = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
-    for column in columns:
-        grid.add_column(column, overflow="fold")
-    for row in rows:
-        grid.add_row(*["" if cell is None else str(cell) for cell in row])
+    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    grid = Table(
+        title=title, title_justify="left", box=None, header_style="bold underline", pad_edge=False, padding=(0, 2, 0, 0)
+    )
+    for index, column in enumerate(columns):
+        # Short values (ids, dates, codes) never wrap; long text takes what width is left.
+        widest = max([len(column), *(len(row[index]) for row in cells)])
+        if widest <= 12:
+            grid.add_column(column, no_wrap=True, min_width=widest)
+        else:
+            grid.add_column(column, overflow="fold")
+    for row in cells:
+        grid.add_row(*row)
     out.print(grid)
 
 

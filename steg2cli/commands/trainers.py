@@ -18,8 +18,7 @@ def _agreement_text(trainer: dict[str, Any]) -> str:
     if agreement is None:
         return ""
     school = agreement["scope"]["school"]
-    where = school["name"] if school else agreement["scope"]["municipality"]["name"]
-    return f"#{agreement['id']} since {agreement['start']} ({where})"
+    return f"#{agreement['id']} from {agreement['start']}" + (f" ({school['name']})" if school else "")
 
 
 def register_trainer(
@@ -77,8 +76,8 @@ def list_(
         "Trainers",
         ["id", "name", "municipality", "state", "certified", "agreement"],
         (
-            [t["id"], t["name"], common.place(t["municipality"]), t["state"], t["certified_on"] or "",
-             _agreement_text(t)]
+            [t["id"], t["name"], t["municipality"]["name"], t["state"].replace("under-", ""),
+             t["certified_on"] or "", _agreement_text(t)]
             for t in result
         ),
         empty="no trainers registered",
@@ -137,15 +136,18 @@ def show(
 def move(
     ctx: typer.Context,
     trainer: Annotated[str, typer.Argument(help="Trainer id or e-mail address.")],
-    municipality: Annotated[str, typer.Option("--municipality", help="The new home municipality.")],
     date: Annotated[str, typer.Option("--date", help="The moving date.")],
+    municipality: Annotated[str | None, typer.Option("--municipality", help="The new home municipality.")] = None,
+    school: Annotated[
+        str | None, typer.Option("--school", help="The new school (ends a school-scoped agreement elsewhere).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Record a move: the agreement in force ends on the moving date (rule 8)."""
     from steg2cli.services import trainers
 
     result = trainers.move(
-        common.database(ctx), trainer, municipality, common.required_day(date, "--date"), common.today()
+        common.database(ctx), trainer, municipality, common.required_day(date, "--date"), common.today(), school
     )
     if as_json:
         common.emit_json(result)

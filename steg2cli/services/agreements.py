@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, touched
 from steg2cli.errors import NotFound
-from steg2cli.models import Agreement, Trainer
+from steg2cli.models import Agreement, School, Trainer
 from steg2cli.services import common
 
 
@@ -22,7 +22,7 @@ def span(agreement: Agreement) -> rules.Span:
 
 def scope(agreement: Agreement) -> rules.Scope:
     """Where the agreement lets its trainer work, as the rules see it."""
-    return rules.Scope(agreement.municipality_code, getattr(agreement, "school_id", None))
+    return rules.Scope(agreement.municipality_code, agreement.school_id)
 
 
 def in_force_filter(day: date) -> Any:
@@ -33,12 +33,9 @@ def in_force_filter(day: date) -> Any:
 def agreement_json(session: Session, agreement: Agreement, trainer_name: str | None = None) -> dict[str, Any]:
     """An agreement as CLI.md describes it."""
     school = None
-    school_id = getattr(agreement, "school_id", None)
-    if school_id is not None:
-        from steg2cli.models import School
-
-        found = session.get(School, school_id)
-        school = {"id": school_id, "name": found.name if found else None}
+    if agreement.school_id is not None:
+        found = session.get(School, agreement.school_id)
+        school = {"id": agreement.school_id, "name": found.name if found else None}
     return {
         "id": agreement.id,
         "trainer_id": agreement.trainer_id,
@@ -87,9 +84,9 @@ def sign(db: Database, trainer_ref: str, start: date, school_ref: str | None = N
                 existing,
             )
         )
-        agreement = Agreement(trainer_id=trainer.id, start=start, municipality_code=trainer.municipality_code)
-        if school_id is not None:
-            agreement.school_id = school_id  # type: ignore[attr-defined]
+        agreement = Agreement(
+            trainer_id=trainer.id, start=start, municipality_code=trainer.municipality_code, school_id=school_id
+        )
         session.add(agreement)
         session.flush()
         touched(session, "agreement", agreement.id)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from steg2cli.db import Database
 from steg2cli.errors import Conflict
 from steg2cli.models import Trainer
-from steg2cli.services import agreements, courses, trainers
+from steg2cli.services import agreements, courses, schools, trainers
 
 
 def fill(db: Database, today: date) -> dict[str, int]:
@@ -55,4 +55,35 @@ def fill(db: Database, today: date) -> dict[str, int]:
         agreements.sign(db, str(ids["Maria Svensson"]), ago(months=11, days=20))
         agreements.sign(db, str(ids["Jonas Ek"]), ago(years=2, months=2))
         trainers.move(db, str(ids["Jonas Ek"]), "Sandviken", ago(months=4), today)
-        return {"trainers": len(ids), "courses": 3, "agreements": 4}
+
+        anna, erik, maria = (str(ids[n]) for n in ("Anna Lind", "Erik Berg", "Maria Svensson"))
+        school_plan = [
+            # school, municipality, programme, start, trainer, contact, steps (step, when), stop
+            ("Nordhemsskolan", "Gävle", "mvp-hs", ago(years=1, months=6), anna, ("Lisa Berg", "lisa.berg"),
+             [("forankring", ago(years=1, months=6)), ("kunskapshalvdag", ago(years=1, months=5)),
+              ("grundutbildning-1", ago(years=1, months=4)), ("grundutbildning-2", ago(years=1, months=4, days=-7)),
+              ("grundutbildning-3", ago(years=1, months=3)), ("handledning", ago(years=1)),
+              ("handledning", ago(months=5))], None),
+            ("Vallbacksskolan", "Gävle", "at", ago(months=3), erik, ("Omar Said", "omar.said"),
+             [("forankring", ago(months=3)), ("kunskapshalvdag", ago(months=2))], None),
+            ("Sätraskolan", "Gävle", "mvp-ms", ago(years=1), anna, ("Eva Holm", "eva.holm"),
+             [("forankring", ago(years=1)), ("kunskapshalvdag", ago(months=11))],
+             (ago(months=2), "ny skolledning prioriterar annat")),
+            ("Enskedefältets skola", "Stockholm", "mvp-hs", ago(months=10), maria, ("Jon Ek", "jon.ek"),
+             [("forankring", ago(months=10)), ("grundutbildning-1", ago(months=9)),
+              ("grundutbildning-2", ago(months=8))], None),
+        ]
+        school_count = 0
+        for name, home, programme, start, leader, (contact, mailbox), steps, stop in school_plan:
+            school_id = str(schools.start(db, schools.ProgrammeStart(
+                school=name, municipality=home, programme=programme, start=start, trainer=leader,
+                contact_name=contact, contact_email=f"{mailbox}@skola.example", contact_phone="026-10 00 00",
+            ))["id"])
+            school_count += 1
+            for step, when in steps:
+                schools.record_step(db, school_id, programme, step, when, leader, today)
+            if stop is not None:
+                schools.note_problem(db, school_id, stop[0] - relativedelta(weeks=3),
+                                     "Teamet har inte fått tid för lektionerna.", today)
+                schools.stop(db, school_id, programme, stop[0], stop[1], today)
+        return {"trainers": len(ids), "courses": 3, "agreements": 4, "schools": school_count}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from steg2cli import rules
 from steg2cli.db import Database, touched
-from steg2cli.errors import Conflict
+from steg2cli.errors import BadInput, Conflict
 from steg2cli.models import Agreement, Course, CourseParticipant, Trainer, TrainerMove
 from steg2cli.services import common
 from steg2cli.services.agreements import agreement_json, in_force_filter, span, trainer_agreements
@@ -133,20 +133,37 @@ def show(db: Database, ref: str, today: date) -> dict[str, Any]:
         return data
 
 
-def move(db: Database, ref: str, municipality: str, moving_date: date, today: date) -> dict[str, Any]:
-    """Rule 8: the trainer moves; every agreement still running ends on the moving date."""
+def move(
+    db: Database, ref: str, municipality: str | None, moving_date: date, today: date, school: str | None = None
+) -> dict[str, Any]:
+    """Rule 8: the trainer moves; every agreement that no longer covers the new place ends that day.
+
+    A move to another municipality ends every agreement; a move to another school (`school`) ends a
+    school-scoped agreement for another school and keeps a municipality-wide one.
+    """
+    from steg2cli.services.schools import find_school
+
+    if municipality is None and school is None:
+        raise BadInput("give the new --municipality, or the new --school")
     with db.write("trainer move") as session:
         trainer = common.trainer(session, ref)
-        target = common.municipality(session, municipality)
-        if target.code == trainer.municipality_code:
+        new_school = find_school(session, school, municipality) if school is not None else None
+        if new_school is not None:
+            target = common.municipality(session, new_school.municipality_code)
+        else:
+            target = common.municipality(session, municipality)  # type: ignore[arg-type]
+        if new_school is None and target.code == trainer.municipality_code:
             raise Conflict(f"the trainer already lives in {target.name}")
         common.check(rules.not_in_future("the move", moving_date, today))
         ended = []
         for agreement in trainer_agreements(session, trainer.id):
-            new_end = rules.end_on_moving(span(agreement), moving_date)
+            still_covered = agreement.municipality_code == target.code and (
+                agreement.school_id is None or (new_school is not None and agreement.school_id == new_school.id)
+            )
+            new_end = None if still_covered else rules.end_on_moving(span(agreement), moving_date)
             if new_end is not None:
                 agreement.end = new_end
-                agreement.end_reason = f"moved to {target.name}"
+                agreement.end_reason = f"moved to {new_school.name if new_school else target.name}"
                 ended.append(agreement.id)
         session.add(
             TrainerMove(
@@ -160,6 +177,8 @@ def move(db: Database, ref: str, municipality: str, moving_date: date, today: da
         touched(session, "trainer", trainer.id)
         if ended:
             touched(session, "agreement", *ended)
-        data = trainer_json(session, trainer, certified_on(session, trainer.id), None)
+        agreements = trainer_agreements(session, trainer.id)
+        current = next((a for a in agreements if span(a).in_force_on(today)), None)
+        data = trainer_json(session, trainer, certified_on(session, trainer.id), current)
         data["ended_agreements"] = ended
         return data

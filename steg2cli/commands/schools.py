@@ -1,0 +1,184 @@
+"""`start-school` and `school list|show|step|stop|problem`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from steg2cli import rules
+from steg2cli.commands import common
+
+app = typer.Typer(help="Schools and their programmes: list, show, steps, stops and problems.",
+                  no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
+SchoolArg = Annotated[str, typer.Argument(help="School id, or its name where the name is unique.")]
+NarrowOption = Annotated[
+    str | None, typer.Option("--municipality", help="The school's municipality (when the name is not unique).")
+]
+ProgrammeOption = Annotated[str, typer.Option("--programme", help="Programme: mvp-ms, mvp-hs, mvp-gy or at.")]
+
+
+def timeline(school: dict[str, Any]) -> None:
+    """Each programme as a small timeline: steps done, steps still to do, stop; then the problems."""
+    out = common.console()
+    out.print(f"[bold]School {school['id']}: {school['name']}[/bold], {common.place(school['municipality'])}")
+    for run in school["programmes"]:
+        contact = run["contact"]
+        state = f"stopped {run['stopped_on']}" if run["stopped_on"] else "running"
+        out.print(
+            f"\n[bold]{run['programme_name']}[/bold] ({run['programme']}) started {run['start']},"
+            f" led by trainer {run['trainer_id']} — {state}"
+        )
+        out.print(f"  contact: {contact['name']} <{contact['email']}>" + (f", {contact['phone']}" if contact["phone"]
+                                                                         else ""))
+        by_step: dict[str, list[dict[str, Any]]] = {}
+        for step in run["steps"]:
+            by_step.setdefault(step["step"], []).append(step)
+        for code, label in rules.STEPS.items():
+            held = by_step.get(code, [])
+            if held:
+                dates = ", ".join(f"{s['date']} (trainer {s['trainer_id']})" for s in held)
+                times = f" ×{len(held)}" if len(held) > 1 else ""
+                out.print(f"  [green]✓[/green] {label + times:<24} {dates}")
+            else:
+                out.print(f"  [dim]·[/dim] {label:<24} [dim]{'to do' if not run['stopped_on'] else 'not held'}[/dim]")
+        if run["stopped_on"]:
+            out.print(f"  [red]■[/red] stopped {run['stopped_on']}: {run['stop_reason']}")
+    if school.get("problems"):
+        out.print("\n[bold]Problems[/bold]")
+        for problem in school["problems"]:
+            out.print(f"  {problem['date']}  {problem['note']}")
+
+
+def _emit(school: dict[str, Any], as_json: bool, message: str) -> None:
+    if as_json:
+        common.emit_json(school)
+    else:
+        common.done(message)
+
+
+def start_school(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The school's name (a new school is created).")],
+    municipality: Annotated[str, typer.Option("--municipality", help="The school's municipality.")],
+    programme: ProgrammeOption,
+    start: Annotated[str, typer.Option("--start", help="The programme's start date.")],
+    trainer: Annotated[str, typer.Option("--trainer", help="The trainer who leads the start (id or e-mail).")],
+    contact_name: Annotated[str, typer.Option("--contact-name", help="The school's contact person.")],
+    contact_email: Annotated[str, typer.Option("--contact-email", help="The contact person's e-mail.")],
+    contact_phone: Annotated[str | None, typer.Option("--contact-phone", help="The contact person's phone.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Start a programme at a school, with its contact person and leading trainer (rule 10)."""
+    from steg2cli.services import schools
+
+    result = schools.start(
+        common.database(ctx),
+        schools.ProgrammeStart(
+            school=name, municipality=municipality, programme=programme,
+            start=common.required_day(start, "--start"), trainer=trainer, contact_name=contact_name,
+            contact_email=contact_email, contact_phone=contact_phone,
+        ),
+    )
+    run = result["programmes"][-1]
+    _emit(result, as_json, f"Started {run['programme_name']} at {result['name']} (school {result['id']}) on "
+                           f"{run['start']}.")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, municipality: NarrowOption = None, as_json: JsonOption = False) -> None:
+    """List schools with their programmes and how far each has come."""
+    from steg2cli.services import schools
+
+    result = schools.list_schools(common.database(ctx), municipality)
+    if as_json:
+        common.emit_json(result)
+        return
+    rows = []
+    for school in result:
+        for run in school["programmes"] or [None]:
+            if run is None:
+                rows.append([school["id"], school["name"], school["municipality"]["name"], "", "", "", ""])
+                continue
+            done = len({s["step"] for s in run["steps"] if s["step"] != "handledning"})
+            rows.append([
+                school["id"], school["name"], school["municipality"]["name"], run["programme"], run["start"],
+                f"{done}/5" + (f"+{sum(s['step'] == 'handledning' for s in run['steps'])}h" if any(
+                    s["step"] == "handledning" for s in run["steps"]) else ""),
+                "stopped" if run["stopped_on"] else "running",
+            ])
+    common.table("Schools", ["id", "school", "municipality", "programme", "start", "steps", "state"], rows,
+                 empty="no schools")
+
+
+@app.command("show")
+def show(ctx: typer.Context, school: SchoolArg, municipality: NarrowOption = None, as_json: JsonOption = False) -> None:
+    """Show a school: each programme's timeline of steps, its contact, stops and problems."""
+    from steg2cli.services import schools
+
+    result = schools.show(common.database(ctx), school, municipality)
+    if as_json:
+        common.emit_json(result)
+    else:
+        timeline(result)
+
+
+@app.command("step")
+def step(
+    ctx: typer.Context,
+    school: SchoolArg,
+    step: Annotated[str, typer.Argument(help="forankring, kunskapshalvdag, grundutbildning-1|2|3 or handledning.")],
+    programme: ProgrammeOption,
+    date: Annotated[str, typer.Option("--date", help="The day the step was held.")],
+    trainer: Annotated[str, typer.Option("--trainer", help="The trainer who led it (id or e-mail).")],
+    municipality: NarrowOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record an implementation step held at a school (rules 9 and 11)."""
+    from steg2cli.services import schools
+
+    result = schools.record_step(
+        common.database(ctx), school, programme, step, common.required_day(date, "--date"), trainer,
+        common.today(), municipality,
+    )
+    _emit(result, as_json, f"Recorded {rules.STEPS.get(step, step).lower()} at {result['name']} on {date}.")
+
+
+@app.command("stop")
+def stop(
+    ctx: typer.Context,
+    school: SchoolArg,
+    programme: ProgrammeOption,
+    date: Annotated[str, typer.Option("--date", help="The day the programme stopped.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it stopped.")],
+    municipality: NarrowOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record that a school stopped a programme, with the date and reason (rule 12)."""
+    from steg2cli.services import schools
+
+    result = schools.stop(
+        common.database(ctx), school, programme, common.required_day(date, "--date"), reason, common.today(),
+        municipality,
+    )
+    _emit(result, as_json, f"Recorded that {result['name']} stopped {programme} on {date}.")
+
+
+@app.command("problem")
+def problem(
+    ctx: typer.Context,
+    school: SchoolArg,
+    date: Annotated[str, typer.Option("--date", help="The day of the problem.")],
+    note: Annotated[str, typer.Option("--note", help="What happened.")],
+    municipality: NarrowOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a dated note about a problem at a school (rule 12)."""
+    from steg2cli.services import schools
+
+    result = schools.note_problem(
+        common.database(ctx), school, common.required_day(date, "--date"), note, common.today(), municipality
+    )
+    _emit(result, as_json, f"Noted a problem at {result['name']} on {date}.")

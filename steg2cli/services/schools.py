@@ -1,0 +1,259 @@
+"""Schools and implementation: programme starts, steps, stops and problems; rules 9-12."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from steg2cli import rules
+from steg2cli.db import Database, touched
+from steg2cli.errors import BadInput, NotFound
+from steg2cli.models import Agreement, School, SchoolProblem, SchoolProgramme, Step, Trainer
+from steg2cli.services import common
+from steg2cli.services.agreements import scope, span
+
+
+@dataclass(frozen=True)
+class ProgrammeStart:
+    """What `start-school` is told."""
+
+    school: str
+    municipality: str
+    programme: str
+    start: date
+    trainer: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str | None = None
+
+
+def find_school(session: Session, ref: str | int, municipality: str | None = None) -> School:
+    """A school by id, or by name where the name is unique (`municipality` narrows)."""
+    text = str(ref).strip()
+    if text.isdigit():
+        found = session.get(School, int(text))
+        if found is None:
+            raise NotFound(f"unknown school '{text}'")
+        return found
+    query = select(School).where(School.name_key == rules.name_key(text))
+    if municipality is not None:
+        query = query.where(School.municipality_code == common.municipality(session, municipality).code)
+    candidates = list(session.scalars(query.order_by(School.id)))
+    if not candidates:
+        where = f" in {common.municipality(session, municipality).name}" if municipality else ""
+        raise NotFound(f"unknown school '{text}'{where}")
+    if len(candidates) > 1:
+        listed = ", ".join(
+            f"{s.id} ({common.municipality_by_code(session, s.municipality_code).name})"  # type: ignore[union-attr]
+            for s in candidates
+        )
+        raise NotFound(f"{len(candidates)} schools are called '{text}': {listed}; give the id or --municipality")
+    return candidates[0]
+
+
+def may_train(session: Session, trainer: Trainer, school: School, day: date) -> list[str]:
+    """Rule 9 for one trainer, school and day."""
+    agreements = session.scalars(select(Agreement).where(Agreement.trainer_id == trainer.id))
+    pairs = [(span(a), scope(a)) for a in agreements]
+    return [
+        f"trainer {trainer.id}: {p}" for p in rules.may_train(pairs, school.municipality_code, school.id, day)
+    ]
+
+
+def _run_json(run: SchoolProgramme, steps: list[Step]) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "programme": run.programme,
+        "programme_name": rules.PROGRAMMES[run.programme],
+        "start": common.iso(run.start),
+        "stopped_on": common.iso(run.stopped_on),
+        "stop_reason": run.stop_reason,
+        "trainer_id": run.trainer_id,
+        "contact": {"name": run.contact_name, "email": run.contact_email, "phone": run.contact_phone},
+        "steps": [
+            {"step": s.step, "date": common.iso(s.step_date), "trainer_id": s.trainer_id}
+            for s in sorted(steps, key=lambda s: (s.step_date, s.id))
+        ],
+        "steps_to_do": rules.steps_to_do(s.step for s in steps),
+    }
+
+
+def schools_json(session: Session, schools: list[School], with_problems: bool = False) -> list[dict[str, Any]]:
+    """Schools as CLI.md describes them, loaded with three queries however many there are."""
+    ids = [s.id for s in schools]
+    runs: dict[int, list[SchoolProgramme]] = defaultdict(list)
+    steps: dict[int, list[Step]] = defaultdict(list)
+    problems: dict[int, list[SchoolProblem]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for run in session.scalars(select(SchoolProgramme).where(SchoolProgramme.school_id.in_(chunk))):
+            runs[run.school_id].append(run)
+        run_ids = [r.id for s in chunk for r in runs[s]]
+        for run_chunk in _chunks(run_ids):
+            for step in session.scalars(select(Step).where(Step.run_id.in_(run_chunk))):
+                steps[step.run_id].append(step)
+        if with_problems:
+            for problem in session.scalars(select(SchoolProblem).where(SchoolProblem.school_id.in_(chunk))):
+                problems[problem.school_id].append(problem)
+    result = []
+    for school in schools:
+        data = {
+            "id": school.id,
+            "name": school.name,
+            "municipality": common.municipality_json(common.municipality_by_code(session, school.municipality_code)),
+            "payer": common.municipality_json(common.municipality_by_code(session, school.payer_code)),
+            "programmes": [
+                _run_json(run, steps[run.id]) for run in sorted(runs[school.id], key=lambda r: (r.start, r.id))
+            ],
+        }
+        if with_problems:
+            data["problems"] = [
+                {"date": common.iso(p.noted_on), "note": p.note}
+                for p in sorted(problems[school.id], key=lambda p: (p.noted_on, p.id))
+            ]
+        result.append(data)
+    return result
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def _running(session: Session, school: School, programme: str) -> SchoolProgramme | None:
+    return session.scalar(
+        select(SchoolProgramme).where(
+            SchoolProgramme.school_id == school.id,
+            SchoolProgramme.programme == programme,
+            SchoolProgramme.stopped_on.is_(None),
+        )
+    )
+
+
+def _latest_run(session: Session, school: School, programme: str) -> SchoolProgramme:
+    run = _running(session, school, programme) or session.scalar(
+        select(SchoolProgramme)
+        .where(SchoolProgramme.school_id == school.id, SchoolProgramme.programme == programme)
+        .order_by(SchoolProgramme.start.desc(), SchoolProgramme.id.desc())
+        .limit(1)
+    )
+    if run is None:
+        raise NotFound(f"{rules.PROGRAMMES[programme]} has never run at {school.name} (school {school.id})")
+    return run
+
+
+def start(db: Database, wanted: ProgrammeStart) -> dict[str, Any]:
+    """Start a programme at a school, creating the school if it is new (rule 10)."""
+    name = " ".join(wanted.school.split())
+    if not name:
+        raise BadInput("the school's name is empty")
+    if name.isdigit():
+        raise BadInput("a school's name cannot be only digits (digits refer to school ids)")
+    programme = common.programme(wanted.programme)
+    contact_email = common.email(wanted.contact_email) if wanted.contact_email.strip() else ""
+    with db.write("start-school") as session:
+        home = common.municipality(session, wanted.municipality)
+        trainer = common.trainer(session, wanted.trainer)
+        school = session.scalar(
+            select(School).where(School.municipality_code == home.code, School.name_key == rules.name_key(name))
+        )
+        if school is None:
+            school = School(name=name, name_key=rules.name_key(name), municipality_code=home.code, payer_code=home.code)
+            session.add(school)
+            session.flush()
+        running = _running(session, school, programme)
+        common.check(
+            rules.programme_start(
+                programme, wanted.contact_name, contact_email, running.start if running else None
+            )
+            + may_train(session, trainer, school, wanted.start)
+        )
+        session.add(
+            SchoolProgramme(
+                school_id=school.id,
+                programme=programme,
+                start=wanted.start,
+                trainer_id=trainer.id,
+                contact_name=" ".join(wanted.contact_name.split()),
+                contact_email=contact_email,
+                contact_phone=(wanted.contact_phone or "").strip() or None,
+            )
+        )
+        session.flush()
+        touched(session, "school", school.id)
+        return schools_json(session, [school], with_problems=True)[0]
+
+
+def list_schools(db: Database, municipality: str | None = None) -> list[dict[str, Any]]:
+    """Every school (or one municipality's) with its programmes, by municipality and name."""
+    with db.read() as session:
+        query = select(School).order_by(School.municipality_code, School.name_key)
+        if municipality is not None:
+            query = query.where(School.municipality_code == common.municipality(session, municipality).code)
+        return schools_json(session, list(session.scalars(query)))
+
+
+def show(db: Database, ref: str, municipality: str | None = None) -> dict[str, Any]:
+    """One school with its programmes, steps, stops and problems."""
+    with db.read() as session:
+        return schools_json(session, [find_school(session, ref, municipality)], with_problems=True)[0]
+
+
+def record_step(
+    db: Database,
+    ref: str,
+    programme: str,
+    step: str,
+    day: date,
+    trainer_ref: str,
+    today: date,
+    municipality: str | None = None,
+) -> dict[str, Any]:
+    """Record an implementation step led by a trainer (rules 9 and 11)."""
+    code = common.programme(programme)
+    with db.write("school step") as session:
+        school = find_school(session, ref, municipality)
+        trainer = common.trainer(session, trainer_ref)
+        run = _latest_run(session, school, code)
+        done = [(s.step, s.step_date) for s in session.scalars(select(Step).where(Step.run_id == run.id))]
+        common.check(
+            rules.step_allowed(step, day, done, run.start, run.stopped_on, today)
+            + may_train(session, trainer, school, day)
+        )
+        session.add(Step(run_id=run.id, step=step, step_date=day, trainer_id=trainer.id))
+        session.flush()
+        touched(session, "school", school.id)
+        return schools_json(session, [school], with_problems=True)[0]
+
+
+def stop(
+    db: Database, ref: str, programme: str, day: date, reason: str, today: date, municipality: str | None = None
+) -> dict[str, Any]:
+    """Stop a running programme, recording the date and the reason (rule 12)."""
+    code = common.programme(programme)
+    with db.write("school stop") as session:
+        school = find_school(session, ref, municipality)
+        run = _running(session, school, code)
+        if run is None:
+            raise NotFound(f"{rules.PROGRAMMES[code]} is not running at {school.name} (school {school.id})")
+        common.check(rules.programme_stop(run.start, run.stopped_on, day, reason, today))
+        run.stopped_on = day
+        run.stop_reason = " ".join(reason.split())
+        touched(session, "school", school.id)
+        return schools_json(session, [school], with_problems=True)[0]
+
+
+def note_problem(
+    db: Database, ref: str, day: date, note: str, today: date, municipality: str | None = None
+) -> dict[str, Any]:
+    """Record a dated problem note at a school (rule 12)."""
+    with db.write("school problem") as session:
+        school = find_school(session, ref, municipality)
+        common.check(rules.problem_note(day, note, today))
+        session.add(SchoolProblem(school_id=school.id, noted_on=day, note=note.strip()))
+        session.flush()
+        touched(session, "school", school.id)
+        return schools_json(session, [school], with_problems=True)[0]

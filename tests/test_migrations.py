@@ -1,0 +1,94 @@
+"""Migrations: a new database and one upgraded from every older schema end up the same."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import text
+
+from steg2cli import db as dbmod
+from steg2cli.migrations.runner import alembic_config
+from tests.conftest import ok, register, run
+
+
+def _schema(path: Path) -> dict[str, object]:
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        shape: dict[str, object] = {}
+        for table in tables:
+            columns = [(c[1], c[2].upper(), c[3]) for c in conn.execute(f"PRAGMA table_info('{table}')")]
+            keys = sorted((k[2], k[3], k[4]) for k in conn.execute(f"PRAGMA foreign_key_list('{table}')"))
+            indexes = sorted((i[1], i[2]) for i in conn.execute(f"PRAGMA index_list('{table}')"))
+            shape[table] = (columns, keys, indexes)
+        return shape
+
+
+def _database_at(path: Path, revision: str) -> None:
+    engine = dbmod.make_engine(f"sqlite:///{path}", foreign_keys=False)
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    engine.dispose()
+
+
+def test_upgrading_from_every_older_schema_gives_the_new_schema(tmp_path: Path, template_db: Path) -> None:
+    for old in dbmod.REVISIONS[:-1]:
+        path = tmp_path / f"at-{old}.db"
+        _database_at(path, old)
+        dbmod.Database(f"sqlite:///{path}", notify=lambda line: None).ensure_schema()
+        assert _schema(path) == _schema(template_db), f"upgrade from {old} differs from a new database"
+
+
+def test_an_old_database_is_upgraded_on_first_use_after_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _database_at(path, "0001")
+    engine = dbmod.make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO trainers (id, name, email, municipality_code, basic_training, series_held, appointed_by,"
+            " programmes, registered_on) VALUES (1, 'Anna Lind', 'anna@x.se', '2180', '2022-01-01', '2022-06-01',"
+            " 'K, rektor', '', '2022-07-01')"))
+        conn.execute(text("INSERT INTO agreements (id, trainer_id, start, municipality_code)"
+                          " VALUES (1, 1, '2023-01-01', '2180')"))
+    engine.dispose()
+
+    result = run("--db", str(path), "agreement", "list", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert f"upgrading the database schema 0001 → {dbmod.SCHEMA_HEAD}" in result.stderr
+    backup = path.with_name("old.db.schema-0001.bak")
+    assert backup.exists()
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == dbmod.SCHEMA_HEAD
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("SELECT id, trainer_id FROM agreements").fetchall() == [(1, 1)]
+    assert '"school": null' in result.stdout
+    second = run("--db", str(path), "trainer", "list")
+    assert "upgrading" not in second.stderr
+
+
+def test_db_upgrade_on_an_old_database(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _database_at(path, "0001")
+    assert f"0001 → {dbmod.SCHEMA_HEAD}" in ok("--db", str(path), "db", "upgrade").stdout
+
+
+def test_a_new_database_needs_no_alembic_import_once_it_exists(fresh_db: Path) -> None:
+    import subprocess
+    import sys
+
+    register()
+    code = (
+        "import sys\n"
+        "from steg2cli.cli import app\n"
+        "try:\n    app(['trainer', 'list', '--json'], prog_name='steg2')\nexcept SystemExit:\n    pass\n"
+        "print('ALEMBIC', 'alembic' in sys.modules, 'openpyxl' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**__import__("os").environ, "STEG2_DB": str(fresh_db)}).stdout
+    assert "ALEMBIC False False" in out
