@@ -382,7 +382,7 @@ def step_allowed(
         problems.append(f"the step ({day.isoformat()}) is before the programme started ({run_start.isoformat()})")
     if stopped_on is not None and day >= stopped_on:
         problems.append(f"the programme was stopped on {stopped_on.isoformat()}")
-    dates = {name: when for name, when in done}
+    dates = dict(done)
     if step not in REPEATABLE_STEPS and step in dates:
         problems.append(f"{STEPS[step]} was already held on {dates[step].isoformat()}; it happens once")
     before = _PART_BEFORE.get(step)
