@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     DateTime,
     ForeignKey,
@@ -188,6 +189,99 @@ class SchoolProblem(Base):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     noted_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text)
+
+
+class Price(Base):
+    """A price valid from a day on (rule 16): whole öre and a VAT rate in basis points."""
+
+    __tablename__ = "prices"
+    __table_args__ = (UniqueConstraint("code", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(30))
+    valid_from: Mapped[date] = mapped_column(Date)
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    vat_bp: Mapped[int] = mapped_column(Integer, default=0)
+    vat_note: Mapped[str] = mapped_column(String(400), default="")
+
+
+class PayerDetails(Base):
+    """How a municipality wants its invoices: address and its reference (rule 20)."""
+
+    __tablename__ = "payer_details"
+
+    code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), primary_key=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+
+
+class Charge(Base):
+    """Something a payer owes (rule 17). `key` names it for ever (`annual-fee:AGREEMENT:YEAR`, …), so the
+    same agreement year or course seat can never become two charges."""
+
+    __tablename__ = "charges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    due_date: Mapped[date] = mapped_column(Date)
+    payer_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"))
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    vat_bp: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(String(400))
+    who: Mapped[str] = mapped_column(String(200))
+    period: Mapped[str] = mapped_column(String(60))
+
+
+class ChargeBilling(Base):
+    """A charge that is on a live (not credited) invoice. The primary key makes a second live
+    invoicing of the same charge impossible; a credit note removes the row, freeing the charge."""
+
+    __tablename__ = "charge_billings"
+
+    charge_id: Mapped[int] = mapped_column(ForeignKey("charges.id"), primary_key=True)
+    invoice_number: Mapped[int] = mapped_column(ForeignKey("invoices.number"), index=True)
+
+
+class Invoice(Base):
+    """An issued invoice or credit note (rules 19-20). Never changed once written."""
+
+    __tablename__ = "invoices"
+
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(10))
+    invoice_date: Mapped[date] = mapped_column(Date, index=True)
+    due_date: Mapped[date] = mapped_column(Date)
+    payer_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
+    payer_name: Mapped[str] = mapped_column(String(200))
+    payer_address: Mapped[str] = mapped_column(Text)
+    payer_reference: Mapped[str] = mapped_column(String(200))
+    seller: Mapped[str] = mapped_column(Text)
+    net_ore: Mapped[int] = mapped_column(BigInteger)
+    vat_ore: Mapped[int] = mapped_column(BigInteger)
+    total_ore: Mapped[int] = mapped_column(BigInteger)
+    vat_note: Mapped[str] = mapped_column(Text)
+    credits_number: Mapped[int | None] = mapped_column(ForeignKey("invoices.number"), unique=True)
+    reason: Mapped[str | None] = mapped_column(String(400))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class InvoiceLine(Base):
+    """One charge on an invoice, as issued: what, who, period or course, amount, VAT rate."""
+
+    __tablename__ = "invoice_lines"
+    __table_args__ = (UniqueConstraint("invoice_number", "charge_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_number: Mapped[int] = mapped_column(ForeignKey("invoices.number"))
+    charge_id: Mapped[int] = mapped_column(ForeignKey("charges.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(String(400))
+    who: Mapped[str] = mapped_column(String(200))
+    period: Mapped[str] = mapped_column(String(60))
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    vat_bp: Mapped[int] = mapped_column(Integer)
 
 
 class Setting(Base):

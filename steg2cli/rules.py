@@ -421,3 +421,242 @@ def problem_note(day: date, note: str, today: date) -> list[str]:
     if not note.strip():
         problems.append("the note is empty")
     return problems
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules 16-20: money. Amounts are whole öre (int); VAT rates are basis points (2500 = 25 %).
+
+PRICE_CODES: dict[str, str] = {
+    "annual-fee": "Årsavgift Steg 2-utbildare",
+    "open-course-seat": "Kursplats, öppen Steg 2-utbildning",
+    "purchased-course": "Köpt Steg 2-utbildning",
+}
+DEFAULT_PRICES_ORE: dict[str, int] = {
+    "annual-fee": 1_000_000,
+    "open-course-seat": 2_000_000,
+    "purchased-course": 10_000_000,
+}
+
+
+@dataclass(frozen=True)
+class Price:
+    """A price valid from a day on (rule 16)."""
+
+    code: str
+    valid_from: date
+    amount: int
+    vat_rate: int = 0
+    vat_note: str = ""
+
+
+def price_on(prices: Iterable[Price], code: str, day: date) -> Price | None:
+    """Rule 16: the price of `code` valid on `day` (the latest one starting on or before it)."""
+    valid = [p for p in prices if p.code == code and p.valid_from <= day]
+    return max(valid, key=lambda p: p.valid_from) if valid else None
+
+
+def price_setting(code: str, amount: int, vat_rate: int) -> list[str]:
+    """Rule 16: a price has a known code, a non-negative whole-öre amount and a VAT rate of 0-100 %."""
+    problems = []
+    if code not in PRICE_CODES:
+        problems.append(f"unknown price code '{code}' (use one of {', '.join(PRICE_CODES)})")
+    if amount < 0:
+        problems.append("a price cannot be negative")
+    if not 0 <= vat_rate <= 10_000:
+        problems.append("the VAT rate must lie between 0 and 100 %")
+    return problems
+
+
+@dataclass(frozen=True)
+class AgreementForBilling:
+    """What the invoice run needs to know of an agreement."""
+
+    id: int
+    start: date
+    end: date | None
+    payer: str
+    who: str
+
+
+@dataclass(frozen=True)
+class CourseSeatForBilling:
+    """One participant's seat on an open course."""
+
+    course_id: int
+    trainer_id: int
+    course_date: date
+    payer: str
+    who: str
+
+
+@dataclass(frozen=True)
+class PurchasedCourseForBilling:
+    """A purchased course."""
+
+    course_id: int
+    course_date: date
+    payer: str
+    place: str
+
+
+@dataclass(frozen=True)
+class Charge:
+    """Something a payer owes MÄN (rule 17); `key` identifies it for ever, so it is billed once."""
+
+    key: str
+    kind: str
+    due: date
+    payer: str
+    amount: int
+    vat_rate: int
+    description: str
+    who: str
+    period: str
+    vat_note: str = ""
+
+
+class MissingPrice(Exception):
+    """No price is valid on a charge's due date."""
+
+
+def _priced(prices: Sequence[Price], code: str, due: date) -> Price:
+    found = price_on(prices, code, due)
+    if found is None:
+        raise MissingPrice(f"no {code} price is valid on {due.isoformat()}; set one with `steg2 price set`")
+    return found
+
+
+def charges_due(
+    until: date,
+    agreements: Iterable[AgreementForBilling],
+    seats: Iterable[CourseSeatForBilling],
+    courses: Iterable[PurchasedCourseForBilling],
+    prices: Sequence[Price],
+) -> list[Charge]:
+    """Rule 17: every charge due on or before `until`, each with the price valid on its due date.
+
+    One `annual-fee` per started agreement year (none for a year starting on or after the end), one
+    `open-course-seat` per open-course participant and one `purchased-course` per purchased course,
+    due on the course date.
+    """
+    charges = []
+    for agreement in agreements:
+        span = Span(agreement.start, agreement.end)
+        for k, first, last in span.periods_started(until):
+            price = _priced(prices, "annual-fee", first)
+            charges.append(
+                Charge(
+                    key=f"annual-fee:{agreement.id}:{k}",
+                    kind="annual-fee",
+                    due=first,
+                    payer=agreement.payer,
+                    amount=price.amount,
+                    vat_rate=price.vat_rate,
+                    description=f"{PRICE_CODES['annual-fee']}, år {k + 1} (överenskommelse {agreement.id})",
+                    who=agreement.who,
+                    period=f"{first.isoformat()} – {last.isoformat()}",
+                    vat_note=price.vat_note,
+                )
+            )
+    for seat in seats:
+        if seat.course_date > until:
+            continue
+        price = _priced(prices, "open-course-seat", seat.course_date)
+        charges.append(
+            Charge(
+                key=f"open-course-seat:{seat.course_id}:{seat.trainer_id}",
+                kind="open-course-seat",
+                due=seat.course_date,
+                payer=seat.payer,
+                amount=price.amount,
+                vat_rate=price.vat_rate,
+                description=f"{PRICE_CODES['open-course-seat']} (kurs {seat.course_id})",
+                who=seat.who,
+                period=seat.course_date.isoformat(),
+                vat_note=price.vat_note,
+            )
+        )
+    for course in courses:
+        if course.course_date > until:
+            continue
+        price = _priced(prices, "purchased-course", course.course_date)
+        charges.append(
+            Charge(
+                key=f"purchased-course:{course.course_id}",
+                kind="purchased-course",
+                due=course.course_date,
+                payer=course.payer,
+                amount=price.amount,
+                vat_rate=price.vat_rate,
+                description=f"{PRICE_CODES['purchased-course']} (kurs {course.course_id}, {course.place})",
+                who="",
+                period=course.course_date.isoformat(),
+                vat_note=price.vat_note,
+            )
+        )
+    return sorted(charges, key=lambda c: (c.payer, c.due, c.key))
+
+
+def invoices_for(charges: Iterable[Charge], already_billed: Iterable[str]) -> dict[str, list[Charge]]:
+    """Rule 18: what is not yet on a live invoice, one invoice per payer (payers in code order)."""
+    billed = set(already_billed)
+    grouped: dict[str, list[Charge]] = {}
+    for charge in charges:
+        if charge.key not in billed:
+            grouped.setdefault(charge.payer, []).append(charge)
+    return dict(sorted(grouped.items()))
+
+
+def vat_on(net: int, vat_rate: int) -> int:
+    """VAT in whole öre on a net amount, rounded half away from zero (no floats)."""
+    sign = -1 if net < 0 else 1
+    return sign * ((abs(net) * vat_rate + 5_000) // 10_000)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """An invoice's sums: before VAT, VAT per rate, and the total (rule 16)."""
+
+    net: int
+    vat_by_rate: tuple[tuple[int, int, int], ...]  # (rate, net at that rate, vat)
+    vat: int
+    total: int
+
+
+def invoice_totals(lines: Iterable[tuple[int, int]]) -> Totals:
+    """Rule 16: sums of (amount, vat rate) lines; VAT is computed per rate on that rate's sum."""
+    by_rate: dict[int, int] = {}
+    for amount, rate in lines:
+        by_rate[rate] = by_rate.get(rate, 0) + amount
+    per_rate = tuple((rate, net, vat_on(net, rate)) for rate, net in sorted(by_rate.items()))
+    net = sum(by_rate.values())
+    vat = sum(v for _, _, v in per_rate)
+    return Totals(net=net, vat_by_rate=per_rate, vat=vat, total=net + vat)
+
+
+def invoice_due_date(invoice_date: date, payment_days: int) -> date:
+    """Rule 20: the due date, by default 30 days after the invoice date."""
+    return invoice_date + relativedelta(days=payment_days)
+
+
+def run_date_allowed(run_date: date, latest_invoice: date | None, today: date) -> list[str]:
+    """Rules 0 and 19: invoices are issued today or earlier, and their numbers follow their dates."""
+    problems = not_in_future("the invoice run", run_date, today)
+    if latest_invoice is not None and run_date < latest_invoice:
+        problems.append(
+            f"the newest invoice is dated {latest_invoice.isoformat()}; a run cannot be dated before it"
+            " (numbers follow dates)"
+        )
+    return problems
+
+
+def credit_allowed(kind: str, invoice_date: date, credited_by: int | None, credit_date: date) -> list[str]:
+    """Rule 19: only an invoice is credited, once, whole, and not before its own date."""
+    if kind != "invoice":
+        return ["a credit note cannot itself be credited"]
+    if credited_by is not None:
+        return [f"the invoice is already credited by credit note {credited_by}"]
+    if credit_date < invoice_date:
+        return [f"the credit note ({credit_date.isoformat()}) cannot be dated before the invoice"
+                f" ({invoice_date.isoformat()})"]
+    return []

@@ -250,3 +250,68 @@ def test_rule12_a_stop_has_a_date_and_reason_and_happens_once() -> None:
     assert rules.problem_note(D("2024-06-01"), "note", TODAY) == []
     assert rules.problem_note(D("2024-06-01"), "", TODAY)
     assert rules.problem_note(D("2026-07-01"), "note", TODAY)
+
+
+PRICES = [rules.Price("annual-fee", D("2000-01-01"), 1_000_000), rules.Price("annual-fee", D("2025-01-01"), 1_200_000),
+          rules.Price("open-course-seat", D("2000-01-01"), 2_000_000),
+          rules.Price("purchased-course", D("2000-01-01"), 10_000_000)]
+
+
+def test_rule16_the_price_valid_on_the_due_date() -> None:
+    assert rules.price_on(PRICES, "annual-fee", D("2024-12-31")).amount == 1_000_000  # type: ignore[union-attr]
+    assert rules.price_on(PRICES, "annual-fee", D("2025-01-01")).amount == 1_200_000  # type: ignore[union-attr]
+    assert rules.price_on(PRICES, "annual-fee", D("1999-12-31")) is None
+    assert rules.price_setting("annual-fee", 100, 2500) == []
+    assert rules.price_setting("tea", 100, 0)
+    assert rules.price_setting("annual-fee", -1, 0)
+    assert rules.price_setting("annual-fee", 1, 10_001)
+
+
+def test_rule16_a_charge_without_a_valid_price_is_refused() -> None:
+    agreement = rules.AgreementForBilling(1, D("1999-06-01"), None, "2180", "Anna")
+    with pytest.raises(rules.MissingPrice):
+        rules.charges_due(D("1999-06-01"), [agreement], [], [], PRICES)
+
+
+def test_rule17_charges_per_year_seat_and_course() -> None:
+    agreements = [rules.AgreementForBilling(1, D("2024-03-01"), D("2025-06-01"), "2180", "Anna"),
+                  rules.AgreementForBilling(2, D("2024-03-01"), D("2024-03-01"), "2180", "Never")]
+    seats = [rules.CourseSeatForBilling(5, 1, D("2024-02-01"), "2480", "Anna"),
+             rules.CourseSeatForBilling(6, 1, D("2027-02-01"), "2480", "Later")]
+    bought = [rules.PurchasedCourseForBilling(7, D("2024-01-15"), "2180", "Gävle")]
+    found = rules.charges_due(D("2026-06-15"), agreements, seats, bought, PRICES)
+    assert sorted((c.key, c.amount, c.payer) for c in found) == [
+        ("annual-fee:1:0", 1_000_000, "2180"),
+        ("annual-fee:1:1", 1_200_000, "2180"),
+        ("open-course-seat:5:1", 2_000_000, "2480"),
+        ("purchased-course:7", 10_000_000, "2180"),
+    ]
+
+
+def test_rule18_one_invoice_per_payer_of_what_is_not_billed() -> None:
+    seats = [rules.CourseSeatForBilling(5, t, D("2024-02-01"), payer, "x")
+             for t, payer in [(1, "2480"), (2, "2180"), (3, "2180")]]
+    found = rules.charges_due(D("2026-06-15"), [], seats, [], PRICES)
+    groups = rules.invoices_for(found, {"open-course-seat:5:2"})
+    assert list(groups) == ["2180", "2480"]
+    assert [c.key for c in groups["2180"]] == ["open-course-seat:5:3"]
+    assert rules.invoices_for(found, {c.key for c in found}) == {}
+
+
+def test_rule19_credit_once_whole_never_a_credit_note() -> None:
+    assert rules.credit_allowed("invoice", D("2024-01-01"), None, D("2024-01-01")) == []
+    assert rules.credit_allowed("invoice", D("2024-01-01"), 7, D("2024-01-02"))
+    assert rules.credit_allowed("credit", D("2024-01-01"), None, D("2024-01-02"))
+    assert rules.credit_allowed("invoice", D("2024-01-02"), None, D("2024-01-01"))
+    assert rules.run_date_allowed(D("2024-01-02"), D("2024-01-02"), TODAY) == []
+    assert rules.run_date_allowed(D("2024-01-01"), D("2024-01-02"), TODAY)
+    assert rules.run_date_allowed(D("2026-06-16"), None, TODAY)
+
+
+def test_rule20_due_date_and_totals_in_whole_ore() -> None:
+    assert rules.invoice_due_date(D("2024-01-31"), 30) == D("2024-03-01")
+    totals = rules.invoice_totals([(1_000_001, 2500), (999, 2500), (500, 0), (-200, 600)])
+    assert totals.net == 1_001_300
+    assert totals.vat_by_rate == ((0, 500, 0), (600, -200, -12), (2500, 1_001_000, 250_250))
+    assert totals.total == totals.net + totals.vat
+    assert rules.vat_on(2, 2500) == 1 and rules.vat_on(-2, 2500) == -1 and rules.vat_on(1, 2500) == 0

@@ -92,7 +92,7 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     for index, column in enumerate(columns):
         # Short values (ids, dates, codes) never wrap; long text takes what width is left.
         widest = max([len(column), *(len(row[index]) for row in cells)])
-        if widest <= 12:
+        if widest <= 12 or all(row[index].endswith(" kr") for row in cells if row[index]):
             grid.add_column(column, no_wrap=True, min_width=widest)
         else:
             grid.add_column(column, overflow="fold")

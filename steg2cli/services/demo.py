@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from steg2cli.db import Database
 from steg2cli.errors import Conflict
 from steg2cli.models import Trainer
-from steg2cli.services import agreements, courses, schools, trainers
+from steg2cli.services import agreements, courses, invoicing, schools, settings, trainers
 
 
 def fill(db: Database, today: date) -> dict[str, int]:
@@ -86,4 +86,12 @@ def fill(db: Database, today: date) -> dict[str, int]:
                 schools.note_problem(db, school_id, stop[0] - relativedelta(weeks=3),
                                      "Teamet har inte fått tid för lektionerna.", today)
                 schools.stop(db, school_id, programme, stop[0], stop[1], today)
-        return {"trainers": len(ids), "courses": 3, "agreements": 4, "schools": school_count}
+
+        for key, value in [("seller.org-number", "802000-0000"), ("seller.address", "Box 0000, 100 00 Stockholm"),
+                           ("seller.email", "faktura@man.example"), ("seller.bankgiro", "000-0000")]:
+            settings.set_value(db, key, value)
+        invoicing.set_payer(db, "Gävle", "Gävle kommun\\nFakturaservice\\nBox 1\\n801 84 Gävle", "BUN-2024-17", None)
+        invoicing.set_payer(db, "Stockholm", "Stockholms stad\\nBox 2\\n105 35 Stockholm", "UTB-4411", None)
+        issued = invoicing.run(db, ago(months=6), today)["invoices"]
+        return {"trainers": len(ids), "courses": 3, "agreements": 4, "schools": school_count,
+                "invoices": len(issued)}

@@ -1,0 +1,143 @@
+"""Excel in and out with openpyxl: streaming writes, text that never turns into a formula.
+
+Every workbook is written in write-only mode row by row from an iterator, so memory stays flat however
+many rows there are, and into a temporary file that replaces the target only when complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from steg2cli.errors import BadInput
+
+DATE_FORMAT = "yyyy-mm-dd"
+MONEY_FORMAT = '#,##0.00 "kr"'
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its Swedish header, width in characters, and kind (`text`, `date`, `money`, `int`)."""
+
+    header: str
+    width: int = 16
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet to write: its name, columns and rows (any iterable; consumed once, streaming)."""
+
+    name: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+
+
+def _cell(ws: Any, value: Any, kind: str) -> WriteOnlyCell:
+    if value is None or value == "":
+        return WriteOnlyCell(ws, value=None)
+    if kind == "money":
+        cell = WriteOnlyCell(ws, value=Decimal(int(value)) / 100)  # öre → kronor, exact
+        cell.number_format = MONEY_FORMAT
+        return cell
+    if kind == "date":
+        cell = WriteOnlyCell(ws, value=value if isinstance(value, date) else date.fromisoformat(str(value)))
+        cell.number_format = DATE_FORMAT
+        return cell
+    if kind == "int" and isinstance(value, int):
+        return WriteOnlyCell(ws, value=value)
+    # Text from people stays text: openpyxl would store "=HYPERLINK(…)" as a formula.
+    cell = WriteOnlyCell(ws, value=str(value))
+    cell.data_type = "s"
+    return cell
+
+
+def write_workbook(
+    path: Path, sheets: Sequence[Sheet], progress: Callable[[int], None] | None = None
+) -> dict[str, int]:
+    """Write the sheets to `path` (xlsx); returns the number of data rows per sheet."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise BadInput(f"{path}: the output file must end in .xlsx")
+    if not path.parent.is_dir():
+        raise BadInput(f"cannot write {path}: the folder {path.parent} does not exist")
+    workbook = Workbook(write_only=True)
+    counts: dict[str, int] = {}
+    bold = Font(bold=True)
+    for sheet in sheets:
+        ws = workbook.create_sheet(title=sheet.name[:31])
+        for index, column in enumerate(sheet.columns, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = column.width
+        ws.freeze_panes = "A2"
+        header = []
+        for column in sheet.columns:
+            cell = _cell(ws, column.header, "text")
+            cell.font = bold
+            cell.alignment = Alignment(vertical="top")
+            header.append(cell)
+        ws.append(header)
+        count = 0
+        kinds = [c.kind for c in sheet.columns]
+        for row in sheet.rows:
+            ws.append([_cell(ws, value, kind) for value, kind in zip(row, kinds, strict=False)])
+            count += 1
+            if progress is not None and count % 1000 == 0:
+                progress(1000)
+        last = get_column_letter(max(len(sheet.columns), 1))
+        ws.auto_filter.ref = f"A1:{last}{count + 1}"
+        counts[sheet.name] = count
+    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        workbook.save(temporary)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+    return counts
+
+
+def read_rows(path: Path, sheet_name: str | None = None) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    """The header and the data rows of a workbook's sheet (`sheet_name`, else the first), streaming."""
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise BadInput(f"{path}: not an Excel workbook (.xlsx)") from None
+    ws = workbook[sheet_name] if sheet_name and sheet_name in workbook.sheetnames else workbook.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        workbook.close()
+        return [], iter(())
+
+    def data() -> Iterator[tuple[Any, ...]]:
+        try:
+            yield from rows
+        finally:
+            workbook.close()
+
+    return ["" if h is None else str(h).strip() for h in header], data()
+
+
+def as_date(value: Any) -> date | None:
+    """A cell as a date (Excel dates arrive as datetimes)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None

@@ -1,0 +1,467 @@
+"""Prices, charges, the invoice run, credit notes and the invoice basis in Excel; rules 16-20.
+
+Double billing is impossible in the schema itself: every charge has a permanent unique key
+(`annual-fee:AGREEMENT:YEAR`, `open-course-seat:COURSE:TRAINER`, `purchased-course:COURSE`), and a charge
+on a live invoice has a row in `charge_billings` keyed by the charge. The next invoice number is taken
+inside the same write transaction that writes the invoices, so numbers never skip or repeat.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, extract, insert, select, update
+from sqlalchemy.orm import Session
+
+from steg2cli import rules
+from steg2cli.db import Database, touched
+from steg2cli.errors import BadInput, NotFound, RuleViolation
+from steg2cli.models import (
+    Agreement,
+    Charge,
+    ChargeBilling,
+    Course,
+    CourseParticipant,
+    Invoice,
+    InvoiceLine,
+    PayerDetails,
+    Price,
+    School,
+    Setting,
+    Trainer,
+)
+from steg2cli.services import common, settings
+
+# ---- prices -----------------------------------------------------------------------------------
+
+
+def _prices(session: Session) -> list[rules.Price]:
+    return [
+        rules.Price(p.code, p.valid_from, p.amount_ore, p.vat_bp, p.vat_note)
+        for p in session.scalars(select(Price).order_by(Price.code, Price.valid_from))
+    ]
+
+
+def _price_json(price: rules.Price) -> dict[str, Any]:
+    return {
+        "code": price.code,
+        "valid_from": common.iso(price.valid_from),
+        "amount": price.amount,
+        "amount_text": rules.format_kr(price.amount),
+        "vat_rate": price.vat_rate / 100,
+        "vat_note": price.vat_note,
+    }
+
+
+def list_prices(db: Database) -> list[dict[str, Any]]:
+    """Every price with its validity start, by code and date."""
+    with db.read() as session:
+        return [_price_json(p) for p in _prices(session)]
+
+
+def set_price(
+    db: Database, code: str, amount: int, valid_from: date, vat_rate: int | None, vat_note: str | None
+) -> dict[str, Any]:
+    """A new price for `code` from `valid_from` on (rule 16); VAT rate and note carry over unless given."""
+    common.check(rules.price_setting(code, amount, vat_rate if vat_rate is not None else 0))
+    with db.write("price set") as session:
+        earlier = rules.price_on(_prices(session), code, valid_from)
+        rate = vat_rate if vat_rate is not None else (earlier.vat_rate if earlier else 0)
+        note = vat_note if vat_note is not None else (earlier.vat_note if earlier else "")
+        if rate == 0 and not note.strip():
+            raise BadInput("a price without VAT needs a note saying why (--vat-note)")
+        existing = session.scalar(select(Price).where(Price.code == code, Price.valid_from == valid_from))
+        if existing is None:
+            existing = Price(code=code, valid_from=valid_from)
+            session.add(existing)
+        existing.amount_ore, existing.vat_bp, existing.vat_note = amount, rate, note.strip()
+        session.flush()
+        touched(session, "price", existing.id)
+        return _price_json(rules.Price(code, valid_from, amount, rate, note.strip()))
+
+
+# ---- payers -----------------------------------------------------------------------------------
+
+
+def set_payer(
+    db: Database, municipality: str, address: str | None, reference: str | None, email: str | None
+) -> dict[str, Any]:
+    """Record how a municipality wants its invoices: address, reference, e-mail."""
+    with db.write("payer set") as session:
+        found = common.municipality(session, municipality)
+        details = session.get(PayerDetails, found.code) or PayerDetails(
+            code=found.code, address="", reference="", email=""
+        )
+        if address is not None:
+            details.address = address.replace("\\n", "\n").strip()
+        if reference is not None:
+            details.reference = reference.strip()
+        if email is not None:
+            details.email = common.email(email) if email.strip() else ""
+        session.add(details)
+        touched(session, "payer", found.code)
+        return _payer_json(session, found.code, details)
+
+
+def _payer_json(session: Session, code: str, details: PayerDetails | None) -> dict[str, Any]:
+    return {
+        **(common.municipality_json(common.municipality_by_code(session, code)) or {}),
+        "address": details.address if details else "",
+        "reference": details.reference if details else "",
+        "email": details.email if details else "",
+    }
+
+
+def list_payers(db: Database) -> list[dict[str, Any]]:
+    """Municipalities with invoicing details recorded."""
+    with db.read() as session:
+        every = session.scalars(select(PayerDetails).order_by(PayerDetails.code))
+        return [_payer_json(session, d.code, d) for d in every]
+
+
+# ---- charges ----------------------------------------------------------------------------------
+
+
+def due_charges(session: Session, until: date) -> list[rules.Charge]:
+    """Rule 17: every charge due on or before `until`, priced, from what the register holds."""
+    names = {row[0]: row[1] for row in session.execute(select(Trainer.id, Trainer.name))}
+    school_payers = {row[0]: row[1] for row in session.execute(select(School.id, School.payer_code))}
+    agreements = [
+        rules.AgreementForBilling(
+            id=a.id,
+            start=a.start,
+            end=a.end,
+            payer=school_payers[a.school_id] if a.school_id is not None else a.municipality_code,
+            who=names[a.trainer_id],
+        )
+        for a in session.scalars(select(Agreement).where(Agreement.start <= until))
+    ]
+    seats = [
+        rules.CourseSeatForBilling(course_id, trainer_id, course_date, payer, names[trainer_id])
+        for course_id, trainer_id, course_date, payer in session.execute(
+            select(CourseParticipant.course_id, CourseParticipant.trainer_id, Course.course_date,
+                   CourseParticipant.municipality_code)
+            .join(Course, Course.id == CourseParticipant.course_id)
+            .where(Course.kind == "open", Course.course_date <= until)
+        )
+    ]
+    bought = [
+        rules.PurchasedCourseForBilling(c.id, c.course_date, c.municipality_code or "", c.place or "")
+        for c in session.scalars(select(Course).where(Course.kind == "purchased", Course.course_date <= until))
+    ]
+    try:
+        return rules.charges_due(until, agreements, seats, bought, _prices(session))
+    except rules.MissingPrice as exc:
+        raise RuleViolation([str(exc)]) from None
+
+
+def _billed_keys(session: Session) -> set[str]:
+    return set(session.scalars(select(Charge.key).join(ChargeBilling, ChargeBilling.charge_id == Charge.id)))
+
+
+# ---- invoice objects --------------------------------------------------------------------------
+
+
+def _line_json(line: InvoiceLine) -> dict[str, Any]:
+    return {
+        "charge": line.kind,
+        "charge_id": line.charge_id,
+        "description": line.description,
+        "who": line.who,
+        "period": line.period,
+        "amount": line.amount_ore,
+        "vat_rate": line.vat_bp / 100,
+    }
+
+
+def invoice_json(
+    invoice: Invoice, lines: Sequence[InvoiceLine], credited_by: int | None
+) -> dict[str, Any]:
+    """An invoice or credit note as CLI.md describes it."""
+    totals = rules.invoice_totals((line.amount_ore, line.vat_bp) for line in lines)
+    return {
+        "number": invoice.number,
+        "kind": invoice.kind,
+        "date": common.iso(invoice.invoice_date),
+        "due_date": common.iso(invoice.due_date),
+        "payer": {"code": invoice.payer_code, "name": invoice.payer_name},
+        "payer_address": invoice.payer_address,
+        "payer_reference": invoice.payer_reference,
+        "seller": json.loads(invoice.seller),
+        "lines": [_line_json(line) for line in lines],
+        "net": invoice.net_ore,
+        "vat": invoice.vat_ore,
+        "vat_by_rate": [{"rate": r / 100, "net": n, "vat": v} for r, n, v in totals.vat_by_rate],
+        "total": invoice.total_ore,
+        "vat_note": invoice.vat_note,
+        "credits": invoice.credits_number,
+        "reason": invoice.reason,
+        "credited_by": credited_by,
+    }
+
+
+def _load_invoices(session: Session, invoices: Sequence[Invoice]) -> list[dict[str, Any]]:
+    numbers = [i.number for i in invoices]
+    lines: dict[int, list[InvoiceLine]] = defaultdict(list)
+    credits: dict[int, int] = {}
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        for line in session.scalars(
+            select(InvoiceLine).where(InvoiceLine.invoice_number.in_(chunk)).order_by(InvoiceLine.id)
+        ):
+            lines[line.invoice_number].append(line)
+        for number, credited in session.execute(
+            select(Invoice.number, Invoice.credits_number).where(Invoice.credits_number.in_(chunk))
+        ):
+            credits[credited] = number
+    return [invoice_json(i, lines[i.number], credits.get(i.number)) for i in invoices]
+
+
+def _next_number(session: Session) -> int:
+    # FOR UPDATE serialises invoice runs on PostgreSQL; SQLite's BEGIN IMMEDIATE already has.
+    row = session.scalar(select(Setting).where(Setting.key == settings.NEXT_NUMBER).with_for_update())
+    return int(row.value) if row is not None else 1
+
+
+def _take_numbers(session: Session, count: int) -> list[int]:
+    first = _next_number(session)
+    session.merge(Setting(key=settings.NEXT_NUMBER, value=str(first + count)))
+    return list(range(first, first + count))
+
+
+def _payer_snapshot(session: Session, code: str) -> tuple[str, str, str]:
+    """The payer's name, address and reference as they stand today, copied onto the invoice."""
+    details = session.get(PayerDetails, code)
+    name = common.municipality_by_code(session, code).name  # type: ignore[union-attr]
+    return name, details.address if details else "", details.reference if details else ""
+
+
+# ---- the invoice run --------------------------------------------------------------------------
+
+
+def run(db: Database, run_date: date, today: date, dry_run: bool = False) -> dict[str, Any]:
+    """Rule 18: invoice every charge due on or before `run_date` not yet on a live invoice, per payer."""
+    if dry_run:
+        with db.read() as session:
+            return _run(session, run_date, today, dry_run=True)
+    with db.write("invoice run") as session:
+        return _run(session, run_date, today, dry_run=False)
+
+
+def _run(session: Session, run_date: date, today: date, dry_run: bool) -> dict[str, Any]:
+    first_number = _next_number(session)  # locks the series first when writing on PostgreSQL
+    latest = session.scalar(select(Invoice.invoice_date).order_by(Invoice.number.desc()).limit(1))
+    if not dry_run:
+        common.check(rules.run_date_allowed(run_date, latest, today))
+    groups = rules.invoices_for(due_charges(session, run_date), _billed_keys(session))
+    if not groups:
+        return {"date": common.iso(run_date), "dry_run": dry_run, "invoices": []}
+    numbers = list(range(first_number, first_number + len(groups)))
+    due = rules.invoice_due_date(run_date, settings.payment_days(session))
+    seller = json.dumps(settings.seller(session), ensure_ascii=False, sort_keys=True)
+    created = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    invoices: list[Invoice] = []
+    lines: list[InvoiceLine] = []
+    for number, (payer, charges) in zip(numbers, groups.items(), strict=True):
+        totals = rules.invoice_totals((c.amount, c.vat_rate) for c in charges)
+        name, address, reference = _payer_snapshot(session, payer)
+        notes = sorted({c.vat_note for c in charges if c.vat_rate == 0 and c.vat_note})
+        invoices.append(
+            Invoice(
+                number=number, kind="invoice", invoice_date=run_date, due_date=due, payer_code=payer,
+                payer_name=name, payer_address=address, payer_reference=reference, seller=seller,
+                net_ore=totals.net, vat_ore=totals.vat, total_ore=totals.total, vat_note=" ".join(notes),
+                credits_number=None, reason=None, created_at=created,
+            )
+        )
+        lines += [
+            InvoiceLine(invoice_number=number, charge_id=0, kind=c.kind, description=c.description, who=c.who,
+                        period=c.period, amount_ore=c.amount, vat_bp=c.vat_rate)
+            for c in charges
+        ]
+    if dry_run:
+        by_number: dict[int, list[InvoiceLine]] = defaultdict(list)
+        for line in lines:
+            by_number[line.invoice_number].append(line)
+        return {
+            "date": common.iso(run_date),
+            "dry_run": True,
+            "invoices": [invoice_json(i, by_number[i.number], None) for i in invoices],
+        }
+    charge_ids = _store_charges(session, [c for charges in groups.values() for c in charges])
+    session.execute(insert(Invoice), [_row(i) for i in invoices])
+    keys = [c.key for charges in groups.values() for c in charges]
+    line_rows = []
+    for line, key in zip(lines, keys, strict=True):
+        row = _row(line)
+        row["charge_id"] = charge_ids[key]
+        line_rows.append(row)
+    session.execute(insert(InvoiceLine), line_rows)
+    session.execute(
+        insert(ChargeBilling),
+        [{"charge_id": charge_ids[key], "invoice_number": line.invoice_number} for line, key in zip(lines, keys,
+                                                                                                  strict=True)],
+    )
+    session.merge(Setting(key=settings.NEXT_NUMBER, value=str(numbers[-1] + 1)))
+    touched(session, "invoice", *numbers)
+    stored = list(session.scalars(select(Invoice).where(Invoice.number.in_(numbers)).order_by(Invoice.number)))
+    return {"date": common.iso(run_date), "dry_run": False, "invoices": _load_invoices(session, stored)}
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    return {column.key: getattr(obj, column.key) for column in obj.__table__.columns if column.key != "id"}
+
+
+def _store_charges(session: Session, charges: Sequence[rules.Charge]) -> dict[str, int]:
+    """Write the charges (new ones inserted, freed ones brought up to date); key → id."""
+    ids: dict[str, int] = {}
+    keys = [c.key for c in charges]
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found = session.execute(select(Charge.key, Charge.id).where(Charge.key.in_(chunk)))
+        ids.update((row[0], row[1]) for row in found)
+    fresh = [c for c in charges if c.key not in ids]
+    again = [c for c in charges if c.key in ids]
+    if fresh:
+        for start in range(0, len(fresh), 1000):
+            rows = [_charge_row(c) for c in fresh[start : start + 1000]]
+            for key, charge_id in session.execute(insert(Charge).returning(Charge.key, Charge.id), rows):
+                ids[key] = charge_id
+    for charge in again:
+        session.execute(update(Charge).where(Charge.id == ids[charge.key]).values(**_charge_row(charge)))
+    return ids
+
+
+def _charge_row(charge: rules.Charge) -> dict[str, Any]:
+    return {
+        "key": charge.key, "kind": charge.kind, "due_date": charge.due, "payer_code": charge.payer,
+        "amount_ore": charge.amount, "vat_bp": charge.vat_rate, "description": charge.description,
+        "who": charge.who, "period": charge.period,
+    }
+
+
+# ---- reading and crediting --------------------------------------------------------------------
+
+
+def list_invoices(db: Database, year: int | None = None, numbers: Iterable[int] = ()) -> list[dict[str, Any]]:
+    """Invoices and credit notes (of one year, or the given numbers), by number."""
+    with db.read() as session:
+        return _load_invoices(session, _select_invoices(session, year, list(numbers)))
+
+
+def _select_invoices(session: Session, year: int | None, numbers: list[int]) -> list[Invoice]:
+    query = select(Invoice).order_by(Invoice.number)
+    if year is not None:
+        query = query.where(extract("year", Invoice.invoice_date) == year)
+    if numbers:
+        query = query.where(Invoice.number.in_(numbers))
+        found = list(session.scalars(query))
+        missing = sorted(set(numbers) - {i.number for i in found})
+        if missing:
+            raise NotFound(f"no invoice number {', '.join(map(str, missing))}")
+        return found
+    return list(session.scalars(query))
+
+
+def show(db: Database, number: int) -> dict[str, Any]:
+    """One invoice or credit note."""
+    return list_invoices(db, numbers=[number])[0]
+
+
+def credit(db: Database, number: int, reason: str, credit_date: date, today: date) -> dict[str, Any]:
+    """Rule 19: a credit note cancels the invoice whole and frees its charges for the next run."""
+    if not reason.strip():
+        raise BadInput("a credit note needs a reason (--reason)")
+    with db.write("invoice credit") as session:
+        invoice = session.get(Invoice, number)
+        if invoice is None:
+            raise NotFound(f"no invoice number {number}")
+        credited_by = session.scalar(select(Invoice.number).where(Invoice.credits_number == number))
+        latest = session.scalar(select(Invoice.invoice_date).order_by(Invoice.number.desc()).limit(1))
+        common.check(
+            rules.credit_allowed(invoice.kind, invoice.invoice_date, credited_by, credit_date)
+            + rules.run_date_allowed(credit_date, latest, today)
+        )
+        [new_number] = _take_numbers(session, 1)
+        lines = list(session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_number == number)))
+        note = Invoice(
+            number=new_number, kind="credit", invoice_date=credit_date, due_date=credit_date,
+            payer_code=invoice.payer_code, payer_name=invoice.payer_name, payer_address=invoice.payer_address,
+            payer_reference=invoice.payer_reference, seller=invoice.seller, net_ore=-invoice.net_ore,
+            vat_ore=-invoice.vat_ore, total_ore=-invoice.total_ore, vat_note=invoice.vat_note,
+            credits_number=number, reason=" ".join(reason.split()),
+            created_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+        )
+        session.add(note)
+        session.flush()
+        session.add_all(
+            InvoiceLine(invoice_number=new_number, charge_id=line.charge_id, kind=line.kind,
+                        description=line.description, who=line.who, period=line.period,
+                        amount_ore=-line.amount_ore, vat_bp=line.vat_bp)
+            for line in lines
+        )
+        session.execute(delete(ChargeBilling).where(ChargeBilling.invoice_number == number))
+        session.flush()
+        touched(session, "invoice", number, new_number)
+        return _load_invoices(session, [note])[0]
+
+
+def not_yet_invoiced(session: Session, until: date) -> list[rules.Charge]:
+    """What is due on or before `until` and not on a live invoice (for the dashboard)."""
+    billed = _billed_keys(session)
+    return [c for c in due_charges(session, until) if c.key not in billed]
+
+
+# ---- the invoice basis in Excel ---------------------------------------------------------------
+
+
+def export(db: Database, path: Path, numbers: Sequence[int] = (), year: int | None = None) -> dict[str, int]:
+    """Write the invoice basis (fakturaunderlag): a summary sheet, a sheet of lines, the seller."""
+    from steg2cli.excel import Column, Sheet, write_workbook
+
+    with db.read() as session:
+        invoices = _load_invoices(session, _select_invoices(session, year, list(numbers)))
+        seller = settings.seller(session)
+        days = settings.payment_days(session)
+        payers = {d.code: d for d in session.scalars(select(PayerDetails))}
+    summary = Sheet(
+        "Fakturor",
+        [Column("Fakturanummer", 14, "int"), Column("Typ", 12), Column("Fakturadatum", 13, "date"),
+         Column("Förfallodatum", 13, "date"), Column("Kommunkod", 11), Column("Betalare", 24),
+         Column("Fakturaadress", 36), Column("Er referens", 20), Column("E-post för faktura", 26),
+         Column("Belopp exkl. moms", 18, "money"), Column("Moms", 14, "money"), Column("Att betala", 18, "money"),
+         Column("Krediterar faktura", 12, "int"), Column("Krediteras av", 12, "int"), Column("Orsak", 30),
+         Column("Momsupplysning", 50)],
+        (
+            [i["number"], "Faktura" if i["kind"] == "invoice" else "Kreditnota", i["date"], i["due_date"],
+             i["payer"]["code"], i["payer"]["name"], i["payer_address"], i["payer_reference"],
+             payers[i["payer"]["code"]].email if i["payer"]["code"] in payers else "",
+             i["net"], i["vat"], i["total"], i["credits"], i["credited_by"], i["reason"], i["vat_note"]]
+            for i in invoices
+        ),
+    )
+    lines = Sheet(
+        "Rader",
+        [Column("Fakturanummer", 14, "int"), Column("Avgift", 18), Column("Beskrivning", 50), Column("Vem", 24),
+         Column("Period / kursdatum", 26), Column("Belopp exkl. moms", 18, "money"), Column("Momssats %", 11),
+         Column("Betalare", 24)],
+        (
+            [i["number"], line["charge"], line["description"], line["who"], line["period"], line["amount"],
+             f"{line['vat_rate']:g}", i["payer"]["name"]]
+            for i in invoices
+            for line in i["lines"]
+        ),
+    )
+    seller_sheet = Sheet(
+        "Säljare",
+        [Column("Uppgift", 22), Column("Värde", 50)],
+        [["Namn", seller["name"]], ["Organisationsnummer", seller["org-number"]], ["Adress", seller["address"]],
+         ["E-post", seller["email"]], ["Bankgiro", seller["bankgiro"]],
+         ["Betalningsvillkor", f"{days} dagar netto"]],
+    )
+    return write_workbook(path, [summary, lines, seller_sheet])
