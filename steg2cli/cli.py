@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from steg2cli import __version__
-from steg2cli.commands import agreements, courses, dbcmd, demo, invoices, schools, trainers
+from steg2cli.commands import agreements, courses, dbcmd, demo, exports, invoices, schools, trainees, trainers
 from steg2cli.errors import RowErrors, Steg2Error
 
 
@@ -89,6 +89,7 @@ def main_options(
 app.command("register-trainer")(trainers.register_trainer)
 app.command("sign-agreement")(agreements.sign_agreement)
 app.command("start-school")(schools.start_school)
+app.command("report-trainees")(trainees.report_trainees)
 app.add_typer(trainers.app, name="trainer")
 app.add_typer(courses.app, name="course")
 app.add_typer(agreements.app, name="agreement")
@@ -97,6 +98,7 @@ app.add_typer(invoices.app, name="invoice")
 app.add_typer(invoices.price_app, name="price")
 app.add_typer(invoices.payer_app, name="payer")
 app.add_typer(invoices.config_app, name="config")
+app.add_typer(exports.app, name="export")
 app.add_typer(dbcmd.app, name="db")
 app.command("demo")(demo.demo)
 

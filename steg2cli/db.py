@@ -29,7 +29,7 @@ from steg2cli.errors import Conflict, DatabaseError
 
 #: Every schema revision, oldest first; the last is the one this version of steg2 works with.
 #: A test checks that it matches the Alembic scripts in `migrations/versions`.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 SCHEMA_HEAD = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 10_000
@@ -144,6 +144,10 @@ def translate(exc: BaseException, url: str) -> DatabaseError | Conflict:
     return DatabaseError(f"the database failed: {str(getattr(exc, 'orig', exc)).splitlines()[0]}")
 
 
+class _DryRun(Exception):
+    """Raised inside a dry run's transaction so that it rolls back."""
+
+
 class Database:
     """One database target: its engine, its transactions and its schema version."""
 
@@ -184,16 +188,25 @@ class Database:
             session.close()
 
     @contextmanager
-    def write(self, command: str) -> Iterator[Session]:
-        """One write transaction (BEGIN IMMEDIATE on SQLite) that records itself in the audit trail."""
+    def write(self, command: str, rollback: bool = False) -> Iterator[Session]:
+        """One write transaction (BEGIN IMMEDIATE on SQLite) that records itself in the audit trail.
+
+        With `rollback`, everything is done and checked, then undone: a dry run that sees exactly what
+        a real run would.
+        """
         outer = self._active is not None
-        with self._session(write=True) as session:
-            if outer:
+        try:
+            with self._session(write=True) as session:
+                if outer:
+                    yield session
+                    return
+                session.info["audit"] = {"command": command, "touched": {}}
                 yield session
-                return
-            session.info["audit"] = {"command": command, "touched": {}}
-            yield session
-            _write_audit(session)
+                if rollback:
+                    raise _DryRun
+                _write_audit(session)
+        except _DryRun:
+            pass
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -191,6 +191,27 @@ class SchoolProblem(Base):
     note: Mapped[str] = mapped_column(Text)
 
 
+class Trainee(Base):
+    """A member of a school's staff trained by a trainer (an MVP/AT leader), as reported (rules 13-14)."""
+
+    __tablename__ = "trainees"
+    __table_args__ = (
+        # Rule 14: the same person, school, programme and day is one report however often it is sent.
+        UniqueConstraint("email", "name_key", "school_id", "programme", "trained_on", name="uq_trainees_report"),
+        Index("ix_trainees_trained_on", "trained_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    programme: Mapped[str] = mapped_column(String(10))
+    trained_on: Mapped[date] = mapped_column(Date)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), index=True)
+    reported_on: Mapped[date] = mapped_column(Date)
+
+
 class Price(Base):
     """A price valid from a day on (rule 16): whole öre and a VAT rate in basis points."""
 

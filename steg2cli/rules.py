@@ -660,3 +660,53 @@ def credit_allowed(kind: str, invoice_date: date, credited_by: int | None, credi
         return [f"the credit note ({credit_date.isoformat()}) cannot be dated before the invoice"
                 f" ({invoice_date.isoformat()})"]
     return []
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules 13-15: trainees
+
+TRAINEE_COLUMNS = ("Namn", "E-post", "Skola", "Kommun", "Program", "Datum", "Utbildare")
+
+
+def programme_running_on(runs: Iterable[tuple[date, date | None]], day: date) -> bool:
+    """Rule 13: a programme run (start, stopped_on) covers the day."""
+    return any(start <= day and (stopped is None or day < stopped) for start, stopped in runs)
+
+
+def trainee_report(
+    day: date, runs: Sequence[tuple[date, date | None]], agreement_problems: Sequence[str], today: date
+) -> list[str]:
+    """Rule 13: trained on a day not after today, while the programme ran at the school, by a trainer whose
+    agreement covered the school that day (rule 9)."""
+    problems = not_in_future("the training", day, today)
+    if not runs:
+        problems.append("the programme has never run at this school")
+    elif not programme_running_on(runs, day):
+        problems.append(f"the programme was not running at the school on {day.isoformat()}")
+    return problems + list(agreement_problems)
+
+
+def trainee_key(name: str, email: str, school_id: int, programme: str, day: date) -> tuple[str, str, int, str, date]:
+    """Rule 14: what makes two reports the same person's (name and e-mail case-insensitive)."""
+    return (email.strip().lower(), name_key(name), school_id, programme, day)
+
+
+def trainee_header(header: Sequence[str]) -> list[str]:
+    """Rule 15: the list's header row must start with the template's columns."""
+    found = [str(h or "").strip() for h in header]
+    wanted = [c.casefold() for c in TRAINEE_COLUMNS]
+    if [f.casefold() for f in found[: len(wanted)]] != wanted:
+        seen = " | ".join(f for f in found if f) or "nothing"
+        return [f"the header row must be {' | '.join(TRAINEE_COLUMNS)} (found: {seen})"]
+    return []
+
+
+_NAME_EMAIL = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>]+)>\s*$")
+
+
+def parse_person(text: str) -> tuple[str, str]:
+    """`Anna Lind <anna@x.se>` → ("Anna Lind", "anna@x.se"); raises ValueError otherwise."""
+    match = _NAME_EMAIL.match(text)
+    if match is None:
+        raise ValueError(f"'{text}' is not \"Name <email>\"")
+    return " ".join(match["name"].split()), normalize_email(match["email"])

@@ -315,3 +315,31 @@ def test_rule20_due_date_and_totals_in_whole_ore() -> None:
     assert totals.vat_by_rate == ((0, 500, 0), (600, -200, -12), (2500, 1_001_000, 250_250))
     assert totals.total == totals.net + totals.vat
     assert rules.vat_on(2, 2500) == 1 and rules.vat_on(-2, 2500) == -1 and rules.vat_on(1, 2500) == 0
+
+
+def test_rule13_trained_while_the_programme_ran_by_a_trainer_in_force() -> None:
+    runs = [(D("2024-01-10"), D("2024-06-01")), (D("2025-01-01"), None)]
+    assert rules.trainee_report(D("2024-02-01"), runs, [], TODAY) == []
+    assert rules.trainee_report(D("2025-02-01"), runs, [], TODAY) == []
+    assert "not running" in rules.trainee_report(D("2024-06-01"), runs, [], TODAY)[0]
+    assert "not running" in rules.trainee_report(D("2024-01-09"), runs, [], TODAY)[0]
+    assert "never run" in rules.trainee_report(D("2024-02-01"), [], [], TODAY)[0]
+    assert rules.trainee_report(D("2026-06-16"), runs, [], TODAY)
+    assert rules.trainee_report(D("2024-02-01"), runs, ["no agreement"], TODAY) == ["no agreement"]
+
+
+def test_rule14_the_same_person_is_the_same_report_whatever_the_case() -> None:
+    day = D("2024-02-01")
+    assert rules.trainee_key("Kim  Ek", "KIM@Skola.se", 1, "at", day) == rules.trainee_key("kim ek", "kim@skola.se",
+                                                                                            1, "at", day)
+    assert rules.trainee_key("Kim Ek", "kim@skola.se", 1, "at", day) != rules.trainee_key("Kim Ek", "kim@skola.se",
+                                                                                           2, "at", day)
+
+
+def test_rule15_the_header_must_be_the_templates() -> None:
+    assert rules.trainee_header(list(rules.TRAINEE_COLUMNS) + ["Extra"]) == []
+    assert rules.trainee_header([c.upper() for c in rules.TRAINEE_COLUMNS]) == []
+    assert rules.trainee_header(["Name", "Email"])
+    assert rules.parse_person(" Kim  Ek <KIM@skola.se> ") == ("Kim Ek", "kim@skola.se")
+    with pytest.raises(ValueError):
+        rules.parse_person("Kim Ek kim@skola.se")

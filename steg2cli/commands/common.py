@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -136,3 +137,19 @@ def row_errors(errors: Sequence[tuple[int, str, str, str]]) -> None:
     for row, column, value, reason in errors:
         grid.add_row(str(row), column, value, reason)
     console(stderr=True).print(grid)
+
+
+@contextmanager
+def progress(description: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress line on stderr while long work runs, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(), TextColumn(description), TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
+        console=console(stderr=True), transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda rows: bar.advance(task, rows)

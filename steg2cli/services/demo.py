@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from steg2cli.db import Database
 from steg2cli.errors import Conflict
 from steg2cli.models import Trainer
-from steg2cli.services import agreements, courses, invoicing, schools, settings, trainers
+from steg2cli.services import agreements, courses, invoicing, schools, settings, trainees, trainers
 
 
 def fill(db: Database, today: date) -> dict[str, int]:
@@ -86,6 +86,14 @@ def fill(db: Database, today: date) -> dict[str, int]:
                 schools.note_problem(db, school_id, stop[0] - relativedelta(weeks=3),
                                      "Teamet har inte fått tid för lektionerna.", today)
                 schools.stop(db, school_id, programme, stop[0], stop[1], today)
+        trained = [("Nordhemsskolan", "mvp-hs", anna, ago(years=1, months=4),
+                    ["Sofia Lund", "Ahmed Ali", "Elin Berg", "Johan Nyberg", "Maja Ek", "Leo Sandberg"]),
+                   ("Enskedefältets skola", "mvp-hs", maria, ago(months=9),
+                    ["Nora Holm", "Adam Wik", "Ida Lindqvist", "Oskar Fors", "Wilma Strand"])]
+        trainee_count = 0
+        for school_name, programme, trainer, day, names in trained:
+            people = [f"{n} <{n.lower().replace(' ', '.')}@skola.example>" for n in names]
+            trainee_count += trainees.report_by_hand(db, trainer, school_name, programme, day, people, today)["added"]
 
         for key, value in [("seller.org-number", "802000-0000"), ("seller.address", "Box 0000, 100 00 Stockholm"),
                            ("seller.email", "faktura@man.example"), ("seller.bankgiro", "000-0000")]:
@@ -94,4 +102,4 @@ def fill(db: Database, today: date) -> dict[str, int]:
         invoicing.set_payer(db, "Stockholm", "Stockholms stad\\nBox 2\\n105 35 Stockholm", "UTB-4411", None)
         issued = invoicing.run(db, ago(months=6), today)["invoices"]
         return {"trainers": len(ids), "courses": 3, "agreements": 4, "schools": school_count,
-                "invoices": len(issued)}
+                "trainees": trainee_count, "invoices": len(issued)}

@@ -1,0 +1,56 @@
+"""`report-trainees` by hand or from a list file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from steg2cli.commands import common
+from steg2cli.errors import BadInput
+
+
+def report_trainees(
+    ctx: typer.Context,
+    people: Annotated[list[str] | None, typer.Argument(help='The people trained: "Name <email>" each.')] = None,
+    trainer: Annotated[str | None, typer.Option("--trainer", help="The trainer who trained them.")] = None,
+    school: Annotated[str | None, typer.Option("--school", help="The school (id or unique name).")] = None,
+    programme: Annotated[str | None, typer.Option("--programme", help="mvp-ms, mvp-hs, mvp-gy or at.")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="The training day.")] = None,
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", help="The school's municipality (when its name is not unique).")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="A trainee list: .xlsx or .csv (see the template).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything, write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=common.JSON_HELP)] = False,
+) -> None:
+    """Report people a trainer has trained, by hand or as a list file (rules 13-15)."""
+    from steg2cli.services import trainees
+
+    db = common.database(ctx)
+    if file is not None:
+        if people or trainer or school or programme or date:
+            raise BadInput("give either --file, or --trainer/--school/--programme/--date with the people")
+        with common.progress(f"Checking {file.name}") as tick:
+            result = trainees.report_file(db, file, common.today(), dry_run, tick)
+    else:
+        missing = [name for name, value in (("--trainer", trainer), ("--school", school),
+                                            ("--programme", programme), ("--date", date)) if value is None]
+        if missing:
+            raise BadInput(f"give {', '.join(missing)} (or --file LIST)")
+        result = trainees.report_by_hand(
+            db, trainer, school, programme, common.required_day(date, "--date"),  # type: ignore[arg-type]
+            people or [], common.today(), dry_run, municipality,
+        )
+    _print(result, as_json)
+
+
+def _print(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        common.emit_json(result)
+        return
+    lead = "Dry run, nothing written: would add" if result["dry_run"] else "Added"
+    common.done(f"{lead} {result['added']} trainee(s); {result['already_reported']} already reported.")

@@ -1,0 +1,198 @@
+"""The Excel lists that leave MÄN: trainees, trainers, schools, and the empty trainee list template.
+
+Rows are read from the database in batches (`yield_per`) and written in openpyxl's write-only mode as
+they arrive, so memory stays flat whatever the size of the register.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from steg2cli import rules
+from steg2cli.db import Database
+from steg2cli.excel import Column, Sheet, write_workbook
+from steg2cli.models import Agreement, Municipality, School, SchoolProgramme, Step, Trainee, Trainer
+from steg2cli.services import common
+from steg2cli.services.courses import certified_dates
+from steg2cli.services.trainees import template_rows
+
+BATCH = 2000
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What `export` narrows to; None means no filter."""
+
+    year: int | None = None
+    municipality: str | None = None
+    trainer: str | None = None
+    programme: str | None = None
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    first: date | None
+    last: date | None
+    municipality: str | None
+    trainer_id: int | None
+    programme: str | None
+
+
+def _resolve(session: Session, filters: Filters) -> _Resolved:
+    return _Resolved(
+        first=date(filters.year, 1, 1) if filters.year else None,
+        last=date(filters.year, 12, 31) if filters.year else None,
+        municipality=common.municipality(session, filters.municipality).code if filters.municipality else None,
+        trainer_id=common.trainer(session, filters.trainer).id if filters.trainer else None,
+        programme=common.programme(filters.programme) if filters.programme else None,
+    )
+
+
+def template(path: Path) -> dict[str, int]:
+    """The empty trainee list a trainer fills in and sends back."""
+    return write_workbook(
+        path,
+        [
+            Sheet("Utbildade", [Column(name, width) for name, width in zip(
+                rules.TRAINEE_COLUMNS, (24, 30, 28, 16, 18, 12, 30), strict=True)], []),
+            Sheet("Instruktioner", [Column("Kolumn", 14), Column("Vad den ska innehålla", 80)], template_rows()),
+        ],
+    )
+
+
+TRAINEE_COLUMNS = [
+    Column("Namn", 24), Column("E-post", 30), Column("Skola", 28), Column("Kommun", 16), Column("Program", 20),
+    Column("Datum", 12, "date"), Column("Utbildare", 30), Column("Utbildarens namn", 24), Column("Kommunkod", 11),
+]
+
+
+def trainees(db: Database, path: Path, filters: Filters, progress: Progress | None = None) -> int:
+    """Every reported trainee (filtered), in the columns of the trainee list and a few more."""
+    with db.read() as session:
+        wanted = _resolve(session, filters)
+        query = (
+            select(Trainee.name, Trainee.email, School.name, Municipality.name, Trainee.programme,
+                   Trainee.trained_on, Trainer.email, Trainer.name, Municipality.code)
+            .join(School, School.id == Trainee.school_id)
+            .join(Municipality, Municipality.code == School.municipality_code)
+            .join(Trainer, Trainer.id == Trainee.trainer_id)
+            .order_by(Trainee.trained_on, Trainee.id)
+        )
+        if wanted.first and wanted.last:
+            query = query.where(Trainee.trained_on.between(wanted.first, wanted.last))
+        if wanted.municipality:
+            query = query.where(School.municipality_code == wanted.municipality)
+        if wanted.trainer_id:
+            query = query.where(Trainee.trainer_id == wanted.trainer_id)
+        if wanted.programme:
+            query = query.where(Trainee.programme == wanted.programme)
+        rows = session.execute(query.execution_options(yield_per=BATCH))
+
+        def data() -> Iterator[list[Any]]:
+            for name, email, school, place, programme, day, trainer_email, trainer_name, code in rows:
+                yield [name, email, school, place, rules.PROGRAMMES[programme], day, trainer_email, trainer_name,
+                       code]
+
+        return write_workbook(path, [Sheet("Utbildade", TRAINEE_COLUMNS, data())], progress)["Utbildade"]
+
+
+def trainers(db: Database, path: Path, filters: Filters, today: date, progress: Progress | None = None) -> int:
+    """The trainer register: contact, certification and the agreement in force (or the latest)."""
+    with db.read() as session:
+        wanted = _resolve(session, filters)
+        certified = certified_dates(session)
+        agreements: dict[int, list[Agreement]] = defaultdict(list)
+        for agreement in session.scalars(select(Agreement).order_by(Agreement.start)):
+            agreements[agreement.trainer_id].append(agreement)
+        schools = {row.id: row.name for row in session.execute(select(School.id, School.name))}
+        query = select(Trainer).where(Trainer.erased_on.is_(None)).order_by(Trainer.name, Trainer.id)
+        if wanted.municipality:
+            query = query.where(Trainer.municipality_code == wanted.municipality)
+        if wanted.trainer_id:
+            query = query.where(Trainer.id == wanted.trainer_id)
+
+        def overlaps_year(trainer_id: int) -> bool:
+            return any(a.start <= wanted.last and (a.end is None or a.end > wanted.first)  # type: ignore[operator]
+                       and a.end != a.start for a in agreements[trainer_id])
+
+        def data() -> Iterator[list[Any]]:
+            for trainer in session.scalars(query.execution_options(yield_per=BATCH)):
+                programmes = [p for p in trainer.programmes.split(",") if p]
+                if wanted.programme and wanted.programme not in programmes:
+                    continue
+                if wanted.first and not overlaps_year(trainer.id):
+                    continue
+                own = agreements[trainer.id]
+                current = next((a for a in own if rules.Span(a.start, a.end).in_force_on(today)), None)
+                shown = current or (own[-1] if own else None)
+                place = common.municipality_by_code(session, trainer.municipality_code)
+                status = "överenskommelse" if current else ("certifierad" if trainer.id in certified else "registrerad")
+                yield [
+                    trainer.name, trainer.email, trainer.phone, place.name if place else "", trainer.municipality_code,
+                    ", ".join(rules.PROGRAMMES[p] for p in programmes), trainer.basic_training, trainer.series_held,
+                    trainer.appointed_by, certified.get(trainer.id), shown.id if shown else None,
+                    shown.start if shown else None, shown.end if shown else None,
+                    (schools.get(shown.school_id, "") if shown and shown.school_id else ("kommunen" if shown else "")),
+                    status,
+                ]
+
+        columns = [
+            Column("Namn", 24), Column("E-post", 30), Column("Telefon", 16), Column("Kommun", 16),
+            Column("Kommunkod", 11), Column("Program", 30), Column("Grundutbildning", 15, "date"),
+            Column("Programserie hållen", 18, "date"), Column("Utsedd av", 28), Column("Certifierad", 12, "date"),
+            Column("Överenskommelse", 15, "int"), Column("Från", 12, "date"), Column("Till (första dag utan)", 20,
+                                                                                     "date"),
+            Column("Omfattning", 24), Column("Status", 16),
+        ]
+        return write_workbook(path, [Sheet("Utbildare", columns, data())], progress)["Utbildare"]
+
+
+def schools(db: Database, path: Path, filters: Filters, progress: Progress | None = None) -> int:
+    """Every programme run at every school (filtered): start, leader, contact, steps, stop."""
+    with db.read() as session:
+        wanted = _resolve(session, filters)
+        steps: dict[int, list[str]] = defaultdict(list)
+        for run_id, step in session.execute(select(Step.run_id, Step.step)):
+            steps[run_id].append(step)
+        trainer_names = {row.id: row.name for row in session.execute(select(Trainer.id, Trainer.name))}
+        query = (
+            select(SchoolProgramme, School.name, Municipality.name, Municipality.code)
+            .join(School, School.id == SchoolProgramme.school_id)
+            .join(Municipality, Municipality.code == School.municipality_code)
+            .order_by(Municipality.name, School.name_key, SchoolProgramme.start)
+        )
+        if wanted.municipality:
+            query = query.where(School.municipality_code == wanted.municipality)
+        if wanted.programme:
+            query = query.where(SchoolProgramme.programme == wanted.programme)
+        if wanted.trainer_id:
+            query = query.where(SchoolProgramme.trainer_id == wanted.trainer_id)
+        if wanted.first and wanted.last:
+            query = query.where(SchoolProgramme.start <= wanted.last).where(
+                SchoolProgramme.stopped_on.is_(None) | (SchoolProgramme.stopped_on > wanted.first)
+            )
+
+        def data() -> Iterator[list[Any]]:
+            for run, school, place, code in session.execute(query.execution_options(yield_per=BATCH)):
+                held = steps[run.id]
+                once = [rules.STEPS[s] for s in rules.STEPS if s in held and s not in rules.REPEATABLE_STEPS]
+                yield [school, place, code, rules.PROGRAMMES[run.programme], run.start,
+                       trainer_names.get(run.trainer_id, ""), run.contact_name, run.contact_email, run.contact_phone,
+                       ", ".join(once), held.count("handledning"), run.stopped_on, run.stop_reason]
+
+        columns = [
+            Column("Skola", 28), Column("Kommun", 16), Column("Kommunkod", 11), Column("Program", 20),
+            Column("Start", 12, "date"), Column("Ledande utbildare", 24), Column("Kontaktperson", 24),
+            Column("Kontaktens e-post", 30), Column("Kontaktens telefon", 16), Column("Genomförda insatser", 50),
+            Column("Handledningar", 14, "int"), Column("Avslutad", 12, "date"), Column("Orsak", 30),
+        ]
+        return write_workbook(path, [Sheet("Skolor", columns, data())], progress)["Skolor"]

@@ -1,0 +1,325 @@
+"""Trainee lists: reports by hand and from Excel/CSV files; rules 13-15.
+
+A list is checked whole against lookups loaded once (municipalities, schools, trainers, programme runs,
+agreements), so 20 000 rows cost a handful of queries; the good list is then inserted in bulk with
+`ON CONFLICT DO NOTHING` on the report's unique key (rule 14), and one bad row writes nothing (rule 15).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from steg2cli import rules
+from steg2cli.db import Database, touched
+from steg2cli.errors import BadInput, RowErrors
+from steg2cli.models import Agreement, Municipality, School, SchoolProgramme, Trainee, Trainer
+from steg2cli.services import common
+from steg2cli.services.agreements import scope, span
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Report:
+    """One checked row: a trained person ready to be stored."""
+
+    row: int
+    name: str
+    email: str
+    school_id: int
+    programme: str
+    day: date
+    trainer_id: int
+
+
+class Lookups:
+    """Everything a list is checked against, loaded once per list."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.municipalities = {m.code: m for m in session.scalars(select(Municipality))}
+        self.municipality_names = {rules.name_key(m.name): m.code for m in self.municipalities.values()}
+        self.schools = {
+            (row.municipality_code, row.name_key): row.id
+            for row in session.execute(select(School.id, School.municipality_code, School.name_key))
+        }
+        self.school_places = {
+            row.id: row.municipality_code for row in session.execute(select(School.id, School.municipality_code))
+        }
+        self.trainers_by_email = {row.email: row.id for row in session.execute(select(Trainer.id, Trainer.email))}
+        self.trainer_ids = set(self.trainers_by_email.values())
+        self.runs: dict[tuple[int, str], list[tuple[date, date | None]]] = defaultdict(list)
+        for run in session.execute(
+            select(SchoolProgramme.school_id, SchoolProgramme.programme, SchoolProgramme.start,
+                   SchoolProgramme.stopped_on)
+        ):
+            self.runs[(run.school_id, run.programme)].append((run.start, run.stopped_on))
+        self.agreements: dict[int, list[tuple[rules.Span, rules.Scope]]] = defaultdict(list)
+        for agreement in session.scalars(select(Agreement)):
+            self.agreements[agreement.trainer_id].append((span(agreement), scope(agreement)))
+
+    def municipality(self, value: Any) -> str:
+        """A municipality code from a cell (code, number or name)."""
+        code = rules.municipality_code(value) if isinstance(value, (int, str)) else None
+        if isinstance(value, float) and value.is_integer():
+            code = rules.municipality_code(int(value))
+        if code is not None:
+            if code in self.municipalities:
+                return code
+            raise ValueError(f"no municipality has the code {code}")
+        found = self.municipality_names.get(rules.name_key(str(value)))
+        if found is None:
+            raise ValueError(f"unknown municipality '{value}'")
+        return found
+
+    def trainer(self, value: Any) -> int:
+        """A trainer id from a cell (e-mail address or id)."""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value).strip()
+        if text.isdigit() and int(text) in self.trainer_ids:
+            return int(text)
+        if "@" in text and text.lower() in self.trainers_by_email:
+            return self.trainers_by_email[text.lower()]
+        raise ValueError(f"unknown trainer '{text}'")
+
+    def check(self, report: Report, today: date) -> list[str]:
+        """Rule 13 (and 9) for one checked row."""
+        pairs = self.agreements.get(report.trainer_id, [])
+        agreement = rules.may_train(pairs, self.school_places[report.school_id], report.school_id, report.day)
+        return rules.trainee_report(report.day, self.runs.get((report.school_id, report.programme), []),
+                                    agreement, today)
+
+
+def _cell_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and 1 <= value < 2_958_466:  # an Excel day number
+        return date(1899, 12, 30) + relativedelta(days=int(value))
+    return rules.parse_date(str(value))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def parse_rows(
+    rows: Iterable[tuple[int, Sequence[Any]]], lookups: Lookups, today: date, progress: Progress | None = None
+) -> tuple[list[Report], list[tuple[int, str, str, str]]]:
+    """Check file rows (row number, the seven cells); returns the good reports and every bad cell."""
+    reports: list[Report] = []
+    errors: list[tuple[int, str, str, str]] = []
+    columns = rules.TRAINEE_COLUMNS
+    for count, (number, cells) in enumerate(rows, start=1):
+        if progress is not None and count % 1000 == 0:
+            progress(1000)
+        values = list(cells[: len(columns)]) + [None] * (len(columns) - len(cells))
+        if all(_text(v) == "" for v in values):
+            continue  # Excel leaves empty rows behind
+        row_errors: list[tuple[int, str, str, str]] = []
+
+        def bad(column: str, value: Any, reason: str, _errors: list[tuple[int, str, str, str]] = row_errors,
+                _number: int = number) -> None:
+            _errors.append((_number, column, _text(value), reason))
+
+        name, email_cell, school_cell, place_cell, programme_cell, day_cell, trainer_cell = values
+        name_text = _text(name)
+        if not name_text:
+            bad("Namn", name, "the name is empty")
+        email = ""
+        try:
+            email = rules.normalize_email(_text(email_cell))
+        except ValueError as exc:
+            bad("E-post", email_cell, str(exc))
+        place = None
+        try:
+            place = lookups.municipality(place_cell if place_cell is not None else "")
+        except ValueError as exc:
+            bad("Kommun", place_cell, str(exc))
+        school_id = None
+        if place is not None:
+            school_id = lookups.schools.get((place, rules.name_key(_text(school_cell))))
+            if school_id is None:
+                where = lookups.municipalities[place].name
+                bad("Skola", school_cell, f"no school of that name in {where}")
+        programme = rules.programme_code(_text(programme_cell))
+        if programme is None:
+            bad("Program", programme_cell, f"unknown programme (use {', '.join(rules.PROGRAMMES)})")
+        day = None
+        try:
+            day = _cell_date(day_cell if day_cell is not None else "")
+        except ValueError as exc:
+            bad("Datum", day_cell, str(exc))
+        trainer_id = None
+        try:
+            trainer_id = lookups.trainer(trainer_cell if trainer_cell is not None else "")
+        except ValueError as exc:
+            bad("Utbildare", trainer_cell, str(exc))
+        if row_errors:
+            errors += row_errors
+            continue
+        assert school_id is not None and programme is not None and day is not None and trainer_id is not None
+        report = Report(number, name_text, email, school_id, programme, day, trainer_id)
+        problems = lookups.check(report, today)
+        errors += [(number, column, _text(values[columns.index(column)]), p)
+                   for p in problems for column in [_column_for(p)]]
+        if not problems:
+            reports.append(report)
+    return reports, errors
+
+
+def _column_for(problem: str) -> str:
+    """Which column a rule-13 problem points at."""
+    if "never run" in problem:
+        return "Program"
+    if "outside the scope" in problem:
+        return "Utbildare"
+    return "Datum"
+
+
+def store(session: Session, reports: Sequence[Report], today: date) -> tuple[int, int]:
+    """Insert the reports in bulk; the same report twice adds nothing (rule 14). Returns (added, already)."""
+    if session.bind is not None and session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+
+    before = session.scalar(select(func.count()).select_from(Trainee)) or 0
+    statement = insert(Trainee).on_conflict_do_nothing(
+        index_elements=["email", "name_key", "school_id", "programme", "trained_on"]
+    )
+    for start in range(0, len(reports), 2000):
+        session.execute(
+            statement,
+            [
+                {"name": r.name, "name_key": rules.name_key(r.name), "email": r.email, "school_id": r.school_id,
+                 "programme": r.programme, "trained_on": r.day, "trainer_id": r.trainer_id, "reported_on": today}
+                for r in reports[start : start + 2000]
+            ],
+        )
+    after = session.scalar(select(func.count()).select_from(Trainee)) or 0
+    return after - before, len(reports) - (after - before)
+
+
+def _finish(session: Session, reports: list[Report], errors: list[tuple[int, str, str, str]], today: date,
+            dry_run: bool, what: str) -> dict[str, Any]:
+    if errors:
+        raise RowErrors(sorted(errors), what)
+    if not reports:
+        raise BadInput(f"the {what} has no data rows")
+    added, already = store(session, reports, today)
+    touched(session, "trainee-report", len(reports))
+    return {"rows": len(reports), "added": added, "already_reported": already, "dry_run": dry_run}
+
+
+def report_file(
+    db: Database, path: Path, today: date, dry_run: bool = False, progress: Progress | None = None
+) -> dict[str, Any]:
+    """Take a trainer's list (.xlsx or .csv) whole or not at all (rule 15)."""
+    header, rows = read_list(path)
+    common.check(rules.trainee_header(header))
+    with db.write("report-trainees", rollback=dry_run) as session:
+        lookups = Lookups(session)
+        numbered = ((number, cells) for number, cells in enumerate(rows, start=2))
+        reports, errors = parse_rows(numbered, lookups, today, progress)
+        result = _finish(session, reports, errors, today, dry_run, "list")
+    return result
+
+
+def report_by_hand(
+    db: Database,
+    trainer_ref: str,
+    school_ref: str,
+    programme: str,
+    day: date,
+    people: Sequence[str],
+    today: date,
+    dry_run: bool = False,
+    municipality: str | None = None,
+) -> dict[str, Any]:
+    """Report people trained by hand: "Name <email>" each (rules 13-14)."""
+    from steg2cli.services.schools import find_school
+
+    if not people:
+        raise BadInput('name the people trained: "Name <email>" ...')
+    code = common.programme(programme)
+    with db.write("report-trainees", rollback=dry_run) as session:
+        trainer = common.trainer(session, trainer_ref)
+        school = find_school(session, school_ref, municipality)
+        lookups = Lookups(session)
+        reports: list[Report] = []
+        errors: list[tuple[int, str, str, str]] = []
+        for number, person in enumerate(people, start=1):
+            try:
+                name, email = rules.parse_person(person)
+            except ValueError as exc:
+                errors.append((number, "person", person, str(exc)))
+                continue
+            reports.append(Report(number, name, email, school.id, code, day, trainer.id))
+        if reports:
+            common.check(lookups.check(reports[0], today))
+        return _finish(session, reports, errors, today, dry_run, "people given")
+
+
+# ---- reading list files -----------------------------------------------------------------------
+
+
+def read_list(path: Path) -> tuple[list[str], Iterator[Sequence[Any]]]:
+    """The header and rows of a trainee list: .xlsx (openpyxl, read-only) or .csv (UTF-8, , or ;)."""
+    path = Path(path)
+    if not path.exists():
+        raise BadInput(f"{path}: no such file")
+    if path.is_dir():
+        raise BadInput(f"{path}: is a folder, not a list")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from steg2cli.excel import read_rows
+
+        return read_rows(path, "Utbildade")
+    if suffix in (".csv", ".txt"):
+        return _read_csv(path)
+    raise BadInput(f"{path}: a trainee list is an .xlsx or .csv file")
+
+
+def _read_csv(path: Path) -> tuple[list[str], Iterator[Sequence[Any]]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: not a UTF-8 text file (save the CSV as UTF-8)") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader, [])
+    return [h.strip() for h in header], iter(reader)
+
+
+def template_rows() -> list[list[str]]:
+    """The instructions that go with the empty template."""
+    return [
+        ["Namn", "Den utbildades för- och efternamn."],
+        ["E-post", "Den utbildades e-postadress."],
+        ["Skola", "Skolans namn, som det är registrerat hos MÄN."],
+        ["Kommun", "Kommunens namn eller fyrsiffriga kod (Gävle eller 2180)."],
+        ["Program", "mvp-ms, mvp-hs, mvp-gy eller at (eller programmets namn, t.ex. MVP högstadiet)."],
+        ["Datum", "Utbildningsdagen, ÅÅÅÅ-MM-DD."],
+        ["Utbildare", "Din e-postadress (Steg 2-utbildaren som höll utbildningen)."],
+    ]
