@@ -22,6 +22,7 @@ demo: $(VENV)/.installed-run
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/steg2 --db $(DEMO_DB) demo
 	$(BIN)/steg2 --db $(DEMO_DB) trainer list
+	$(BIN)/steg2 --db $(DEMO_DB) status
 
 
 lint: $(VENV)/.installed-test

@@ -14,7 +14,18 @@ import typer
 from typer.core import TyperGroup
 
 from steg2cli import __version__
-from steg2cli.commands import agreements, courses, dbcmd, demo, exports, invoices, schools, trainees, trainers
+from steg2cli.commands import (
+    agreements,
+    courses,
+    dbcmd,
+    demo,
+    exports,
+    followup,
+    invoices,
+    schools,
+    trainees,
+    trainers,
+)
 from steg2cli.errors import RowErrors, Steg2Error
 
 
@@ -98,6 +109,9 @@ app.add_typer(invoices.app, name="invoice")
 app.add_typer(invoices.price_app, name="price")
 app.add_typer(invoices.payer_app, name="payer")
 app.add_typer(invoices.config_app, name="config")
+app.add_typer(followup.app, name="meeting")
+app.command("compliance")(followup.compliance)
+app.command("status")(followup.status)
 app.add_typer(exports.app, name="export")
 app.add_typer(dbcmd.app, name="db")
 app.command("demo")(demo.demo)

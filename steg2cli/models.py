@@ -212,6 +212,26 @@ class Trainee(Base):
     reported_on: Mapped[date] = mapped_column(Date)
 
 
+class Meeting(Base):
+    """A network meeting (nätverksträff, two a year) or the yearly conference (rule 21)."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    meeting_date: Mapped[date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Attendance(Base):
+    """A trainer at a meeting; the primary key makes attending twice count once."""
+
+    __tablename__ = "attendance"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), primary_key=True, index=True)
+
+
 class Price(Base):
     """A price valid from a day on (rule 16): whole öre and a VAT rate in basis points."""
 

@@ -710,3 +710,66 @@ def parse_person(text: str) -> tuple[str, str]:
     if match is None:
         raise ValueError(f"'{text}' is not \"Name <email>\"")
     return " ".join(match["name"].split()), normalize_email(match["email"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules 21-22: obligations and follow-up
+
+NETWORK_MEETINGS_PER_YEAR = 2
+CONFERENCES_PER_YEAR = 1
+MIN_TRAINERS_PER_MUNICIPALITY = 2
+MEETING_KINDS = ("network", "conference")
+
+
+def in_force_during_year(spans: Iterable[Span], year: int) -> bool:
+    """Rule 21: an agreement was in force on at least one day of the calendar year."""
+    first, after = date(year, 1, 1), date(year + 1, 1, 1)
+    return any(not s.never_in_force and s.start < after and (s.end is None or s.end > first) for s in spans)
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """Rule 21 for one trainer and year."""
+
+    network_meetings: int
+    conferences: int
+
+    @property
+    def ok(self) -> bool:
+        """Two network meetings and one conference (or more)."""
+        return self.network_meetings >= NETWORK_MEETINGS_PER_YEAR and self.conferences >= CONFERENCES_PER_YEAR
+
+
+def compliance(attended: Iterable[tuple[str, date]], year: int) -> Compliance:
+    """Rule 21: count the network meetings and conferences a trainer attended in the year."""
+    seen = [kind for kind, day in attended if day.year == year]
+    return Compliance(seen.count("network"), seen.count("conference"))
+
+
+def meeting_definition(kind: str, title: str) -> list[str]:
+    """Rule 21: a meeting is a network meeting or the conference."""
+    if kind not in MEETING_KINDS:
+        return [f"a meeting is 'network' or 'conference', not '{kind}'"]
+    return []
+
+
+def understaffed(active_municipalities: Iterable[str], trainers_in_force: dict[str, int]) -> list[str]:
+    """Rule 22: municipalities with running programmes and fewer than two trainers in force."""
+    return sorted(
+        code for code in set(active_municipalities) if trainers_in_force.get(code, 0) < MIN_TRAINERS_PER_MUNICIPALITY
+    )
+
+
+def next_renewal(span: Span, day: date) -> date | None:
+    """The first day of the agreement's next year after `day`, if it is still running then."""
+    k = 0
+    while True:
+        first, _ = span.period(k)
+        if first > day:
+            return first if span.end is None or first < span.end else None
+        k += 1
+
+
+def stalled(last_activity: date, day: date, months: int = 6) -> bool:
+    """A running programme with nothing recorded for `months` months (its start counts as activity)."""
+    return last_activity <= day - relativedelta(months=months)

@@ -343,3 +343,31 @@ def test_rule15_the_header_must_be_the_templates() -> None:
     assert rules.parse_person(" Kim  Ek <KIM@skola.se> ") == ("Kim Ek", "kim@skola.se")
     with pytest.raises(ValueError):
         rules.parse_person("Kim Ek kim@skola.se")
+
+
+def test_rule21_in_force_during_the_year_and_the_quota() -> None:
+    assert rules.in_force_during_year([rules.Span(D("2023-04-01"), D("2025-01-15"))], 2025)
+    assert not rules.in_force_during_year([rules.Span(D("2023-04-01"), D("2025-01-01"))], 2025)
+    assert rules.in_force_during_year([rules.Span(D("2025-12-31"))], 2025)
+    assert not rules.in_force_during_year([rules.Span(D("2025-12-31"))], 2024)
+    assert not rules.in_force_during_year([rules.Span(D("2025-03-01"), D("2025-03-01"))], 2025)
+    attended = [("network", D("2025-02-01")), ("network", D("2025-09-01")), ("conference", D("2025-11-20")),
+                ("network", D("2024-09-01"))]
+    assert rules.compliance(attended, 2025).ok
+    assert rules.compliance(attended, 2025) == rules.Compliance(2, 1)
+    assert not rules.compliance(attended[:2], 2025).ok
+    assert not rules.compliance(attended[1:], 2025).ok
+    assert rules.meeting_definition("network", "") == [] and rules.meeting_definition("party", "")
+
+
+def test_rule22_two_trainers_per_municipality_with_running_programmes() -> None:
+    assert rules.understaffed(["2180", "2180", "0180"], {"2180": 2, "0180": 1}) == ["0180"]
+    assert rules.understaffed(["2180"], {}) == ["2180"]
+    assert rules.understaffed([], {"2180": 0}) == []
+
+
+def test_renewals_and_stalled_programmes() -> None:
+    assert rules.next_renewal(rules.Span(D("2023-07-01")), D("2026-06-15")) == D("2026-07-01")
+    assert rules.next_renewal(rules.Span(D("2023-07-01"), D("2026-07-01")), D("2026-06-15")) is None
+    assert rules.stalled(D("2025-12-15"), D("2026-06-15"))
+    assert not rules.stalled(D("2025-12-16"), D("2026-06-15"))

@@ -95,6 +95,18 @@ def fill(db: Database, today: date) -> dict[str, int]:
             people = [f"{n} <{n.lower().replace(' ', '.')}@skola.example>" for n in names]
             trainee_count += trainees.report_by_hand(db, trainer, school_name, programme, day, people, today)["added"]
 
+        from steg2cli.services import followup
+
+        meetings = [("network", ago(years=1, months=2), "Nätverksträff, vårterminen"),
+                    ("conference", ago(years=1, months=1), None),
+                    ("network", ago(months=10), "Nätverksträff, höstterminen"),
+                    ("network", ago(months=5), "Nätverksträff, vårterminen"),
+                    ("conference", ago(months=1), None)]
+        who = {0: [anna, erik, maria], 1: [anna, maria], 2: [anna, erik], 3: [anna, maria], 4: [anna]}
+        for index, (kind, day, title) in enumerate(meetings):
+            meeting = followup.add_meeting(db, kind, day, title)["id"]
+            followup.attend(db, meeting, who[index], today)
+
         for key, value in [("seller.org-number", "802000-0000"), ("seller.address", "Box 0000, 100 00 Stockholm"),
                            ("seller.email", "faktura@man.example"), ("seller.bankgiro", "000-0000")]:
             settings.set_value(db, key, value)

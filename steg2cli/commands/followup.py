@@ -1,0 +1,167 @@
+"""`meeting add|attend|list`, `compliance` and `status`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from steg2cli import rules
+from steg2cli.commands import common
+
+app = typer.Typer(help="Network meetings and the conference: plan them, record who came.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
+
+
+class Kind(StrEnum):
+    network = "network"
+    conference = "conference"
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    kind: Annotated[Kind, typer.Option("--kind", help="network (nätverksträff) or conference.")],
+    date: Annotated[str, typer.Option("--date", help="The meeting's date.")],
+    title: Annotated[str | None, typer.Option("--title", help="A title (default from the kind).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Plan a network meeting or the conference."""
+    from steg2cli.services import followup
+
+    result = followup.add_meeting(common.database(ctx), kind.value, common.required_day(date, "--date"), title)
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(f"Added meeting {result['id']}: {result['title']} on {result['date']}.")
+
+
+@app.command("attend")
+def attend(
+    ctx: typer.Context,
+    meeting: Annotated[int, typer.Argument(help="Meeting id.")],
+    trainers: Annotated[list[str], typer.Argument(help="Trainer ids or e-mail addresses.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Record which trainers attended a meeting (attending twice counts once)."""
+    from steg2cli.services import followup
+
+    result = followup.attend(common.database(ctx), meeting, trainers, common.today())
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(f"Meeting {result['id']}: {result['added']} attendance(s) added,"
+                    f" {result['already_attending']} already recorded; {result['attendee_count']} in all.")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option("--year", help="Only that year's meetings.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List meetings with how many attended."""
+    from steg2cli.services import followup
+
+    result = followup.list_meetings(common.database(ctx), year)
+    if as_json:
+        common.emit_json(result)
+        return
+    common.table("Meetings", ["id", "kind", "date", "title", "attended"],
+                 ([m["id"], m["kind"], m["date"], m["title"], m["attendee_count"]] for m in result),
+                 empty="no meetings")
+
+
+def compliance(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="The calendar year.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Also write the report to an .xlsx file.")]
+    = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who fell short of 2 network meetings and 1 conference in a year (rule 21)."""
+    from steg2cli.services import followup
+
+    db = common.database(ctx)
+    rows = followup.compliance(db, year)
+    if output is not None:
+        followup.export_compliance(db, year, output)
+    if as_json:
+        common.emit_json(rows)
+        return
+    short = sum(1 for r in rows if not r["ok"])
+    common.table(
+        f"Attendance {year}: {short} of {len(rows)} trainer(s) under agreement fall short",
+        ["id", "name", "municipality", "network", "conference", "ok"],
+        ([r["trainer_id"], r["name"], r["municipality"]["name"], f"{r['network_meetings']}/2",
+          f"{r['conferences']}/1", "yes" if r["ok"] else "NO"] for r in rows),
+        empty="no trainer was under agreement that year",
+    )
+    if output is not None:
+        common.done(f"Wrote the report to {output}.")
+
+
+def status(
+    ctx: typer.Context,
+    date: Annotated[str | None, typer.Option("--date", help="As of this day (default: today).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The coordinator's dashboard: what needs doing today."""
+    from steg2cli.services import followup
+
+    day = common.day(date, "--date") or common.today()
+    result = followup.status(common.database(ctx), day)
+    if as_json:
+        common.emit_json(result)
+    else:
+        _dashboard(result)
+
+
+def _dashboard(s: dict[str, Any]) -> None:
+    out = common.console()
+    kr = rules.format_kr
+    t = s["trainers"]
+    out.print(f"[bold]steg2 status {s['date']}[/bold]")
+    out.print(f"Trainers: {t['registered']} registered · {t['certified']} certified ·"
+              f" {t['under_agreement']} under agreement")
+
+    def section(title: str, lines: list[str], hint: str = "") -> None:
+        out.print(f"\n[bold]{title}[/bold]" + (f" ({len(lines)})" if lines else ""))
+        if not lines:
+            out.print("  [green]✓[/green] none")
+            return
+        for line in lines[:10]:
+            out.print(f"  • {line}")
+        if len(lines) > 10:
+            out.print(f"  … and {len(lines) - 10} more (--json lists all)")
+        if hint:
+            out.print(f"  [dim]{hint}[/dim]")
+
+    section("Agreement years starting within 30 days",
+            [f"{r['name']} (agreement {r['agreement_id']}) renews {r['renews_on']}"
+             for r in s["renewals_within_30_days"]])
+    section("Municipalities with running programmes and fewer than 2 trainers",
+            [f"{m['municipality']['name']}: {m['trainers_in_force']} trainer(s) in force,"
+             f" {m['running_programmes']} running programme(s)" for m in s["understaffed_municipalities"]])
+    section(f"Short on meetings in {s['date'][:4]} (2 network + 1 conference)",
+            [f"{r['name']} ({r['trainer_id']}): {r['network_meetings']} network, {r['conferences']} conference"
+             for r in s["short_on_meetings"]])
+    section("Programmes with nothing recorded for six months",
+            [f"{p['school']} ({p['school_id']}) {p['programme']}: last {p['last_activity']}"
+             for p in s["stalled_programmes"]])
+    section(f"Programmes stopped in {s['date'][:4]}",
+            [f"{p['school']} ({p['school_id']}) {p['programme']} on {p['stopped_on']}: {p['reason']}"
+             for p in s["stopped_this_year"]])
+    out.print("\n[bold]Invoicing[/bold]")
+    last = s["last_invoice_run"]
+    out.print(f"  last run: {last['date']}, {last['invoices']} invoice(s), {kr(last['total'])}" if last
+              else "  no invoices issued yet")
+    due = s["not_invoiced"]
+    if due["charges"]:
+        out.print(f"  due, not invoiced: {due['charges']} charge(s), {kr(due['total'])} before VAT,"
+                  f" {due['payers']} payer(s) → steg2 invoice run")
+    else:
+        out.print("  [green]✓[/green] everything due is invoiced")

@@ -1,0 +1,222 @@
+"""Follow-up: network meetings and the conference, the compliance report, the coordinator's dashboard."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from steg2cli import rules
+from steg2cli.db import Database, touched
+from steg2cli.errors import NotFound
+from steg2cli.models import Agreement, Attendance, Invoice, Meeting, School, SchoolProgramme, Step, Trainer
+from steg2cli.services import common
+from steg2cli.services.agreements import in_force_filter, span
+from steg2cli.services.courses import certified_dates
+
+# ---- meetings ---------------------------------------------------------------------------------
+
+
+def _meeting_json(session: Session, meeting: Meeting) -> dict[str, Any]:
+    attendees = list(
+        session.scalars(select(Attendance.trainer_id).where(Attendance.meeting_id == meeting.id).order_by(
+            Attendance.trainer_id))
+    )
+    return {
+        "id": meeting.id,
+        "kind": meeting.kind,
+        "date": common.iso(meeting.meeting_date),
+        "title": meeting.title,
+        "attendees": attendees,
+        "attendee_count": len(attendees),
+    }
+
+
+def add_meeting(db: Database, kind: str, day: date, title: str | None) -> dict[str, Any]:
+    """Plan a network meeting or the conference."""
+    common.check(rules.meeting_definition(kind, title or ""))
+    default = "Nätverksträff" if kind == "network" else "En vecka fri från våld – konferens"
+    with db.write("meeting add") as session:
+        meeting = Meeting(kind=kind, meeting_date=day, title=(title or "").strip() or default)
+        session.add(meeting)
+        session.flush()
+        touched(session, "meeting", meeting.id)
+        return _meeting_json(session, meeting)
+
+
+def attend(db: Database, meeting_id: int, trainer_refs: list[str], today: date) -> dict[str, Any]:
+    """Record who attended a meeting; attending twice counts once."""
+    with db.write("meeting attend") as session:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None:
+            raise NotFound(f"unknown meeting '{meeting_id}'")
+        common.check(rules.not_in_future("the attendance", meeting.meeting_date, today))
+        trainers = [common.trainer(session, ref) for ref in trainer_refs]
+        already = set(session.scalars(select(Attendance.trainer_id).where(Attendance.meeting_id == meeting.id)))
+        added = []
+        for trainer in trainers:
+            if trainer.id not in already:
+                session.add(Attendance(meeting_id=meeting.id, trainer_id=trainer.id))
+                already.add(trainer.id)
+                added.append(trainer.id)
+        session.flush()
+        if added:
+            touched(session, "meeting", meeting.id)
+        data = _meeting_json(session, meeting)
+        data["added"] = len(added)
+        data["already_attending"] = len(trainers) - len(added)
+        return data
+
+
+def list_meetings(db: Database, year: int | None = None) -> list[dict[str, Any]]:
+    """Meetings, oldest first (one year's, if given)."""
+    with db.read() as session:
+        query = select(Meeting).order_by(Meeting.meeting_date, Meeting.id)
+        if year is not None:
+            query = query.where(Meeting.meeting_date.between(date(year, 1, 1), date(year, 12, 31)))
+        return [_meeting_json(session, m) for m in session.scalars(query)]
+
+
+# ---- compliance (rule 21) ---------------------------------------------------------------------
+
+
+def _compliance_rows(session: Session, year: int) -> list[dict[str, Any]]:
+    spans: dict[int, list[rules.Span]] = defaultdict(list)
+    for agreement in session.scalars(select(Agreement)):
+        spans[agreement.trainer_id].append(span(agreement))
+    attended: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    for trainer_id, kind, day in session.execute(
+        select(Attendance.trainer_id, Meeting.kind, Meeting.meeting_date)
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(Meeting.meeting_date.between(date(year, 1, 1), date(year, 12, 31)))
+    ):
+        attended[trainer_id].append((kind, day))
+    rows = []
+    for trainer in session.scalars(select(Trainer).order_by(Trainer.name, Trainer.id)):
+        if not rules.in_force_during_year(spans[trainer.id], year):
+            continue
+        result = rules.compliance(attended[trainer.id], year)
+        rows.append({
+            "trainer_id": trainer.id,
+            "name": trainer.name,
+            "municipality": common.municipality_json(common.municipality_by_code(session, trainer.municipality_code)),
+            "network_meetings": result.network_meetings,
+            "conferences": result.conferences,
+            "ok": result.ok,
+        })
+    return rows
+
+
+def compliance(db: Database, year: int) -> list[dict[str, Any]]:
+    """Rule 21: every trainer under agreement some day of the year, with meetings attended."""
+    with db.read() as session:
+        return _compliance_rows(session, year)
+
+
+def export_compliance(db: Database, year: int, path: Path) -> int:
+    """The compliance report as an Excel workbook."""
+    from steg2cli.excel import Column, Sheet, write_workbook
+
+    rows = compliance(db, year)
+    columns = [Column("Utbildare (id)", 14, "int"), Column("Namn", 24), Column("Kommun", 16),
+               Column("Nätverksträffar", 16, "int"), Column("Konferenser", 12, "int"), Column("Uppfyllt", 10)]
+    data = ([r["trainer_id"], r["name"], r["municipality"]["name"], r["network_meetings"], r["conferences"],
+             "ja" if r["ok"] else "nej"] for r in rows)
+    return write_workbook(path, [Sheet(f"Närvaro {year}", columns, data)])[f"Närvaro {year}"]
+
+
+# ---- the dashboard ----------------------------------------------------------------------------
+
+
+def status(db: Database, day: date) -> dict[str, Any]:
+    """The coordinator's morning view of what needs doing, as of `day`."""
+    from steg2cli.services.invoicing import not_yet_invoiced
+
+    with db.read() as session:
+        trainers = list(session.scalars(
+            select(Trainer).where(Trainer.erased_on.is_(None), Trainer.registered_on <= day)))
+        names = {t.id: t.name for t in trainers}
+        certified = certified_dates(session)
+        in_force = list(session.scalars(select(Agreement).where(in_force_filter(day))))
+
+        renewals = []
+        for agreement in in_force:
+            renewal = rules.next_renewal(span(agreement), day)
+            if renewal is not None and renewal <= day + relativedelta(days=30):
+                renewals.append({"agreement_id": agreement.id, "trainer_id": agreement.trainer_id,
+                                 "name": names.get(agreement.trainer_id, ""), "renews_on": common.iso(renewal)})
+        renewals.sort(key=lambda r: (r["renews_on"], r["agreement_id"]))
+
+        running = list(session.execute(
+            select(SchoolProgramme, School.name, School.municipality_code)
+            .join(School, School.id == SchoolProgramme.school_id)
+            .where(SchoolProgramme.start <= day)
+            .where(SchoolProgramme.stopped_on.is_(None) | (SchoolProgramme.stopped_on > day))
+        ))
+        per_place = Counter(a.municipality_code for a in in_force)
+        short = rules.understaffed((code for _, _, code in running), dict(per_place))
+        understaffed = [
+            {"municipality": common.municipality_json(common.municipality_by_code(session, code)),
+             "trainers_in_force": per_place.get(code, 0),
+             "running_programmes": sum(1 for _, _, c in running if c == code)}
+            for code in short
+        ]
+
+        last_step = dict(
+            session.execute(select(Step.run_id, func.max(Step.step_date)).where(Step.step_date <= day)
+                            .group_by(Step.run_id)).all()  # type: ignore[arg-type]
+        )
+        stalled = []
+        for run, school_name, _code in running:
+            latest = max(run.start, last_step.get(run.id, run.start))
+            if rules.stalled(latest, day):
+                stalled.append({"school_id": run.school_id, "school": school_name, "programme": run.programme,
+                                "last_activity": common.iso(latest)})
+        stalled.sort(key=lambda s: (s["last_activity"], s["school_id"]))
+
+        stopped = [
+            {"school_id": run.school_id, "school": name, "programme": run.programme,
+             "stopped_on": common.iso(run.stopped_on), "reason": run.stop_reason}
+            for run, name in session.execute(
+                select(SchoolProgramme, School.name).join(School, School.id == SchoolProgramme.school_id)
+                .where(SchoolProgramme.stopped_on.between(date(day.year, 1, 1), day))
+                .order_by(SchoolProgramme.stopped_on)
+            )
+        ]
+        short_on_meetings = [
+            {key: row[key] for key in ("trainer_id", "name", "network_meetings", "conferences")}
+            for row in _compliance_rows(session, day.year) if not row["ok"]
+        ]
+
+        last_date = session.scalar(select(func.max(Invoice.invoice_date)).where(Invoice.kind == "invoice"))
+        last_run = None
+        if last_date is not None:
+            issued = list(session.execute(
+                select(Invoice.number, Invoice.total_ore).where(Invoice.kind == "invoice",
+                                                                Invoice.invoice_date == last_date)))
+            last_run = {"date": common.iso(last_date), "invoices": len(issued),
+                        "total": sum(total for _, total in issued),
+                        "numbers": [number for number, _ in issued]}
+        due = not_yet_invoiced(session, day)
+
+        return {
+            "date": common.iso(day),
+            "trainers": {
+                "registered": len(trainers),
+                "certified": sum(1 for t in trainers if t.id in certified and certified[t.id] <= day),
+                "under_agreement": len({a.trainer_id for a in in_force}),
+            },
+            "renewals_within_30_days": renewals,
+            "understaffed_municipalities": understaffed,
+            "short_on_meetings": short_on_meetings,
+            "stalled_programmes": stalled,
+            "stopped_this_year": stopped,
+            "last_invoice_run": last_run,
+            "not_invoiced": {"charges": len(due), "total": sum(c.amount for c in due),
+                             "payers": len({c.payer for c in due})},
+        }
