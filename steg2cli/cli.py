@@ -22,6 +22,7 @@ from steg2cli.commands import (
     exports,
     followup,
     invoices,
+    people,
     schools,
     trainees,
     trainers,
@@ -114,6 +115,8 @@ app.command("compliance")(followup.compliance)
 app.command("status")(followup.status)
 app.add_typer(exports.app, name="export")
 app.add_typer(dbcmd.app, name="db")
+app.add_typer(people.app, name="person")
+app.command("log")(people.log)
 app.command("demo")(demo.demo)
 
 

@@ -328,4 +328,5 @@ def touched(session: Session, kind: str, *ids: int | str) -> None:
     """Note in the audit trail that this transaction changed the given records."""
     audit = session.info.get("audit")
     if audit is not None:
-        audit["touched"].setdefault(kind, []).extend(ids)
+        known = audit["touched"].setdefault(kind, [])
+        known.extend(i for i in ids if i not in known)

@@ -34,3 +34,12 @@ def backup(
 
     maintenance.backup(common.database(ctx), file)
     common.done(f"Wrote a consistent copy of the database to {file}.")
+
+
+@app.command("compact")
+def compact(ctx: typer.Context) -> None:
+    """Rewrite the database file so that no old copies of changed data remain in it."""
+    from steg2cli.services import maintenance
+
+    maintenance.compact(common.database(ctx))
+    common.done("Compacted the database.")

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from steg2cli.commands import common
 
 
-def demo(ctx: typer.Context) -> None:
+def demo(
+    ctx: typer.Context,
+    scale: Annotated[
+        int | None, typer.Option("--scale", min=1, help="Instead: N trainers with schools and trainees in bulk.")
+    ] = None,
+    years: Annotated[int, typer.Option("--years", min=1, help="With --scale: years of agreements.")] = 10,
+) -> None:
     """Fill an empty database with realistic sample data (trainers, courses, agreements, schools, …)."""
     from steg2cli.services import demo as demo_service
 
-    summary = demo_service.fill(common.database(ctx), common.today())
+    if scale is not None:
+        summary = demo_service.fill_scale(common.database(ctx), common.today(), scale, years)
+    else:
+        summary = demo_service.fill(common.database(ctx), common.today())
     common.done("Filled the database with sample data: " + ", ".join(f"{n} {what}" for what, n in summary.items()))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
-from steg2cli.db import Database
+from steg2cli.db import Database, touched
 from steg2cli.errors import Conflict
 from steg2cli.models import Trainer
 from steg2cli.services import agreements, courses, invoicing, schools, settings, trainees, trainers
@@ -115,3 +116,81 @@ def fill(db: Database, today: date) -> dict[str, int]:
         issued = invoicing.run(db, ago(months=6), today)["invoices"]
         return {"trainers": len(ids), "courses": 3, "agreements": 4, "schools": school_count,
                 "trainees": trainee_count, "invoices": len(issued)}
+
+
+def fill_scale(db: Database, today: date, trainers: int, years: int = 10) -> dict[str, int]:
+    """A register at national scale for benchmarks, written in bulk and consistent with every rule.
+
+    `trainers` trainers spread over the 290 municipalities, each certified on an open course and under
+    agreement for `years` years; 5/3 as many schools, each running one programme started by a trainer
+    of its municipality; 200/3 trainees per trainer, each trained while their programme ran.
+    """
+    from sqlalchemy import insert
+
+    from steg2cli.models import (
+        Agreement,
+        Course,
+        CourseParticipant,
+        Municipality,
+        School,
+        SchoolProgramme,
+        Step,
+        Trainee,
+    )
+
+    schools_n = trainers * 5 // 3
+    trainees_n = trainers * 200 // 3
+    programmes = ("mvp-hs", "mvp-ms", "mvp-gy", "at")
+    first_year = today - relativedelta(years=years)
+
+    def chunked(model: Any, rows: Any) -> None:
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == 5000:
+                session.execute(insert(model), batch)
+                batch = []
+        if batch:
+            session.execute(insert(model), batch)
+
+    with db.write("demo --scale") as session:
+        if session.scalar(select(func.count()).select_from(Trainer)):
+            raise Conflict("the database already holds trainers; use a new database for --scale")
+        codes = [m.code for m in session.scalars(select(Municipality).order_by(Municipality.code))]
+        starts = [first_year + relativedelta(days=i % 300) for i in range(trainers)]
+        chunked(Trainer, ({
+            "id": i + 1, "name": f"Utbildare {i + 1}", "email": f"utbildare{i + 1}@scale.example",
+            "phone": None, "municipality_code": codes[i % len(codes)],
+            "basic_training": first_year - relativedelta(years=3), "series_held": first_year - relativedelta(years=2),
+            "appointed_by": "Rektor Exempel, rektor", "programmes": "mvp-hs", "registered_on": first_year,
+            "erased_on": None} for i in range(trainers)))
+        courses = (trainers + 29) // 30
+        chunked(Course, ({"id": c + 1, "kind": "open", "course_date": first_year - relativedelta(months=2),
+                          "municipality_code": None, "place": "Stockholm",
+                          "completed_on": first_year - relativedelta(months=2)} for c in range(courses)))
+        chunked(CourseParticipant, ({"course_id": i // 30 + 1, "trainer_id": i + 1,
+                                     "municipality_code": codes[i % len(codes)]} for i in range(trainers)))
+        chunked(Agreement, ({"id": i + 1, "trainer_id": i + 1, "start": starts[i], "end": None,
+                             "end_reason": None, "municipality_code": codes[i % len(codes)], "school_id": None}
+                            for i in range(trainers)))
+        # School s lies in municipality s mod 290 and is started by the trainer of that municipality.
+        leader = [s % min(trainers, len(codes)) for s in range(schools_n)]
+        run_start = [starts[leader[s]] + relativedelta(days=30) for s in range(schools_n)]
+        chunked(School, ({"id": s + 1, "name": f"Skola {s + 1}", "name_key": f"skola {s + 1}",
+                          "municipality_code": codes[leader[s] % len(codes)],
+                          "payer_code": codes[leader[s] % len(codes)]} for s in range(schools_n)))
+        chunked(SchoolProgramme, ({
+            "id": s + 1, "school_id": s + 1, "programme": programmes[s % 4], "start": run_start[s],
+            "trainer_id": leader[s] + 1, "contact_name": f"Kontakt {s + 1}",
+            "contact_email": f"kontakt{s + 1}@skola.example", "contact_phone": None, "stopped_on": None,
+            "stop_reason": None} for s in range(schools_n)))
+        chunked(Step, ({"run_id": s + 1, "step": "forankring", "step_date": run_start[s], "trainer_id": leader[s] + 1}
+                       for s in range(schools_n)))
+        span_days = max((today - relativedelta(days=1) - max(run_start)).days, 1) if run_start else 1
+        chunked(Trainee, ({
+            "name": f"Deltagare {t + 1}", "name_key": f"deltagare {t + 1}", "email": f"deltagare{t + 1}@skola.example",
+            "school_id": t % schools_n + 1, "programme": programmes[(t % schools_n) % 4],
+            "trained_on": run_start[t % schools_n] + relativedelta(days=t % span_days),
+            "trainer_id": leader[t % schools_n] + 1, "reported_on": today} for t in range(trainees_n)))
+        touched(session, "demo-scale", trainers)
+        return {"trainers": trainers, "schools": schools_n, "trainees": trainees_n, "agreements": trainers}

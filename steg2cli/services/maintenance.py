@@ -19,3 +19,11 @@ def backup(db: Database, target: Path) -> None:
     """A consistent copy of the database file."""
     db.ensure_schema()
     db.backup(target)
+
+
+def compact(db: Database) -> None:
+    """Rewrite the database so that no deleted or overwritten bytes remain (after an erasure)."""
+    from steg2cli.services.people import _compact
+
+    db.ensure_schema()
+    _compact(db)

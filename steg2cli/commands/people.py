@@ -1,0 +1,66 @@
+"""`person export|erase` and `log`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from steg2cli.commands import common
+from steg2cli.errors import BadInput
+
+app = typer.Typer(help="Personal data: what is held about a person, and erasure.", no_args_is_help=True)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="The person's e-mail address.")],
+) -> None:
+    """Print everything held about one person as JSON (GDPR art. 15)."""
+    from steg2cli.services import people
+
+    common.emit_json(people.export(common.database(ctx), email))
+
+
+@app.command("erase")
+def erase(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="The person's e-mail address.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: the erasure cannot be undone.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=common.JSON_HELP)] = False,
+) -> None:
+    """Pseudonymise a person everywhere (GDPR art. 17); issued invoices keep their sums and names."""
+    from steg2cli.services import people
+
+    if not yes:
+        raise BadInput("erasure cannot be undone: add --yes to confirm")
+    result = people.erase(common.database(ctx), email, common.today())
+    if as_json:
+        common.emit_json(result)
+        return
+    counts = result["erased"]
+    common.done(f"Erased: {counts['trainer']} trainer, {counts['contact_person']} contact person record(s),"
+                f" {counts['trainee']} trainee record(s). Issued invoices are kept as issued.")
+
+
+def log(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many entries (newest first).")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help=common.JSON_HELP)] = False,
+) -> None:
+    """Show the audit trail: who changed what, when."""
+    from steg2cli.services import audit
+
+    rows = audit.entries(common.database(ctx), limit)
+    if as_json:
+        common.emit_json(rows)
+        return
+    common.table(
+        "Audit trail (newest first, UTC)",
+        ["at", "user", "command", "touched"],
+        ([r["at"].replace("T", " ").rstrip("Z"), r["user"], r["command"],
+          "; ".join(f"{k} {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in r["touched"].items())]
+         for r in rows),
+        empty="nothing recorded yet",
+    )
