@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -20,11 +22,41 @@ TODAY = "2026-06-15"
 runner = CliRunner()
 
 
+#: Set (by .ci/run) to run the whole suite against a PostgreSQL server instead of SQLite files, e.g.
+#: postgresql+psycopg://steg2@127.0.0.1:54329/postgres
+SERVER = os.environ.get("STEG2_TEST_DATABASE_URL")
+sqlite_only = pytest.mark.skipif(SERVER is not None, reason="inspects the SQLite file itself")
+
+Target = Any  # a Path (SQLite file) or a URL string (PostgreSQL)
+
+
+def _server_url(database: str) -> str:
+    assert SERVER is not None
+    return SERVER.rsplit("/", 1)[0] + "/" + database
+
+
+def _admin(statement: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(SERVER, poolclass=NullPool, isolation_level="AUTOCOMMIT")  # type: ignore[arg-type]
+    with engine.connect() as conn:
+        conn.execute(text(statement))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One database migrated to the newest schema; tests start from copies of it."""
     from steg2cli.db import Database
 
+    if SERVER is not None:
+        _admin("DROP DATABASE IF EXISTS steg2_template")
+        _admin("CREATE DATABASE steg2_template")
+        db = Database(_server_url("steg2_template"))
+        db.ensure_schema()
+        db.engine.dispose()
+        return Path("steg2_template")
     path = tmp_path_factory.mktemp("template") / "template.db"
     db = Database(f"sqlite:///{path}")
     db.ensure_schema()
@@ -34,16 +66,43 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+_counter = itertools.count()
+
+
 @pytest.fixture(autouse=True)
-def fresh_db(tmp_path: Path, template_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def fresh_db(tmp_path: Path, template_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Target]:
     """STEG2_DB points at a new database; STEG2_TODAY pins the date."""
-    path = tmp_path / "steg2.db"
-    shutil.copy(template_db, path)
-    monkeypatch.setenv("STEG2_DB", str(path))
     monkeypatch.setenv("STEG2_TODAY", TODAY)
     monkeypatch.delenv("STEG2_DEBUG", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
-    return path
+    if SERVER is not None:
+        name = f"steg2_test_{os.getpid()}_{next(_counter)}"
+        _admin(f"CREATE DATABASE {name} TEMPLATE steg2_template")
+        url = _server_url(name)
+        monkeypatch.setenv("STEG2_DB", url)
+        yield url
+        _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        return
+    path = tmp_path / "steg2.db"
+    shutil.copy(template_db, path)
+    monkeypatch.setenv("STEG2_DB", str(path))
+    yield path
+
+
+def query(target: Target, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a plain SQL query on the test database, SQLite or PostgreSQL."""
+    if isinstance(target, Path):
+        with sqlite3.connect(target) as conn:
+            return [tuple(row) for row in conn.execute(sql)]
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(target, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
 
 
 def run(*args: str, input: str | None = None) -> Any:
@@ -71,14 +130,21 @@ def refused(*args: str, contains: str = "") -> str:
     return lines[-1]
 
 
-def snapshot(path: Path) -> list[str]:
-    """Everything in the database, as SQL text, to prove a refusal wrote nothing."""
-    with sqlite3.connect(path) as conn:
-        return list(conn.iterdump())
+def snapshot(target: Target) -> list[Any]:
+    """Everything in the database, to prove a refusal wrote nothing."""
+    if isinstance(target, Path):
+        with sqlite3.connect(target) as conn:
+            return list(conn.iterdump())
+    from steg2cli.models import Base
+
+    rows: list[Any] = []
+    for table in Base.metadata.sorted_tables:
+        rows.append((table.name, sorted(map(repr, query(target, f'SELECT * FROM "{table.name}"')))))
+    return rows
 
 
 @contextmanager
-def nothing_written(path: Path) -> Iterator[None]:
+def nothing_written(path: Target) -> Iterator[None]:
     """The block may refuse, but must leave the database exactly as it was."""
     before = snapshot(path)
     yield

@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 
 from steg2cli import db as dbmod
 from steg2cli.migrations.runner import alembic_config
-from tests.conftest import nothing_written, ok, refused, register, run
+from tests.conftest import nothing_written, ok, query, refused, register, run, sqlite_only
 
 
 def test_schema_revisions_match_the_alembic_scripts() -> None:
@@ -23,6 +23,7 @@ def test_schema_revisions_match_the_alembic_scripts() -> None:
     assert list(reversed(chain)) == list(dbmod.REVISIONS)
 
 
+@sqlite_only
 def test_a_new_database_file_is_created_at_the_newest_schema(tmp_path: Path) -> None:
     target = tmp_path / "new.db"
     ok("--db", str(target), "trainer", "list")
@@ -33,6 +34,7 @@ def test_a_new_database_file_is_created_at_the_newest_schema(tmp_path: Path) -> 
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+@sqlite_only
 def test_db_option_takes_an_sqlalchemy_url(tmp_path: Path) -> None:
     target = tmp_path / "url.db"
     ok("--db", f"sqlite:///{target}", "trainer", "list")
@@ -46,16 +48,19 @@ def test_default_file_lives_in_the_user_data_directory(tmp_path: Path, monkeypat
         assert dbmod.resolve_url(None) == f"sqlite:///{tmp_path / 'data' / 'steg2' / 'steg2.db'}"
 
 
+@sqlite_only
 def test_a_corrupt_database_file_is_refused_in_one_line(tmp_path: Path) -> None:
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"this is not a database at all" * 200)
     refused("--db", str(broken), "trainer", "list", contains="damaged or is not a steg2 database")
 
 
+@sqlite_only
 def test_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     refused("--db", str(tmp_path / "nowhere" / "x.db"), "trainer", "list", contains="does not exist")
 
 
+@sqlite_only
 def test_a_folder_given_as_database_is_refused(tmp_path: Path) -> None:
     refused("--db", str(tmp_path), "trainer", "list", contains="is a folder")
 
@@ -89,6 +94,7 @@ def test_driver_errors_become_plain_sentences(driver_message: str, expected: str
     assert "stmt" not in str(error)
 
 
+@sqlite_only
 def test_a_busy_database_is_refused_in_one_line(fresh_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STEG2_BUSY_TIMEOUT_MS", "200")
     holder = sqlite3.connect(fresh_db, isolation_level=None)
@@ -104,12 +110,14 @@ def test_an_unknown_database_url_is_refused(tmp_path: Path) -> None:
     refused("--db", "nosuchdb://x/y", "trainer", "list", contains="cannot use the database address")
 
 
+@sqlite_only
 def test_a_newer_schema_is_refused(fresh_db: Path) -> None:
     with sqlite3.connect(fresh_db) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     refused("trainer", "list", contains="newer than this steg2")
 
 
+@sqlite_only
 def test_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as conn:
@@ -117,10 +125,17 @@ def test_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
     refused("--db", str(other), "trainer", "list", contains="not a steg2 database")
 
 
+def test_backup_of_a_server_database_points_to_pg_dump(fresh_db: object, tmp_path: Path) -> None:
+    if isinstance(fresh_db, Path):
+        pytest.skip("PostgreSQL only")
+    refused("db", "backup", str(tmp_path / "x.db"), contains="pg_dump")
+
+
 def test_db_upgrade_says_there_is_nothing_to_do() -> None:
     assert "nothing to do" in ok("db", "upgrade").stdout
 
 
+@sqlite_only
 def test_db_backup_writes_a_consistent_copy(tmp_path: Path) -> None:
     register()
     copy = tmp_path / "copy.db"
@@ -143,8 +158,7 @@ def test_an_unexpected_failure_is_one_line_without_traceback(monkeypatch: pytest
 
 def test_every_write_is_in_the_audit_trail(fresh_db: Path) -> None:
     register()
-    with sqlite3.connect(fresh_db) as conn:
-        rows = conn.execute("SELECT command, touched FROM audit_log").fetchall()
+    rows = query(fresh_db, "SELECT command, touched FROM audit_log")
     assert rows == [("register-trainer", '{"trainer": [1]}')]
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
 from steg2cli import db as dbmod
 from steg2cli.migrations.runner import alembic_config
-from tests.conftest import ok, register, run
+from tests.conftest import SERVER, ok, register, run
+
+pytestmark = pytest.mark.skipif(SERVER is not None, reason="migrations are compared on SQLite files")
 
 
 def _schema(path: Path) -> dict[str, object]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import nothing_written, ok, refused, register, trainer_under_agreement
+from tests.conftest import nothing_written, ok, refused, register, sqlite_only, trainer_under_agreement
 
 
 def setup_people() -> None:
@@ -65,6 +65,7 @@ def _raw_bytes(path: Path) -> bytes:
     return data
 
 
+@sqlite_only
 def test_erase_pseudonymises_everywhere_and_leaves_no_copy_in_the_file(fresh_db: Path) -> None:
     setup_people()
     assert b"lisa.berg@skola.se" in _raw_bytes(fresh_db)
@@ -88,7 +89,8 @@ def test_erasing_a_trainer_keeps_issued_invoices_exactly(fresh_db: Path) -> None
     ok("person", "erase", "anna@example.se", "--yes")
     assert ok("invoice", "show", "1", "--json") == before
     assert "Anna Lind" in str(before) and "anna@example.se" not in str(before)
-    assert b"anna@example.se" not in _raw_bytes(fresh_db)
+    if isinstance(fresh_db, Path):
+        assert b"anna@example.se" not in _raw_bytes(fresh_db)
     shown = ok("trainer", "show", "1", "--json")
     assert shown["name"] == "Raderad person 1" and shown["phone"] is None
     again = ok("invoice", "run", "--date", "2024-04-01", "--json")
@@ -113,6 +115,7 @@ def test_the_scale_demo_respects_every_rule(tmp_path: Path) -> None:
     refused("demo", contains="already holds trainers")
 
 
+@sqlite_only
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_an_invoice_run_killed_at_any_point_leaves_the_database_whole(fresh_db: Path) -> None:
     ok("demo", "--scale", "240", "--years", "10")
@@ -152,6 +155,7 @@ def test_an_invoice_run_killed_at_any_point_leaves_the_database_whole(fresh_db: 
     assert numbers == list(range(1, len(numbers) + 1))
 
 
+@sqlite_only
 def test_registering_then_export_from_python_without_the_cli(fresh_db: Path) -> None:
     from steg2cli.db import Database
     from steg2cli.services import trainers

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tests.conftest import nothing_written, ok, refused, run, trainer_under_agreement
+from tests.conftest import nothing_written, ok, query, refused, run, trainer_under_agreement
 
 HEADER = ["Namn", "E-post", "Skola", "Kommun", "Program", "Datum", "Utbildare"]
 
@@ -28,9 +27,8 @@ def by_hand(*people: str, date: str = "2024-02-01", **change: str) -> list[str]:
     return ["report-trainees", *[f"--{k}={v}" for k, v in args.items()], *people]
 
 
-def count(path: Path) -> int:
-    with sqlite3.connect(path) as conn:
-        return int(conn.execute("SELECT count(*) FROM trainees").fetchone()[0])
+def count(target: Any) -> int:
+    return int(query(target, "SELECT count(*) FROM trainees")[0][0])
 
 
 def write_xlsx(path: Path, rows: list[list[Any]], header: list[str] = HEADER, sheet: str = "Utbildade") -> Path:
