@@ -6,32 +6,74 @@ run, so that `steg2 --help` stays fast.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Annotated, Any
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from steg2cli import __version__
-from steg2cli.commands import (
-    agreements,
-    courses,
-    dbcmd,
-    demo,
-    exports,
-    followup,
-    invoices,
-    people,
-    schools,
-    trainees,
-    trainers,
-)
 from steg2cli.errors import RowErrors, Steg2Error
+
+#: Every command: name → (module, attribute, one-line help). Modules load only when their command runs,
+#: so `steg2 --help` reads this table and imports nothing else. A test checks the help lines against
+#: the commands' own docstrings.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "register-trainer": ("trainers", "register_trainer",
+                         "Register a new Steg 2 trainer (rule 1: trained, series held, appointed)."),
+    "sign-agreement": ("agreements", "sign_agreement", "Sign a yearly agreement for a certified trainer (rules 4-7)."),
+    "start-school": ("schools", "start_school",
+                     "Start a programme at a school, with its contact person and leading trainer (rule 10)."),
+    "report-trainees": ("trainees", "report_trainees",
+                        "Report people a trainer has trained, by hand or as a list file (rules 13-15)."),
+    "invoice": ("invoices", "app", "Invoices: the yearly run, credit notes, the Excel invoice basis."),
+    "course": ("courses", "app", "Steg 2 courses: plan, enrol, complete."),
+    "trainer": ("trainers", "app", "The trainer register: list, show and move trainers."),
+    "agreement": ("agreements", "app", "Yearly agreements: list and end them."),
+    "school": ("schools", "app", "Schools and their programmes: list, show, steps, stops and problems."),
+    "meeting": ("followup", "app", "Network meetings and the conference: plan them, record who came."),
+    "compliance": ("followup", "compliance",
+                   "Who fell short of 2 network meetings and 1 conference in a year (rule 21)."),
+    "status": ("followup", "status", "The coordinator's dashboard: what needs doing today."),
+    "export": ("exports", "app", "Excel lists: trainees, trainers, schools, and the trainee list template."),
+    "price": ("invoices", "price_app", "The price list: annual fee, course seat, purchased course."),
+    "payer": ("invoices", "payer_app", "How municipalities want their invoices: address and reference."),
+    "config": ("invoices", "config_app", "Settings: seller details, payment terms, invoice numbers."),
+    "demo": ("demo", "demo",
+             "Fill an empty database with realistic sample data (trainers, courses, agreements, schools, …)."),
+    "db": ("dbcmd", "app", "The database itself: schema upgrades and backups."),
+    "log": ("people", "log", "Show the audit trail: who changed what, when."),
+    "person": ("people", "app", "Personal data: what is held about a person, and erasure."),
+}
 
 
 class Steg2Group(TyperGroup):
-    """Turns every refusal into one `Error: …` line on stderr and exit status 1, never a traceback."""
+    """The `steg2` group: loads commands on demand, and turns every refusal into one `Error: …` line on
+    stderr with exit status 1, never a traceback."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return list(COMMANDS)
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:  # type: ignore[override]
+        spec = COMMANDS.get(cmd_name)
+        if spec is None:
+            return None
+        module = importlib.import_module(f"steg2cli.commands.{spec[0]}")
+        target = getattr(module, spec[1])
+        if not isinstance(target, typer.Typer):
+            single = typer.Typer(rich_markup_mode=None, add_completion=False)
+            single.command(cmd_name)(target)
+            target = single
+        command = typer.main.get_command(target)
+        command.name = cmd_name
+        return command
+
+    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, spec[2]) for name, spec in COMMANDS.items()])
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
@@ -67,6 +109,8 @@ app = typer.Typer(
     name="steg2",
     help="The register and billing tool for MÄN's Steg 2 trainers, schools, trainees and invoices.",
     no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -96,28 +140,6 @@ def main_options(
 ) -> None:
     """MÄN's Steg 2 register: trainers, courses, agreements, schools, trainees, invoices."""
     ctx.obj = {"target": db}
-
-
-app.command("register-trainer")(trainers.register_trainer)
-app.command("sign-agreement")(agreements.sign_agreement)
-app.command("start-school")(schools.start_school)
-app.command("report-trainees")(trainees.report_trainees)
-app.add_typer(trainers.app, name="trainer")
-app.add_typer(courses.app, name="course")
-app.add_typer(agreements.app, name="agreement")
-app.add_typer(schools.app, name="school")
-app.add_typer(invoices.app, name="invoice")
-app.add_typer(invoices.price_app, name="price")
-app.add_typer(invoices.payer_app, name="payer")
-app.add_typer(invoices.config_app, name="config")
-app.add_typer(followup.app, name="meeting")
-app.command("compliance")(followup.compliance)
-app.command("status")(followup.status)
-app.add_typer(exports.app, name="export")
-app.add_typer(dbcmd.app, name="db")
-app.add_typer(people.app, name="person")
-app.command("log")(people.log)
-app.command("demo")(demo.demo)
 
 
 def main() -> None:

@@ -211,6 +211,7 @@ def test_layout_imports_run_one_way() -> None:
 
 
 def _all_commands() -> list[tuple[str, object]]:
+    from typer import Context
     from typer.main import get_command
 
     from steg2cli.cli import app
@@ -219,11 +220,35 @@ def _all_commands() -> list[tuple[str, object]]:
 
     def walk(command: object, prefix: str) -> None:
         found.append((prefix, command))
-        for name, sub in getattr(command, "commands", {}).items():
-            walk(sub, f"{prefix} {name}".strip())
+        context = Context(command)  # type: ignore[arg-type]
+        for name in getattr(command, "list_commands", lambda ctx: [])(context):
+            walk(command.get_command(context, name), f"{prefix} {name}".strip())  # type: ignore[attr-defined]
 
     walk(get_command(app), "")
     return found
+
+
+def test_the_command_table_matches_each_commands_own_help() -> None:
+    from steg2cli.cli import COMMANDS
+
+    commands = dict(_all_commands())
+    for name, (_, _, short) in COMMANDS.items():
+        own = " ".join((commands[name].help or "").split())  # type: ignore[attr-defined]
+        assert own.startswith(short), f"steg2 {name}: table says {short!r}, the command says {own!r}"
+
+
+def test_the_contract_commands_all_exist() -> None:
+    names = {name for name, _ in _all_commands()}
+    contract = [
+        "register-trainer", "sign-agreement", "start-school", "report-trainees", "invoice run", "invoice list",
+        "invoice show", "invoice credit", "invoice export", "course add", "course enrol", "course complete",
+        "course list", "course show", "trainer list", "trainer show", "trainer move", "agreement list",
+        "agreement end", "school list", "school show", "school step", "school stop", "school problem",
+        "meeting add", "meeting attend", "meeting list", "compliance", "status", "export trainees",
+        "export trainers", "export schools", "export template", "price list", "price set", "config show",
+        "config set", "demo", "db upgrade", "db backup", "log", "person export", "person erase",
+    ]
+    assert [c for c in contract if c not in names] == []
 
 
 def test_every_command_has_a_one_line_help_text() -> None:

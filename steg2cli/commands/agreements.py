@@ -8,7 +8,7 @@ import typer
 
 from steg2cli.commands import common
 
-app = typer.Typer(help="Yearly agreements: list and end them.", no_args_is_help=True)
+app = common.group("Yearly agreements: list and end them.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from steg2cli import rules
 from steg2cli.errors import BadInput
 
 if TYPE_CHECKING:
@@ -23,6 +22,11 @@ if TYPE_CHECKING:
     from steg2cli.db import Database
 
 JSON_HELP = "Print one JSON document instead of a table."
+
+
+def group(help_text: str) -> typer.Typer:
+    """A command group with steg2's settings: plain help (fast), no completion commands."""
+    return typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True, help=help_text)
 
 
 def database(ctx: typer.Context) -> Database:
@@ -42,8 +46,10 @@ def day(text: str | None, option: str) -> date | None:
     """A date option (`YYYY-MM-DD`); a bad one is refused with exit 1."""
     if text is None:
         return None
+    from steg2cli.rules import parse_date
+
     try:
-        return rules.parse_date(text)
+        return parse_date(text)
     except ValueError as exc:
         raise BadInput(f"{option}: {exc}") from None
 

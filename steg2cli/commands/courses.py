@@ -9,7 +9,7 @@ import typer
 
 from steg2cli.commands import common
 
-app = typer.Typer(help="Steg 2 courses: plan, enrol, complete.", no_args_is_help=True)
+app = common.group("Steg 2 courses: plan, enrol, complete.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
 

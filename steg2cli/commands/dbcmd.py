@@ -9,7 +9,7 @@ import typer
 
 from steg2cli.commands import common
 
-app = typer.Typer(help="The database itself: schema upgrades and backups.", no_args_is_help=True)
+app = common.group("The database itself: schema upgrades and backups.")
 
 
 @app.command("upgrade")

@@ -9,8 +9,7 @@ import typer
 
 from steg2cli.commands import common
 
-app = typer.Typer(help="Excel lists: trainees, trainers, schools, and the trainee list template.",
-                  no_args_is_help=True)
+app = common.group("Excel lists: trainees, trainers, schools, and the trainee list template.")
 
 Output = Annotated[Path, typer.Option("-o", "--output", help="The .xlsx file to write.")]
 Year = Annotated[int | None, typer.Option("--year", help="Only that calendar year.")]

@@ -8,10 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from steg2cli import rules
 from steg2cli.commands import common
 
-app = typer.Typer(help="Network meetings and the conference: plan them, record who came.", no_args_is_help=True)
+app = common.group("Network meetings and the conference: plan them, record who came.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
 
@@ -121,8 +120,9 @@ def status(
 
 
 def _dashboard(s: dict[str, Any]) -> None:
+    from steg2cli.rules import format_kr as kr
+
     out = common.console()
-    kr = rules.format_kr
     t = s["trainers"]
     out.print(f"[bold]steg2 status {s['date']}[/bold]")
     out.print(f"Trainers: {t['registered']} registered · {t['certified']} certified ·"

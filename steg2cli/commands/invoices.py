@@ -7,16 +7,21 @@ from typing import Annotated, Any
 
 import typer
 
-from steg2cli import rules
 from steg2cli.commands import common
 
-app = typer.Typer(help="Invoices: the yearly run, credit notes, the Excel invoice basis.", no_args_is_help=True)
-price_app = typer.Typer(help="The price list: annual fee, course seat, purchased course.", no_args_is_help=True)
-payer_app = typer.Typer(help="How municipalities want their invoices: address and reference.", no_args_is_help=True)
-config_app = typer.Typer(help="Settings: seller details, payment terms, invoice numbers.", no_args_is_help=True)
+app = common.group("Invoices: the yearly run, credit notes, the Excel invoice basis.")
+price_app = common.group("The price list: annual fee, course seat, purchased course.")
+payer_app = common.group("How municipalities want their invoices: address and reference.")
+config_app = common.group("Settings: seller details, payment terms, invoice numbers.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
-kr = rules.format_kr
+
+
+def kr(ore: int) -> str:
+    """Öre as `10 000,00 kr`."""
+    from steg2cli.rules import format_kr
+
+    return format_kr(ore)
 
 
 def _summary(invoices: list[dict[str, Any]], title: str) -> None:
@@ -175,6 +180,7 @@ def price_set(
     as_json: JsonOption = False,
 ) -> None:
     """Set a price from a date on; charges use the price valid on their due date."""
+    from steg2cli import rules
     from steg2cli.errors import BadInput
     from steg2cli.services import invoicing
 

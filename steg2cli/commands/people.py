@@ -9,7 +9,7 @@ import typer
 from steg2cli.commands import common
 from steg2cli.errors import BadInput
 
-app = typer.Typer(help="Personal data: what is held about a person, and erasure.", no_args_is_help=True)
+app = common.group("Personal data: what is held about a person, and erasure.")
 
 
 @app.command("export")

@@ -6,11 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from steg2cli import rules
 from steg2cli.commands import common
 
-app = typer.Typer(help="Schools and their programmes: list, show, steps, stops and problems.",
-                  no_args_is_help=True)
+app = common.group("Schools and their programmes: list, show, steps, stops and problems.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
 SchoolArg = Annotated[str, typer.Argument(help="School id, or its name where the name is unique.")]
@@ -22,6 +20,8 @@ ProgrammeOption = Annotated[str, typer.Option("--programme", help="Programme: mv
 
 def timeline(school: dict[str, Any]) -> None:
     """Each programme as a small timeline: steps done, steps still to do, stop; then the problems."""
+    from steg2cli import rules
+
     out = common.console()
     out.print(f"[bold]School {school['id']}: {school['name']}[/bold], {common.place(school['municipality'])}")
     for run in school["programmes"]:
@@ -137,6 +137,7 @@ def step(
     as_json: JsonOption = False,
 ) -> None:
     """Record an implementation step held at a school (rules 9 and 11)."""
+    from steg2cli import rules
     from steg2cli.services import schools
 
     result = schools.record_step(

@@ -8,7 +8,7 @@ import typer
 
 from steg2cli.commands import common
 
-app = typer.Typer(help="The trainer register: list, show and move trainers.", no_args_is_help=True)
+app = common.group("The trainer register: list, show and move trainers.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
 
