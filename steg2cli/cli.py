@@ -9,9 +9,13 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Annotated, Any
+from enum import Enum, StrEnum
+from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import typer
+import typer.core
 import typer.main
 from typer.core import TyperGroup
 
@@ -48,6 +52,81 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "log": ("people", "log", "Show the audit trail: who changed what, when."),
     "person": ("people", "app", "Personal data: what is held about a person, and erasure."),
 }
+
+
+class _PlainCoercion:
+    """Converts a command-line value to a plain type: str, int, Path, a StrEnum, or a list of them.
+
+    Typer 0.29 converts every parameter through pydantic, whose import alone costs about 65 ms, more
+    than the rest of a command's start. steg2's parameters are all plain, so they get this instead;
+    anything else is left to Typer.
+    """
+
+    def __init__(self, kind: type, minimum: Any) -> None:
+        self.kind = kind
+        self.minimum = minimum
+
+    def coerce(self, value: Any, param: Any, ctx: typer.Context) -> Any:
+        many = param.multiple or param.nargs == -1
+        if value is None:
+            return [] if many else None
+        if many:
+            return [self.one(item, param, ctx) for item in value]
+        return self.one(value, param, ctx)
+
+    def one(self, value: Any, param: Any, ctx: typer.Context) -> Any:
+        if isinstance(value, self.kind) and not (self.kind is int and isinstance(value, bool)):
+            converted = value
+        elif self.kind is int:
+            try:
+                converted = int(str(value).strip())
+            except ValueError:
+                raise typer.BadParameter(f"'{value}' is not a whole number", ctx=ctx, param=param) from None
+        elif issubclass(self.kind, Enum):
+            try:
+                converted = self.kind(value)
+            except ValueError:
+                choices = ", ".join(member.value for member in self.kind)  # type: ignore[attr-defined]
+                raise typer.BadParameter(f"'{value}' is not one of {choices}", ctx=ctx, param=param) from None
+        else:
+            converted = self.kind(value)
+        if self.minimum is not None and converted < self.minimum:
+            raise typer.BadParameter(f"{converted} is below the minimum {self.minimum}", ctx=ctx, param=param)
+        return converted
+
+
+def _plain_kind(annotation: Any) -> type | None:
+    if get_origin(annotation) in (Union, UnionType):
+        rest = [a for a in get_args(annotation) if a is not type(None)]
+        if len(rest) != 1:
+            return None
+        annotation = rest[0]
+    if get_origin(annotation) is list:
+        (annotation,) = get_args(annotation)
+    if annotation in (str, int, bool, Path) or (isinstance(annotation, type) and issubclass(annotation, StrEnum)):
+        return annotation  # type: ignore[no-any-return]
+    return None
+
+
+def _install_plain_coercion() -> None:
+    """Route steg2's plain parameters to `_PlainCoercion` (one hook, for every command and --help)."""
+    base = getattr(typer.core, "_TyperParameter", None)
+    original = getattr(base, "get_runtime_param", None)
+    if base is None or original is None:  # another Typer version: it coerces as it always did
+        return
+
+    def get_runtime_param(self: Any) -> Any:
+        if getattr(self, "_runtime_param", None) is None:
+            descriptor = self.type_descriptor
+            kind = _plain_kind(descriptor.annotation)
+            if kind is not None:
+                self._runtime_param = _PlainCoercion(kind, getattr(descriptor.parameter_info, "min", None))
+        return original(self)
+
+    base.get_runtime_param = get_runtime_param
+
+
+_install_plain_coercion()
 
 
 class Steg2Group(TyperGroup):

@@ -171,6 +171,12 @@ def test_version_and_usage_errors() -> None:
     result = run("--version")
     assert result.exit_code == 0 and result.stdout.startswith("steg2 ")
     assert run("trainer", "list", "--no-such-option").exit_code == 2
+    kind = run("course", "add", "--kind", "online", "--date", "2025-01-01")
+    assert kind.exit_code == 2 and "'online' is not one of open, purchased" in kind.stderr
+    limit = run("log", "--limit", "0")
+    assert limit.exit_code == 2 and "below the minimum 1" in limit.stderr
+    number = run("invoice", "show", "seven")
+    assert number.exit_code == 2 and "'seven' is not a whole number" in number.stderr
 
 
 def test_help_imports_neither_sqlalchemy_alembic_nor_openpyxl() -> None:

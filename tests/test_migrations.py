@@ -90,8 +90,8 @@ def test_a_new_database_needs_no_alembic_import_once_it_exists(fresh_db: Path) -
         "import sys\n"
         "from steg2cli.cli import app\n"
         "try:\n    app(['trainer', 'list', '--json'], prog_name='steg2')\nexcept SystemExit:\n    pass\n"
-        "print('ALEMBIC', 'alembic' in sys.modules, 'openpyxl' in sys.modules)\n"
+        "print('ALEMBIC', 'alembic' in sys.modules, 'openpyxl' in sys.modules, 'pydantic' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**__import__("os").environ, "STEG2_DB": str(fresh_db)}).stdout
-    assert "ALEMBIC False False" in out
+    assert "ALEMBIC False False False" in out
