@@ -12,9 +12,9 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -322,6 +322,29 @@ def _write_audit(session: Session) -> None:
             touched=json.dumps(audit["touched"], sort_keys=True),
         )
     )
+
+
+def bulk_insert(
+    session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], skip_conflicts: bool = False
+) -> None:
+    """Insert many rows with the driver's own `executemany`, in the session's transaction.
+
+    For tens of thousands of rows (an invoice run, a trainee list) SQLAlchemy's per-row parameter
+    processing costs more than the insert itself. Dates are stored as SQLAlchemy stores them.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    statement = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
+        + (" ON CONFLICT DO NOTHING" if skip_conflicts else "")
+    )
+    if dialect.name == "sqlite":  # SQLAlchemy keeps SQLite dates as ISO text
+        rows = [tuple(v.isoformat() if isinstance(v, date) else v for v in row) for row in rows]
+    for start in range(0, len(rows), 5000):
+        connection.exec_driver_sql(statement, list(rows[start : start + 5000]))  # type: ignore[arg-type]
 
 
 def touched(session: Session, kind: str, *ids: int | str) -> None:

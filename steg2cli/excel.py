@@ -46,23 +46,29 @@ class Sheet:
     rows: Iterable[Sequence[Any]]
 
 
-def _cell(ws: Any, value: Any, kind: str) -> WriteOnlyCell:
+def _cell(ws: Any, value: Any, kind: str) -> Any:
+    """A value ready for a write-only row: plain where openpyxl already does right, a cell otherwise."""
     if value is None or value == "":
-        return WriteOnlyCell(ws, value=None)
+        return None
     if kind == "money":
         cell = WriteOnlyCell(ws, value=Decimal(int(value)) / 100)  # öre → kronor, exact
         cell.number_format = MONEY_FORMAT
         return cell
     if kind == "date":
-        cell = WriteOnlyCell(ws, value=value if isinstance(value, date) else date.fromisoformat(str(value)))
-        cell.number_format = DATE_FORMAT
-        return cell
+        # openpyxl shows a plain date value as yyyy-mm-dd by itself
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
     if kind == "int" and isinstance(value, int):
-        return WriteOnlyCell(ws, value=value)
-    # Text from people stays text: openpyxl would store "=HYPERLINK(…)" as a formula.
-    cell = WriteOnlyCell(ws, value=str(value))
-    cell.data_type = "s"
-    return cell
+        return value
+    text = str(value)
+    if text[:1] in _FORMULA_START:
+        # Text from people stays text: openpyxl would store "=HYPERLINK(…)" as a formula.
+        cell = WriteOnlyCell(ws, value=text)
+        cell.data_type = "s"
+        return cell
+    return text
+
+
+_FORMULA_START = frozenset("=")
 
 
 def write_workbook(
@@ -84,7 +90,7 @@ def write_workbook(
         ws.freeze_panes = "A2"
         header = []
         for column in sheet.columns:
-            cell = _cell(ws, column.header, "text")
+            cell = WriteOnlyCell(ws, value=column.header)
             cell.font = bold
             cell.alignment = Alignment(vertical="top")
             header.append(cell)

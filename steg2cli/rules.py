@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -217,6 +219,20 @@ def certified_on(completion_dates: Iterable[date | None]) -> date | None:
 # Rules 4-9: agreements
 
 
+_DAY_BEFORE = relativedelta(days=-1)
+
+
+# The invoice run walks every agreement year in the country: remember the calendar arithmetic.
+@lru_cache(maxsize=65_536)
+def _add_years(day: date, years: int) -> date:
+    return day + relativedelta(years=years)
+
+
+@lru_cache(maxsize=65_536)
+def _day_before(day: date) -> date:
+    return day + _DAY_BEFORE
+
+
 @dataclass(frozen=True)
 class Span:
     """An agreement's days in force: from `start` up to the day before `end` (rule 6)."""
@@ -243,12 +259,13 @@ class Span:
         """Rule 6 and 17: every period that starts on or before `until` and before the end."""
         periods: list[tuple[int, date, date]] = []
         k = 0
-        while True:
-            first, last = self.period(k)
-            if first > until or (self.end is not None and first >= self.end):
-                return periods
-            periods.append((k, first, last))
+        first = self.start
+        while first <= until and (self.end is None or first < self.end):
+            following = _add_years(self.start, k + 1)
+            periods.append((k, first, _day_before(following)))
+            first = following
             k += 1
+        return periods
 
     def overlaps_from(self, day: date) -> bool:
         """True when this agreement is in force on `day` or on any day after it."""
@@ -499,9 +516,11 @@ class PurchasedCourseForBilling:
     place: str
 
 
-@dataclass(frozen=True)
-class Charge:
-    """Something a payer owes MÄN (rule 17); `key` identifies it for ever, so it is billed once."""
+class Charge(NamedTuple):
+    """Something a payer owes MÄN (rule 17); `key` identifies it for ever, so it is billed once.
+
+    A NamedTuple rather than a dataclass: an invoice run over the whole country makes tens of thousands.
+    """
 
     key: str
     kind: str

@@ -24,17 +24,22 @@ def kr(ore: int) -> str:
     return format_kr(ore)
 
 
-def _summary(invoices: list[dict[str, Any]], title: str) -> None:
+def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None) -> None:
+    shown = invoices if most is None else invoices[:most]
     common.table(
         title,
         ["number", "kind", "date", "payer", "lines", "total", "due", "credited"],
         (
             [i["number"], i["kind"], i["date"], i["payer"]["name"], len(i["lines"]),
              kr(i["total"]), i["due_date"], i["credited_by"] or ""]
-            for i in invoices
+            for i in shown
         ),
         empty="no invoices",
     )
+    if len(shown) < len(invoices):
+        rest = invoices[len(shown):]
+        common.done(f"… and {len(rest)} more, numbers {rest[0]['number']}–{rest[-1]['number']}"
+                    " (steg2 invoice list, or --json, shows them all)")
 
 
 @app.command("run")
@@ -60,7 +65,7 @@ def run(
         return
     total = sum(i["total"] for i in invoices)
     lead = "Dry run, nothing written: would issue" if dry_run else "Issued"
-    _summary(invoices, f"{lead} {len(invoices)} invoice(s) dated {result['date']}, {kr(total)} in all")
+    _summary(invoices, f"{lead} {len(invoices)} invoice(s) dated {result['date']}, {kr(total)} in all", most=20)
 
 
 @app.command("list")

@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, extract, insert, select, update
+from sqlalchemy import delete, extract, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
-from steg2cli.db import Database, touched
+from steg2cli.db import Database, bulk_insert, touched
 from steg2cli.errors import BadInput, NotFound, RuleViolation
 from steg2cli.models import (
     Agreement,
@@ -133,13 +133,16 @@ def due_charges(session: Session, until: date) -> list[rules.Charge]:
     school_payers = {row[0]: row[1] for row in session.execute(select(School.id, School.payer_code))}
     agreements = [
         rules.AgreementForBilling(
-            id=a.id,
-            start=a.start,
-            end=a.end,
-            payer=school_payers[a.school_id] if a.school_id is not None else a.municipality_code,
-            who=names[a.trainer_id],
+            id=agreement_id,
+            start=start,
+            end=end,
+            payer=school_payers[school_id] if school_id is not None else place,
+            who=names[trainer_id],
         )
-        for a in session.scalars(select(Agreement).where(Agreement.start <= until))
+        for agreement_id, start, end, school_id, place, trainer_id in session.execute(
+            select(Agreement.id, Agreement.start, Agreement.end, Agreement.school_id, Agreement.municipality_code,
+                   Agreement.trainer_id).where(Agreement.start <= until)
+        )
     ]
     seats = [
         rules.CourseSeatForBilling(course_id, trainer_id, course_date, payer, names[trainer_id])
@@ -167,7 +170,12 @@ def _billed_keys(session: Session) -> set[str]:
 # ---- invoice objects --------------------------------------------------------------------------
 
 
-def _line_json(line: InvoiceLine) -> dict[str, Any]:
+LINE_COLUMNS = (InvoiceLine.invoice_number, InvoiceLine.kind, InvoiceLine.charge_id, InvoiceLine.description,
+                InvoiceLine.who, InvoiceLine.period, InvoiceLine.amount_ore, InvoiceLine.vat_bp)
+
+
+def _line_json(line: Any) -> dict[str, Any]:
+    """One line, from an InvoiceLine or a row of LINE_COLUMNS."""
     return {
         "charge": line.kind,
         "charge_id": line.charge_id,
@@ -179,9 +187,7 @@ def _line_json(line: InvoiceLine) -> dict[str, Any]:
     }
 
 
-def invoice_json(
-    invoice: Invoice, lines: Sequence[InvoiceLine], credited_by: int | None
-) -> dict[str, Any]:
+def invoice_json(invoice: Invoice, lines: Sequence[Any], credited_by: int | None) -> dict[str, Any]:
     """An invoice or credit note as CLI.md describes it."""
     totals = rules.invoice_totals((line.amount_ore, line.vat_bp) for line in lines)
     return {
@@ -207,12 +213,12 @@ def invoice_json(
 
 def _load_invoices(session: Session, invoices: Sequence[Invoice]) -> list[dict[str, Any]]:
     numbers = [i.number for i in invoices]
-    lines: dict[int, list[InvoiceLine]] = defaultdict(list)
+    lines: dict[int, list[Any]] = defaultdict(list)
     credits: dict[int, int] = {}
     for start in range(0, len(numbers), 500):
         chunk = numbers[start : start + 500]
-        for line in session.scalars(
-            select(InvoiceLine).where(InvoiceLine.invoice_number.in_(chunk)).order_by(InvoiceLine.id)
+        for line in session.execute(
+            select(*LINE_COLUMNS).where(InvoiceLine.invoice_number.in_(chunk)).order_by(InvoiceLine.id)
         ):
             lines[line.invoice_number].append(line)
         for number, credited in session.execute(
@@ -266,7 +272,7 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool) -> dict[s
     seller = json.dumps(settings.seller(session), ensure_ascii=False, sort_keys=True)
     created = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     invoices: list[Invoice] = []
-    lines: list[InvoiceLine] = []
+    lines: list[tuple[int, rules.Charge]] = []
     for number, (payer, charges) in zip(numbers, groups.items(), strict=True):
         totals = rules.invoice_totals((c.amount, c.vat_rate) for c in charges)
         name, address, reference = _payer_snapshot(session, payer)
@@ -279,38 +285,40 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool) -> dict[s
                 credits_number=None, reason=None, created_at=created,
             )
         )
-        lines += [
-            InvoiceLine(invoice_number=number, charge_id=0, kind=c.kind, description=c.description, who=c.who,
-                        period=c.period, amount_ore=c.amount, vat_bp=c.vat_rate)
-            for c in charges
-        ]
+        lines += [(number, c) for c in charges]
     if dry_run:
-        by_number: dict[int, list[InvoiceLine]] = defaultdict(list)
-        for line in lines:
-            by_number[line.invoice_number].append(line)
+        by_number: dict[int, list[Any]] = defaultdict(list)
+        for number, charge in lines:
+            by_number[number].append(_PreviewLine(charge, None))
         return {
             "date": common.iso(run_date),
             "dry_run": True,
             "invoices": [invoice_json(i, by_number[i.number], None) for i in invoices],
         }
-    charge_ids = _store_charges(session, [c for charges in groups.values() for c in charges])
-    session.execute(insert(Invoice), [_row(i) for i in invoices])
-    keys = [c.key for charges in groups.values() for c in charges]
-    line_rows = []
-    for line, key in zip(lines, keys, strict=True):
-        row = _row(line)
-        row["charge_id"] = charge_ids[key]
-        line_rows.append(row)
-    session.execute(insert(InvoiceLine), line_rows)
-    session.execute(
-        insert(ChargeBilling),
-        [{"charge_id": charge_ids[key], "invoice_number": line.invoice_number} for line, key in zip(lines, keys,
-                                                                                                  strict=True)],
-    )
+    charge_ids = _store_charges(session, [charge for _, charge in lines])
+    session.execute(insert(Invoice.__table__), [_row(i) for i in invoices])
+    bulk_insert(session, "invoice_lines", ("invoice_number", "charge_id", "kind", "description", "who", "period",
+                                           "amount_ore", "vat_bp"),
+                [(number, charge_ids[c.key], c.kind, c.description, c.who, c.period, c.amount, c.vat_rate)
+                 for number, c in lines])
+    bulk_insert(session, "charge_billings", ("charge_id", "invoice_number"),
+                [(charge_ids[c.key], number) for number, c in lines])
     session.merge(Setting(key=settings.NEXT_NUMBER, value=str(numbers[-1] + 1)))
     touched(session, "invoice", *numbers)
-    stored = list(session.scalars(select(Invoice).where(Invoice.number.in_(numbers)).order_by(Invoice.number)))
-    return {"date": common.iso(run_date), "dry_run": False, "invoices": _load_invoices(session, stored)}
+    issued: dict[int, list[Any]] = defaultdict(list)
+    for number, charge in lines:
+        issued[number].append(_PreviewLine(charge, charge_ids[charge.key]))
+    # The invoices just written, described from what was written (no second trip to the database).
+    return {"date": common.iso(run_date), "dry_run": False,
+            "invoices": [invoice_json(i, issued[i.number], None) for i in invoices]}
+
+
+class _PreviewLine:
+    """A charge as the invoice line it becomes (or would become, in a dry run)."""
+
+    def __init__(self, charge: rules.Charge, charge_id: int | None) -> None:
+        self.kind, self.charge_id, self.description = charge.kind, charge_id, charge.description
+        self.who, self.period, self.amount_ore, self.vat_bp = charge.who, charge.period, charge.amount, charge.vat_rate
 
 
 def _row(obj: Any) -> dict[str, Any]:
@@ -328,13 +336,20 @@ def _store_charges(session: Session, charges: Sequence[rules.Charge]) -> dict[st
     fresh = [c for c in charges if c.key not in ids]
     again = [c for c in charges if c.key in ids]
     if fresh:
-        for start in range(0, len(fresh), 1000):
-            rows = [_charge_row(c) for c in fresh[start : start + 1000]]
-            for key, charge_id in session.execute(insert(Charge).returning(Charge.key, Charge.id), rows):
-                ids[key] = charge_id
+        # Only the invoice run adds charges, one run at a time (BEGIN IMMEDIATE / FOR UPDATE), so every
+        # charge with an id above the highest before the insert is one of these.
+        highest = session.scalar(select(func.max(Charge.id))) or 0
+        bulk_insert(session, "charges", CHARGE_COLUMNS,
+                    [(c.key, c.kind, c.due, c.payer, c.amount, c.vat_rate, c.description, c.who, c.period)
+                     for c in fresh])
+        ids.update((row[0], row[1]) for row in session.execute(select(Charge.key, Charge.id).where(
+            Charge.id > highest)))
     for charge in again:
         session.execute(update(Charge).where(Charge.id == ids[charge.key]).values(**_charge_row(charge)))
     return ids
+
+
+CHARGE_COLUMNS = ("key", "kind", "due_date", "payer_code", "amount_ore", "vat_bp", "description", "who", "period")
 
 
 def _charge_row(charge: rules.Charge) -> dict[str, Any]:

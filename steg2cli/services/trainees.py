@@ -21,11 +21,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
-from steg2cli.db import Database, touched
+from steg2cli.db import Database, bulk_insert, touched
 from steg2cli.errors import BadInput, RowErrors
 from steg2cli.models import Agreement, Municipality, School, SchoolProgramme, Trainee, Trainer
 from steg2cli.services import common
-from steg2cli.services.agreements import scope, span
 
 Progress = Callable[[int], None]
 
@@ -50,24 +49,26 @@ class Lookups:
         self.session = session
         self.municipalities = {m.code: m for m in session.scalars(select(Municipality))}
         self.municipality_names = {rules.name_key(m.name): m.code for m in self.municipalities.values()}
-        self.schools = {
-            (row.municipality_code, row.name_key): row.id
-            for row in session.execute(select(School.id, School.municipality_code, School.name_key))
-        }
-        self.school_places = {
-            row.id: row.municipality_code for row in session.execute(select(School.id, School.municipality_code))
-        }
-        self.trainers_by_email = {row.email: row.id for row in session.execute(select(Trainer.id, Trainer.email))}
+        self.schools: dict[tuple[str, str], int] = {}
+        self.school_places: dict[int, str] = {}
+        for school_id, place, key in session.execute(select(School.id, School.municipality_code, School.name_key)):
+            self.schools[(place, key)] = school_id
+            self.school_places[school_id] = place
+        self.trainers_by_email = {email: trainer_id for trainer_id, email in session.execute(
+            select(Trainer.id, Trainer.email))}
         self.trainer_ids = set(self.trainers_by_email.values())
         self.runs: dict[tuple[int, str], list[tuple[date, date | None]]] = defaultdict(list)
-        for run in session.execute(
+        for school_id, programme, start, stopped in session.execute(
             select(SchoolProgramme.school_id, SchoolProgramme.programme, SchoolProgramme.start,
                    SchoolProgramme.stopped_on)
         ):
-            self.runs[(run.school_id, run.programme)].append((run.start, run.stopped_on))
+            self.runs[(school_id, programme)].append((start, stopped))
         self.agreements: dict[int, list[tuple[rules.Span, rules.Scope]]] = defaultdict(list)
-        for agreement in session.scalars(select(Agreement)):
-            self.agreements[agreement.trainer_id].append((span(agreement), scope(agreement)))
+        for trainer_id, start, end, place, school_id in session.execute(
+            select(Agreement.trainer_id, Agreement.start, Agreement.end, Agreement.municipality_code,
+                   Agreement.school_id)
+        ):
+            self.agreements[trainer_id].append((rules.Span(start, end), rules.Scope(place, school_id)))
 
     def municipality(self, value: Any) -> str:
         """A municipality code from a cell (code, number or name)."""
@@ -115,6 +116,8 @@ def _cell_date(value: Any) -> date:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return " ".join(value.split())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value).split())
@@ -123,64 +126,87 @@ def _text(value: Any) -> str:
 def parse_rows(
     rows: Iterable[tuple[int, Sequence[Any]]], lookups: Lookups, today: date, progress: Progress | None = None
 ) -> tuple[list[Report], list[tuple[int, str, str, str]]]:
-    """Check file rows (row number, the seven cells); returns the good reports and every bad cell."""
+    """Check file rows (row number, the seven cells); returns the good reports and every bad cell.
+
+    A list repeats the same school, municipality, programme, day and trainer on many rows, so each
+    distinct cell value is read once and remembered (the same for the rule-13 check of a combination).
+    """
     reports: list[Report] = []
     errors: list[tuple[int, str, str, str]] = []
-    columns = rules.TRAINEE_COLUMNS
+    width = len(rules.TRAINEE_COLUMNS)
+    remembered: dict[tuple[str, Any], tuple[Any, str | None]] = {}
+    checked: dict[tuple[int, int, str, date], list[str]] = {}
+
+    def read(column: str, value: Any, reader: Callable[[Any], Any]) -> tuple[Any, str | None]:
+        key = (column, value)
+        found = remembered.get(key)
+        if found is None:
+            try:
+                found = (reader(value), None)
+            except ValueError as exc:
+                found = (None, str(exc))
+            remembered[key] = found
+        return found
+
+    def school_reader(place: str) -> Callable[[Any], int]:
+        def find(value: Any) -> int:
+            school_id = lookups.schools.get((place, rules.name_key(_text(value))))
+            if school_id is None:
+                raise ValueError(f"no school of that name in {lookups.municipalities[place].name}")
+            return school_id
+        return find
+
+    def programme_reader(value: Any) -> str:
+        code = rules.programme_code(_text(value))
+        if code is None:
+            raise ValueError(f"unknown programme (use {', '.join(rules.PROGRAMMES)})")
+        return code
+
     for count, (number, cells) in enumerate(rows, start=1):
         if progress is not None and count % 1000 == 0:
             progress(1000)
-        values = list(cells[: len(columns)]) + [None] * (len(columns) - len(cells))
-        if all(_text(v) == "" for v in values):
+        values = list(cells[:width])
+        if len(values) < width:
+            values += [None] * (width - len(values))
+        if all(v is None or _text(v) == "" for v in values):
             continue  # Excel leaves empty rows behind
-        row_errors: list[tuple[int, str, str, str]] = []
-
-        def bad(column: str, value: Any, reason: str, _errors: list[tuple[int, str, str, str]] = row_errors,
-                _number: int = number) -> None:
-            _errors.append((_number, column, _text(value), reason))
-
-        name, email_cell, school_cell, place_cell, programme_cell, day_cell, trainer_cell = values
-        name_text = _text(name)
-        if not name_text:
-            bad("Namn", name, "the name is empty")
-        email = ""
-        try:
-            email = rules.normalize_email(_text(email_cell))
-        except ValueError as exc:
-            bad("E-post", email_cell, str(exc))
-        place = None
-        try:
-            place = lookups.municipality(place_cell if place_cell is not None else "")
-        except ValueError as exc:
-            bad("Kommun", place_cell, str(exc))
+        name_cell, email_cell, school_cell, place_cell, programme_cell, day_cell, trainer_cell = values
+        bad: list[tuple[int, str, str, str]] = []
+        name = _text(name_cell)
+        if not name:
+            bad.append((number, "Namn", "", "the name is empty"))
+        email, problem = read("E-post", email_cell, lambda v: rules.normalize_email(_text(v)))
+        if problem:
+            bad.append((number, "E-post", _text(email_cell), problem))
+        place, problem = read("Kommun", place_cell, lambda v: lookups.municipality("" if v is None else v))
+        if problem:
+            bad.append((number, "Kommun", _text(place_cell), problem))
         school_id = None
         if place is not None:
-            school_id = lookups.schools.get((place, rules.name_key(_text(school_cell))))
-            if school_id is None:
-                where = lookups.municipalities[place].name
-                bad("Skola", school_cell, f"no school of that name in {where}")
-        programme = rules.programme_code(_text(programme_cell))
-        if programme is None:
-            bad("Program", programme_cell, f"unknown programme (use {', '.join(rules.PROGRAMMES)})")
-        day = None
-        try:
-            day = _cell_date(day_cell if day_cell is not None else "")
-        except ValueError as exc:
-            bad("Datum", day_cell, str(exc))
-        trainer_id = None
-        try:
-            trainer_id = lookups.trainer(trainer_cell if trainer_cell is not None else "")
-        except ValueError as exc:
-            bad("Utbildare", trainer_cell, str(exc))
-        if row_errors:
-            errors += row_errors
+            school_id, problem = read(f"Skola {place}", school_cell, school_reader(place))
+            if problem:
+                bad.append((number, "Skola", _text(school_cell), problem))
+        programme, problem = read("Program", programme_cell, programme_reader)
+        if problem:
+            bad.append((number, "Program", _text(programme_cell), problem))
+        day, problem = read("Datum", day_cell, lambda v: _cell_date("" if v is None else v))
+        if problem:
+            bad.append((number, "Datum", _text(day_cell), problem))
+        trainer_id, problem = read("Utbildare", trainer_cell, lambda v: lookups.trainer("" if v is None else v))
+        if problem:
+            bad.append((number, "Utbildare", _text(trainer_cell), problem))
+        if bad:
+            errors += bad
             continue
-        assert school_id is not None and programme is not None and day is not None and trainer_id is not None
-        report = Report(number, name_text, email, school_id, programme, day, trainer_id)
-        problems = lookups.check(report, today)
-        errors += [(number, column, _text(values[columns.index(column)]), p)
-                   for p in problems for column in [_column_for(p)]]
-        if not problems:
+        report = Report(number, name, email, school_id, programme, day, trainer_id)  # type: ignore[arg-type]
+        combination = (trainer_id, school_id, programme, day)
+        problems = checked.get(combination)  # type: ignore[arg-type]
+        if problems is None:
+            problems = checked[combination] = lookups.check(report, today)  # type: ignore[index]
+        if problems:
+            errors += [(number, column, _text(values[rules.TRAINEE_COLUMNS.index(column)]), p)
+                       for p in problems for column in [_column_for(p)]]
+        else:
             reports.append(report)
     return reports, errors
 
@@ -195,25 +221,16 @@ def _column_for(problem: str) -> str:
 
 
 def store(session: Session, reports: Sequence[Report], today: date) -> tuple[int, int]:
-    """Insert the reports in bulk; the same report twice adds nothing (rule 14). Returns (added, already)."""
-    if session.bind is not None and session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    """Insert the reports in bulk; the same report twice adds nothing (rule 14). Returns (added, already).
 
+    One driver-level `executemany` with `ON CONFLICT DO NOTHING` on the report's unique key: for a list
+    of 20 000 rows the ORM's per-row bookkeeping would cost three times the insert itself.
+    """
+    rows = [(r.name, rules.name_key(r.name), r.email, r.school_id, r.programme, r.day, r.trainer_id, today)
+            for r in reports]
     before = session.scalar(select(func.count()).select_from(Trainee)) or 0
-    statement = insert(Trainee).on_conflict_do_nothing(
-        index_elements=["email", "name_key", "school_id", "programme", "trained_on"]
-    )
-    for start in range(0, len(reports), 2000):
-        session.execute(
-            statement,
-            [
-                {"name": r.name, "name_key": rules.name_key(r.name), "email": r.email, "school_id": r.school_id,
-                 "programme": r.programme, "trained_on": r.day, "trainer_id": r.trainer_id, "reported_on": today}
-                for r in reports[start : start + 2000]
-            ],
-        )
+    bulk_insert(session, "trainees", ("name", "name_key", "email", "school_id", "programme", "trained_on",
+                                      "trainer_id", "reported_on"), rows, skip_conflicts=True)
     after = session.scalar(select(func.count()).select_from(Trainee)) or 0
     return after - before, len(reports) - (after - before)
 

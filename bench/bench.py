@@ -1,0 +1,196 @@
+"""steg2's benchmark: a register at national scale, and every figure as a ratio to a baseline.
+
+Run it with `make bench`. It builds the register through the product itself (`steg2 demo --scale`),
+then times each command as a whole process against a baseline measured in the same run on the same
+machine, alternating A B A B …, and prints the median ratio of each pair. Peak memory is the child's
+own maximum resident set size (os.wait4). Only the standard library is used for measuring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+TODAY = "2026-06-15"
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+STEG2 = [str(BIN / "steg2")] if (BIN / "steg2").exists() else [sys.executable, "-m", "steg2cli"]
+PY = sys.executable
+ENV = {**os.environ, "STEG2_TODAY": TODAY}
+ENV.pop("STEG2_DB", None)
+
+
+def run_once(command: Sequence[str]) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (KiB) of one run of a command."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace")[-2000:]
+            raise SystemExit(f"benchmark command failed ({process.returncode}): {' '.join(command)}\n{message}")
+    return elapsed, usage.ru_maxrss
+
+
+def pair(a: Sequence[str], b: Sequence[str], runs: int, setup: Callable[[], None] | None = None,
+         memory: bool = False) -> tuple[float, float, float]:
+    """Median of A, median of B, median of the pairwise ratios A/B (wall time, or peak memory)."""
+    for command in (a, b):  # warm-up: file caches, .pyc files
+        if setup:
+            setup()
+        run_once(command)
+    times_a, times_b, ratios = [], [], []
+    for _ in range(runs):
+        if setup:
+            setup()
+        ta, ma = run_once(a)
+        if setup:
+            setup()
+        tb, mb = run_once(b)
+        va, vb = (ma, mb) if memory else (ta, tb)
+        times_a.append(va)
+        times_b.append(vb)
+        ratios.append(va / vb)
+    return statistics.median(times_a), statistics.median(times_b), statistics.median(ratios)
+
+
+def steg2(db: Path, *args: str) -> list[str]:
+    return [*STEG2, "--db", str(db), *args]
+
+
+def build(work: Path, trainers: int) -> Path:
+    db = work / f"register-{trainers}.db"
+    if not db.exists():
+        print(f"building a register of {trainers} trainers …", file=sys.stderr)
+        subprocess.run(steg2(db, "demo", "--scale", str(trainers), "--years", "10"), env=ENV, check=True,
+                       stdout=subprocess.DEVNULL)
+    return db
+
+
+def trainee_list(db: Path, path: Path, rows: int) -> None:
+    """A list of `rows` new people, each valid: the school's programme and trainer from the register."""
+    with sqlite3.connect(db) as conn:
+        runs = conn.execute(
+            "SELECT s.name, s.municipality_code, p.programme, p.start, t.email FROM school_programmes p"
+            " JOIN schools s ON s.id = p.school_id JOIN trainers t ON t.id = p.trainer_id ORDER BY p.id").fetchall()
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["Namn", "E-post", "Skola", "Kommun", "Program", "Datum", "Utbildare"])
+        for i in range(rows):
+            school, code, programme, start, trainer = runs[i % len(runs)]
+            out.writerow([f"Ny Deltagare {i}", f"ny{i}@skola.example", school, code, programme, start, trainer])
+
+
+BASELINE_IMPORT = """
+import csv, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+with open(sys.argv[2], newline="", encoding="utf-8") as handle:
+    rows = list(csv.reader(handle))[1:]
+conn.execute("CREATE TABLE IF NOT EXISTS bench_rows (name, email, school, municipality, programme, day, trainer)")
+conn.executemany("INSERT INTO bench_rows VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+conn.commit()
+"""
+
+BASELINE_EXPORT = """
+import sqlite3, sys, datetime
+from openpyxl import Workbook
+conn = sqlite3.connect(sys.argv[1])
+book = Workbook(write_only=True)
+sheet = book.create_sheet("Utbildade")
+sheet.append(["Namn", "E-post", "Skola", "Kommun", "Program", "Datum", "Utbildare", "Utbildarens namn", "Kommunkod"])
+query = ("SELECT e.name, e.email, s.name, m.name, e.programme, e.trained_on, t.email, t.name, m.code"
+         " FROM trainees e JOIN schools s ON s.id = e.school_id JOIN municipalities m ON m.code = s.municipality_code"
+         " JOIN trainers t ON t.id = e.trainer_id ORDER BY e.trained_on, e.id")
+for row in conn.execute(query):
+    row = list(row)
+    row[5] = datetime.date.fromisoformat(row[5])
+    sheet.append(row)
+book.save(sys.argv[2])
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="counted runs of each pair (default 5)")
+    parser.add_argument("--trainers", type=int, default=3000, help="size of the large register (default 3000)")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out", help="where databases are kept")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    runs = args.runs
+
+    small = args.work / "small.db"
+    if not small.exists():
+        subprocess.run(steg2(small, "demo"), env=ENV, check=True, stdout=subprocess.DEVNULL)
+    large = build(args.work, args.trainers)
+    tenth = build(args.work, max(args.trainers // 10, 30))
+    scratch = Path(tempfile.mkdtemp(prefix="steg2-bench-"))
+    rows: list[tuple[str, str, str, float, float, float, float]] = []
+
+    def record(figure: str, baseline: str, target: float, result: tuple[float, float, float], unit: str) -> None:
+        rows.append((figure, baseline, unit, result[0], result[1], result[2], target))
+        print(f"  {figure}: {result[2]:.2f} (target ≤ {target})", file=sys.stderr)
+
+    print("measuring …", file=sys.stderr)
+    record("`steg2 --help`", '`python -c "import typer"`', 1.3,
+           pair([*STEG2, "--help"], [PY, "-c", "import typer"], runs), "s")
+    record("`steg2 trainer list --json` (small database)", '`python -c "import typer, sqlalchemy.orm"`', 1.4,
+           pair(steg2(small, "trainer", "list", "--json"), [PY, "-c", "import typer, sqlalchemy.orm"], runs), "s")
+
+    listing = scratch / "list.csv"
+    trainee_list(large, listing, 20_000)
+    work_db = scratch / "import.db"
+
+    def fresh_copy() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{work_db}{suffix}").unlink(missing_ok=True)
+        shutil.copy(large, work_db)
+
+    record("`report-trainees --file` with 20 000 rows", "csv + sqlite3 `executemany` of the same rows", 5,
+           pair(steg2(work_db, "report-trainees", "--file", str(listing)),
+                [PY, "-c", BASELINE_IMPORT, str(work_db), str(listing)], runs, setup=fresh_copy), "s")
+
+    out = scratch / "export.xlsx"
+    export_large = steg2(large, "export", "trainees", "-o", str(out))
+    record("`export trainees`, 200 000 rows", "bare openpyxl write-only of the same rows", 1.2,
+           pair(export_large, [PY, "-c", BASELINE_EXPORT, str(large), str(out)], max(runs // 2, 3)), "s")
+
+    record("`invoice run` over 3 000 agreements × 10 years", "`steg2 trainer show 1`", 3,
+           pair(steg2(work_db, "invoice", "run", "--date", TODAY), steg2(work_db, "trainer", "show", "1"), runs,
+                setup=fresh_copy), "s")
+
+    record("peak memory, export of 200 000 rows", "the same export of 20 000 rows", 1.1,
+           pair(export_large, steg2(tenth, "export", "trainees", "-o", str(scratch / "small.xlsx")),
+                max(runs // 2, 3), memory=True), "MiB")
+    shutil.rmtree(scratch, ignore_errors=True)
+
+    print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
+          f"{platform.python_version()}, {platform.system()} {platform.release()}; medians of {runs} alternating "
+          f"pairs; large register: {args.trainers} trainers, 10 years.\n")
+    print("| figure | baseline | A | B | ratio A/B | target | met |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    failed = 0
+    for figure, baseline, unit, a, b, ratio, target in rows:
+        shown_a = f"{a / 1024:.0f} MiB" if unit == "MiB" else f"{a:.3f} s"
+        shown_b = f"{b / 1024:.0f} MiB" if unit == "MiB" else f"{b:.3f} s"
+        met = ratio <= target
+        failed += not met
+        print(f"| {figure} | {baseline} | {shown_a} | {shown_b} | {ratio:.2f} | ≤ {target} | {'yes' if met else 'NO'} |")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
