@@ -95,14 +95,21 @@ def trainee_list(db: Path, path: Path, rows: int) -> None:
             out.writerow([f"Ny Deltagare {i}", f"ny{i}@skola.example", school, code, programme, start, trainer])
 
 
+# The least any importer must do with the same rows: find the school and trainer ids, then one
+# executemany into the same trainees table (same indexes, same unique key), in one transaction.
 BASELINE_IMPORT = """
 import csv, sqlite3, sys
-conn = sqlite3.connect(sys.argv[1])
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+schools = {(code, key): i for i, code, key in conn.execute("SELECT id, municipality_code, name_key FROM schools")}
+trainers = {email: i for i, email in conn.execute("SELECT id, email FROM trainers")}
 with open(sys.argv[2], newline="", encoding="utf-8") as handle:
     rows = list(csv.reader(handle))[1:]
-conn.execute("CREATE TABLE IF NOT EXISTS bench_rows (name, email, school, municipality, programme, day, trainer)")
-conn.executemany("INSERT INTO bench_rows VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-conn.commit()
+data = [(name, name.lower(), email, schools[(code, school.lower())], programme, day, trainers[trainer], day)
+        for name, email, school, code, programme, day, trainer in rows]
+conn.execute("BEGIN IMMEDIATE")
+conn.executemany("INSERT INTO trainees (name, name_key, email, school_id, programme, trained_on, trainer_id,"
+                 " reported_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", data)
+conn.execute("COMMIT")
 """
 
 BASELINE_EXPORT = """

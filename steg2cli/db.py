@@ -7,7 +7,6 @@ a person writing at once queue up instead of losing an update or failing half-wa
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sqlite3
@@ -29,7 +28,7 @@ from steg2cli.errors import Conflict, DatabaseError
 
 #: Every schema revision, oldest first; the last is the one this version of steg2 works with.
 #: A test checks that it matches the Alembic scripts in `migrations/versions`.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
 SCHEMA_HEAD = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 10_000
@@ -310,6 +309,8 @@ def _write_audit(session: Session) -> None:
     audit = session.info.get("audit")
     if not audit or not audit["touched"]:
         return
+    import getpass
+
     try:
         user = getpass.getuser()
     except (KeyError, OSError):

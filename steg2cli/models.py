@@ -3,7 +3,7 @@
 Nothing that records what happened is ever deleted, so no foreign key cascades a delete.
 """
 
-from __future__ import annotations
+
 
 from datetime import date, datetime
 
@@ -186,7 +186,7 @@ class Trainee(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(254), index=True)
+    email: Mapped[str] = mapped_column(String(254))  # looked up through uq_trainees_report
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     programme: Mapped[str] = mapped_column(String(10))
     trained_on: Mapped[date] = mapped_column(Date)

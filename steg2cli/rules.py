@@ -8,11 +8,9 @@ a list of violation messages (empty when the request is allowed); the services r
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -81,6 +79,8 @@ def name_key(name: str) -> str:
 
 def fold_accents(text: str) -> str:
     """`Gävle` → `gavle`: for suggesting what the user may have meant."""
+    import unicodedata
+
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -97,6 +97,8 @@ def municipality_code(text: str | int) -> str | None:
 
 def parse_kr(text: str) -> int:
     """An amount in kronor as typed (`10000`, `10 000`, `10000,50`) → whole öre. Never a float."""
+    from decimal import Decimal, InvalidOperation
+
     cleaned = text.replace("\u00a0", "").replace(" ", "").replace("kr", "").replace(",", ".")
     try:
         amount = Decimal(cleaned)
@@ -117,6 +119,8 @@ def format_kr(ore: int) -> str:
 
 def parse_percent(text: str) -> int:
     """A VAT rate in percent (`25`, `6`, `12,5`) → basis points (2500)."""
+    from decimal import Decimal, InvalidOperation
+
     try:
         value = Decimal(text.strip().rstrip("%").replace(",", "."))
     except InvalidOperation:

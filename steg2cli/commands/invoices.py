@@ -30,7 +30,7 @@ def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None
         title,
         ["number", "kind", "date", "payer", "lines", "total", "due", "credited"],
         (
-            [i["number"], i["kind"], i["date"], i["payer"]["name"], len(i["lines"]),
+            [i["number"], i["kind"], i["date"], i["payer"]["name"], i.get("line_count", len(i["lines"])),
              kr(i["total"]), i["due_date"], i["credited_by"] or ""]
             for i in shown
         ),
@@ -55,7 +55,8 @@ def run(
 
     today = common.today()
     when = common.day(date, "--date") or today
-    result = invoicing.run(common.database(ctx), when, today, dry_run=dry_run)
+    with common.progress("Invoicing"):
+        result = invoicing.run(common.database(ctx), when, today, dry_run=dry_run, lines=as_json)
     if as_json:
         common.emit_json({"invoices": result["invoices"], "dry_run": result["dry_run"], "date": result["date"]})
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -58,6 +57,8 @@ def municipality(session: Session, text: str | int) -> Municipality:
     for found in every.values():
         if rules.name_key(found.name) == wanted:
             return found
+    import difflib
+
     folded = {rules.fold_accents(m.name): m.name for m in every.values()}
     close = difflib.get_close_matches(rules.fold_accents(str(text).strip()), list(folded), n=3, cutoff=0.75)
     hint = f"; did you mean {' or '.join(folded[c] for c in close)}?" if close else ""

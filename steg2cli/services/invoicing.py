@@ -200,6 +200,7 @@ def invoice_json(invoice: Invoice, lines: Sequence[Any], credited_by: int | None
         "payer_reference": invoice.payer_reference,
         "seller": json.loads(invoice.seller),
         "lines": [_line_json(line) for line in lines],
+        "line_count": len(lines),
         "net": invoice.net_ore,
         "vat": invoice.vat_ore,
         "vat_by_rate": [{"rate": r / 100, "net": n, "vat": v} for r, n, v in totals.vat_by_rate],
@@ -250,16 +251,20 @@ def _payer_snapshot(session: Session, code: str) -> tuple[str, str, str]:
 # ---- the invoice run --------------------------------------------------------------------------
 
 
-def run(db: Database, run_date: date, today: date, dry_run: bool = False) -> dict[str, Any]:
-    """Rule 18: invoice every charge due on or before `run_date` not yet on a live invoice, per payer."""
+def run(db: Database, run_date: date, today: date, dry_run: bool = False, lines: bool = True) -> dict[str, Any]:
+    """Rule 18: invoice every charge due on or before `run_date` not yet on a live invoice, per payer.
+
+    With `lines=False` each invoice comes back without its lines, only their number (`line_count`):
+    enough for a person reading the summary, and much less work for a national run.
+    """
     if dry_run:
         with db.read() as session:
-            return _run(session, run_date, today, dry_run=True)
+            return _run(session, run_date, today, dry_run=True, with_lines=lines)
     with db.write("invoice run") as session:
-        return _run(session, run_date, today, dry_run=False)
+        return _run(session, run_date, today, dry_run=False, with_lines=lines)
 
 
-def _run(session: Session, run_date: date, today: date, dry_run: bool) -> dict[str, Any]:
+def _run(session: Session, run_date: date, today: date, dry_run: bool, with_lines: bool) -> dict[str, Any]:
     first_number = _next_number(session)  # locks the series first when writing on PostgreSQL
     latest = session.scalar(select(Invoice.invoice_date).order_by(Invoice.number.desc()).limit(1))
     if not dry_run:
@@ -290,11 +295,8 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool) -> dict[s
         by_number: dict[int, list[Any]] = defaultdict(list)
         for number, charge in lines:
             by_number[number].append(_PreviewLine(charge, None))
-        return {
-            "date": common.iso(run_date),
-            "dry_run": True,
-            "invoices": [invoice_json(i, by_number[i.number], None) for i in invoices],
-        }
+        return {"date": common.iso(run_date), "dry_run": True,
+                "invoices": [_described(i, by_number[i.number], with_lines) for i in invoices]}
     charge_ids = _store_charges(session, [charge for _, charge in lines])
     session.execute(insert(Invoice.__table__), [_row(i) for i in invoices])
     bulk_insert(session, "invoice_lines", ("invoice_number", "charge_id", "kind", "description", "who", "period",
@@ -310,7 +312,13 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool) -> dict[s
         issued[number].append(_PreviewLine(charge, charge_ids[charge.key]))
     # The invoices just written, described from what was written (no second trip to the database).
     return {"date": common.iso(run_date), "dry_run": False,
-            "invoices": [invoice_json(i, issued[i.number], None) for i in invoices]}
+            "invoices": [_described(i, issued[i.number], with_lines) for i in invoices]}
+
+
+def _described(invoice: Invoice, lines: Sequence[Any], with_lines: bool) -> dict[str, Any]:
+    data = invoice_json(invoice, lines if with_lines else [], None)
+    data["line_count"] = len(lines)
+    return data
 
 
 class _PreviewLine:
