@@ -195,7 +195,8 @@ def main() -> None:
         shown_b = f"{b / 1024:.0f} MiB" if unit == "MiB" else f"{b:.3f} s"
         met = ratio <= target
         failed += not met
-        print(f"| {figure} | {baseline} | {shown_a} | {shown_b} | {ratio:.2f} | ≤ {target} | {'yes' if met else 'NO'} |")
+        verdict = "yes" if met else "NO"
+        print(f"| {figure} | {baseline} | {shown_a} | {shown_b} | {ratio:.2f} | ≤ {target} | {verdict} |")
     sys.exit(1 if failed else 0)
 
 
