@@ -345,7 +345,7 @@ def bulk_insert(
     if dialect.name == "sqlite":  # SQLAlchemy keeps SQLite dates as ISO text
         rows = [tuple(v.isoformat() if isinstance(v, date) else v for v in row) for row in rows]
     for start in range(0, len(rows), 5000):
-        connection.exec_driver_sql(statement, list(rows[start : start + 5000]))  # type: ignore[arg-type]
+        connection.exec_driver_sql(statement, list(rows[start : start + 5000]))
 
 
 def touched(session: Session, kind: str, *ids: int | str) -> None:

@@ -51,7 +51,7 @@ def _cell(ws: Any, value: Any, kind: str) -> Any:
     if value is None or value == "":
         return None
     if kind == "money":
-        cell = WriteOnlyCell(ws, value=Decimal(int(value)) / 100)  # öre → kronor, exact
+        cell = WriteOnlyCell(ws, value=Decimal(int(value)) / 100)  # type: ignore[arg-type]  # öre → kronor, exact
         cell.number_format = MONEY_FORMAT
         return cell
     if kind == "date":

@@ -33,7 +33,7 @@ def certified_dates(session: Session) -> dict[int, date]:
         .where(Course.completed_on.is_not(None))
         .group_by(CourseParticipant.trainer_id)
     )
-    return {row[0]: row[1] for row in rows}
+    return {row[0]: row[1] for row in rows if row[1] is not None}
 
 
 def course_json(session: Session, course: Course, with_participants: bool = True) -> dict[str, Any]:

@@ -93,8 +93,8 @@ def fill(db: Database, today: date) -> dict[str, int]:
                     ["Nora Holm", "Adam Wik", "Ida Lindqvist", "Oskar Fors", "Wilma Strand"])]
         trainee_count = 0
         for school_name, programme, trainer, day, names in trained:
-            people = [f"{n} <{n.lower().replace(' ', '.')}@skola.example>" for n in names]
-            trainee_count += trainees.report_by_hand(db, trainer, school_name, programme, day, people, today)["added"]
+            listed = [f"{n} <{n.lower().replace(' ', '.')}@skola.example>" for n in names]
+            trainee_count += trainees.report_by_hand(db, trainer, school_name, programme, day, listed, today)["added"]
 
         from steg2cli.services import followup
 

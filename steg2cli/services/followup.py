@@ -167,10 +167,11 @@ def status(db: Database, day: date) -> dict[str, Any]:
             for code in short
         ]
 
-        last_step = dict(
-            session.execute(select(Step.run_id, func.max(Step.step_date)).where(Step.step_date <= day)
-                            .group_by(Step.run_id)).all()  # type: ignore[arg-type]
-        )
+        last_step: dict[int, date] = {
+            run_id: latest for run_id, latest in session.execute(
+                select(Step.run_id, func.max(Step.step_date)).where(Step.step_date <= day).group_by(Step.run_id))
+            if latest is not None
+        }
         stalled = []
         for run, school_name, _code in running:
             latest = max(run.start, last_step.get(run.id, run.start))

@@ -225,7 +225,8 @@ def _load_invoices(session: Session, invoices: Sequence[Invoice]) -> list[dict[s
         for number, credited in session.execute(
             select(Invoice.number, Invoice.credits_number).where(Invoice.credits_number.in_(chunk))
         ):
-            credits[credited] = number
+            if credited is not None:
+                credits[credited] = number
     return [invoice_json(i, lines[i.number], credits.get(i.number)) for i in invoices]
 
 
@@ -298,7 +299,7 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
         return {"date": common.iso(run_date), "dry_run": True,
                 "invoices": [_described(i, by_number[i.number], with_lines) for i in invoices]}
     charge_ids = _store_charges(session, [charge for _, charge in lines])
-    session.execute(insert(Invoice.__table__), [_row(i) for i in invoices])
+    session.execute(insert(Invoice), [_row(i) for i in invoices])
     bulk_insert(session, "invoice_lines", ("invoice_number", "charge_id", "kind", "description", "who", "period",
                                            "amount_ore", "vat_bp"),
                 [(number, charge_ids[c.key], c.kind, c.description, c.who, c.period, c.amount, c.vat_rate)

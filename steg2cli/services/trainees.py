@@ -64,11 +64,11 @@ class Lookups:
         ):
             self.runs[(school_id, programme)].append((start, stopped))
         self.agreements: dict[int, list[tuple[rules.Span, rules.Scope]]] = defaultdict(list)
-        for trainer_id, start, end, place, school_id in session.execute(
+        for holder, start, end, place, scope_school in session.execute(
             select(Agreement.trainer_id, Agreement.start, Agreement.end, Agreement.municipality_code,
                    Agreement.school_id)
         ):
-            self.agreements[trainer_id].append((rules.Span(start, end), rules.Scope(place, school_id)))
+            self.agreements[holder].append((rules.Span(start, end), rules.Scope(place, scope_school)))
 
     def municipality(self, value: Any) -> str:
         """A municipality code from a cell (code, number or name)."""
