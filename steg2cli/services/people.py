@@ -92,17 +92,13 @@ def export(db: Database, email: str) -> dict[str, Any]:
 
 
 def _trainer_record(session: Session, trainer: Trainer) -> dict[str, Any]:
+    from steg2cli.services.courses import certified_on
+    from steg2cli.services.trainers import trainer_json
+
+    register_entry = trainer_json(session, trainer, certified_on(session, trainer.id), None)
+    del register_entry["agreement"], register_entry["state"]
     return {
-        "id": trainer.id,
-        "name": trainer.name,
-        "email": trainer.email,
-        "phone": trainer.phone,
-        "municipality": common.municipality_json(common.municipality_by_code(session, trainer.municipality_code)),
-        "basic_training": common.iso(trainer.basic_training),
-        "series_held": common.iso(trainer.series_held),
-        "appointed_by": trainer.appointed_by,
-        "programmes": [p for p in trainer.programmes.split(",") if p],
-        "registered_on": common.iso(trainer.registered_on),
+        **register_entry,
         "moves": [{"date": common.iso(m.moved_on), "from": m.from_code, "to": m.to_code}
                   for m in session.scalars(select(TrainerMove).where(TrainerMove.trainer_id == trainer.id))],
         "courses": [{"id": c.id, "kind": c.kind, "date": common.iso(c.course_date),
