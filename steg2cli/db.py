@@ -128,7 +128,7 @@ def translate(exc: BaseException, url: str) -> DatabaseError | Conflict:
     where = sqlite_file(url) or _safe_url(url)
     if isinstance(exc, IntegrityError):
         return Conflict("the change collides with a record written at the same time; nothing was written")
-    if "locked" in message or "busy" in message:
+    if "locked" in message or "busy" in message or "lock timeout" in message:
         return DatabaseError("the database is busy (another steg2 is writing); try again in a moment")
     if "not a database" in message or "malformed" in message or "encrypted" in message:
         return DatabaseError(f"the database file {where} is damaged or is not a steg2 database")

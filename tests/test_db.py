@@ -81,6 +81,7 @@ def test_an_unwritable_folder_is_refused(tmp_path: Path) -> None:
     [
         ("attempt to write a readonly database", "cannot be written (read-only)"),
         ("database is locked", "busy"),
+        ("canceling statement due to lock timeout", "busy"),
         ("database disk image is malformed", "damaged"),
         ("unable to open database file", "cannot open the database file"),
         ("database or disk is full", "disk is full"),
