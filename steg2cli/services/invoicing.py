@@ -336,12 +336,13 @@ def _row(obj: Any) -> dict[str, Any]:
 
 def _store_charges(session: Session, charges: Sequence[rules.Charge]) -> dict[str, int]:
     """Write the charges (new ones inserted, freed ones brought up to date); key → id."""
-    ids: dict[str, int] = {}
-    keys = [c.key for c in charges]
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        found = session.execute(select(Charge.key, Charge.id).where(Charge.key.in_(chunk)))
-        ids.update((row[0], row[1]) for row in found)
+    # The charges to bill are not on a live invoice, so those that exist already are the freed ones
+    # (their invoice was credited): one query finds them all, however large the run.
+    wanted = {c.key for c in charges}
+    freed = session.execute(
+        select(Charge.key, Charge.id).where(Charge.id.not_in(select(ChargeBilling.charge_id)))
+    )
+    ids: dict[str, int] = {key: charge_id for key, charge_id in freed if key in wanted}
     fresh = [c for c in charges if c.key not in ids]
     again = [c for c in charges if c.key in ids]
     if fresh:
