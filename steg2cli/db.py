@@ -343,9 +343,18 @@ def bulk_insert(
         + (" ON CONFLICT DO NOTHING" if skip_conflicts else "")
     )
     if dialect.name == "sqlite":  # SQLAlchemy keeps SQLite dates as ISO text
-        rows = [tuple(v.isoformat() if isinstance(v, date) else v for v in row) for row in rows]
+        dated = [i for i, value in enumerate(rows[0]) if isinstance(value, date)]
+        if dated:
+            rows = [_iso_dates(row, dated) for row in rows]
     for start in range(0, len(rows), 5000):
         connection.exec_driver_sql(statement, list(rows[start : start + 5000]))
+
+
+def _iso_dates(row: Sequence[Any], columns: Sequence[int]) -> tuple[Any, ...]:
+    converted = list(row)
+    for i in columns:
+        converted[i] = converted[i].isoformat()
+    return tuple(converted)
 
 
 def touched(session: Session, kind: str, *ids: int | str) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
@@ -617,7 +618,7 @@ def charges_due(
                 vat_note=price.vat_note,
             )
         )
-    return sorted(charges, key=lambda c: (c.payer, c.due, c.key))
+    return sorted(charges, key=itemgetter(3, 2, 0))  # payer, due date, key
 
 
 def invoices_for(charges: Iterable[Charge], already_billed: Iterable[str]) -> dict[str, list[Charge]]:

@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +188,16 @@ def _line_json(line: Any) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=64)
+def _seller_details(text: str) -> dict[str, str]:
+    return dict(json.loads(text))
+
+
+def _seller(text: str) -> dict[str, str]:
+    """The seller's details as copied onto an invoice (a run's invoices share one copy)."""
+    return dict(_seller_details(text))
+
+
 def invoice_json(invoice: Invoice, lines: Sequence[Any], credited_by: int | None) -> dict[str, Any]:
     """An invoice or credit note as CLI.md describes it."""
     totals = rules.invoice_totals((line.amount_ore, line.vat_bp) for line in lines)
@@ -198,7 +209,7 @@ def invoice_json(invoice: Invoice, lines: Sequence[Any], credited_by: int | None
         "payer": {"code": invoice.payer_code, "name": invoice.payer_name},
         "payer_address": invoice.payer_address,
         "payer_reference": invoice.payer_reference,
-        "seller": json.loads(invoice.seller),
+        "seller": _seller(invoice.seller),
         "lines": [_line_json(line) for line in lines],
         "line_count": len(lines),
         "net": invoice.net_ore,
@@ -304,8 +315,12 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
                                            "amount_ore", "vat_bp"),
                 [(number, charge_ids[c.key], c.kind, c.description, c.who, c.period, c.amount, c.vat_rate)
                  for number, c in lines])
-    bulk_insert(session, "charge_billings", ("charge_id", "invoice_number"),
-                [(charge_ids[c.key], number) for number, c in lines])
+    # Every line just written is a live billing of its charge (rule 18's guarantee lives in that table).
+    session.execute(insert(ChargeBilling).from_select(
+        ["charge_id", "invoice_number"],
+        select(InvoiceLine.charge_id, InvoiceLine.invoice_number).where(
+            InvoiceLine.invoice_number.between(numbers[0], numbers[-1])),
+    ))
     session.merge(Setting(key=settings.NEXT_NUMBER, value=str(numbers[-1] + 1)))
     touched(session, "invoice", *numbers)
     issued: dict[int, list[Any]] = defaultdict(list)
