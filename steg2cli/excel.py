@@ -11,7 +11,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -138,12 +138,3 @@ def read_rows(path: Path, sheet_name: str | None = None) -> tuple[list[str], Ite
             workbook.close()
 
     return ["" if h is None else str(h).strip() for h in header], data()
-
-
-def as_date(value: Any) -> date | None:
-    """A cell as a date (Excel dates arrive as datetimes)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return None

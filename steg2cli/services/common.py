@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -107,8 +106,3 @@ def programme(text: str) -> str:
     if code is None:
         raise BadInput(f"unknown programme '{text}' (use one of {', '.join(rules.PROGRAMMES)})")
     return code
-
-
-def as_dict(**fields: Any) -> dict[str, Any]:
-    """A JSON-ready object; dates become ISO strings."""
-    return {key: iso(value) if isinstance(value, date) else value for key, value in fields.items()}
