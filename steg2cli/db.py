@@ -28,7 +28,7 @@ from steg2cli.errors import Conflict, DatabaseError
 
 #: Every schema revision, oldest first; the last is the one this version of steg2 works with.
 #: A test checks that it matches the Alembic scripts in `migrations/versions`.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 SCHEMA_HEAD = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 10_000
@@ -321,6 +321,7 @@ def _write_audit(session: Session) -> None:
             os_user=user[:100],
             command=audit["command"],
             touched=json.dumps(audit["touched"], sort_keys=True),
+            changes=json.dumps(audit["changes"], ensure_ascii=False, sort_keys=True) if audit.get("changes") else None,
         )
     )
 
@@ -363,3 +364,12 @@ def touched(session: Session, kind: str, *ids: int | str) -> None:
     if audit is not None:
         known = audit["touched"].setdefault(kind, [])
         known.extend(i for i in ids if i not in known)
+
+
+def changed(session: Session, kind: str, record_id: int, field: str, old: Any, new: Any) -> None:
+    """Note in the audit trail that an edit changed a field, with the old and the new value (rule 24)."""
+    audit = session.info.get("audit")
+    if audit is not None and old != new:
+        record = audit.setdefault("changes", {}).setdefault(kind, {}).setdefault(str(record_id), {})
+        record[field] = [old, new]
+        touched(session, kind, record_id)

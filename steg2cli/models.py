@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -32,6 +33,14 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Voidable:
+    """A record of something that happened, which can be voided (rule 24): it stays, marked with the
+    day it was voided and why, and stops counting everywhere."""
+
+    void_on: Mapped[date | None] = mapped_column(Date, default=None)
+    void_reason: Mapped[str | None] = mapped_column(String(400), default=None)
 
 
 class Municipality(Base):
@@ -86,6 +95,8 @@ class Course(Base):
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"))
     place: Mapped[str | None] = mapped_column(String(200))
     completed_on: Mapped[date | None] = mapped_column(Date)
+    cancelled_on: Mapped[date | None] = mapped_column(Date, default=None)
+    cancel_reason: Mapped[str | None] = mapped_column(String(400), default=None)
 
 
 class CourseParticipant(Base):
@@ -98,6 +109,8 @@ class CourseParticipant(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
     trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), index=True)
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"))
+    unenrolled_on: Mapped[date | None] = mapped_column(Date, default=None)
+    unenrol_reason: Mapped[str | None] = mapped_column(String(400), default=None)
 
 
 class Agreement(Base):
@@ -147,13 +160,14 @@ class SchoolProgramme(Base):
     stop_reason: Mapped[str | None] = mapped_column(String(400))
 
 
-class Step(Base):
+class Step(Voidable, Base):
     """An implementation step (insats) led by a trainer: forankring, kunskapshalvdag, grundutbildning 1-3,
     handledning."""
 
     __tablename__ = "steps"
     # Rule 11: every step but handledning happens once per run: the partial unique index uq_steps_once
-    # (run_id, step) WHERE step <> 'handledning' lives in migration 0002 (see SchoolProgramme).
+    # (run_id, step) WHERE step <> 'handledning' AND void_on IS NULL lives in migration 0007 (see
+    # SchoolProgramme).
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("school_programmes.id"), index=True)
@@ -162,7 +176,7 @@ class Step(Base):
     trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), index=True)
 
 
-class SchoolProblem(Base):
+class SchoolProblem(Voidable, Base):
     """A dated note about a problem at a school (rule 12)."""
 
     __tablename__ = "school_problems"
@@ -173,15 +187,14 @@ class SchoolProblem(Base):
     note: Mapped[str] = mapped_column(Text)
 
 
-class Trainee(Base):
+class Trainee(Voidable, Base):
     """A member of a school's staff trained by a trainer (an MVP/AT leader), as reported (rules 13-14)."""
 
     __tablename__ = "trainees"
-    __table_args__ = (
-        # Rule 14: the same person, school, programme and day is one report however often it is sent.
-        UniqueConstraint("email", "name_key", "school_id", "programme", "trained_on", name="uq_trainees_report"),
-        Index("ix_trainees_trained_on", "trained_on"),
-    )
+    # Rule 14: the same person, school, programme and day is one report however often it is sent: the
+    # partial unique index uq_trainees_report (email, name_key, school_id, programme, trained_on)
+    # WHERE void_on IS NULL lives in migration 0007 (see SchoolProgramme).
+    __table_args__ = (Index("ix_trainees_trained_on", "trained_on"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -205,13 +218,39 @@ class Meeting(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
 
 
-class Attendance(Base):
-    """A trainer at a meeting; the primary key makes attending twice count once."""
+class Attendance(Voidable, Base):
+    """A trainer at a meeting. Attending twice counts once: the partial unique index uq_attendance_once
+    (meeting_id, trainer_id) WHERE void_on IS NULL lives in migration 0007."""
 
-    __tablename__ = "attendance"
+    __tablename__ = "attendance_records"
 
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
-    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), primary_key=True, index=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), index=True)
+
+
+class ProgrammeContact(Base):
+    """A programme's new contact person from a date on (rule 25); the run keeps the first one."""
+
+    __tablename__ = "programme_contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("school_programmes.id"), index=True)
+    from_date: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+
+
+class ProgrammeLead(Base):
+    """Another trainer leads a programme from a date on (rule 25); the run keeps the first one."""
+
+    __tablename__ = "programme_leads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("school_programmes.id"), index=True)
+    from_date: Mapped[date] = mapped_column(Date)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), index=True)
 
 
 class Price(Base):
@@ -255,6 +294,8 @@ class Charge(Base):
     description: Mapped[str] = mapped_column(String(400))
     who: Mapped[str] = mapped_column(String(200))
     period: Mapped[str] = mapped_column(String(60))
+    #: The credit note that waived this charge (rule 26): it is never invoiced again.
+    waived_by: Mapped[int | None] = mapped_column(ForeignKey("invoices.number"), default=None)
 
 
 class ChargeBilling(Base):
@@ -288,6 +329,7 @@ class Invoice(Base):
     credits_number: Mapped[int | None] = mapped_column(ForeignKey("invoices.number"), unique=True)
     reason: Mapped[str | None] = mapped_column(String(400))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    waived: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class InvoiceLine(Base):
@@ -327,3 +369,6 @@ class AuditEntry(Base):
     os_user: Mapped[str] = mapped_column(String(100))
     command: Mapped[str] = mapped_column(String(60))
     touched: Mapped[str] = mapped_column(Text, default="")
+    #: Old and new values of edited fields, `{"trainer": {"1": {"name": ["old", "new"]}}}`; erasing a
+    #: person scrubs theirs.
+    changes: Mapped[str | None] = mapped_column(Text, default=None)

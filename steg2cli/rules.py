@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from dateutil.relativedelta import relativedelta
+
+_T = TypeVar("_T")
 
 # --------------------------------------------------------------------------------------------------
 # Values: programmes, dates, e-mail addresses, money
@@ -158,10 +160,7 @@ def trainer_eligibility(
             f"the programme series ({series_held.isoformat()}) must be held after the"
             f" grundutbildning ({basic_training.isoformat()})"
         )
-    name, _, role = appointed_by.partition(",")
-    if not name.strip() or not role.strip():
-        problems.append('--appointed-by needs the appointing person as "NAME, ROLE"')
-    return problems
+    return problems + appointment(appointed_by)
 
 
 PURCHASED_COURSE_MAX = 10
@@ -173,10 +172,13 @@ def course_enrolment(
     participant_municipality: str,
     participants_so_far: int,
     completed: bool,
+    cancelled: bool = False,
 ) -> list[str]:
     """Rule 2: a purchased course takes at most 10 participants, all from its municipality."""
     if completed:
         return ["the course is already completed; enrol participants before completing it"]
+    if cancelled:
+        return ["the course is cancelled"]
     if kind != "purchased":
         return []
     problems = []
@@ -201,8 +203,12 @@ def course_definition(kind: str, municipality: str | None) -> list[str]:
     return []
 
 
-def course_completion(course_date: date, completed_on: date, already: date | None, today: date) -> list[str]:
-    """Rule 0 and 3: a course is completed once, on or after its date, not in the future."""
+def course_completion(
+    course_date: date, completed_on: date, already: date | None, today: date, cancelled_on: date | None = None
+) -> list[str]:
+    """Rule 0 and 3: a course is completed once, on or after its date, not in the future, unless cancelled."""
+    if cancelled_on is not None:
+        return [f"the course was cancelled on {cancelled_on.isoformat()}"]
     if already is not None:
         return [f"the course was already completed on {already.isoformat()}"]
     problems = not_in_future("the completion", completed_on, today)
@@ -797,3 +803,99 @@ def next_renewal(span: Span, day: date) -> date | None:
 def stalled(last_activity: date, day: date, months: int = 6) -> bool:
     """A running programme with nothing recorded for `months` months (its start counts as activity)."""
     return last_activity <= day - relativedelta(months=months)
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules 24-26: corrections. Nothing is deleted: what was mistyped is edited, what did not happen is
+# voided (it stays, marked, and stops counting), a course is cancelled and a participant unenrolled.
+
+#: What `steg2 void KIND ID` can void.
+VOIDABLE = ("step", "attendance", "trainee", "problem")
+
+
+def voiding(what: str, record_day: date, void_on: date | None, day: date, reason: str, today: date) -> list[str]:
+    """Rule 24: a record is voided once, with a reason, on a day not after today nor before the record."""
+    if void_on is not None:
+        return [f"the {what} was already voided on {void_on.isoformat()}"]
+    problems = not_in_future("the void", day, today)
+    if day < record_day:
+        problems.append(f"the void ({day.isoformat()}) cannot be dated before the {what} ({record_day.isoformat()})")
+    if not reason.strip():
+        problems.append("a void records the reason (--reason)")
+    return problems
+
+
+def step_voiding(step: str, live_steps: Iterable[str]) -> list[str]:
+    """Rules 11 and 24: a grundutbildning part is voided only while no later part stands on it."""
+    later = {before: after for after, before in _PART_BEFORE.items()}.get(step)
+    if later is not None and later in set(live_steps):
+        return [f"{STEPS[later]} is recorded after it; void {STEPS[later].lower()} first"]
+    return []
+
+
+def course_cancelling(completed_on: date | None, cancelled_on: date | None, reason: str) -> list[str]:
+    """Rule 25: a course is cancelled only before it is completed, once, with a reason."""
+    if completed_on is not None:
+        return [f"the course was completed on {completed_on.isoformat()}; a completed course cannot be cancelled"]
+    if cancelled_on is not None:
+        return [f"the course was already cancelled on {cancelled_on.isoformat()}"]
+    if not reason.strip():
+        return ["a cancellation records the reason (--reason)"]
+    return []
+
+
+def unenrolling(completed_on: date | None, cancelled_on: date | None, unenrolled_on: date | None,
+                reason: str) -> list[str]:
+    """Rule 25: a participant is unenrolled only before the course is completed, once, with a reason."""
+    if completed_on is not None:
+        return [f"the course was completed on {completed_on.isoformat()}; its participants cannot be unenrolled"]
+    if cancelled_on is not None:
+        return [f"the course was cancelled on {cancelled_on.isoformat()}"]
+    if unenrolled_on is not None:
+        return [f"already unenrolled on {unenrolled_on.isoformat()}"]
+    if not reason.strip():
+        return ["an unenrolment records the reason (--reason)"]
+    return []
+
+
+def history_change(what: str, day: date, run_start: date, stopped_on: date | None, latest_from: date) -> list[str]:
+    """Rule 25: a new contact person or leading trainer takes over from a day within the programme's run,
+    not before the one before took over (on the same day, the newer one counts)."""
+    problems = []
+    if day < run_start:
+        problems.append(f"the new {what} ({day.isoformat()}) cannot start before the programme"
+                        f" ({run_start.isoformat()})")
+    if stopped_on is not None and day >= stopped_on:
+        problems.append(f"the programme was stopped on {stopped_on.isoformat()}")
+    if run_start <= day < latest_from:
+        problems.append(f"the {what} changed on {latest_from.isoformat()}; a new one takes over on or after that day")
+    return problems
+
+
+def in_force_on(history: Sequence[tuple[date, _T]], day: date | None) -> _T:
+    """The entry of a (from date, value) history, oldest first, that is in force on `day` (None: the
+    newest). Before the first entry's date the first one holds."""
+    current = history[0][1]
+    for start, value in history:
+        if day is None or start <= day:
+            current = value
+    return current
+
+
+def appointment(appointed_by: str) -> list[str]:
+    """Rule 1: the appointing person is given as "NAME, ROLE"."""
+    name, _, role = appointed_by.partition(",")
+    if not name.strip() or not role.strip():
+        return ['--appointed-by needs the appointing person as "NAME, ROLE"']
+    return []
+
+
+def charge_is_void(key: str, cancelled_courses: set[int], unenrolled: set[tuple[int, int]]) -> bool:
+    """Rule 26: a charge whose cause was cancelled (a cancelled course, an unenrolled participant)."""
+    kind, _, rest = key.partition(":")
+    if kind == "purchased-course":
+        return int(rest) in cancelled_courses
+    if kind == "open-course-seat":
+        course, _, trainer = rest.partition(":")
+        return int(course) in cancelled_courses or (int(course), int(trainer)) in unenrolled
+    return False

@@ -112,7 +112,7 @@ def test_steps_in_order_once_each_handledning_repeats() -> None:
     run = school["programmes"][0]
     assert [s["step"] for s in run["steps"]][-2:] == ["handledning", "handledning"]
     assert run["steps_to_do"] == []
-    assert {"step": "forankring", "date": "2024-01-10", "trainer_id": 1} in run["steps"]
+    assert {"id": 1, "step": "forankring", "date": "2024-01-10", "trainer_id": 1, "void": None} in run["steps"]
     assert "Grundutbildning del 3" in ok("school", "show", "Nordhemsskolan").stdout
 
 
@@ -222,7 +222,7 @@ def test_problems_are_dated_notes(fresh_db: Path) -> None:
     trainer_under_agreement(start="2023-04-01")
     start()
     noted = ok("school", "problem", "1", "--date", "2024-03-01", "--note", "Teamet saknar tid", "--json")
-    assert noted["problems"] == [{"date": "2024-03-01", "note": "Teamet saknar tid"}]
+    assert noted["problems"] == [{"id": 1, "date": "2024-03-01", "note": "Teamet saknar tid", "void": None}]
     with nothing_written(fresh_db):
         refused("school", "problem", "1", "--date", "2026-07-01", "--note", "x", contains="after today")
         refused("school", "problem", "1", "--date", "2024-03-01", "--note", "  ", contains="empty")

@@ -226,7 +226,7 @@ def test_template_filled_imported_and_exported_round_trip(school: None, tmp_path
     ]
     assert exported["F2"].number_format == "yyyy-mm-dd"
     assert exported["A1"].font.bold
-    assert exported.auto_filter.ref == "A1:I3"
+    assert exported.auto_filter.ref == "A1:J3"
     assert ok("report-trainees", "--file", str(out), "--json")["already_reported"] == 2
 
 

@@ -86,15 +86,17 @@ def console(stderr: bool = False) -> Console:
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], empty: str = "none") -> None:
     """Print a Rich table, or a short line when there are no rows."""
     from rich.table import Table
+    from rich.text import Text
 
     rows = list(rows)
     out = console()
     if not rows:
-        out.print(f"{title + ': ' if title else ''}{empty}")
+        out.print(f"{title + ': ' if title else ''}{empty}", markup=False)
         return
     cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
     grid = Table(
-        title=title, title_justify="left", box=None, header_style="bold underline", pad_edge=False, padding=(0, 2, 0, 0)
+        title=None if title is None else Text(title, style="table.title"), title_justify="left", box=None,
+        header_style="bold underline", pad_edge=False, padding=(0, 2, 0, 0),
     )
     for index, column in enumerate(columns):
         # Short values (ids, dates, codes) never wrap; long text takes what width is left.
@@ -104,7 +106,7 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
         else:
             grid.add_column(column, overflow="fold")
     for row in cells:
-        grid.add_row(*row)
+        grid.add_row(*(Text(cell) for cell in row))
     out.print(grid)
 
 
@@ -115,17 +117,24 @@ def fields(pairs: Iterable[tuple[str, Any]], title: str | None = None) -> None:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")
+    from rich.text import Text
+
     for label, value in pairs:
-        grid.add_row(label, "—" if value in (None, "", []) else str(value))
+        grid.add_row(Text(label), Text("—" if value in (None, "", []) else str(value)))
     out = console()
     if title:
-        out.print(f"[bold]{title}[/bold]")
+        out.print(title, style="bold", markup=False)
     out.print(grid)
 
 
 def done(message: str) -> None:
-    """A short confirmation for people."""
-    console().print(message)
+    """A short confirmation for people (user text in it is never read as markup)."""
+    console().print(message, markup=False)
+
+
+def void_text(void: dict[str, str] | None) -> str:
+    """`void 2026-01-10: wrong school` for a voided record, else empty."""
+    return "" if void is None else f"void {void['date']}: {void['reason']}"
 
 
 def place(municipality: dict[str, str] | None) -> str:
@@ -140,8 +149,10 @@ def row_errors(errors: Sequence[tuple[int, str, str, str]]) -> None:
     grid = Table(title="Rows refused", title_justify="left", header_style="bold")
     for column in ("row", "column", "value", "reason"):
         grid.add_column(column, overflow="fold")
+    from rich.text import Text
+
     for row, column, value, reason in errors:
-        grid.add_row(str(row), column, value, reason)
+        grid.add_row(str(row), Text(column), Text(value), Text(reason))
     console(stderr=True).print(grid)
 
 

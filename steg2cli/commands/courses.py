@@ -9,7 +9,7 @@ import typer
 
 from steg2cli.commands import common
 
-app = common.group("Steg 2 courses: plan, enrol, complete.")
+app = common.group("Steg 2 courses: plan, enrol, complete, cancel, unenrol.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
 
@@ -27,6 +27,7 @@ def _print(course: dict[str, Any]) -> None:
             ("municipality", common.place(course["municipality"])),
             ("place", course["place"]),
             ("completed", course["completed_on"] or "not yet"),
+            ("cancelled", common.void_text(course["cancelled"]).removeprefix("void ") or "no"),
             ("participants", course["participant_count"]),
         ],
         title=f"Course {course['id']}",
@@ -34,8 +35,9 @@ def _print(course: dict[str, Any]) -> None:
     if course.get("participants"):
         common.table(
             None,
-            ["trainer", "name", "from"],
-            ([p["trainer_id"], p["name"], common.place(p["municipality"])] for p in course["participants"]),
+            ["trainer", "name", "from", "unenrolled"],
+            ([p["trainer_id"], p["name"], common.place(p["municipality"]),
+              common.void_text(p["unenrolled"]).removeprefix("void ")] for p in course["participants"]),
         )
 
 
@@ -115,7 +117,7 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
         ["id", "kind", "date", "municipality", "place", "participants", "completed"],
         (
             [c["id"], c["kind"], c["date"], common.place(c["municipality"]), c["place"], c["participant_count"],
-             c["completed_on"] or ""]
+             c["completed_on"] or ("cancelled " + c["cancelled"]["date"] if c["cancelled"] else "")]
             for c in result
         ),
         empty="no courses",
@@ -136,3 +138,43 @@ def show(
         common.emit_json(result)
     else:
         _print(result)
+
+
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why (kept with the record).")]
+
+
+@app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    course: Annotated[str, typer.Argument(help="Course id.")],
+    reason: ReasonOption,
+    as_json: JsonOption = False,
+) -> None:
+    """Cancel a course that will not take place (only before it is completed); it is never billed."""
+    from steg2cli.services import courses
+
+    result = courses.cancel(common.database(ctx), course, reason, common.today())
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(f"Cancelled course {result['id']} ({result['date']}); its charges will not be invoiced."
+                    " `steg2 status` lists any invoice that already carries them.")
+
+
+@app.command("unenrol")
+def unenrol(
+    ctx: typer.Context,
+    course: Annotated[str, typer.Argument(help="Course id.")],
+    trainers: Annotated[list[str], typer.Argument(help="Trainer ids or e-mail addresses.")],
+    reason: ReasonOption,
+    as_json: JsonOption = False,
+) -> None:
+    """Take participants off a course before it is completed; their seats are not billed."""
+    from steg2cli.services import courses
+
+    result = courses.unenrol(common.database(ctx), course, trainers, reason, common.today())
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(f"Unenrolled {len(trainers)} participant(s) from course {result['id']};"
+                    f" {result['participant_count']} remain.")

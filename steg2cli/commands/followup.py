@@ -74,6 +74,28 @@ def list_(
                  empty="no meetings")
 
 
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    meeting: Annotated[int, typer.Argument(help="Meeting id.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show a meeting and every attendance recorded, with the ids `steg2 void attendance` takes."""
+    from steg2cli.services import followup
+
+    result = followup.show_meeting(common.database(ctx), meeting)
+    if as_json:
+        common.emit_json(result)
+        return
+    common.table(
+        f"Meeting {result['id']}: {result['title']} ({result['kind']}) on {result['date']},"
+        f" {result['attendee_count']} attended",
+        ["attendance id", "trainer", "name", "void"],
+        ([a["id"], a["trainer_id"], a["name"], common.void_text(a["void"])] for a in result["attendance"]),
+        empty="nobody recorded yet",
+    )
+
+
 def compliance(
     ctx: typer.Context,
     year: Annotated[int, typer.Option("--year", help="The calendar year.")],
@@ -120,6 +142,8 @@ def status(
 
 
 def _dashboard(s: dict[str, Any]) -> None:
+    from rich.markup import escape
+
     from steg2cli.rules import format_kr as kr
 
     out = common.console()
@@ -134,7 +158,7 @@ def _dashboard(s: dict[str, Any]) -> None:
             out.print("  [green]✓[/green] none")
             return
         for line in lines[:10]:
-            out.print(f"  • {line}")
+            out.print(f"  • {escape(line)}")
         if len(lines) > 10:
             out.print(f"  … and {len(lines) - 10} more (--json lists all)")
         if hint:
@@ -165,3 +189,7 @@ def _dashboard(s: dict[str, Any]) -> None:
                   f" {due['payers']} payer(s) → steg2 invoice run")
     else:
         out.print("  [green]✓[/green] everything due is invoiced")
+    section("Invoices carrying void charges (a cancelled course, an unenrolled participant)",
+            [f"credit invoice {i['number']} ({i['payer']['name']}): {'; '.join(i['void_charges'])}"
+             for i in s["invoices_to_credit"]],
+            "steg2 invoice credit N --reason R [--waive]; the next run bills only what is still due")

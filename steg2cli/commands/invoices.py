@@ -133,17 +133,21 @@ def credit(
     number: Annotated[int, typer.Argument(help="The invoice to cancel.")],
     reason: Annotated[str, typer.Option("--reason", help="Why it is credited.")],
     date: Annotated[str | None, typer.Option("--date", help="Credit note date (default: today).")] = None,
+    waive: Annotated[
+        bool, typer.Option("--waive", help="MÄN will not bill its charges: they are never invoiced again.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Cancel an invoice whole with a credit note; its charges are invoiced again by the next run."""
+    """Cancel an invoice whole with a credit note; its charges are invoiced again by the next run (unless --waive)."""
     from steg2cli.services import invoicing
 
     today = common.today()
-    note = invoicing.credit(common.database(ctx), number, reason, common.day(date, "--date") or today, today)
+    note = invoicing.credit(common.database(ctx), number, reason, common.day(date, "--date") or today, today, waive)
     if as_json:
         common.emit_json(note)
     else:
-        common.done(f"Credit note {note['number']} cancels invoice {number} ({kr(note['total'])}).")
+        tail = "; its charges are waived and will not be invoiced again" if waive else ""
+        common.done(f"Credit note {note['number']} cancels invoice {number} ({kr(note['total'])}){tail}.")
 
 
 @app.command("export")

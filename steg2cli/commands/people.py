@@ -58,9 +58,12 @@ def log(
         return
     common.table(
         "Audit trail (newest first, UTC)",
-        ["at", "user", "command", "touched"],
+        ["at", "user", "command", "touched", "changed"],
         ([r["at"].replace("T", " ").rstrip("Z"), r["user"], r["command"],
-          "; ".join(f"{k} {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in r["touched"].items())]
+          "; ".join(f"{k} {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in r["touched"].items()),
+          "; ".join(f"{kind} {record} {field}: {old!r} → {new!r}"
+                    for kind, records in r["changes"].items() for record, fields in records.items()
+                    for field, (old, new) in fields.items())]
          for r in rows),
         empty="nothing recorded yet",
     )

@@ -8,7 +8,7 @@ import typer
 
 from steg2cli.commands import common
 
-app = common.group("Schools and their programmes: list, show, steps, stops and problems.")
+app = common.group("Schools and their programmes: add, edit, list, show, steps, contacts, leads, stops, problems.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
 SchoolArg = Annotated[str, typer.Argument(help="School id, or its name where the name is unique.")]
@@ -19,11 +19,15 @@ ProgrammeOption = Annotated[str, typer.Option("--programme", help="Programme: mv
 
 
 def timeline(school: dict[str, Any]) -> None:
-    """Each programme as a small timeline: steps done, steps still to do, stop; then the problems."""
+    """Each programme as a small timeline: steps done (with ids, void ones marked), steps still to do, the
+    contact person and leading trainer with their history, the stop; then the problems."""
+    from rich.markup import escape
+
     from steg2cli import rules
 
     out = common.console()
-    out.print(f"[bold]School {school['id']}: {school['name']}[/bold], {common.place(school['municipality'])}")
+    out.print(f"[bold]School {school['id']}: {escape(school['name'])}[/bold],"
+              f" {escape(common.place(school['municipality']))}")
     for run in school["programmes"]:
         contact = run["contact"]
         state = f"stopped {run['stopped_on']}" if run["stopped_on"] else "running"
@@ -31,25 +35,36 @@ def timeline(school: dict[str, Any]) -> None:
             f"\n[bold]{run['programme_name']}[/bold] ({run['programme']}) started {run['start']},"
             f" led by trainer {run['trainer_id']} — {state}"
         )
-        out.print(f"  contact: {contact['name']} <{contact['email']}>" + (f", {contact['phone']}" if contact["phone"]
-                                                                         else ""))
-        by_step: dict[str, list[dict[str, Any]]] = {}
+        out.print("  contact: " + contact["name"] + f" <{contact['email']}>"
+                  + (f", {contact['phone']}" if contact["phone"] else ""), markup=False)
+        if len(run["contacts"]) > 1:
+            for entry in run["contacts"]:
+                out.print(f"    from {entry['from']}: {entry['name']} <{entry['email']}>", markup=False, style="dim")
+        if len(run["leads"]) > 1:
+            out.print("  leads: " + ", ".join(f"trainer {x['trainer_id']} from {x['from']}" for x in run["leads"]))
+        live: dict[str, list[dict[str, Any]]] = {}
         for step in run["steps"]:
-            by_step.setdefault(step["step"], []).append(step)
+            if step["void"] is None:
+                live.setdefault(step["step"], []).append(step)
         for code, label in rules.STEPS.items():
-            held = by_step.get(code, [])
+            held = live.get(code, [])
             if held:
-                dates = ", ".join(f"{s['date']} (trainer {s['trainer_id']})" for s in held)
+                dates = ", ".join(f"{s['date']} (trainer {s['trainer_id']}, id {s['id']})" for s in held)
                 times = f" ×{len(held)}" if len(held) > 1 else ""
                 out.print(f"  [green]✓[/green] {label + times:<24} {dates}")
             else:
                 out.print(f"  [dim]·[/dim] {label:<24} [dim]{'to do' if not run['stopped_on'] else 'not held'}[/dim]")
+        for step in run["steps"]:
+            if step["void"] is not None:
+                out.print(f"  [dim]✗ {rules.STEPS[step['step']]:<24} {step['date']} (id {step['id']}),"
+                          f" {escape(common.void_text(step['void']))}[/dim]")
         if run["stopped_on"]:
-            out.print(f"  [red]■[/red] stopped {run['stopped_on']}: {run['stop_reason']}")
+            out.print(f"  [red]■[/red] stopped {run['stopped_on']}: {escape(run['stop_reason'] or '')}")
     if school.get("problems"):
         out.print("\n[bold]Problems[/bold]")
         for problem in school["problems"]:
-            out.print(f"  {problem['date']}  {problem['note']}")
+            mark = f"  ({common.void_text(problem['void'])})" if problem["void"] else ""
+            out.print(f"  {problem['date']}  {problem['note']}  (id {problem['id']}){mark}", markup=False)
 
 
 def _emit(school: dict[str, Any], as_json: bool, message: str) -> None:
@@ -92,7 +107,7 @@ def list_(ctx: typer.Context, municipality: NarrowOption = None, as_json: JsonOp
     """List schools with their programmes and how far each has come."""
     from steg2cli.services import schools
 
-    result = schools.list_schools(common.database(ctx), municipality)
+    result = schools.list_schools(common.database(ctx), municipality, common.today())
     if as_json:
         common.emit_json(result)
         return
@@ -102,11 +117,12 @@ def list_(ctx: typer.Context, municipality: NarrowOption = None, as_json: JsonOp
             if run is None:
                 rows.append([school["id"], school["name"], school["municipality"]["name"], "", "", "", ""])
                 continue
-            done = len({s["step"] for s in run["steps"] if s["step"] != "handledning"})
+            live = [s for s in run["steps"] if s["void"] is None]
+            done = len({s["step"] for s in live if s["step"] != "handledning"})
+            supervisions = sum(s["step"] == "handledning" for s in live)
             rows.append([
                 school["id"], school["name"], school["municipality"]["name"], run["programme"], run["start"],
-                f"{done}/5" + (f"+{sum(s['step'] == 'handledning' for s in run['steps'])}h" if any(
-                    s["step"] == "handledning" for s in run["steps"]) else ""),
+                f"{done}/5" + (f"+{supervisions}h" if supervisions else ""),
                 "stopped" if run["stopped_on"] else "running",
             ])
     common.table("Schools", ["id", "school", "municipality", "programme", "start", "steps", "state"], rows,
@@ -118,7 +134,7 @@ def show(ctx: typer.Context, school: SchoolArg, municipality: NarrowOption = Non
     """Show a school: each programme's timeline of steps, its contact, stops and problems."""
     from steg2cli.services import schools
 
-    result = schools.show(common.database(ctx), school, municipality)
+    result = schools.show(common.database(ctx), school, municipality, common.today())
     if as_json:
         common.emit_json(result)
     else:
@@ -183,3 +199,71 @@ def problem(
         common.database(ctx), school, common.required_day(date, "--date"), note, common.today(), municipality
     )
     _emit(result, as_json, f"Noted a problem at {result['name']} on {date}.")
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The school's name (unique within its municipality).")],
+    municipality: Annotated[str, typer.Option("--municipality", help="The school's municipality.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Register a school before any programme starts there (so that a school agreement can come first)."""
+    from steg2cli.services import schools
+
+    result = schools.add(common.database(ctx), name, municipality)
+    _emit(result, as_json, f"Added school {result['id']}: {result['name']}, {common.place(result['municipality'])}.")
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    school: SchoolArg,
+    name: Annotated[str | None, typer.Option("--name", help="The corrected name.")] = None,
+    municipality: NarrowOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Correct a school's name; the audit trail keeps the old one."""
+    from steg2cli.services import schools
+
+    result = schools.edit(common.database(ctx), school, name, municipality, common.today())
+    _emit(result, as_json, f"School {result['id']} is now called {result['name']}.")
+
+
+@app.command("contact")
+def contact(
+    ctx: typer.Context,
+    school: SchoolArg,
+    programme: ProgrammeOption,
+    name: Annotated[str, typer.Option("--name", help="The new contact person.")],
+    email: Annotated[str, typer.Option("--email", help="Their e-mail address.")],
+    date: Annotated[str, typer.Option("--date", help="The day they take over.")],
+    phone: Annotated[str | None, typer.Option("--phone", help="Their phone number.")] = None,
+    municipality: NarrowOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Name a programme's new contact person from a date on; the earlier ones are kept as history."""
+    from steg2cli.services import schools
+
+    result = schools.change_contact(common.database(ctx), school, programme, name, email, phone,
+                                    common.required_day(date, "--date"), common.today(), municipality)
+    _emit(result, as_json, f"{' '.join(name.split())} is the contact person for {programme} at {result['name']}"
+                           f" from {date}.")
+
+
+@app.command("lead")
+def lead(
+    ctx: typer.Context,
+    school: SchoolArg,
+    programme: ProgrammeOption,
+    trainer: Annotated[str, typer.Option("--trainer", help="The trainer who takes over (id or e-mail).")],
+    date: Annotated[str, typer.Option("--date", help="The day they take over.")],
+    municipality: NarrowOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Let another trainer lead a programme from a date on (rule 9 applies); the history is kept."""
+    from steg2cli.services import schools
+
+    result = schools.change_lead(common.database(ctx), school, programme, trainer,
+                                 common.required_day(date, "--date"), common.today(), municipality)
+    _emit(result, as_json, f"Trainer {trainer} leads {programme} at {result['name']} from {date}.")

@@ -8,7 +8,7 @@ import typer
 
 from steg2cli.commands import common
 
-app = common.group("The trainer register: list, show and move trainers.")
+app = common.group("The trainer register: list, show, edit and move trainers.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
 
@@ -155,3 +155,26 @@ def move(
     ended = result["ended_agreements"]
     tail = f"; ended agreement(s) {', '.join(map(str, ended))} on {date}" if ended else ""
     common.done(f"Trainer {result['id']} moved to {common.place(result['municipality'])}{tail}.")
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    trainer: Annotated[str, typer.Argument(help="Trainer id or e-mail address.")],
+    name: Annotated[str | None, typer.Option("--name", help="The corrected name.")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="The corrected e-mail address.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="The corrected phone number (\"\" removes it).")] = None,
+    appointed_by: Annotated[
+        str | None, typer.Option("--appointed-by", help='Who appointed the trainer, as "NAME, ROLE".')
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Correct a trainer's name, e-mail, phone or appointment; the audit trail keeps the old values."""
+    from steg2cli.services import trainers
+
+    result = trainers.edit(common.database(ctx), trainer, common.today(), name=name, email=email, phone=phone,
+                           appointed_by=appointed_by)
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(f"Updated trainer {result['id']}: {result['name']} <{result['email']}>.")

@@ -20,7 +20,7 @@ def certified_on(session: Session, trainer_id: int) -> date | None:
     dates = session.scalars(
         select(Course.completed_on)
         .join(CourseParticipant, CourseParticipant.course_id == Course.id)
-        .where(CourseParticipant.trainer_id == trainer_id)
+        .where(CourseParticipant.trainer_id == trainer_id, CourseParticipant.unenrolled_on.is_(None))
     )
     return rules.certified_on(dates)
 
@@ -30,7 +30,7 @@ def certified_dates(session: Session) -> dict[int, date]:
     rows = session.execute(
         select(CourseParticipant.trainer_id, func.min(Course.completed_on))
         .join(Course, Course.id == CourseParticipant.course_id)
-        .where(Course.completed_on.is_not(None))
+        .where(Course.completed_on.is_not(None), CourseParticipant.unenrolled_on.is_(None))
         .group_by(CourseParticipant.trainer_id)
     )
     return {row[0]: row[1] for row in rows if row[1] is not None}
@@ -45,6 +45,8 @@ def course_json(session: Session, course: Course, with_participants: bool = True
         "municipality": common.municipality_json(common.municipality_by_code(session, course.municipality_code)),
         "place": course.place,
         "completed_on": common.iso(course.completed_on),
+        "cancelled": None if course.cancelled_on is None
+        else {"date": common.iso(course.cancelled_on), "reason": course.cancel_reason},
     }
     rows = session.execute(
         select(CourseParticipant, Trainer.name)
@@ -52,13 +54,15 @@ def course_json(session: Session, course: Course, with_participants: bool = True
         .where(CourseParticipant.course_id == course.id)
         .order_by(Trainer.name)
     ).all()
-    data["participant_count"] = len(rows)
+    data["participant_count"] = sum(1 for p, _ in rows if p.unenrolled_on is None)
     if with_participants:
         data["participants"] = [
             {
                 "trainer_id": p.trainer_id,
                 "name": name,
                 "municipality": common.municipality_json(common.municipality_by_code(session, p.municipality_code)),
+                "unenrolled": None if p.unenrolled_on is None
+                else {"date": common.iso(p.unenrolled_on), "reason": p.unenrol_reason},
             }
             for p, name in rows
         ]
@@ -86,16 +90,20 @@ def enrol(db: Database, course_ref: str, trainer_refs: list[str]) -> dict[str, A
     with db.write("course enrol") as session:
         course = common.course(session, course_ref)
         so_far = session.scalar(
-            select(func.count()).select_from(CourseParticipant).where(CourseParticipant.course_id == course.id)
+            select(func.count()).select_from(CourseParticipant).where(
+                CourseParticipant.course_id == course.id, CourseParticipant.unenrolled_on.is_(None))
         ) or 0
         problems: list[str] = []
         for ref in trainer_refs:
             trainer = common.trainer(session, ref)
             already = session.scalar(
-                select(CourseParticipant.id).where(
+                select(CourseParticipant).where(
                     CourseParticipant.course_id == course.id, CourseParticipant.trainer_id == trainer.id
                 )
             )
+            if already is not None and already.unenrolled_on is not None:
+                raise Conflict(f"trainer {trainer.id} ({trainer.name}) was unenrolled from course {course.id} on"
+                               f" {already.unenrolled_on.isoformat()}; enrolment is not undone")
             if already is not None:
                 raise Conflict(f"trainer {trainer.id} is already enrolled on course {course.id}")
             found = [
@@ -106,6 +114,7 @@ def enrol(db: Database, course_ref: str, trainer_refs: list[str]) -> dict[str, A
                     trainer.municipality_code,
                     so_far,
                     course.completed_on is not None,
+                    course.cancelled_on is not None,
                 )
             ]
             problems += found
@@ -126,7 +135,8 @@ def complete(db: Database, course_ref: str, completed_on: date, today: date) -> 
     """Mark a course completed: its participants are certified from that day (rule 3)."""
     with db.write("course complete") as session:
         course = common.course(session, course_ref)
-        common.check(rules.course_completion(course.course_date, completed_on, course.completed_on, today))
+        common.check(rules.course_completion(course.course_date, completed_on, course.completed_on, today,
+                                             course.cancelled_on))
         course.completed_on = completed_on
         touched(session, "course", course.id)
         return course_json(session, course)
@@ -143,3 +153,34 @@ def show(db: Database, course_ref: str) -> dict[str, Any]:
     """One course with its participants."""
     with db.read() as session:
         return course_json(session, common.course(session, course_ref))
+
+
+def cancel(db: Database, course_ref: str, reason: str, today: date) -> dict[str, Any]:
+    """Cancel a course that will not take place (rule 25); its charges are void and never billed (rule 26)."""
+    with db.write("course cancel") as session:
+        course = common.course(session, course_ref)
+        common.check(rules.course_cancelling(course.completed_on, course.cancelled_on, reason))
+        course.cancelled_on, course.cancel_reason = today, " ".join(reason.split())
+        touched(session, "course", course.id)
+        return course_json(session, course)
+
+
+def unenrol(db: Database, course_ref: str, trainer_refs: list[str], reason: str, today: date) -> dict[str, Any]:
+    """Take participants off a course before it is completed (rule 25); their seats are never billed (rule 26)."""
+    with db.write("course unenrol") as session:
+        course = common.course(session, course_ref)
+        problems: list[str] = []
+        for ref in trainer_refs:
+            trainer = common.trainer(session, ref)
+            seat = session.scalar(select(CourseParticipant).where(
+                CourseParticipant.course_id == course.id, CourseParticipant.trainer_id == trainer.id))
+            if seat is None:
+                problems.append(f"trainer {trainer.id} ({trainer.name}) is not enrolled on course {course.id}")
+                continue
+            found = rules.unenrolling(course.completed_on, course.cancelled_on, seat.unenrolled_on, reason)
+            problems += [f"trainer {trainer.id} ({trainer.name}): {p}" for p in found]
+            if not found:
+                seat.unenrolled_on, seat.unenrol_reason = today, " ".join(reason.split())
+        common.check(problems)
+        touched(session, "course", course.id)
+        return course_json(session, course)

@@ -72,16 +72,20 @@ def template(path: Path) -> dict[str, int]:
 TRAINEE_COLUMNS = [
     Column("Namn", 24), Column("E-post", 30), Column("Skola", 28), Column("Kommun", 16), Column("Program", 20),
     Column("Datum", 12, "date"), Column("Utbildare", 30), Column("Utbildarens namn", 24), Column("Kommunkod", 11),
+    Column("Id", 10, "int"),
 ]
+VOID_TRAINEE_COLUMNS = [*TRAINEE_COLUMNS, Column("Makulerad", 12, "date"), Column("Orsak", 40)]
 
 
 def trainees(db: Database, path: Path, filters: Filters, progress: Progress | None = None) -> int:
-    """Every reported trainee (filtered), in the columns of the trainee list and a few more."""
+    """Every reported trainee (filtered), in the columns of the trainee list and a few more (so that the
+    sheet `Utbildade` can be read back in); voided reports (rule 24) on a sheet of their own, `Makulerade`."""
     with db.read() as session:
         wanted = _resolve(session, filters)
         query = (
             select(Trainee.name, Trainee.email, School.name, Municipality.name, Trainee.programme,
-                   Trainee.trained_on, Trainer.email, Trainer.name, Municipality.code)
+                   Trainee.trained_on, Trainer.email, Trainer.name, Municipality.code, Trainee.id, Trainee.void_on,
+                   Trainee.void_reason)
             .join(School, School.id == Trainee.school_id)
             .join(Municipality, Municipality.code == School.municipality_code)
             .join(Trainer, Trainer.id == Trainee.trainer_id)
@@ -95,14 +99,17 @@ def trainees(db: Database, path: Path, filters: Filters, progress: Progress | No
             query = query.where(Trainee.trainer_id == wanted.trainer_id)
         if wanted.programme:
             query = query.where(Trainee.programme == wanted.programme)
-        rows = session.execute(query.execution_options(yield_per=BATCH))
 
-        def data() -> Iterator[list[Any]]:
-            for name, email, school, place, programme, day, trainer_email, trainer_name, code in rows:
-                yield [name, email, school, place, rules.PROGRAMMES[programme], day, trainer_email, trainer_name,
-                       code]
+        def data(void: bool) -> Iterator[list[Any]]:
+            chosen = query.where(Trainee.void_on.is_not(None) if void else Trainee.void_on.is_(None))
+            for (name, email, school, place, programme, day, trainer_email, trainer_name, code, trainee_id, void_on,
+                 void_reason) in session.execute(chosen.execution_options(yield_per=BATCH)):
+                row = [name, email, school, place, rules.PROGRAMMES[programme], day, trainer_email, trainer_name,
+                       code, trainee_id]
+                yield [*row, void_on, void_reason] if void else row
 
-        return write_workbook(path, [Sheet("Utbildade", TRAINEE_COLUMNS, data())], progress)["Utbildade"]
+        return write_workbook(path, [Sheet("Utbildade", TRAINEE_COLUMNS, data(False)),
+                                     Sheet("Makulerade", VOID_TRAINEE_COLUMNS, data(True))], progress)["Utbildade"]
 
 
 def trainers(db: Database, path: Path, filters: Filters, today: date, progress: Progress | None = None) -> int:
@@ -161,7 +168,7 @@ def schools(db: Database, path: Path, filters: Filters, progress: Progress | Non
     with db.read() as session:
         wanted = _resolve(session, filters)
         steps: dict[int, list[str]] = defaultdict(list)
-        for run_id, step in session.execute(select(Step.run_id, Step.step)):
+        for run_id, step in session.execute(select(Step.run_id, Step.step).where(Step.void_on.is_(None))):
             steps[run_id].append(step)
         trainer_names = {row.id: row.name for row in session.execute(select(Trainer.id, Trainer.name))}
         query = (

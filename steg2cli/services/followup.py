@@ -22,12 +22,15 @@ from steg2cli.services.courses import certified_dates
 # ---- meetings ---------------------------------------------------------------------------------
 
 
-def _meeting_json(session: Session, meeting: Meeting) -> dict[str, Any]:
-    attendees = list(
-        session.scalars(select(Attendance.trainer_id).where(Attendance.meeting_id == meeting.id).order_by(
-            Attendance.trainer_id))
-    )
-    return {
+def _meeting_json(session: Session, meeting: Meeting, with_records: bool = True) -> dict[str, Any]:
+    from steg2cli.services.schools import void_json
+
+    records = list(session.execute(
+        select(Attendance, Trainer.name).join(Trainer, Trainer.id == Attendance.trainer_id)
+        .where(Attendance.meeting_id == meeting.id).order_by(Attendance.trainer_id, Attendance.id)
+    ))
+    attendees = [a.trainer_id for a, _ in records if a.void_on is None]
+    data: dict[str, Any] = {
         "id": meeting.id,
         "kind": meeting.kind,
         "date": common.iso(meeting.meeting_date),
@@ -35,6 +38,10 @@ def _meeting_json(session: Session, meeting: Meeting) -> dict[str, Any]:
         "attendees": attendees,
         "attendee_count": len(attendees),
     }
+    if with_records:
+        data["attendance"] = [{"id": a.id, "trainer_id": a.trainer_id, "name": name, "void": void_json(a)}
+                              for a, name in records]
+    return data
 
 
 def add_meeting(db: Database, kind: str, day: date, title: str | None) -> dict[str, Any]:
@@ -57,7 +64,8 @@ def attend(db: Database, meeting_id: int, trainer_refs: list[str], today: date) 
             raise NotFound(f"unknown meeting '{meeting_id}'")
         common.check(rules.not_in_future("the attendance", meeting.meeting_date, today))
         trainers = [common.trainer(session, ref) for ref in trainer_refs]
-        already = set(session.scalars(select(Attendance.trainer_id).where(Attendance.meeting_id == meeting.id)))
+        already = set(session.scalars(select(Attendance.trainer_id).where(
+            Attendance.meeting_id == meeting.id, Attendance.void_on.is_(None))))
         added = []
         for trainer in trainers:
             if trainer.id not in already:
@@ -82,6 +90,15 @@ def list_meetings(db: Database, year: int | None = None) -> list[dict[str, Any]]
         return [_meeting_json(session, m) for m in session.scalars(query)]
 
 
+def show_meeting(db: Database, meeting_id: int) -> dict[str, Any]:
+    """One meeting with every attendance recorded (ids, and void ones marked)."""
+    with db.read() as session:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None:
+            raise NotFound(f"unknown meeting '{meeting_id}'")
+        return _meeting_json(session, meeting)
+
+
 # ---- compliance (rule 21) ---------------------------------------------------------------------
 
 
@@ -93,7 +110,7 @@ def _compliance_rows(session: Session, year: int) -> list[dict[str, Any]]:
     for trainer_id, kind, day in session.execute(
         select(Attendance.trainer_id, Meeting.kind, Meeting.meeting_date)
         .join(Meeting, Meeting.id == Attendance.meeting_id)
-        .where(Meeting.meeting_date.between(date(year, 1, 1), date(year, 12, 31)))
+        .where(Meeting.meeting_date.between(date(year, 1, 1), date(year, 12, 31)), Attendance.void_on.is_(None))
     ):
         attended[trainer_id].append((kind, day))
     rows = []
@@ -135,7 +152,7 @@ def export_compliance(db: Database, year: int, path: Path) -> int:
 
 def status(db: Database, day: date) -> dict[str, Any]:
     """The coordinator's morning view of what needs doing, as of `day`."""
-    from steg2cli.services.invoicing import not_yet_invoiced
+    from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced
 
     with db.read() as session:
         trainers = list(session.scalars(
@@ -169,7 +186,8 @@ def status(db: Database, day: date) -> dict[str, Any]:
 
         last_step: dict[int, date] = {
             run_id: latest for run_id, latest in session.execute(
-                select(Step.run_id, func.max(Step.step_date)).where(Step.step_date <= day).group_by(Step.run_id))
+                select(Step.run_id, func.max(Step.step_date)).where(Step.step_date <= day, Step.void_on.is_(None))
+                .group_by(Step.run_id))
             if latest is not None
         }
         stalled = []
@@ -220,4 +238,5 @@ def status(db: Database, day: date) -> dict[str, Any]:
             "last_invoice_run": last_run,
             "not_invoiced": {"charges": len(due), "total": sum(c.amount for c in due),
                              "payers": len({c.payer for c in due})},
+            "invoices_to_credit": invoices_with_void_charges(session),
         }

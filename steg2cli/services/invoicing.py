@@ -151,12 +151,14 @@ def due_charges(session: Session, until: date) -> list[rules.Charge]:
             select(CourseParticipant.course_id, CourseParticipant.trainer_id, Course.course_date,
                    CourseParticipant.municipality_code)
             .join(Course, Course.id == CourseParticipant.course_id)
-            .where(Course.kind == "open", Course.course_date <= until)
+            .where(Course.kind == "open", Course.course_date <= until, Course.cancelled_on.is_(None),
+                   CourseParticipant.unenrolled_on.is_(None))
         )
     ]
     bought = [
         rules.PurchasedCourseForBilling(c.id, c.course_date, c.municipality_code or "", c.place or "")
-        for c in session.scalars(select(Course).where(Course.kind == "purchased", Course.course_date <= until))
+        for c in session.scalars(select(Course).where(Course.kind == "purchased", Course.course_date <= until,
+                                                      Course.cancelled_on.is_(None)))
     ]
     try:
         return rules.charges_due(until, agreements, seats, bought, _prices(session))
@@ -164,8 +166,34 @@ def due_charges(session: Session, until: date) -> list[rules.Charge]:
         raise RuleViolation([str(exc)]) from None
 
 
-def _billed_keys(session: Session) -> set[str]:
-    return set(session.scalars(select(Charge.key).join(ChargeBilling, ChargeBilling.charge_id == Charge.id)))
+def _blocked_keys(session: Session) -> set[str]:
+    """Charges the run must not bill: those on a live invoice, and those a credit note waived (rule 26)."""
+    billed = set(session.scalars(select(Charge.key).join(ChargeBilling, ChargeBilling.charge_id == Charge.id)))
+    return billed | set(session.scalars(select(Charge.key).where(Charge.waived_by.is_not(None))))
+
+
+def invoices_with_void_charges(session: Session) -> list[dict[str, Any]]:
+    """Rule 26: live invoices that carry a charge whose cause was cancelled; each should be credited."""
+    cancelled = set(session.scalars(select(Course.id).where(Course.cancelled_on.is_not(None))))
+    unenrolled = {(row[0], row[1]) for row in session.execute(
+        select(CourseParticipant.course_id, CourseParticipant.trainer_id)
+        .where(CourseParticipant.unenrolled_on.is_not(None)))}
+    if not cancelled and not unenrolled:
+        return []
+    found: dict[int, list[str]] = defaultdict(list)
+    for number, key, description in session.execute(
+        select(ChargeBilling.invoice_number, Charge.key, Charge.description)
+        .join(Charge, Charge.id == ChargeBilling.charge_id)
+        .where(Charge.kind.in_(("open-course-seat", "purchased-course")))
+    ):
+        if rules.charge_is_void(key, cancelled, unenrolled):
+            found[number].append(description)
+    invoices = {i.number: i for i in session.scalars(select(Invoice).where(Invoice.number.in_(list(found))))}
+    return [
+        {"number": number, "payer": {"code": invoices[number].payer_code, "name": invoices[number].payer_name},
+         "void_charges": found[number]}
+        for number in sorted(found)
+    ]
 
 
 # ---- invoice objects --------------------------------------------------------------------------
@@ -220,6 +248,7 @@ def invoice_json(invoice: Invoice, lines: Sequence[Any], credited_by: int | None
         "credits": invoice.credits_number,
         "reason": invoice.reason,
         "credited_by": credited_by,
+        "waived": bool(invoice.waived),
     }
 
 
@@ -281,7 +310,7 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
     latest = session.scalar(select(Invoice.invoice_date).order_by(Invoice.number.desc()).limit(1))
     if not dry_run:
         common.check(rules.run_date_allowed(run_date, latest, today))
-    groups = rules.invoices_for(due_charges(session, run_date), _billed_keys(session))
+    groups = rules.invoices_for(due_charges(session, run_date), _blocked_keys(session))
     if not groups:
         return {"date": common.iso(run_date), "dry_run": dry_run, "invoices": []}
     numbers = list(range(first_number, first_number + len(groups)))
@@ -413,8 +442,11 @@ def show(db: Database, number: int) -> dict[str, Any]:
     return list_invoices(db, numbers=[number])[0]
 
 
-def credit(db: Database, number: int, reason: str, credit_date: date, today: date) -> dict[str, Any]:
-    """Rule 19: a credit note cancels the invoice whole and frees its charges for the next run."""
+def credit(
+    db: Database, number: int, reason: str, credit_date: date, today: date, waive: bool = False
+) -> dict[str, Any]:
+    """Rule 19: a credit note cancels the invoice whole and frees its charges for the next run; with
+    `waive` (rule 26) the charges it frees are never invoiced again."""
     if not reason.strip():
         raise BadInput("a credit note needs a reason (--reason)")
     with db.write("invoice credit") as session:
@@ -435,7 +467,7 @@ def credit(db: Database, number: int, reason: str, credit_date: date, today: dat
             payer_reference=invoice.payer_reference, seller=invoice.seller, net_ore=-invoice.net_ore,
             vat_ore=-invoice.vat_ore, total_ore=-invoice.total_ore, vat_note=invoice.vat_note,
             credits_number=number, reason=" ".join(reason.split()),
-            created_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+            created_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0), waived=waive,
         )
         session.add(note)
         session.flush()
@@ -446,6 +478,9 @@ def credit(db: Database, number: int, reason: str, credit_date: date, today: dat
             for line in lines
         )
         session.execute(delete(ChargeBilling).where(ChargeBilling.invoice_number == number))
+        if waive:
+            session.execute(update(Charge).where(Charge.id.in_([line.charge_id for line in lines]))
+                            .values(waived_by=new_number))
         session.flush()
         touched(session, "invoice", number, new_number)
         return _load_invoices(session, [note])[0]
@@ -453,7 +488,7 @@ def credit(db: Database, number: int, reason: str, credit_date: date, today: dat
 
 def not_yet_invoiced(session: Session, until: date) -> list[rules.Charge]:
     """What is due on or before `until` and not on a live invoice (for the dashboard)."""
-    billed = _billed_keys(session)
+    billed = _blocked_keys(session)
     return [c for c in due_charges(session, until) if c.key not in billed]
 
 

@@ -27,6 +27,7 @@ from steg2cli.models import (
     Invoice,
     InvoiceLine,
     Meeting,
+    ProgrammeContact,
     School,
     SchoolProgramme,
     Trainee,
@@ -39,7 +40,8 @@ from steg2cli.services.agreements import agreement_json, span
 KEPT = (
     "Fakturor som redan är utställda sparas oförändrade i sju år enligt bokföringslagen (GDPR art. 17.3 b); "
     "de innehåller en utbildares namn men aldrig e-postadress eller telefonnummer. Loggen över ändringar "
-    "innehåller bara id-nummer, inga personuppgifter."
+    "innehåller id-nummer och, för rättade uppgifter, det tidigare och det nya värdet; de värdena tas bort "
+    "när personen raderas."
 )
 
 
@@ -73,8 +75,18 @@ def export(db: Database, email: str) -> dict[str, Any]:
             .where(SchoolProgramme.contact_email == address).order_by(SchoolProgramme.start)
         ):
             result["as_contact_person"].append(
-                {**_programme_row(run, school), "name": run.contact_name, "email": run.contact_email,
-                 "phone": run.contact_phone}
+                {**_programme_row(run, school), "from": common.iso(run.start), "name": run.contact_name,
+                 "email": run.contact_email, "phone": run.contact_phone}
+            )
+        for contact, run, school in session.execute(
+            select(ProgrammeContact, SchoolProgramme, School)
+            .join(SchoolProgramme, SchoolProgramme.id == ProgrammeContact.run_id)
+            .join(School, School.id == SchoolProgramme.school_id)
+            .where(ProgrammeContact.email == address).order_by(ProgrammeContact.from_date)
+        ):
+            result["as_contact_person"].append(
+                {**_programme_row(run, school), "from": common.iso(contact.from_date), "name": contact.name,
+                 "email": contact.email, "phone": contact.phone}
             )
         for trainee, school, trainer_name in session.execute(
             select(Trainee, School, Trainer.name).join(School, School.id == Trainee.school_id)
@@ -84,7 +96,9 @@ def export(db: Database, email: str) -> dict[str, Any]:
             result["as_trainee"].append(
                 {"name": trainee.name, "email": trainee.email, "school": school.name,
                  "programme": trainee.programme, "trained_on": common.iso(trainee.trained_on),
-                 "trained_by": trainer_name, "reported_on": common.iso(trainee.reported_on)}
+                 "trained_by": trainer_name, "reported_on": common.iso(trainee.reported_on),
+                 "void": None if trainee.void_on is None
+                 else {"date": common.iso(trainee.void_on), "reason": trainee.void_reason}}
             )
         if not (result["as_trainer"] or result["as_contact_person"] or result["as_trainee"]):
             raise NotFound("nothing is held about that e-mail address")
@@ -116,7 +130,8 @@ def _trainer_record(session: Session, trainer: Trainer) -> dict[str, Any]:
         "programmes_led": [_programme_row(run, school) for run, school in session.execute(
             select(SchoolProgramme, School).join(School, School.id == SchoolProgramme.school_id)
             .where(SchoolProgramme.trainer_id == trainer.id))],
-        "trainees_reported": len(list(session.scalars(select(Trainee.id).where(Trainee.trainer_id == trainer.id)))),
+        "trainees_reported": len(list(session.scalars(select(Trainee.id).where(
+            Trainee.trainer_id == trainer.id, Trainee.void_on.is_(None))))),
     }
 
 
@@ -137,7 +152,12 @@ def erase(db: Database, email: str, today: date) -> dict[str, Any]:
                     f" (steg2 agreement end {running[0].id} --date … --reason …)"
                 )
             pseudonym = f"Raderad person {trainer.id}"
-            session.execute(update(Charge).where(Charge.who == trainer.name).values(who=pseudonym))
+            # Charges name the trainer as they were called when billed: find them by their keys too.
+            agreement_ids = list(session.scalars(select(Agreement.id).where(Agreement.trainer_id == trainer.id)))
+            keyed = Charge.key.like(f"open-course-seat:%:{trainer.id}")
+            for agreement_id in agreement_ids:
+                keyed = keyed | Charge.key.like(f"annual-fee:{agreement_id}:%")
+            session.execute(update(Charge).where((Charge.who == trainer.name) | keyed).values(who=pseudonym))
             trainer.name = pseudonym
             trainer.email = f"raderad-{trainer.id}@invalid"
             trainer.phone = None
@@ -150,7 +170,10 @@ def erase(db: Database, email: str, today: date) -> dict[str, Any]:
             run.contact_name = "Raderad kontaktperson"
             run.contact_email = ""
             run.contact_phone = None
-        erased["contact_person"] = len(contacts)
+        later_contacts = list(session.scalars(select(ProgrammeContact).where(ProgrammeContact.email == address)))
+        for contact in later_contacts:
+            contact.name, contact.email, contact.phone = "Raderad kontaktperson", "", None
+        erased["contact_person"] = len(contacts) + len(later_contacts)
         trainees = list(session.scalars(select(Trainee).where(Trainee.email == address)))
         for trainee in trainees:
             trainee.name = f"Raderad person {trainee.id}"
@@ -159,19 +182,28 @@ def erase(db: Database, email: str, today: date) -> dict[str, Any]:
         erased["trainee"] = len(trainees)
         if not any(erased.values()):
             raise NotFound("nothing is held about that e-mail address")
-        if contacts:
-            touched(session, "school-programme", *(run.id for run in contacts))
+        if contacts or later_contacts:
+            touched(session, "school-programme", *(run.id for run in contacts),
+                    *(c.run_id for c in later_contacts))
         if trainees:
             touched(session, "trainee", *(t.id for t in trainees))
-        _scrub_audit(session, address)
+        _scrub_audit(session, address, trainer.id if trainer is not None else None)
     _compact(db)
     return {"erased": erased, "invoices_kept": True, "what_is_kept_and_why": KEPT}
 
 
-def _scrub_audit(session: Session, address: str) -> None:
-    """The audit trail holds ids only; should an address ever have reached it, it goes too."""
+def _scrub_audit(session: Session, address: str, trainer_id: int | None) -> None:
+    """The audit trail holds ids, and the old and new values of edits (rule 24): the erased trainer's
+    edits lose their values, and any entry that still names the address goes whole."""
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.touched.contains(address))):
         entry.touched = json.dumps({"erased": True})
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.changes.is_not(None))):
+        changes = json.loads(entry.changes or "{}")
+        fields = changes.get("trainer", {}).get(str(trainer_id)) if trainer_id is not None else None
+        if fields:
+            changes["trainer"][str(trainer_id)] = {field: ["raderad", "raderad"] for field in fields}
+        if fields or address in (entry.changes or ""):
+            entry.changes = json.dumps(changes if address not in json.dumps(changes) else {"erased": True})
 
 
 def _compact(db: Database) -> None:

@@ -11,9 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
-from steg2cli.db import Database, touched
-from steg2cli.errors import BadInput, NotFound
-from steg2cli.models import Agreement, School, SchoolProblem, SchoolProgramme, Step, Trainer
+from steg2cli.db import Database, changed, touched
+from steg2cli.errors import BadInput, Conflict, NotFound
+from steg2cli.models import (
+    Agreement,
+    ProgrammeContact,
+    ProgrammeLead,
+    School,
+    SchoolProblem,
+    SchoolProgramme,
+    Step,
+    Trainer,
+)
 from steg2cli.services import common
 from steg2cli.services.agreements import scope, span
 
@@ -65,7 +74,34 @@ def may_train(session: Session, trainer: Trainer, school: School, day: date) -> 
     ]
 
 
-def _run_json(run: SchoolProgramme, steps: list[Step]) -> dict[str, Any]:
+def void_json(record: Any) -> dict[str, Any] | None:
+    """`{"date", "reason"}` for a voided record (rule 24), else None."""
+    if record.void_on is None:
+        return None
+    return {"date": common.iso(record.void_on), "reason": record.void_reason}
+
+
+def _run_json(
+    run: SchoolProgramme,
+    steps: list[Step],
+    contacts: list[ProgrammeContact],
+    leads: list[ProgrammeLead],
+    today: date | None,
+) -> dict[str, Any]:
+    contact_history = [
+        {"from": common.iso(run.start), "name": run.contact_name, "email": run.contact_email,
+         "phone": run.contact_phone},
+        *({"from": common.iso(c.from_date), "name": c.name, "email": c.email, "phone": c.phone}
+          for c in sorted(contacts, key=lambda c: (c.from_date, c.id))),
+    ]
+    lead_history = [
+        {"trainer_id": run.trainer_id, "from": common.iso(run.start)},
+        *({"trainer_id": lead.trainer_id, "from": common.iso(lead.from_date)}
+          for lead in sorted(leads, key=lambda lead: (lead.from_date, lead.id))),
+    ]
+    live = [s for s in steps if s.void_on is None]
+    contact = rules.in_force_on([(date.fromisoformat(c["from"]), c) for c in contact_history], today)
+    lead = rules.in_force_on([(date.fromisoformat(x["from"]), x) for x in lead_history], today)
     return {
         "id": run.id,
         "programme": run.programme,
@@ -73,21 +109,29 @@ def _run_json(run: SchoolProgramme, steps: list[Step]) -> dict[str, Any]:
         "start": common.iso(run.start),
         "stopped_on": common.iso(run.stopped_on),
         "stop_reason": run.stop_reason,
-        "trainer_id": run.trainer_id,
-        "contact": {"name": run.contact_name, "email": run.contact_email, "phone": run.contact_phone},
+        "trainer_id": lead["trainer_id"],
+        "contact": {key: contact[key] for key in ("name", "email", "phone")},
+        "contacts": contact_history,
+        "leads": lead_history,
         "steps": [
-            {"step": s.step, "date": common.iso(s.step_date), "trainer_id": s.trainer_id}
+            {"id": s.id, "step": s.step, "date": common.iso(s.step_date), "trainer_id": s.trainer_id,
+             "void": void_json(s)}
             for s in sorted(steps, key=lambda s: (s.step_date, s.id))
         ],
-        "steps_to_do": rules.steps_to_do(s.step for s in steps),
+        "steps_to_do": rules.steps_to_do(s.step for s in live),
     }
 
 
-def schools_json(session: Session, schools: list[School], with_problems: bool = False) -> list[dict[str, Any]]:
-    """Schools as CLI.md describes them, loaded with three queries however many there are."""
+def schools_json(
+    session: Session, schools: list[School], with_problems: bool = False, today: date | None = None
+) -> list[dict[str, Any]]:
+    """Schools as CLI.md describes them, loaded with a few queries however many there are. The contact
+    person and leading trainer are those in force on `today` (None: the newest)."""
     ids = [s.id for s in schools]
     runs: dict[int, list[SchoolProgramme]] = defaultdict(list)
     steps: dict[int, list[Step]] = defaultdict(list)
+    contacts: dict[int, list[ProgrammeContact]] = defaultdict(list)
+    leads: dict[int, list[ProgrammeLead]] = defaultdict(list)
     problems: dict[int, list[SchoolProblem]] = defaultdict(list)
     for chunk in _chunks(ids):
         for run in session.scalars(select(SchoolProgramme).where(SchoolProgramme.school_id.in_(chunk))):
@@ -96,6 +140,10 @@ def schools_json(session: Session, schools: list[School], with_problems: bool = 
         for run_chunk in _chunks(run_ids):
             for step in session.scalars(select(Step).where(Step.run_id.in_(run_chunk))):
                 steps[step.run_id].append(step)
+            for contact in session.scalars(select(ProgrammeContact).where(ProgrammeContact.run_id.in_(run_chunk))):
+                contacts[contact.run_id].append(contact)
+            for lead in session.scalars(select(ProgrammeLead).where(ProgrammeLead.run_id.in_(run_chunk))):
+                leads[lead.run_id].append(lead)
         if with_problems:
             for problem in session.scalars(select(SchoolProblem).where(SchoolProblem.school_id.in_(chunk))):
                 problems[problem.school_id].append(problem)
@@ -107,12 +155,13 @@ def schools_json(session: Session, schools: list[School], with_problems: bool = 
             "municipality": common.municipality_json(common.municipality_by_code(session, school.municipality_code)),
             "payer": common.municipality_json(common.municipality_by_code(session, school.payer_code)),
             "programmes": [
-                _run_json(run, steps[run.id]) for run in sorted(runs[school.id], key=lambda r: (r.start, r.id))
+                _run_json(run, steps[run.id], contacts[run.id], leads[run.id], today)
+                for run in sorted(runs[school.id], key=lambda r: (r.start, r.id))
             ],
         }
         if with_problems:
             data["problems"] = [
-                {"date": common.iso(p.noted_on), "note": p.note}
+                {"id": p.id, "date": common.iso(p.noted_on), "note": p.note, "void": void_json(p)}
                 for p in sorted(problems[school.id], key=lambda p: (p.noted_on, p.id))
             ]
         result.append(data)
@@ -147,19 +196,13 @@ def _latest_run(session: Session, school: School, programme: str) -> SchoolProgr
 
 def start(db: Database, wanted: ProgrammeStart) -> dict[str, Any]:
     """Start a programme at a school, creating the school if it is new (rule 10)."""
-    name = " ".join(wanted.school.split())
-    if not name:
-        raise BadInput("the school's name is empty")
-    if name.isdigit():
-        raise BadInput("a school's name cannot be only digits (digits refer to school ids)")
+    name = _school_name(wanted.school)
     programme = common.programme(wanted.programme)
     contact_email = common.email(wanted.contact_email) if wanted.contact_email.strip() else ""
     with db.write("start-school") as session:
         home = common.municipality(session, wanted.municipality)
         trainer = common.trainer(session, wanted.trainer)
-        school = session.scalar(
-            select(School).where(School.municipality_code == home.code, School.name_key == rules.name_key(name))
-        )
+        school = _same_name(session, home.code, name)
         if school is None:
             school = School(name=name, name_key=rules.name_key(name), municipality_code=home.code, payer_code=home.code)
             session.add(school)
@@ -187,19 +230,118 @@ def start(db: Database, wanted: ProgrammeStart) -> dict[str, Any]:
         return schools_json(session, [school], with_problems=True)[0]
 
 
-def list_schools(db: Database, municipality: str | None = None) -> list[dict[str, Any]]:
+def list_schools(db: Database, municipality: str | None = None, today: date | None = None) -> list[dict[str, Any]]:
     """Every school (or one municipality's) with its programmes, by municipality and name."""
     with db.read() as session:
         query = select(School).order_by(School.municipality_code, School.name_key)
         if municipality is not None:
             query = query.where(School.municipality_code == common.municipality(session, municipality).code)
-        return schools_json(session, list(session.scalars(query)))
+        return schools_json(session, list(session.scalars(query)), today=today)
 
 
-def show(db: Database, ref: str, municipality: str | None = None) -> dict[str, Any]:
+def show(db: Database, ref: str, municipality: str | None = None, today: date | None = None) -> dict[str, Any]:
     """One school with its programmes, steps, stops and problems."""
     with db.read() as session:
-        return schools_json(session, [find_school(session, ref, municipality)], with_problems=True)[0]
+        return schools_json(session, [find_school(session, ref, municipality)], with_problems=True, today=today)[0]
+
+
+def _school_name(text: str) -> str:
+    name = " ".join(text.split())
+    if not name:
+        raise BadInput("the school's name is empty")
+    if name.isdigit():
+        raise BadInput("a school's name cannot be only digits (digits refer to school ids)")
+    return name
+
+
+def _same_name(session: Session, municipality_code: str, name: str) -> School | None:
+    return session.scalar(
+        select(School).where(School.municipality_code == municipality_code, School.name_key == rules.name_key(name))
+    )
+
+
+def add(db: Database, name: str, municipality: str) -> dict[str, Any]:
+    """Register a school before any programme starts there (rule 25), e.g. for a school-scoped agreement."""
+    name = _school_name(name)
+    with db.write("school add") as session:
+        home = common.municipality(session, municipality)
+        existing = _same_name(session, home.code, name)
+        if existing is not None:
+            raise Conflict(f"{home.name} already has a school called {existing.name} (school {existing.id})")
+        school = School(name=name, name_key=rules.name_key(name), municipality_code=home.code, payer_code=home.code)
+        session.add(school)
+        session.flush()
+        touched(session, "school", school.id)
+        return schools_json(session, [school], with_problems=True)[0]
+
+
+def edit(db: Database, ref: str, name: str | None, municipality: str | None = None,
+         today: date | None = None) -> dict[str, Any]:
+    """Correct a school's name (rule 24); the audit trail keeps the old one."""
+    if name is None:
+        raise BadInput("nothing to change: give --name")
+    new_name = _school_name(name)
+    with db.write("school edit") as session:
+        school = find_school(session, ref, municipality)
+        other = _same_name(session, school.municipality_code, new_name)
+        if other is not None and other.id != school.id:
+            raise Conflict(f"another school in the same municipality is called {other.name} (school {other.id})")
+        changed(session, "school", school.id, "name", school.name, new_name)
+        school.name, school.name_key = new_name, rules.name_key(new_name)
+        return schools_json(session, [school], with_problems=True, today=today)[0]
+
+
+def _current_contact_from(session: Session, run: SchoolProgramme) -> date:
+    latest = session.scalar(
+        select(ProgrammeContact.from_date).where(ProgrammeContact.run_id == run.id)
+        .order_by(ProgrammeContact.from_date.desc()).limit(1)
+    )
+    return latest or run.start
+
+
+def change_contact(
+    db: Database, ref: str, programme: str, name: str, email: str, phone: str | None, day: date,
+    today: date, municipality: str | None = None,
+) -> dict[str, Any]:
+    """A new contact person for a programme from `day` on (rule 25); the earlier ones stay in the history."""
+    code = common.programme(programme)
+    clean_name = " ".join(name.split())
+    if not clean_name:
+        raise BadInput("the contact person's name is empty (--name)")
+    address = common.email(email)
+    with db.write("school contact") as session:
+        school = find_school(session, ref, municipality)
+        run = _latest_run(session, school, code)
+        common.check(rules.history_change("contact person", day, run.start, run.stopped_on,
+                                          _current_contact_from(session, run)))
+        session.add(ProgrammeContact(run_id=run.id, from_date=day, name=clean_name, email=address,
+                                     phone=(phone or "").strip() or None))
+        session.flush()
+        touched(session, "school-programme", run.id)
+        return schools_json(session, [school], with_problems=True, today=today)[0]
+
+
+def change_lead(
+    db: Database, ref: str, programme: str, trainer_ref: str, day: date, today: date,
+    municipality: str | None = None,
+) -> dict[str, Any]:
+    """Another trainer leads a programme from `day` on (rule 25), if their agreement covers the school
+    that day (rule 9); the earlier ones stay in the history."""
+    code = common.programme(programme)
+    with db.write("school lead") as session:
+        school = find_school(session, ref, municipality)
+        trainer = common.trainer(session, trainer_ref)
+        run = _latest_run(session, school, code)
+        latest = session.scalar(
+            select(ProgrammeLead.from_date).where(ProgrammeLead.run_id == run.id)
+            .order_by(ProgrammeLead.from_date.desc()).limit(1)
+        ) or run.start
+        common.check(rules.history_change("leading trainer", day, run.start, run.stopped_on, latest)
+                     + may_train(session, trainer, school, day))
+        session.add(ProgrammeLead(run_id=run.id, from_date=day, trainer_id=trainer.id))
+        session.flush()
+        touched(session, "school-programme", run.id)
+        return schools_json(session, [school], with_problems=True, today=today)[0]
 
 
 def record_step(
@@ -218,7 +360,8 @@ def record_step(
         school = find_school(session, ref, municipality)
         trainer = common.trainer(session, trainer_ref)
         run = _latest_run(session, school, code)
-        done = [(s.step, s.step_date) for s in session.scalars(select(Step).where(Step.run_id == run.id))]
+        done = [(s.step, s.step_date) for s in session.scalars(
+            select(Step).where(Step.run_id == run.id, Step.void_on.is_(None)))]
         common.check(
             rules.step_allowed(step, day, done, run.start, run.stopped_on, today)
             + may_train(session, trainer, school, day)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
-from steg2cli.db import Database, touched
+from steg2cli.db import Database, changed, touched
 from steg2cli.errors import BadInput, Conflict
 from steg2cli.models import Agreement, Course, CourseParticipant, Trainer, TrainerMove
 from steg2cli.services import common
@@ -93,6 +93,46 @@ def register(db: Database, new: NewTrainer, today: date) -> dict[str, Any]:
         session.flush()
         touched(session, "trainer", trainer.id)
         return trainer_json(session, trainer, None, None)
+
+
+def edit(
+    db: Database,
+    ref: str,
+    today: date,
+    name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    appointed_by: str | None = None,
+) -> dict[str, Any]:
+    """Correct what was mistyped about a trainer (rule 24); the audit trail keeps the old values."""
+    wanted: dict[str, str | None] = {}
+    if name is not None:
+        wanted["name"] = " ".join(name.split())
+        if not wanted["name"]:
+            raise BadInput("the trainer's name is empty")
+    if email is not None:
+        wanted["email"] = common.email(email)
+    if phone is not None:
+        wanted["phone"] = phone.strip() or None
+    if appointed_by is not None:
+        wanted["appointed_by"] = " ".join(appointed_by.split())
+        common.check(rules.appointment(wanted["appointed_by"] or ""))
+    if not wanted:
+        raise BadInput("nothing to change: give --name, --email, --phone or --appointed-by")
+    with db.write("trainer edit") as session:
+        trainer = common.trainer(session, ref)
+        if trainer.erased_on is not None:
+            raise Conflict(f"trainer {trainer.id} was erased on {trainer.erased_on.isoformat()}")
+        if "email" in wanted:
+            other = session.scalar(select(Trainer).where(Trainer.email == wanted["email"], Trainer.id != trainer.id))
+            if other is not None:
+                raise Conflict(f"trainer {other.id} ({other.name}) already has the e-mail address {wanted['email']}")
+        for field, value in wanted.items():
+            changed(session, "trainer", trainer.id, field, getattr(trainer, field), value)
+            setattr(trainer, field, value)
+        agreements = trainer_agreements(session, trainer.id)
+        current = next((a for a in agreements if span(a).in_force_on(today)), None)
+        return trainer_json(session, trainer, certified_on(session, trainer.id), current)
 
 
 def list_trainers(db: Database, today: date, municipality: str | None = None) -> list[dict[str, Any]]:
