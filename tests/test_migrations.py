@@ -95,3 +95,40 @@ def test_a_new_database_needs_no_alembic_import_once_it_exists(fresh_db: Path) -
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**__import__("os").environ, "STEG2_DB": str(fresh_db)}).stdout
     assert "ALEMBIC False False False" in out
+
+
+RELEASE_0_1 = Path(__file__).parent / "data" / "release-0.1.0.db"
+
+
+def _rows(path: Path, table: str, columns: list[str]) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        listed = ", ".join(f'"{c}"' for c in columns)
+        return sorted(conn.execute(f'SELECT {listed} FROM "{table}"').fetchall(), key=repr)
+
+
+def test_a_database_written_by_release_0_1_keeps_every_row_when_upgraded(tmp_path: Path) -> None:
+    """tests/data/release-0.1.0.db was written by steg2 0.1.0 (schema 0006): invoices, a credit note,
+    steps, trainees, attendance, a move (tests/data/make-release-0.1.0.sh made it)."""
+    path = tmp_path / "register.db"
+    path.write_bytes(RELEASE_0_1.read_bytes())
+    with sqlite3.connect(path) as conn:
+        old_tables = {
+            name: [c[1] for c in conn.execute(f"PRAGMA table_info('{name}')")]
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if name != "alembic_version"
+        }
+    before = {table: _rows(path, table, columns) for table, columns in old_tables.items()}
+    assert before["invoices"] and before["invoice_lines"] and before["attendance"]
+
+    invoices = ok("--db", str(path), "invoice", "list", "--json")
+    assert [i["number"] for i in invoices] == [1, 2, 3, 4, 5]
+    for table, columns in old_tables.items():
+        new_table = "attendance_records" if table == "attendance" else table
+        assert _rows(path, new_table, columns) == before[table], f"rows of {table} changed"
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM attendance_records WHERE void_on IS NULL").fetchone()[0] == 4
+        assert conn.execute("SELECT count(*) FROM invoices WHERE waived").fetchone()[0] == 0
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    # The upgraded register works: a step can be voided and recorded again, the invoice run adds nothing new.
+    ok("--db", str(path), "void", "step", "3", "--reason", "fel datum", "--date", "2025-06-15")
+    assert ok("--db", str(path), "invoice", "run", "--date", "2025-06-15", "--dry-run", "--json")["invoices"] == []

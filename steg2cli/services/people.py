@@ -11,7 +11,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
@@ -154,10 +154,9 @@ def erase(db: Database, email: str, today: date) -> dict[str, Any]:
             pseudonym = f"Raderad person {trainer.id}"
             # Charges name the trainer as they were called when billed: find them by their keys too.
             agreement_ids = list(session.scalars(select(Agreement.id).where(Agreement.trainer_id == trainer.id)))
-            keyed = Charge.key.like(f"open-course-seat:%:{trainer.id}")
-            for agreement_id in agreement_ids:
-                keyed = keyed | Charge.key.like(f"annual-fee:{agreement_id}:%")
-            session.execute(update(Charge).where((Charge.who == trainer.name) | keyed).values(who=pseudonym))
+            keyed = [Charge.who == trainer.name, Charge.key.like(f"open-course-seat:%:{trainer.id}"),
+                     *(Charge.key.like(f"annual-fee:{agreement_id}:%") for agreement_id in agreement_ids)]
+            session.execute(update(Charge).where(or_(*keyed)).values(who=pseudonym))
             trainer.name = pseudonym
             trainer.email = f"raderad-{trainer.id}@invalid"
             trainer.phone = None

@@ -88,20 +88,21 @@ def _run_json(
     leads: list[ProgrammeLead],
     today: date | None,
 ) -> dict[str, Any]:
-    contact_history = [
-        {"from": common.iso(run.start), "name": run.contact_name, "email": run.contact_email,
-         "phone": run.contact_phone},
-        *({"from": common.iso(c.from_date), "name": c.name, "email": c.email, "phone": c.phone}
-          for c in sorted(contacts, key=lambda c: (c.from_date, c.id))),
+    contact_rows: list[tuple[date, str, str, str | None]] = [
+        (run.start, run.contact_name, run.contact_email, run.contact_phone),
+        *((c.from_date, c.name, c.email, c.phone) for c in sorted(contacts, key=lambda c: (c.from_date, c.id))),
     ]
-    lead_history = [
-        {"trainer_id": run.trainer_id, "from": common.iso(run.start)},
-        *({"trainer_id": lead.trainer_id, "from": common.iso(lead.from_date)}
-          for lead in sorted(leads, key=lambda lead: (lead.from_date, lead.id))),
+    lead_rows: list[tuple[date, int]] = [
+        (run.start, run.trainer_id),
+        *((lead.from_date, lead.trainer_id) for lead in sorted(leads, key=lambda lead: (lead.from_date, lead.id))),
     ]
+    contact_history = [{"from": common.iso(day), "name": name, "email": email, "phone": phone}
+                       for day, name, email, phone in contact_rows]
+    lead_history = [{"trainer_id": trainer_id, "from": common.iso(day)} for day, trainer_id in lead_rows]
     live = [s for s in steps if s.void_on is None]
-    contact = rules.in_force_on([(date.fromisoformat(c["from"]), c) for c in contact_history], today)
-    lead = rules.in_force_on([(date.fromisoformat(x["from"]), x) for x in lead_history], today)
+    contact = rules.in_force_on([(row[0], entry) for row, entry in zip(contact_rows, contact_history, strict=True)],
+                                today)
+    lead = rules.in_force_on([(row[0], entry) for row, entry in zip(lead_rows, lead_history, strict=True)], today)
     return {
         "id": run.id,
         "programme": run.programme,
