@@ -34,4 +34,6 @@ def void(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Voided {result['what']} {result['id']} on {result['void']['date']}: {result['void']['reason']}.")
+        what = f" ({result['what']})" if result["what"] != kind.value else ""
+        common.done(f"Voided {kind.value} {result['id']}{what} on {result['void']['date']}:"
+                    f" {result['void']['reason']}.")

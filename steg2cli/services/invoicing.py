@@ -181,13 +181,13 @@ def invoices_with_void_charges(session: Session) -> list[dict[str, Any]]:
     if not cancelled and not unenrolled:
         return []
     found: dict[int, list[str]] = defaultdict(list)
-    for number, key, description in session.execute(
-        select(ChargeBilling.invoice_number, Charge.key, Charge.description)
+    for number, key, description, who in session.execute(
+        select(ChargeBilling.invoice_number, Charge.key, Charge.description, Charge.who)
         .join(Charge, Charge.id == ChargeBilling.charge_id)
         .where(Charge.kind.in_(("open-course-seat", "purchased-course")))
     ):
         if rules.charge_is_void(key, cancelled, unenrolled):
-            found[number].append(description)
+            found[number].append(f"{description}, {who}" if who else description)
     invoices = {i.number: i for i in session.scalars(select(Invoice).where(Invoice.number.in_(list(found))))}
     return [
         {"number": number, "payer": {"code": invoices[number].payer_code, "name": invoices[number].payer_name},
