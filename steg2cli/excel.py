@@ -30,7 +30,8 @@ MONEY_FORMAT = '#,##0.00 "kr"'
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its Swedish header, width in characters, and kind (`text`, `date`, `money`, `int`)."""
+    """A column: its Swedish header, width in characters, and kind (`text`, `date`, `money`, `int`,
+    `number` (a decimal such as a VAT rate), or `wrap` (text wrapped on several lines, as an address))."""
 
     header: str
     width: int = 16
@@ -44,6 +45,8 @@ class Sheet:
     name: str
     columns: Sequence[Column]
     rows: Iterable[Sequence[Any]]
+    #: Printed on A4 landscape, one page wide, with the header row on every page.
+    landscape: bool = False
 
 
 def _cell(ws: Any, value: Any, kind: str) -> Any:
@@ -57,9 +60,14 @@ def _cell(ws: Any, value: Any, kind: str) -> Any:
     if kind == "date":
         # openpyxl shows a plain date value as yyyy-mm-dd by itself
         return value if isinstance(value, date) else date.fromisoformat(str(value))
-    if kind == "int" and isinstance(value, int):
+    if kind in ("int", "number") and isinstance(value, int | float | Decimal):
         return value
     text = str(value)
+    if kind == "wrap":
+        cell = WriteOnlyCell(ws, value=text)
+        cell.data_type = "s"
+        cell.alignment = _WRAP
+        return cell
     if text[:1] in _FORMULA_START:
         # Text from people stays text: openpyxl would store "=HYPERLINK(…)" as a formula.
         cell = WriteOnlyCell(ws, value=text)
@@ -69,6 +77,7 @@ def _cell(ws: Any, value: Any, kind: str) -> Any:
 
 
 _FORMULA_START = frozenset("=")
+_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def write_workbook(
@@ -88,11 +97,18 @@ def write_workbook(
         for index, column in enumerate(sheet.columns, start=1):
             ws.column_dimensions[get_column_letter(index)].width = column.width
         ws.freeze_panes = "A2"
+        if sheet.landscape:
+            ws.page_setup.orientation = "landscape"
+            ws.page_setup.paperSize = ws.PAPERSIZE_A4
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.print_title_rows = "1:1"
         header = []
         for column in sheet.columns:
             cell = WriteOnlyCell(ws, value=column.header)
             cell.font = bold
-            cell.alignment = Alignment(vertical="top")
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
             header.append(cell)
         ws.append(header)
         count = 0
@@ -109,11 +125,18 @@ def write_workbook(
     os.close(handle)
     try:
         workbook.save(temporary)
+        os.chmod(temporary, 0o666 & ~_umask())  # shared like any file the user writes (mkstemp makes 0600)
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise BadInput(f"cannot write {path}: {exc.strerror}") from None
     return counts
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def read_rows(path: Path, sheet_name: str | None = None) -> tuple[list[str], Iterator[tuple[Any, ...]]]:

@@ -128,7 +128,8 @@ class Agreement(Base):
 
 
 class School(Base):
-    """A school; its name is unique within its municipality. `payer_code` pays its agreements."""
+    """A school; its name is unique within its municipality. Its own payer, if it has one, pays its
+    school-scoped agreements (else its municipality does)."""
 
     __tablename__ = "schools"
     __table_args__ = (UniqueConstraint("municipality_code", "name_key"),)
@@ -137,7 +138,7 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200))
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
-    payer_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"))
+    payer_id: Mapped[int | None] = mapped_column(ForeignKey("payers.id"), default=None)
 
 
 class SchoolProgramme(Base):
@@ -267,15 +268,22 @@ class Price(Base):
     vat_note: Mapped[str] = mapped_column(String(400), default="")
 
 
-class PayerDetails(Base):
-    """How a municipality wants its invoices: address and its reference (rule 20)."""
+class Payer(Base):
+    """The party an invoice goes to (rule 27): every municipality (`code` set), or another body such as an
+    independent school's company. `peppol_id` None means `0007:` + the organisation number."""
 
-    __tablename__ = "payer_details"
+    __tablename__ = "payers"
 
-    code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    org_number: Mapped[str | None] = mapped_column(String(10))
+    peppol_id: Mapped[str | None] = mapped_column(String(60))
     address: Mapped[str] = mapped_column(Text, default="")
     reference: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
+    #: Where a payer that is not a municipality is (for finding it; its invoices do not depend on it).
+    located_in: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"), default=None)
 
 
 class Charge(Base):
@@ -288,7 +296,7 @@ class Charge(Base):
     key: Mapped[str] = mapped_column(String(80), unique=True)
     kind: Mapped[str] = mapped_column(String(30))
     due_date: Mapped[date] = mapped_column(Date)
-    payer_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"))
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"))
     amount_ore: Mapped[int] = mapped_column(BigInteger)
     vat_bp: Mapped[int] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(String(400))
@@ -317,10 +325,17 @@ class Invoice(Base):
     kind: Mapped[str] = mapped_column(String(10))
     invoice_date: Mapped[date] = mapped_column(Date, index=True)
     due_date: Mapped[date] = mapped_column(Date)
-    payer_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"), index=True)
+    # The payer as it was when the invoice was issued (rule 27): later changes do not touch it.
+    payer_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"), index=True)
     payer_name: Mapped[str] = mapped_column(String(200))
     payer_address: Mapped[str] = mapped_column(Text)
     payer_reference: Mapped[str] = mapped_column(String(200))
+    payer_org_number: Mapped[str | None] = mapped_column(String(10))
+    payer_peppol_id: Mapped[str | None] = mapped_column(String(60))
+    payer_email: Mapped[str] = mapped_column(String(254), default="")
+    #: The payment reference (rule 31): the number, a length digit and a check digit.
+    ocr: Mapped[str] = mapped_column(String(30), unique=True)
     seller: Mapped[str] = mapped_column(Text)
     net_ore: Mapped[int] = mapped_column(BigInteger)
     vat_ore: Mapped[int] = mapped_column(BigInteger)

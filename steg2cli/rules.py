@@ -490,8 +490,8 @@ def price_setting(code: str, amount: int, vat_rate: int) -> list[str]:
         problems.append(f"unknown price code '{code}' (use one of {', '.join(PRICE_CODES)})")
     if amount < 0:
         problems.append("a price cannot be negative")
-    if not 0 <= vat_rate <= 10_000:
-        problems.append("the VAT rate must lie between 0 and 100 %")
+    if vat_rate not in VAT_RATES_BP:
+        problems.append("the VAT rate is 0 % (exempt), or 6, 12 or 25 % (rule 29)")
     return problems
 
 
@@ -502,8 +502,9 @@ class AgreementForBilling:
     id: int
     start: date
     end: date | None
-    payer: str
+    payer: int
     who: str
+    school: str = ""  # a school-scoped agreement names its school on the invoice line
 
 
 @dataclass(frozen=True)
@@ -513,7 +514,7 @@ class CourseSeatForBilling:
     course_id: int
     trainer_id: int
     course_date: date
-    payer: str
+    payer: int
     who: str
 
 
@@ -523,7 +524,7 @@ class PurchasedCourseForBilling:
 
     course_id: int
     course_date: date
-    payer: str
+    payer: int
     place: str
 
 
@@ -536,7 +537,7 @@ class Charge(NamedTuple):
     key: str
     kind: str
     due: date
-    payer: str
+    payer: int
     amount: int
     vat_rate: int
     description: str
@@ -582,7 +583,8 @@ def charges_due(
                     payer=agreement.payer,
                     amount=price.amount,
                     vat_rate=price.vat_rate,
-                    description=f"{PRICE_CODES['annual-fee']}, år {k + 1} (överenskommelse {agreement.id})",
+                    description=f"{PRICE_CODES['annual-fee']}, år {k + 1} (överenskommelse {agreement.id}"
+                    + (f", {agreement.school})" if agreement.school else ")"),
                     who=agreement.who,
                     period=f"{first.isoformat()} – {last.isoformat()}",
                     vat_note=price.vat_note,
@@ -627,10 +629,11 @@ def charges_due(
     return sorted(charges, key=itemgetter(3, 2, 0))  # payer, due date, key
 
 
-def invoices_for(charges: Iterable[Charge], already_billed: Iterable[str]) -> dict[str, list[Charge]]:
-    """Rule 18: what is not yet on a live invoice, one invoice per payer (payers in code order)."""
+def invoices_for(charges: Iterable[Charge], already_billed: Iterable[str]) -> dict[int, list[Charge]]:
+    """Rule 18: what is not yet on a live invoice, one invoice per payer (payers in id order, which for
+    municipalities is code order)."""
     billed = set(already_billed)
-    grouped: dict[str, list[Charge]] = {}
+    grouped: dict[int, list[Charge]] = {}
     for charge in charges:
         if charge.key not in billed:
             grouped.setdefault(charge.payer, []).append(charge)
@@ -899,3 +902,158 @@ def charge_is_void(key: str, cancelled_courses: set[int], unenrolled: set[tuple[
         course, _, trainer = rest.partition(":")
         return int(course) in cancelled_courses or (int(course), int(trainer)) in unenrolled
     return False
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules 27-31: payers, the seller, e-invoices and the OCR reference. The check digits are python-stdnum's
+# (a maintained library), imported where they are used.
+
+
+def org_number(text: str) -> str:
+    """Rule 27/28: a Swedish organisation number as 10 digits (`802000-1239` → `8020001239`) with a valid
+    check digit (Luhn); raises ValueError otherwise."""
+    from stdnum import luhn
+
+    digits = text.strip().replace("-", "").replace(" ", "")
+    if not (digits.isascii() and digits.isdigit()) or len(digits) != 10:
+        raise ValueError(f"'{text}' is not an organisation number (10 digits, e.g. 802000-1239)")
+    if not luhn.is_valid(digits):
+        raise ValueError(f"'{text}' is not an organisation number (the check digit is wrong)")
+    return digits
+
+
+def vat_number(text: str) -> str:
+    """Rule 28: a Swedish VAT number, `SE` + organisation number + `01` (`SE802000123901`)."""
+    cleaned = text.strip().replace(" ", "").replace("-", "").upper()
+    if not (cleaned.startswith("SE") and cleaned.endswith("01") and len(cleaned) == 14):
+        raise ValueError(f"'{text}' is not a Swedish VAT number (SE + the 10-digit organisation number + 01)")
+    org_number(cleaned[2:12])
+    return cleaned
+
+
+def giro_number(text: str, kind: str) -> str:
+    """Rule 28: a bankgiro (7-8 digits) or plusgiro (2-8 digits) number, digits only, with a valid
+    check digit (both use modulus 10); `123-4567` → `1234567`."""
+    from stdnum import luhn
+
+    digits = text.strip().replace("-", "").replace(" ", "")
+    shortest = 7 if kind == "bankgiro" else 2
+    if not (digits.isascii() and digits.isdigit()) or not shortest <= len(digits) <= 8:
+        raise ValueError(f"'{text}' is not a {kind} number ({shortest}-8 digits)")
+    if not luhn.is_valid(digits):
+        raise ValueError(f"'{text}' is not a {kind} number (the check digit is wrong)")
+    return digits
+
+
+_PEPPOL_ID = re.compile(r"(\d{4}):([0-9A-Za-z][0-9A-Za-z.\-_]{0,49})")
+
+
+def peppol_id(text: str) -> str:
+    """Rule 27: a Peppol electronic address `SCHEME:ID` (`0007:2120001234`); a 0007 id is an
+    organisation number."""
+    cleaned = text.strip()
+    match = _PEPPOL_ID.fullmatch(cleaned)
+    if match is None:
+        raise ValueError(f"'{text}' is not a Peppol address (SCHEME:ID, e.g. 0007:2120001234)")
+    if match[1] == "0007":
+        return "0007:" + org_number(match[2])
+    return cleaned
+
+
+def ocr_reference(number: int) -> str:
+    """Rule 31: the OCR payment reference of an invoice: its number, a length digit (the reference's
+    whole length, modulus 10) and a Luhn check digit, as Bankgirot checks them "hard"."""
+    from stdnum import luhn
+
+    body = str(number)
+    body += str((len(body) + 2) % 10)
+    return body + luhn.calc_check_digit(body)
+
+
+def ocr_valid(reference: str) -> bool:
+    """Rule 31: an OCR reference with the right length digit and check digit."""
+    from stdnum import luhn
+
+    cleaned = reference.strip()
+    return (cleaned.isascii() and cleaned.isdigit() and len(cleaned) >= 3
+            and int(cleaned[-2]) == len(cleaned) % 10 and luhn.is_valid(cleaned))
+
+
+_POSTAL_LINE = re.compile(r"(\d{3})\s?(\d{2})\s+(\S.*)")
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    """A Swedish postal address as an e-invoice carries it."""
+
+    street: str
+    additional: str
+    more: str
+    postal_zone: str
+    city: str
+
+
+def address_lines(text: str) -> list[str]:
+    """Address lines as typed: one per line, a literal `\\n` also separates lines; blanks dropped."""
+    return [" ".join(line.split()) for line in text.replace("\\n", "\n").splitlines() if line.strip()]
+
+
+def postal_address(lines: Sequence[str], name: str = "") -> PostalAddress:
+    """Rule 27: street lines and a last line `NNN NN Ort`; a first line repeating the name is skipped.
+    Raises ValueError when the last line has no postal code."""
+    rest = [line for line in lines if line.strip()]
+    if rest and name and name_key(rest[0]) == name_key(name):
+        rest = rest[1:]
+    if not rest:
+        raise ValueError("the address is empty")
+    match = _POSTAL_LINE.fullmatch(rest[-1].strip())
+    if match is None:
+        raise ValueError(f"the address's last line must be the postal code and town, e.g. 801 84 Gävle"
+                         f" (found '{rest[-1]}')")
+    street = rest[:-1]
+    return PostalAddress(
+        street=street[0] if street else "",
+        additional=street[1] if len(street) > 1 else "",
+        more=", ".join(street[2:]),
+        postal_zone=match[1] + match[2],
+        city=match[3].strip(),
+    )
+
+
+#: The VAT rates a Swedish VAT-registered seller may charge (rule 29; 0 % is exempt, category E).
+VAT_RATES_BP = (0, 600, 1200, 2500)
+
+
+def payer_missing(org: str | None, address: Sequence[str], reference: str, name: str) -> list[str]:
+    """Rule 29: what a payer lacks before it can be sent an e-invoice."""
+    missing = []
+    if not org:
+        missing.append("organisation number")
+    try:
+        postal_address(address, name)
+    except ValueError:
+        missing.append("postal address (street, then postal code and town)")
+    if not reference.strip():
+        missing.append("buyer reference")
+    return missing
+
+
+def seller_missing(seller: dict[str, str], rates: Iterable[int]) -> list[str]:
+    """Rule 29-30: what the seller's details lack for an e-invoice with VAT at these rates."""
+    missing = []
+    if not seller.get("name", "").strip():
+        missing.append("seller.name")
+    if not seller.get("org-number"):
+        missing.append("seller.org-number")
+    try:
+        postal_address(address_lines(seller.get("address", "")), seller.get("name", ""))
+    except ValueError:
+        missing.append("seller.address (street, then postal code and town)")
+    if not (seller.get("bankgiro") or seller.get("plusgiro")):
+        missing.append("seller.bankgiro or seller.plusgiro")
+    used = set(rates)
+    if any(rate > 0 for rate in used) and not seller.get("vat-number"):
+        missing.append("seller.vat-number (the invoice charges VAT)")
+    if any(rate == 0 for rate in used) and not (seller.get("vat-number") or seller.get("f-skatt") == "ja"):
+        missing.append("seller.f-skatt or seller.vat-number (a VAT-exempt line needs one)")
+    return missing

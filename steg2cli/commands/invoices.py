@@ -1,4 +1,4 @@
-"""`invoice run|list|show|credit|export`, `price list|set`, `payer set|list`, `config show|set`."""
+"""`invoice run|list|show|credit|export|einvoice`, `price list|set`, `payer list|show|add|set`, `config show|set`."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import typer
 
 from steg2cli.commands import common
 
-app = common.group("Invoices: the yearly run, credit notes, the Excel invoice basis.")
+app = common.group("Invoices: the yearly run, credit notes, the Excel invoice basis, Peppol e-invoices.")
 price_app = common.group("The price list: annual fee, course seat, purchased course.")
-payer_app = common.group("How municipalities want their invoices: address and reference.")
+payer_app = common.group("Payers: every municipality, and others such as an independent school's company.")
 config_app = common.group("Settings: seller details, payment terms, invoice numbers.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
@@ -100,15 +100,20 @@ def show(
         return
     title = "Invoice" if invoice["kind"] == "invoice" else f"Credit note (cancels invoice {invoice['credits']})"
     seller = invoice["seller"]
+    payer = invoice["payer"]
     common.fields(
         [
             ("date", invoice["date"]),
             ("due", invoice["due_date"]),
-            ("seller", ", ".join(v for v in (seller.get("name"), seller.get("org-number")) if v)),
-            ("payer", f"{invoice['payer']['name']} ({invoice['payer']['code']})"),
-            ("address", invoice["payer_address"]),
-            ("your reference", invoice["payer_reference"]),
+            ("OCR reference", invoice["ocr"] if invoice["kind"] == "invoice" else None),
+            ("seller", ", ".join(v for v in (seller.get("name"), seller.get("org-number"),
+                                             seller.get("vat-number") and f"VAT {seller['vat-number']}") if v)),
+            ("payer", payer["name"] + (f" ({payer['code']})" if payer["code"] else "")
+             + (f", {payer['org_number']}" if payer["org_number"] else "")),
+            ("address", ", ".join(payer["address"])),
+            ("your reference", payer["reference"]),
             ("reason", invoice["reason"]),
+            ("waived", "yes: its charges are not billed again" if invoice["waived"] else None),
             ("credited by", invoice["credited_by"]),
         ],
         title=f"{title} {invoice['number']}",
@@ -122,8 +127,9 @@ def show(
     pairs = [("before VAT", kr(invoice["net"]))]
     pairs += [(f"VAT {rate['rate']:g} %", kr(rate["vat"])) for rate in invoice["vat_by_rate"]]
     pairs += [("total", kr(invoice["total"]))]
-    if invoice["vat_note"]:
-        pairs.append(("note", invoice["vat_note"]))
+    if invoice["vat_note"] and any(rate["rate"] == 0 for rate in invoice["vat_by_rate"]):
+        exempt = next(rate["net"] for rate in invoice["vat_by_rate"] if rate["rate"] == 0)
+        pairs.append(("VAT exemption", f"{kr(exempt)}: {invoice['vat_note']}"))
     common.fields(pairs)
 
 
@@ -209,37 +215,135 @@ def price_set(
                     f" (VAT {result['vat_rate']:g} %).")
 
 
+def _payer_details(name: str | None, org_number: str | None, peppol_id: str | None, address: str | None,
+                   reference: str | None, email: str | None) -> Any:
+    from steg2cli.services.payers import PayerDetails
+
+    return PayerDetails(name=name, org_number=org_number, peppol_id=peppol_id, address=address,
+                        reference=reference, email=email)
+
+
+NameOption = Annotated[str | None, typer.Option("--name", help="The payer's name on invoices.")]
+OrgOption = Annotated[str | None, typer.Option("--org-number", help="Organisation number (10 digits).")]
+PeppolOption = Annotated[
+    str | None, typer.Option("--peppol-id", help="Peppol address SCHEME:ID (default 0007:ORGNUMBER).")]
+AddressOption = Annotated[
+    str | None, typer.Option("--address", help=r"Postal address: lines separated by \n, the last 'NNN NN Town'.")]
+ReferenceOption = Annotated[str | None, typer.Option("--reference", help="The buyer reference it asks for.")]
+EmailOption = Annotated[str | None, typer.Option("--email", help="Where it wants invoices by e-mail.")]
+
+
 @payer_app.command("set")
 def payer_set(
     ctx: typer.Context,
-    municipality: Annotated[str, typer.Argument(help="Municipality name or code.")],
-    address: Annotated[str | None, typer.Option("--address", help=r"Invoice address (\n between lines).")] = None,
-    reference: Annotated[str | None, typer.Option("--reference", help="The payer's reference for invoices.")] = None,
-    email: Annotated[str | None, typer.Option("--email", help="Where the payer wants invoices.")] = None,
+    payer: Annotated[str, typer.Argument(help="A payer id, or a municipality (name or code: its own payer).")],
+    name: NameOption = None,
+    org_number: OrgOption = None,
+    peppol_id: PeppolOption = None,
+    address: AddressOption = None,
+    reference: ReferenceOption = None,
+    email: EmailOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record a municipality's invoice address and reference."""
-    from steg2cli.services import invoicing
+    """Change a payer's details; invoices issued from now on carry them, issued ones keep theirs."""
+    from steg2cli.services import payers
 
-    result = invoicing.set_payer(common.database(ctx), municipality, address, reference, email)
+    result = payers.update(common.database(ctx), payer,
+                           _payer_details(name, org_number, peppol_id, address, reference, email))
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Invoicing details for {result['name']} ({result['code']}) saved.")
+        ready = "ready for e-invoices" if result["einvoice_ready"] else f"still missing: {', '.join(result['missing'])}"
+        common.done(f"Saved payer {result['id']}: {result['name']} ({ready}).")
+
+
+@payer_app.command("add")
+def payer_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The payer's name (an independent school's company, say).")],
+    org_number: Annotated[str, typer.Option("--org-number", help="Organisation number (10 digits).")],
+    municipality: Annotated[str | None, typer.Option("--municipality", help="Where it is.")] = None,
+    peppol_id: PeppolOption = None,
+    address: AddressOption = None,
+    reference: ReferenceOption = None,
+    email: EmailOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Register a payer that is not a municipality; `school payer S P` sends a school's invoices to it."""
+    from steg2cli.services import payers
+
+    result = payers.add(common.database(ctx), _payer_details(name, org_number, peppol_id, address, reference, email),
+                        municipality)
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(f"Added payer {result['id']}: {result['name']}, {result['org_number']}.")
+
+
+def _payer_rows(result: list[dict[str, Any]]) -> Any:
+    return ([p["id"], p["code"] or "", p["name"], p["org_number"] or "", p["peppol_id"] or "", ", ".join(p["address"]),
+             p["reference"], "yes" if p["einvoice_ready"] else "no: " + ", ".join(p["missing"])] for p in result)
 
 
 @payer_app.command("list")
-def payer_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """List municipalities' invoicing details."""
-    from steg2cli.services import invoicing
+def payer_list(
+    ctx: typer.Context,
+    every: Annotated[bool, typer.Option("--all", help="Every municipality too, not only those with details.")]
+    = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List payers: those with details recorded and those that are not municipalities (--all: every one)."""
+    from steg2cli.services import payers
 
-    result = invoicing.list_payers(common.database(ctx))
+    result = payers.list_payers(common.database(ctx), every)
     if as_json:
         common.emit_json(result)
         return
-    common.table("Payers", ["code", "name", "address", "reference", "e-mail"],
-                 ([p["code"], p["name"], p["address"].replace("\n", ", "), p["reference"], p["email"]]
-                  for p in result), empty="no invoicing details recorded")
+    common.table("Payers", ["id", "code", "name", "org number", "Peppol", "address", "reference", "e-invoice"],
+                 _payer_rows(result), empty="no invoicing details recorded")
+
+
+@payer_app.command("show")
+def payer_show(
+    ctx: typer.Context,
+    payer: Annotated[str, typer.Argument(help="A payer id, or a municipality (name or code).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show one payer: its details, what it lacks for an e-invoice, the schools that pay through it."""
+    from steg2cli.services import payers
+
+    result = payers.show(common.database(ctx), payer)
+    if as_json:
+        common.emit_json(result)
+        return
+    common.fields(
+        [("code", result["code"]), ("organisation number", result["org_number"]),
+         ("Peppol address", result["peppol_id"]), ("address", ", ".join(result["address"])),
+         ("reference", result["reference"]), ("e-mail", result["email"]),
+         ("e-invoice", "ready" if result["einvoice_ready"] else "missing " + ", ".join(result["missing"])),
+         ("schools", ", ".join(f"{s['name']} ({s['id']})" for s in result["schools"]))],
+        title=f"Payer {result['id']}: {result['name']}",
+    )
+
+
+@app.command("einvoice")
+def einvoice(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the files to.")],
+    number: Annotated[list[int] | None, typer.Option("--number", help="Only this invoice (repeatable).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only invoices dated that year.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write each invoice and credit note as a Peppol BIS Billing 3.0 e-invoice (UBL 2.1), one file each."""
+    from steg2cli.services import einvoices
+
+    result = einvoices.write(common.database(ctx), output, number or [], year)
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(f"Wrote {len(result['files'])} e-invoice(s) to {output}"
+                    + (f": {result['files'][0]} … {result['files'][-1]}." if len(result["files"]) > 1 else
+                       f": {result['files'][0]}." if result["files"] else "."))
 
 
 @config_app.command("show")
@@ -260,7 +364,7 @@ def config_set(
     key: Annotated[str, typer.Argument(help="The setting (see `config show`).")],
     value: Annotated[str, typer.Argument(help="Its new value.")],
 ) -> None:
-    """Change a setting: seller.name, seller.org-number, seller.address, invoice.payment-days, …"""
+    """Change a setting: seller.name, seller.org-number, seller.vat-number, seller.address, invoice.payment-days, …"""
     from steg2cli.services import settings
 
     result = settings.set_value(common.database(ctx), key, value)

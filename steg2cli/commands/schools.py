@@ -8,7 +8,9 @@ import typer
 
 from steg2cli.commands import common
 
-app = common.group("Schools and their programmes: add, edit, list, show, steps, contacts, leads, stops, problems.")
+app = common.group(
+    "Schools and their programmes: add, edit, list, show, steps, contacts, leads, payer, stops, problems."
+)
 
 JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
 SchoolArg = Annotated[str, typer.Argument(help="School id, or its name where the name is unique.")]
@@ -267,3 +269,19 @@ def lead(
     result = schools.change_lead(common.database(ctx), school, programme, trainer,
                                  common.required_day(date, "--date"), common.today(), municipality)
     _emit(result, as_json, f"Trainer {trainer} leads {programme} at {result['name']} from {date}.")
+
+
+@app.command("payer")
+def payer(
+    ctx: typer.Context,
+    school: SchoolArg,
+    payer: Annotated[str, typer.Argument(help="A payer id (see `payer list`), or a municipality.")],
+    municipality: NarrowOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Send the school's invoices (its school agreements' fees) to another payer from the next run on."""
+    from steg2cli.services import payers
+
+    result = payers.set_school_payer(common.database(ctx), school, payer, municipality)
+    _emit(result, as_json, f"{result['name']}'s invoices go to {result['payer']['name']} (payer"
+                           f" {result['payer']['id']}) from the next invoice run.")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from steg2cli.db import Database, touched
 from steg2cli.errors import Conflict
 from steg2cli.models import Trainer
-from steg2cli.services import agreements, courses, invoicing, schools, settings, trainees, trainers
+from steg2cli.services import agreements, courses, invoicing, payers, schools, settings, trainees, trainers
 
 
 def fill(db: Database, today: date) -> dict[str, int]:
@@ -108,11 +108,20 @@ def fill(db: Database, today: date) -> dict[str, int]:
             meeting = followup.add_meeting(db, kind, day, title)["id"]
             followup.attend(db, meeting, who[index], today)
 
-        for key, value in [("seller.org-number", "802000-0000"), ("seller.address", "Box 0000, 100 00 Stockholm"),
-                           ("seller.email", "faktura@man.example"), ("seller.bankgiro", "000-0000")]:
+        # Invented numbers with valid check digits (the Peppol kit's example seller and Bankgirot's test
+        # bankgiro): enough for `steg2 invoice einvoice` to write files that pass the official rules.
+        for key, value in [("seller.org-number", "802000-1239"), ("seller.address", "Box 1234\n118 20 Stockholm"),
+                           ("seller.email", "faktura@man.example"), ("seller.bankgiro", "5050-1055"),
+                           ("seller.f-skatt", "ja")]:
             settings.set_value(db, key, value)
-        invoicing.set_payer(db, "Gävle", "Gävle kommun\\nFakturaservice\\nBox 1\\n801 84 Gävle", "BUN-2024-17", None)
-        invoicing.set_payer(db, "Stockholm", "Stockholms stad\\nBox 2\\n105 35 Stockholm", "UTB-4411", None)
+        for place, name, org, address, reference in [
+            ("Gävle", "Gävle kommun", "212000-2528", "Fakturaservice\nBox 1\n801 84 Gävle", "BUN-2024-17"),
+            ("Stockholm", "Stockholms stad", "212000-2486", "Box 2\n105 35 Stockholm", "UTB-4411"),
+            ("Umeå", "Umeå kommun", "212000-2171", "Box 3\n901 84 Umeå", "GYM-17"),
+            ("Malmö", "Malmö stad", "212000-1124", "Box 4\n205 80 Malmö", "GSF-2026"),
+        ]:
+            payers.update(db, place, payers.PayerDetails(name=name, org_number=org, address=address,
+                                                         reference=reference))
         issued = invoicing.run(db, ago(months=6), today)["invoices"]
         return {"trainers": len(ids), "courses": 3, "agreements": 4, "schools": school_count,
                 "trainees": trainee_count, "invoices": len(issued)}
@@ -177,8 +186,8 @@ def fill_scale(db: Database, today: date, trainers: int, years: int = 10) -> dic
         leader = [s % min(trainers, len(codes)) for s in range(schools_n)]
         run_start = [starts[leader[s]] + relativedelta(days=30) for s in range(schools_n)]
         chunked(School, ({"id": s + 1, "name": f"Skola {s + 1}", "name_key": f"skola {s + 1}",
-                          "municipality_code": codes[leader[s] % len(codes)],
-                          "payer_code": codes[leader[s] % len(codes)]} for s in range(schools_n)))
+                          "municipality_code": codes[leader[s] % len(codes)], "payer_id": None}
+                         for s in range(schools_n)))
         chunked(SchoolProgramme, ({
             "id": s + 1, "school_id": s + 1, "programme": programmes[s % 4], "start": run_start[s],
             "trainer_id": leader[s] + 1, "contact_name": f"Kontakt {s + 1}",

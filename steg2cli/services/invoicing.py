@@ -30,13 +30,14 @@ from steg2cli.models import (
     CourseParticipant,
     Invoice,
     InvoiceLine,
-    PayerDetails,
+    Payer,
     Price,
     School,
     Setting,
     Trainer,
 )
 from steg2cli.services import common, settings
+from steg2cli.services.payers import effective_peppol_id, municipality_payers
 
 # ---- prices -----------------------------------------------------------------------------------
 
@@ -86,59 +87,23 @@ def set_price(
         return _price_json(rules.Price(code, valid_from, amount, rate, note.strip()))
 
 
-# ---- payers -----------------------------------------------------------------------------------
-
-
-def set_payer(
-    db: Database, municipality: str, address: str | None, reference: str | None, email: str | None
-) -> dict[str, Any]:
-    """Record how a municipality wants its invoices: address, reference, e-mail."""
-    with db.write("payer set") as session:
-        found = common.municipality(session, municipality)
-        details = session.get(PayerDetails, found.code) or PayerDetails(
-            code=found.code, address="", reference="", email=""
-        )
-        if address is not None:
-            details.address = address.replace("\\n", "\n").strip()
-        if reference is not None:
-            details.reference = reference.strip()
-        if email is not None:
-            details.email = common.email(email) if email.strip() else ""
-        session.add(details)
-        touched(session, "payer", found.code)
-        return _payer_json(session, found.code, details)
-
-
-def _payer_json(session: Session, code: str, details: PayerDetails | None) -> dict[str, Any]:
-    return {
-        **(common.municipality_json(common.municipality_by_code(session, code)) or {}),
-        "address": details.address if details else "",
-        "reference": details.reference if details else "",
-        "email": details.email if details else "",
-    }
-
-
-def list_payers(db: Database) -> list[dict[str, Any]]:
-    """Municipalities with invoicing details recorded."""
-    with db.read() as session:
-        every = session.scalars(select(PayerDetails).order_by(PayerDetails.code))
-        return [_payer_json(session, d.code, d) for d in every]
-
-
 # ---- charges ----------------------------------------------------------------------------------
 
 
 def due_charges(session: Session, until: date) -> list[rules.Charge]:
     """Rule 17: every charge due on or before `until`, priced, from what the register holds."""
     names = {row[0]: row[1] for row in session.execute(select(Trainer.id, Trainer.name))}
-    school_payers = {row[0]: row[1] for row in session.execute(select(School.id, School.payer_code))}
+    payer_of = municipality_payers(session)
+    schools = {row[0]: (row[1] or payer_of[row[2]], row[3]) for row in session.execute(
+        select(School.id, School.payer_id, School.municipality_code, School.name))}
     agreements = [
         rules.AgreementForBilling(
             id=agreement_id,
             start=start,
             end=end,
-            payer=school_payers[school_id] if school_id is not None else place,
+            payer=schools[school_id][0] if school_id is not None else payer_of[place],
             who=names[trainer_id],
+            school=schools[school_id][1] if school_id is not None else "",
         )
         for agreement_id, start, end, school_id, place, trainer_id in session.execute(
             select(Agreement.id, Agreement.start, Agreement.end, Agreement.school_id, Agreement.municipality_code,
@@ -146,7 +111,7 @@ def due_charges(session: Session, until: date) -> list[rules.Charge]:
         )
     ]
     seats = [
-        rules.CourseSeatForBilling(course_id, trainer_id, course_date, payer, names[trainer_id])
+        rules.CourseSeatForBilling(course_id, trainer_id, course_date, payer_of[payer], names[trainer_id])
         for course_id, trainer_id, course_date, payer in session.execute(
             select(CourseParticipant.course_id, CourseParticipant.trainer_id, Course.course_date,
                    CourseParticipant.municipality_code)
@@ -156,7 +121,7 @@ def due_charges(session: Session, until: date) -> list[rules.Charge]:
         )
     ]
     bought = [
-        rules.PurchasedCourseForBilling(c.id, c.course_date, c.municipality_code or "", c.place or "")
+        rules.PurchasedCourseForBilling(c.id, c.course_date, payer_of[c.municipality_code or ""], c.place or "")
         for c in session.scalars(select(Course).where(Course.kind == "purchased", Course.course_date <= until,
                                                       Course.cancelled_on.is_(None)))
     ]
@@ -190,7 +155,8 @@ def invoices_with_void_charges(session: Session) -> list[dict[str, Any]]:
             found[number].append(f"{description}, {who}" if who else description)
     invoices = {i.number: i for i in session.scalars(select(Invoice).where(Invoice.number.in_(list(found))))}
     return [
-        {"number": number, "payer": {"code": invoices[number].payer_code, "name": invoices[number].payer_name},
+        {"number": number, "payer": {"id": invoices[number].payer_id, "code": invoices[number].payer_code,
+                                     "name": invoices[number].payer_name},
          "void_charges": found[number]}
         for number in sorted(found)
     ]
@@ -226,6 +192,20 @@ def _seller(text: str) -> dict[str, str]:
     return dict(_seller_details(text))
 
 
+def payer_snapshot_json(invoice: Invoice) -> dict[str, Any]:
+    """The payer as it was when the invoice was issued (rule 27)."""
+    return {
+        "id": invoice.payer_id,
+        "code": invoice.payer_code,
+        "name": invoice.payer_name,
+        "org_number": invoice.payer_org_number,
+        "peppol_id": invoice.payer_peppol_id,
+        "address": rules.address_lines(invoice.payer_address),
+        "reference": invoice.payer_reference,
+        "email": invoice.payer_email,
+    }
+
+
 def invoice_json(invoice: Invoice, lines: Sequence[Any], credited_by: int | None) -> dict[str, Any]:
     """An invoice or credit note as CLI.md describes it."""
     totals = rules.invoice_totals((line.amount_ore, line.vat_bp) for line in lines)
@@ -234,7 +214,8 @@ def invoice_json(invoice: Invoice, lines: Sequence[Any], credited_by: int | None
         "kind": invoice.kind,
         "date": common.iso(invoice.invoice_date),
         "due_date": common.iso(invoice.due_date),
-        "payer": {"code": invoice.payer_code, "name": invoice.payer_name},
+        "ocr": invoice.ocr,
+        "payer": payer_snapshot_json(invoice),
         "payer_address": invoice.payer_address,
         "payer_reference": invoice.payer_reference,
         "seller": _seller(invoice.seller),
@@ -282,11 +263,14 @@ def _take_numbers(session: Session, count: int) -> list[int]:
     return list(range(first, first + count))
 
 
-def _payer_snapshot(session: Session, code: str) -> tuple[str, str, str]:
-    """The payer's name, address and reference as they stand today, copied onto the invoice."""
-    details = session.get(PayerDetails, code)
-    name = common.municipality_by_code(session, code).name  # type: ignore[union-attr]
-    return name, details.address if details else "", details.reference if details else ""
+def _payer_snapshot(session: Session, payer_id: int) -> dict[str, Any]:
+    """The payer's details as they stand today, copied onto the invoice (rule 27)."""
+    payer = session.get(Payer, payer_id)
+    assert payer is not None
+    return {"payer_id": payer.id, "payer_code": payer.code, "payer_name": payer.name,
+            "payer_address": payer.address, "payer_reference": payer.reference,
+            "payer_org_number": payer.org_number, "payer_peppol_id": effective_peppol_id(payer),
+            "payer_email": payer.email}
 
 
 # ---- the invoice run --------------------------------------------------------------------------
@@ -321,14 +305,13 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
     lines: list[tuple[int, rules.Charge]] = []
     for number, (payer, charges) in zip(numbers, groups.items(), strict=True):
         totals = rules.invoice_totals((c.amount, c.vat_rate) for c in charges)
-        name, address, reference = _payer_snapshot(session, payer)
         notes = sorted({c.vat_note for c in charges if c.vat_rate == 0 and c.vat_note})
         invoices.append(
             Invoice(
-                number=number, kind="invoice", invoice_date=run_date, due_date=due, payer_code=payer,
-                payer_name=name, payer_address=address, payer_reference=reference, seller=seller,
+                number=number, kind="invoice", invoice_date=run_date, due_date=due, seller=seller,
                 net_ore=totals.net, vat_ore=totals.vat, total_ore=totals.total, vat_note=" ".join(notes),
-                credits_number=None, reason=None, created_at=created,
+                credits_number=None, reason=None, created_at=created, ocr=rules.ocr_reference(number),
+                waived=False, **_payer_snapshot(session, payer),
             )
         )
         lines += [(number, c) for c in charges]
@@ -403,12 +386,12 @@ def _store_charges(session: Session, charges: Sequence[rules.Charge]) -> dict[st
     return ids
 
 
-CHARGE_COLUMNS = ("key", "kind", "due_date", "payer_code", "amount_ore", "vat_bp", "description", "who", "period")
+CHARGE_COLUMNS = ("key", "kind", "due_date", "payer_id", "amount_ore", "vat_bp", "description", "who", "period")
 
 
 def _charge_row(charge: rules.Charge) -> dict[str, Any]:
     return {
-        "key": charge.key, "kind": charge.kind, "due_date": charge.due, "payer_code": charge.payer,
+        "key": charge.key, "kind": charge.kind, "due_date": charge.due, "payer_id": charge.payer,
         "amount_ore": charge.amount, "vat_bp": charge.vat_rate, "description": charge.description,
         "who": charge.who, "period": charge.period,
     }
@@ -463,8 +446,11 @@ def credit(
         lines = list(session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_number == number)))
         note = Invoice(
             number=new_number, kind="credit", invoice_date=credit_date, due_date=credit_date,
-            payer_code=invoice.payer_code, payer_name=invoice.payer_name, payer_address=invoice.payer_address,
-            payer_reference=invoice.payer_reference, seller=invoice.seller, net_ore=-invoice.net_ore,
+            payer_id=invoice.payer_id, payer_code=invoice.payer_code, payer_name=invoice.payer_name,
+            payer_address=invoice.payer_address, payer_reference=invoice.payer_reference,
+            payer_org_number=invoice.payer_org_number, payer_peppol_id=invoice.payer_peppol_id,
+            payer_email=invoice.payer_email, ocr=rules.ocr_reference(new_number), seller=invoice.seller,
+            net_ore=-invoice.net_ore,
             vat_ore=-invoice.vat_ore, total_ore=-invoice.total_ore, vat_note=invoice.vat_note,
             credits_number=number, reason=" ".join(reason.split()),
             created_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0), waived=waive,
@@ -503,40 +489,50 @@ def export(db: Database, path: Path, numbers: Sequence[int] = (), year: int | No
         invoices = _load_invoices(session, _select_invoices(session, year, list(numbers)))
         seller = settings.seller(session)
         days = settings.payment_days(session)
-        payers = {d.code: d for d in session.scalars(select(PayerDetails))}
     summary = Sheet(
         "Fakturor",
         [Column("Fakturanummer", 14, "int"), Column("Typ", 12), Column("Fakturadatum", 13, "date"),
-         Column("Förfallodatum", 13, "date"), Column("Kommunkod", 11), Column("Betalare", 24),
-         Column("Fakturaadress", 36), Column("Er referens", 20), Column("E-post för faktura", 26),
+         Column("Förfallodatum", 13, "date"), Column("OCR-nummer", 14), Column("Kommunkod", 11),
+         Column("Betalare", 24), Column("Organisationsnummer", 20), Column("Peppol-adress", 20),
+         Column("Fakturaadress", 30, "wrap"), Column("Er referens", 20), Column("E-post för faktura", 26),
          Column("Belopp exkl. moms", 18, "money"), Column("Moms", 14, "money"), Column("Att betala", 18, "money"),
-         Column("Krediterar faktura", 12, "int"), Column("Krediteras av", 12, "int"), Column("Orsak", 30),
-         Column("Momsupplysning", 50)],
+         Column("Krediterar faktura", 12, "int"), Column("Krediteras av", 12, "int"), Column("Orsak", 30, "wrap"),
+         Column("Momsupplysning", 50, "wrap")],
         (
-            [i["number"], "Faktura" if i["kind"] == "invoice" else "Kreditnota", i["date"], i["due_date"],
-             i["payer"]["code"], i["payer"]["name"], i["payer_address"], i["payer_reference"],
-             payers[i["payer"]["code"]].email if i["payer"]["code"] in payers else "",
+            [i["number"], "Faktura" if i["kind"] == "invoice" else "Kreditnota", i["date"], i["due_date"], i["ocr"],
+             i["payer"]["code"], i["payer"]["name"], i["payer"]["org_number"], i["payer"]["peppol_id"],
+             "\n".join(i["payer"]["address"]), i["payer"]["reference"], i["payer"]["email"],
              i["net"], i["vat"], i["total"], i["credits"], i["credited_by"], i["reason"], i["vat_note"]]
             for i in invoices
         ),
+        landscape=True,
     )
     lines = Sheet(
         "Rader",
-        [Column("Fakturanummer", 14, "int"), Column("Avgift", 18), Column("Beskrivning", 50), Column("Vem", 24),
-         Column("Period / kursdatum", 26), Column("Belopp exkl. moms", 18, "money"), Column("Momssats %", 11),
-         Column("Betalare", 24)],
+        [Column("Fakturanummer", 14, "int"), Column("Avgift", 30), Column("Beskrivning", 50, "wrap"),
+         Column("Vem", 24), Column("Period / kursdatum", 26), Column("Belopp exkl. moms", 18, "money"),
+         Column("Momssats (%)", 12, "number"), Column("Betalare", 24)],
         (
-            [i["number"], line["charge"], line["description"], line["who"], line["period"], line["amount"],
-             f"{line['vat_rate']:g}", i["payer"]["name"]]
+            [i["number"], rules.PRICE_CODES.get(line["charge"], line["charge"]), line["description"], line["who"],
+             line["period"], line["amount"], _percent(line["vat_rate"]), i["payer"]["name"]]
             for i in invoices
             for line in i["lines"]
         ),
+        landscape=True,
     )
     seller_sheet = Sheet(
         "Säljare",
-        [Column("Uppgift", 22), Column("Värde", 50)],
-        [["Namn", seller["name"]], ["Organisationsnummer", seller["org-number"]], ["Adress", seller["address"]],
-         ["E-post", seller["email"]], ["Bankgiro", seller["bankgiro"]],
+        [Column("Uppgift", 22), Column("Värde", 50, "wrap")],
+        [["Namn", seller["name"]], ["Organisationsnummer", seller["org-number"]],
+         ["Momsregistreringsnummer", seller["vat-number"]],
+         ["F-skatt", "Godkänd för F-skatt" if seller["f-skatt"] == "ja" else ""],
+         ["Adress", "\n".join(rules.address_lines(seller["address"]))],
+         ["E-post", seller["email"]], ["Bankgiro", seller["bankgiro"]], ["Plusgiro", seller["plusgiro"]],
          ["Betalningsvillkor", f"{days} dagar netto"]],
     )
     return write_workbook(path, [summary, lines, seller_sheet])
+
+
+def _percent(rate: float) -> int | float:
+    """A VAT rate as Excel shows a number: 25, or 12.5."""
+    return int(rate) if float(rate).is_integer() else rate

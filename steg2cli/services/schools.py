@@ -25,6 +25,7 @@ from steg2cli.models import (
 )
 from steg2cli.services import common
 from steg2cli.services.agreements import scope, span
+from steg2cli.services.payers import school_payer_json
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def schools_json(
             "id": school.id,
             "name": school.name,
             "municipality": common.municipality_json(common.municipality_by_code(session, school.municipality_code)),
-            "payer": common.municipality_json(common.municipality_by_code(session, school.payer_code)),
+            "payer": school_payer_json(session, school),
             "programmes": [
                 _run_json(run, steps[run.id], contacts[run.id], leads[run.id], today)
                 for run in sorted(runs[school.id], key=lambda r: (r.start, r.id))
@@ -205,7 +206,7 @@ def start(db: Database, wanted: ProgrammeStart) -> dict[str, Any]:
         trainer = common.trainer(session, wanted.trainer)
         school = _same_name(session, home.code, name)
         if school is None:
-            school = School(name=name, name_key=rules.name_key(name), municipality_code=home.code, payer_code=home.code)
+            school = School(name=name, name_key=rules.name_key(name), municipality_code=home.code)
             session.add(school)
             session.flush()
         running = _running(session, school, programme)
@@ -269,7 +270,7 @@ def add(db: Database, name: str, municipality: str) -> dict[str, Any]:
         existing = _same_name(session, home.code, name)
         if existing is not None:
             raise Conflict(f"{home.name} already has a school called {existing.name} (school {existing.id})")
-        school = School(name=name, name_key=rules.name_key(name), municipality_code=home.code, payer_code=home.code)
+        school = School(name=name, name_key=rules.name_key(name), municipality_code=home.code)
         session.add(school)
         session.flush()
         touched(session, "school", school.id)

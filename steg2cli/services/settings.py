@@ -14,10 +14,13 @@ from steg2cli.models import Invoice, Setting
 #: key → (default, what it is)
 KNOWN: dict[str, tuple[str, str]] = {
     "seller.name": ("Män för jämställdhet", "the seller's name on invoices"),
-    "seller.org-number": ("", "the seller's organisation number"),
-    "seller.address": ("", "the seller's postal address"),
+    "seller.org-number": ("", "the seller's organisation number (10 digits, check digit verified)"),
+    "seller.vat-number": ("", "the seller's VAT number (SE + organisation number + 01), when registered for VAT"),
+    "seller.f-skatt": ("nej", "approved for F-skatt (ja/nej)"),
+    "seller.address": ("", "the seller's postal address: street lines, then postal code and town"),
     "seller.email": ("", "where payers send questions about invoices"),
-    "seller.bankgiro": ("", "bankgiro (or plusgiro/IBAN) for payment"),
+    "seller.bankgiro": ("", "bankgiro number for payment (7-8 digits)"),
+    "seller.plusgiro": ("", "plusgiro number for payment (2-8 digits)"),
     "invoice.payment-days": ("30", "days from invoice date to due date"),
     "invoice.number-start": ("1", "the first invoice number (settable until the first invoice)"),
 }
@@ -48,16 +51,54 @@ def show(db: Database) -> list[dict[str, Any]]:
         return [{"key": key, "value": values[key], "about": about} for key, (_, about) in KNOWN.items()]
 
 
+_YES = {"ja": "ja", "yes": "ja", "true": "ja", "1": "ja", "nej": "nej", "no": "nej", "false": "nej", "0": "nej"}
+
+
+def checked_value(key: str, value: str) -> str:
+    """A setting's value as stored, or BadInput for a malformed one (rule 28: checked when it is set)."""
+    from steg2cli import rules
+
+    value = value.strip()
+    if not value and key not in ("seller.name", "seller.f-skatt"):
+        return ""
+    try:
+        if key == "seller.org-number":
+            return rules.org_number(value)
+        if key == "seller.vat-number":
+            return rules.vat_number(value)
+        if key in ("seller.bankgiro", "seller.plusgiro"):
+            return rules.giro_number(value, key.removeprefix("seller."))
+        if key == "seller.email":
+            return rules.normalize_email(value)
+        if key == "seller.address":
+            lines = rules.address_lines(value)
+            rules.postal_address(lines)
+            return "\n".join(lines)
+    except ValueError as exc:
+        raise BadInput(f"{key}: {exc}") from None
+    if key == "seller.f-skatt":
+        if value.casefold() not in _YES:
+            raise BadInput("seller.f-skatt is ja or nej")
+        return _YES[value.casefold()]
+    if key == "seller.name" and not value:
+        raise BadInput("seller.name cannot be empty")
+    return value
+
+
 def set_value(db: Database, key: str, value: str) -> dict[str, Any]:
-    """Change one setting."""
+    """Change one setting; a malformed seller detail is refused (rule 28)."""
     if key not in KNOWN:
         raise BadInput(f"unknown setting '{key}' (known: {', '.join(KNOWN)})")
-    value = value.strip()
+    value = checked_value(key, value)
     if key in ("invoice.payment-days", "invoice.number-start") and (not value.isdigit() or int(value) < 1):
         raise BadInput(f"{key} must be a whole number of at least 1")
     if key == "invoice.payment-days" and int(value) > 365:
         raise BadInput("invoice.payment-days must be at most 365")
     with db.write("config set") as session:
+        if key == "seller.vat-number" and value:
+            org = all_settings(session)["seller.org-number"]
+            if org and value[2:12] != org:
+                raise BadInput(f"seller.vat-number: {value} does not hold the organisation number {org}")
         if key == "invoice.number-start":
             if session.scalar(select(func.count()).select_from(Invoice)):
                 raise Conflict("invoices exist already: the number series cannot be restarted (it must stay gapless)")
