@@ -99,7 +99,7 @@ def write_workbook(
         ws.freeze_panes = "A2"
         if sheet.landscape:
             ws.page_setup.orientation = "landscape"
-            ws.page_setup.paperSize = ws.PAPERSIZE_A4
+            ws.page_setup.paperSize = "9"  # A4
             ws.page_setup.fitToWidth = 1
             ws.page_setup.fitToHeight = 0
             ws.sheet_properties.pageSetUpPr.fitToPage = True
