@@ -27,7 +27,7 @@ demo: $(VENV)/.installed-run
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check steg2cli tests $(wildcard bench)
-	$(BIN)/mypy --strict steg2cli/rules.py steg2cli/errors.py steg2cli/services steg2cli/db.py steg2cli/models.py steg2cli/excel.py
+	$(BIN)/mypy --strict steg2cli/rules.py steg2cli/errors.py steg2cli/services steg2cli/db.py steg2cli/models.py steg2cli/excel.py steg2cli/formats
 
 test: lint
 	$(BIN)/pytest

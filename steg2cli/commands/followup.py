@@ -189,6 +189,9 @@ def _dashboard(s: dict[str, Any]) -> None:
                   f" {due['payers']} payer(s) → steg2 invoice run")
     else:
         out.print("  [green]✓[/green] everything due is invoiced")
+    section("Payers not ready for an e-invoice (due within 30 days)",
+            [f"{p['name']}: missing {', '.join(p['missing'])}" for p in s["payers_not_ready"]],
+            "steg2 payer set P --org-number N --address \"LINE\\nNNN NN Town\" --reference R")
     section("Invoices carrying void charges (a cancelled course, an unenrolled participant)",
             [f"credit invoice {i['number']} ({i['payer']['name']}): {'; '.join(i['void_charges'])}"
              for i in s["invoices_to_credit"]],

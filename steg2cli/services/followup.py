@@ -222,6 +222,7 @@ def status(db: Database, day: date) -> dict[str, Any]:
                         "total": sum(total for _, total in issued),
                         "numbers": [number for number, _ in issued]}
         due = not_yet_invoiced(session, day)
+        payers_not_ready = _payers_not_ready(session, day)
 
         return {
             "date": common.iso(day),
@@ -239,4 +240,24 @@ def status(db: Database, day: date) -> dict[str, Any]:
             "not_invoiced": {"charges": len(due), "total": sum(c.amount for c in due),
                              "payers": len({c.payer for c in due})},
             "invoices_to_credit": invoices_with_void_charges(session),
+            "payers_not_ready": payers_not_ready,
         }
+
+
+def _payers_not_ready(session: Session, day: date) -> list[dict[str, Any]]:
+    """Rule 29: payers of what is due within 30 days and not yet invoiced, that cannot receive an e-invoice."""
+    from steg2cli.models import Payer
+    from steg2cli.services.invoicing import not_yet_invoiced
+    from steg2cli.services.payers import missing_for_einvoice
+
+    soon = not_yet_invoiced(session, day + relativedelta(days=30))
+    result = []
+    for payer_id in sorted({c.payer for c in soon}):
+        payer = session.get(Payer, payer_id)
+        if payer is None:
+            continue
+        missing = missing_for_einvoice(payer)
+        if missing:
+            result.append({"id": payer.id, "code": payer.code, "name": payer.name, "missing": missing,
+                           "charges": sum(1 for c in soon if c.payer == payer_id)})
+    return result
