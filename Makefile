@@ -23,6 +23,7 @@ demo: $(VENV)/.installed-run
 	$(BIN)/steg2 --db $(DEMO_DB) demo
 	$(BIN)/steg2 --db $(DEMO_DB) trainer list
 	$(BIN)/steg2 --db $(DEMO_DB) status
+	$(BIN)/steg2 --db $(DEMO_DB) invoice einvoice -o demo-einvoices
 
 
 lint: $(VENV)/.installed-test

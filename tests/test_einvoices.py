@@ -359,6 +359,8 @@ def test_rule_29_vat_rates_are_exempt_or_swedish_standard_rates() -> None:
 def test_rule_31_the_ocr_reference_has_a_length_digit_and_a_luhn_check_digit() -> None:
     # Worked by hand: 42 → length 4 → "424", Luhn over 424: 4×2=8, 2, 4×2=8 → 18 → check digit 2.
     assert rules.ocr_reference(42) == "4242"
+    # Bankgirot's "check digit and length" sample file and its summary in ../shared/payments/README.md:
+    assert rules.ocr_reference(6559) == "655969" and rules.ocr_reference(1001) == "100164"
     # 123456 → length 8 → "1234568"; from the right 8×2=16→7, 6, 5×2=10→1, 4, 3×2=6, 2, 1×2=2 → 28 → 2.
     assert rules.ocr_reference(123456) == "12345682"
     assert all(rules.ocr_valid(rules.ocr_reference(n)) for n in (1, 9, 10, 99, 12345, 10**9))
