@@ -50,6 +50,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "price": ("invoices", "price_app", "The price list: annual fee, course seat, purchased course."),
     "payer": ("invoices", "payer_app",
               "Payers: every municipality, and others such as an independent school's company."),
+    "payment": ("payments", "app",
+                "Payments: by hand or from the bank's file (BgMax, camt.054), matched by OCR reference."),
     "config": ("invoices", "config_app", "Settings: seller details, payment terms, invoice numbers."),
     "demo": ("demo", "demo",
              "Fill an empty database with realistic sample data (trainers, courses, agreements, schools, …)."),

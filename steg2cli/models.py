@@ -387,3 +387,36 @@ class AuditEntry(Base):
     #: Old and new values of edited fields, `{"trainer": {"1": {"name": ["old", "new"]}}}`; erasing a
     #: person scrubs theirs.
     changes: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class PaymentImport(Base):
+    """A bank file taken in by `payment import` (rule 32): which, when, and how many payments it held."""
+
+    __tablename__ = "payment_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(10))
+    file_name: Mapped[str] = mapped_column(String(400))
+    sha256: Mapped[str] = mapped_column(String(64))
+    file_id: Mapped[str] = mapped_column(String(100))
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    payments: Mapped[int] = mapped_column(Integer)
+
+
+class Payment(Base):
+    """Money received (rule 32): by hand or from the bank's file, on an invoice or waiting to be assigned.
+    `bank_key` names a bank transaction for ever, so importing a file again adds nothing."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    paid_on: Mapped[date] = mapped_column(Date, index=True)
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    invoice_number: Mapped[int | None] = mapped_column(ForeignKey("invoices.number"), index=True)
+    source: Mapped[str] = mapped_column(String(10))
+    bank_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    payer_name: Mapped[str] = mapped_column(String(200), default="")
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("payment_imports.id"))
+    recorded_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(400), default="")

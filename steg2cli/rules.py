@@ -1057,3 +1057,56 @@ def seller_missing(seller: dict[str, str], rates: Iterable[int]) -> list[str]:
     if any(rate == 0 for rate in used) and not (seller.get("vat-number") or seller.get("f-skatt") == "ja"):
         missing.append("seller.f-skatt or seller.vat-number (a VAT-exempt line needs one)")
     return missing
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules 32-34: payments and what is owed
+
+
+@dataclass(frozen=True)
+class InvoiceState:
+    """Rule 33: an invoice's payment state on a day."""
+
+    state: str  # open, paid, overdue, credited, or credit (a credit note)
+    paid: int
+    balance: int  # still owed; negative when overpaid; 0 for a credit note and a credited invoice
+    overpaid: int
+    to_pay_back: int  # money received on a credited invoice
+    days_late: int
+
+
+def invoice_state(kind: str, total: int, due: date, credited: bool, paid: int, day: date) -> InvoiceState:
+    """Rule 33: paid when the payments reach the total, overdue when the due date has passed unpaid,
+    credited when a credit note cancels it (what was paid on it is to be paid back)."""
+    if kind != "invoice":
+        return InvoiceState("credit", paid, 0, 0, 0, 0)
+    if credited:
+        return InvoiceState("credited", paid, 0, 0, max(paid, 0), 0)
+    balance = total - paid
+    if balance <= 0:
+        return InvoiceState("paid", paid, balance, -balance, 0, 0)
+    if day > due:
+        return InvoiceState("overdue", paid, balance, 0, 0, (day - due).days)
+    return InvoiceState("open", paid, balance, 0, 0, 0)
+
+
+def payment_allowed(kind: str, day: date, amount: int, today: date) -> list[str]:
+    """Rule 32 (and 0): a payment goes to an invoice (not a credit note), is dated not after today, and is
+    a positive amount."""
+    problems = not_in_future("the payment", day, today)
+    if kind != "invoice":
+        problems.append("a payment goes to an invoice, not to a credit note")
+    if amount <= 0:
+        problems.append("a payment is an amount above zero")
+    return problems
+
+
+def ocr_candidates(references: Iterable[str]) -> list[str]:
+    """Rule 32: the references of a bank payment that can be OCR numbers (digits, valid check and length
+    digits), as the bank gave them less spaces and leading zeros."""
+    found = []
+    for reference in references:
+        cleaned = reference.replace(" ", "").lstrip("0")
+        if cleaned and ocr_valid(cleaned) and cleaned not in found:
+            found.append(cleaned)
+    return found

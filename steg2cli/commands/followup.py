@@ -189,6 +189,14 @@ def _dashboard(s: dict[str, Any]) -> None:
                   f" {due['payers']} payer(s) → steg2 invoice run")
     else:
         out.print("  [green]✓[/green] everything due is invoiced")
+    section("Overdue",
+            [f"{i['payer']['name']}: invoice {i['number']}, {i['days_late']} day(s) late, {kr(i['balance'])}"
+             f" (due {i['due_date']})" for i in s["overdue"]],
+            "steg2 invoice list --overdue; a payment arrives with steg2 payment import FILE")
+    section("Payments to match",
+            [f"payment {p['id']}, {p['date']}: {kr(p['amount'])} from {p['payer_name'] or 'unknown'},"
+             f" reference {p['reference'] or '—'}" for p in s["payments_to_match"]],
+            "steg2 payment assign PAYMENT INVOICE")
     section("Payers not ready for an e-invoice (due within 30 days)",
             [f"{p['name']}: missing {', '.join(p['missing'])}" for p in s["payers_not_ready"]],
             "steg2 payer set P --org-number N --address \"LINE\\nNNN NN Town\" --reference R")

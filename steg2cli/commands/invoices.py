@@ -24,14 +24,28 @@ def kr(ore: int) -> str:
     return format_kr(ore)
 
 
+def state_text(invoice: dict[str, Any]) -> str:
+    """The state as a person reads it, over- and under-payments shown plainly (rule 33)."""
+    state = invoice["state"]
+    if state == "overdue":
+        return f"overdue {invoice['days_late']} d" + (f", {kr(invoice['paid'])} paid" if invoice["paid"] else "")
+    if state == "open" and invoice["paid"]:
+        return f"open, {kr(invoice['paid'])} paid"
+    if state == "paid" and invoice["overpaid"]:
+        return f"paid, {kr(invoice['overpaid'])} overpaid"
+    if state == "credited" and invoice["to_pay_back"]:
+        return f"credited: pay back {kr(invoice['to_pay_back'])}"
+    return state
+
+
 def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None) -> None:
     shown = invoices if most is None else invoices[:most]
     common.table(
         title,
-        ["number", "kind", "date", "payer", "lines", "total", "due", "credited"],
+        ["number", "kind", "date", "payer", "lines", "total", "due", "credited", "balance", "state"],
         (
             [i["number"], i["kind"], i["date"], i["payer"]["name"], i.get("line_count", len(i["lines"])),
-             kr(i["total"]), i["due_date"], i["credited_by"] or ""]
+             kr(i["total"]), i["due_date"], i["credited_by"] or "", kr(i["balance"]), state_text(i)]
             for i in shown
         ),
         empty="no invoices",
@@ -73,16 +87,23 @@ def run(
 def list_(
     ctx: typer.Context,
     year: Annotated[int | None, typer.Option("--year", help="Only invoices dated that year.")] = None,
+    unpaid: Annotated[bool, typer.Option("--unpaid", help="Only invoices still owed (open or overdue).")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only invoices past their due date, unpaid.")] = False,
+    on: Annotated[str | None, typer.Option("--on", help="The state as of this day (default: today).")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List invoices and credit notes by number."""
+    """List invoices and credit notes by number, with what is paid and owed."""
     from steg2cli.services import invoicing
 
-    result = invoicing.list_invoices(common.database(ctx), year)
+    day = common.day(on, "--on") or common.today()
+    result = invoicing.list_invoices(common.database(ctx), year, on=day, unpaid=unpaid, overdue=overdue)
     if as_json:
         common.emit_json(result)
     else:
-        _summary(result, "Invoices")
+        what = "Overdue invoices" if overdue else "Unpaid invoices" if unpaid else "Invoices"
+        _summary(result, f"{what} on {day.isoformat()}" if unpaid or overdue else what)
+        if unpaid or overdue:
+            common.done(f"{len(result)} invoice(s), {kr(sum(i['balance'] for i in result))} owed.")
 
 
 @app.command("show")
@@ -94,7 +115,7 @@ def show(
     """Show one invoice or credit note with its lines and totals."""
     from steg2cli.services import invoicing
 
-    invoice = invoicing.show(common.database(ctx), number)
+    invoice = invoicing.show(common.database(ctx), number, common.today())
     if as_json:
         common.emit_json(invoice)
         return
@@ -115,6 +136,7 @@ def show(
             ("reason", invoice["reason"]),
             ("waived", "yes: its charges are not billed again" if invoice["waived"] else None),
             ("credited by", invoice["credited_by"]),
+            ("state", state_text(invoice)),
         ],
         title=f"{title} {invoice['number']}",
     )
@@ -130,6 +152,10 @@ def show(
     if invoice["vat_note"] and any(rate["rate"] == 0 for rate in invoice["vat_by_rate"]):
         exempt = next(rate["net"] for rate in invoice["vat_by_rate"] if rate["rate"] == 0)
         pairs.append(("VAT exemption", f"{kr(exempt)}: {invoice['vat_note']}"))
+    if invoice["kind"] == "invoice":
+        pairs += [(f"paid {p['date']}", f"{kr(p['amount'])} ({p['source']}, payment {p['id']})")
+                  for p in invoice["payments"]]
+        pairs.append(("balance", kr(invoice["balance"])))
     common.fields(pairs)
 
 

@@ -152,7 +152,8 @@ def export_compliance(db: Database, year: int, path: Path) -> int:
 
 def status(db: Database, day: date) -> dict[str, Any]:
     """The coordinator's morning view of what needs doing, as of `day`."""
-    from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced
+    from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced, overdue
+    from steg2cli.services.payments import unmatched
 
     with db.read() as session:
         trainers = list(session.scalars(
@@ -241,6 +242,8 @@ def status(db: Database, day: date) -> dict[str, Any]:
                              "payers": len({c.payer for c in due})},
             "invoices_to_credit": invoices_with_void_charges(session),
             "payers_not_ready": payers_not_ready,
+            "overdue": overdue(session, day),
+            "payments_to_match": unmatched(session),
         }
 
 

@@ -31,6 +31,7 @@ from steg2cli.models import (
     Invoice,
     InvoiceLine,
     Payer,
+    Payment,
     Price,
     School,
     Setting,
@@ -206,9 +207,14 @@ def payer_snapshot_json(invoice: Invoice) -> dict[str, Any]:
     }
 
 
-def invoice_json(invoice: Invoice, lines: Sequence[Any], credited_by: int | None) -> dict[str, Any]:
-    """An invoice or credit note as CLI.md describes it."""
+def invoice_json(
+    invoice: Invoice, lines: Sequence[Any], credited_by: int | None, paid: int = 0, on: date | None = None
+) -> dict[str, Any]:
+    """An invoice or credit note as CLI.md describes it, with its payment state on `on` (rule 33; default:
+    its own date)."""
     totals = rules.invoice_totals((line.amount_ore, line.vat_bp) for line in lines)
+    state = rules.invoice_state(invoice.kind, invoice.total_ore, invoice.due_date, credited_by is not None, paid,
+                                on or invoice.invoice_date)
     return {
         "number": invoice.number,
         "kind": invoice.kind,
@@ -230,13 +236,20 @@ def invoice_json(invoice: Invoice, lines: Sequence[Any], credited_by: int | None
         "reason": invoice.reason,
         "credited_by": credited_by,
         "waived": bool(invoice.waived),
+        "paid": state.paid,
+        "balance": state.balance,
+        "state": state.state,
+        "overpaid": state.overpaid,
+        "to_pay_back": state.to_pay_back,
+        "days_late": state.days_late,
     }
 
 
-def _load_invoices(session: Session, invoices: Sequence[Invoice]) -> list[dict[str, Any]]:
+def _load_invoices(session: Session, invoices: Sequence[Invoice], on: date | None = None) -> list[dict[str, Any]]:
     numbers = [i.number for i in invoices]
     lines: dict[int, list[Any]] = defaultdict(list)
     credits: dict[int, int] = {}
+    paid: dict[int, int] = {}
     for start in range(0, len(numbers), 500):
         chunk = numbers[start : start + 500]
         for line in session.execute(
@@ -248,7 +261,10 @@ def _load_invoices(session: Session, invoices: Sequence[Invoice]) -> list[dict[s
         ):
             if credited is not None:
                 credits[credited] = number
-    return [invoice_json(i, lines[i.number], credits.get(i.number)) for i in invoices]
+        paid.update((number, int(total)) for number, total in session.execute(
+            select(Payment.invoice_number, func.sum(Payment.amount_ore))
+            .where(Payment.invoice_number.in_(chunk)).group_by(Payment.invoice_number)))
+    return [invoice_json(i, lines[i.number], credits.get(i.number), paid.get(i.number, 0), on) for i in invoices]
 
 
 def _next_number(session: Session) -> int:
@@ -400,10 +416,41 @@ def _charge_row(charge: rules.Charge) -> dict[str, Any]:
 # ---- reading and crediting --------------------------------------------------------------------
 
 
-def list_invoices(db: Database, year: int | None = None, numbers: Iterable[int] = ()) -> list[dict[str, Any]]:
-    """Invoices and credit notes (of one year, or the given numbers), by number."""
+def overdue(session: Session, day: date) -> list[dict[str, Any]]:
+    """Rule 33: invoices past their due date on `day` and not paid, most days late first (for the dashboard)."""
+    credited = select(Invoice.credits_number).where(Invoice.credits_number.is_not(None))
+    candidates = list(session.scalars(select(Invoice).where(
+        Invoice.kind == "invoice", Invoice.due_date < day, Invoice.number.not_in(credited))))
+    paid: dict[int, int] = {}
+    numbers = [i.number for i in candidates]
+    for start in range(0, len(numbers), 500):
+        paid.update((number, int(total)) for number, total in session.execute(
+            select(Payment.invoice_number, func.sum(Payment.amount_ore))
+            .where(Payment.invoice_number.in_(numbers[start:start + 500])).group_by(Payment.invoice_number)))
+    result = []
+    for invoice in candidates:
+        state = rules.invoice_state("invoice", invoice.total_ore, invoice.due_date, False, paid.get(invoice.number, 0),
+                                    day)
+        if state.state == "overdue":
+            result.append({"number": invoice.number, "payer": {"id": invoice.payer_id, "name": invoice.payer_name},
+                           "due_date": common.iso(invoice.due_date), "days_late": state.days_late,
+                           "balance": state.balance, "ocr": invoice.ocr})
+    return sorted(result, key=lambda r: (-r["days_late"], r["number"]))
+
+
+def list_invoices(
+    db: Database, year: int | None = None, numbers: Iterable[int] = (), on: date | None = None,
+    unpaid: bool = False, overdue: bool = False,
+) -> list[dict[str, Any]]:
+    """Invoices and credit notes (of one year, or the given numbers), by number, with their state on `on`;
+    `unpaid` keeps invoices still owed (open or overdue), `overdue` those past their due date."""
     with db.read() as session:
-        return _load_invoices(session, _select_invoices(session, year, list(numbers)))
+        found = _load_invoices(session, _select_invoices(session, year, list(numbers)), on)
+    if unpaid:
+        found = [i for i in found if i["state"] in ("open", "overdue")]
+    if overdue:
+        found = [i for i in found if i["state"] == "overdue"]
+    return found
 
 
 def _select_invoices(session: Session, year: int | None, numbers: list[int]) -> list[Invoice]:
@@ -420,9 +467,17 @@ def _select_invoices(session: Session, year: int | None, numbers: list[int]) -> 
     return list(session.scalars(query))
 
 
-def show(db: Database, number: int) -> dict[str, Any]:
-    """One invoice or credit note."""
-    return list_invoices(db, numbers=[number])[0]
+def show(db: Database, number: int, on: date | None = None) -> dict[str, Any]:
+    """One invoice or credit note, with its payments."""
+    with db.read() as session:
+        data = _load_invoices(session, _select_invoices(session, None, [number]), on)[0]
+        data["payments"] = [
+            {"id": p.id, "date": common.iso(p.paid_on), "amount": p.amount_ore, "reference": p.reference,
+             "source": p.source}
+            for p in session.scalars(select(Payment).where(Payment.invoice_number == number).order_by(
+                Payment.paid_on, Payment.id))
+        ]
+        return data
 
 
 def credit(

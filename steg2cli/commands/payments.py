@@ -1,0 +1,110 @@
+"""`payment add|import|list|assign`: money in (rules 32-33)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from steg2cli.commands import common
+
+app = common.group("Payments: by hand or from the bank's file (BgMax, camt.054), matched by OCR reference.")
+
+JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
+
+
+def kr(ore: int) -> str:
+    from steg2cli.rules import format_kr
+
+    return format_kr(ore)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    invoice: Annotated[str, typer.Argument(help="The invoice's number or its OCR reference.")],
+    date: Annotated[str, typer.Option("--date", help="The day the money arrived.")],
+    amount: Annotated[str, typer.Option("--amount", help="The amount in kronor (10000 or 10 000,50).")],
+    reference: Annotated[str | None, typer.Option("--reference", help="The reference the payer gave.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a payment against an invoice by hand."""
+    from steg2cli import rules
+    from steg2cli.errors import BadInput
+    from steg2cli.services import payments
+
+    try:
+        ore = rules.parse_kr(amount)
+    except ValueError as exc:
+        raise BadInput(f"--amount: {exc}") from None
+    result = payments.add(common.database(ctx), invoice, common.required_day(date, "--date"), ore, reference,
+                          common.today())
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(f"Recorded payment {result['id']}: {kr(result['amount'])} on invoice {result['invoice']}"
+                    f" ({result['date']}).")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The bank's file: Bankgirot BgMax or ISO 20022 camt.054.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and match everything, write nothing.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Import the bank's payment file, whole or not at all; payments are matched by OCR reference."""
+    from steg2cli.services import payments
+
+    result = payments.import_file(common.database(ctx), file, common.today(), dry_run)
+    if as_json:
+        common.emit_json(result)
+        return
+    verb = "Would add" if dry_run else "Added"
+    common.done(f"{verb} {result['added']} payment(s) from {file.name} ({result['source']}), {kr(result['total'])}:"
+                f" {result['matched']} matched to invoices, {result['unmatched']} to assign;"
+                f" {result['already_imported']} already imported.")
+    if result["unmatched"] and not dry_run:
+        common.done("See them with `steg2 payment list --unmatched`; put each on its invoice with"
+                    " `steg2 payment assign PAYMENT INVOICE`.")
+
+
+def _rows(result: list[dict[str, Any]]) -> Any:
+    return ([p["id"], p["date"], kr(p["amount"]), p["reference"], p["invoice"] or "—", p["source"], p["payer_name"]]
+            for p in result)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    unmatched: Annotated[bool, typer.Option("--unmatched", help="Only payments on no invoice.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List payments, newest first."""
+    from steg2cli.services import payments
+
+    result = payments.list_payments(common.database(ctx), unmatched)
+    if as_json:
+        common.emit_json(result)
+        return
+    common.table("Payments to match" if unmatched else "Payments",
+                 ["id", "date", "amount", "reference", "invoice", "source", "payer"], _rows(result),
+                 empty="none")
+
+
+@app.command("assign")
+def assign(
+    ctx: typer.Context,
+    payment: Annotated[int, typer.Argument(help="The payment's id (payment list).", min=1)],
+    invoice: Annotated[str, typer.Argument(help="The invoice's number or OCR reference.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Put a payment on an invoice (one the bank file could not match, or one matched wrongly)."""
+    from steg2cli.services import payments
+
+    result = payments.assign(common.database(ctx), payment, invoice)
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(f"Payment {result['id']} ({kr(result['amount'])}) is on invoice {result['invoice']}.")

@@ -1,0 +1,212 @@
+"""Bankgirot's BgMax file (Bankgiro Inbetalningar): bytes in, sections of payments and problems out.
+
+Fixed records of 80 characters, Latin-1; the layout is summarised in ../shared/payments/README.md. The
+reader is strict about what it knows (a known record whose fields do not fit its layout, or totals that
+do not add up, is a damaged file) and ignores record types it does not know, as Bankgirot asks. Every
+problem is reported with its line, so a file is taken whole or not at all (rule 32).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+RECORD = 80
+
+
+@dataclass(frozen=True)
+class Payment:
+    """One payment (`20`) or deduction (`21`, a negative amount) with its references and payer."""
+
+    line: int
+    amount: int  # öre; negative for a deduction
+    reference: str  # the reference as given (an OCR number under reference code 2)
+    reference_code: str
+    extra_references: tuple[str, ...]  # from `22`/`23` records
+    channel: str
+    serial: str  # BGC serial number, unique for two years
+    payer_bankgiro: str
+    payer_name: str = ""
+    information: tuple[str, ...] = ()
+
+    @property
+    def deduction(self) -> bool:
+        return self.amount < 0
+
+    def references(self) -> list[str]:
+        """Every reference the payment carries, the main one first."""
+        return [r for r in (self.reference, *self.extra_references) if r]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A deposit to one bankgiro number on one day: its payments and the deposit total."""
+
+    bankgiro: str
+    currency: str
+    payment_date: date
+    deposit_serial: str
+    deposit_amount: int
+    payments: tuple[Payment, ...]
+
+
+@dataclass(frozen=True)
+class File:
+    """A whole BgMax file."""
+
+    timestamp: str
+    test: bool
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+    def payments(self) -> list[tuple[Section, Payment]]:
+        return [(section, payment) for section in self.sections for payment in section.payments]
+
+
+def looks_like(data: bytes) -> bool:
+    """True for a BgMax file (its start record)."""
+    return data.lstrip(b"\xef\xbb\xbf")[:7] == b"01BGMAX"
+
+
+def _records(data: bytes) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    text = data.decode("latin-1")
+    problems: list[tuple[int, str]] = []
+    if "\n" in text or "\r" in text:
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        while lines and not lines[-1].strip():
+            lines.pop()
+    else:
+        if len(text) % RECORD:
+            problems.append((len(text) // RECORD + 1, f"the file is not made of {RECORD}-character records"))
+        lines = [text[i : i + RECORD] for i in range(0, len(text), RECORD)]
+    records = []
+    for number, line in enumerate(lines, start=1):
+        if len(line) > RECORD:
+            problems.append((number, f"the record has {len(line)} characters, more than {RECORD}"))
+        elif any(ch < " " or "\x7f" <= ch < "\xa0" for ch in line):
+            problems.append((number, "the record holds a control character (a tab?)"))
+        # Trailing blanks are filler: a line that lost them (an editor, an e-mail) still reads the same.
+        records.append((number, line.ljust(RECORD)))
+    return records, problems
+
+
+def _digits(line: str, start: int, end: int) -> str | None:
+    value = line[start - 1 : end]
+    return value if value.isdigit() else None
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+
+
+def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[tuple[int, str]]]:
+    """Read a BgMax file: (the file, []) or (None, every problem as (line, what is wrong))."""
+    records, problems = _records(data)
+    if not records or records[0][1][:7] != "01BGMAX":
+        return None, [(1, "not a BgMax file (no start record 01BGMAX)")]
+
+    def bad(number: int, message: str) -> None:
+        problems.append((number, message))
+
+    def number(line_no: int, line: str, start: int, end: int, what: str) -> int:
+        value = _digits(line, start, end)
+        if value is None:
+            bad(line_no, f"{what} (positions {start}-{end}) is not a number: '{line[start - 1 : end].strip()}'")
+            return 0
+        return int(value)
+
+    first = records[0][1]
+    timestamp = first[24:44].strip()
+    sections: list[Section] = []
+    counts = {"20": 0, "21": 0, "22": 0, "15": 0}
+    section: dict[str, object] | None = None
+    payments: list[dict[str, object]] = []
+    end_seen = False
+    for line_no, line in records[1:]:
+        kind = line[:2]
+        if end_seen:
+            bad(line_no, "a record after the end record 70")
+            continue
+        if kind == "05":
+            if section is not None:
+                bad(line_no, "a new section (05) before the deposit record 15 of the last one")
+            currency = line[22:25]
+            if currency != currency_wanted:
+                bad(line_no, f"the section is in {currency.strip() or 'no currency'}, not {currency_wanted}")
+            section = {"line": line_no, "bankgiro": str(number(line_no, line, 3, 12, "the bankgiro number")),
+                       "currency": currency}
+            payments = []
+        elif kind in ("20", "21"):
+            if section is None:
+                bad(line_no, f"a payment record {kind} outside a section")
+                continue
+            counts[kind] += 1
+            amount = number(line_no, line, 38, 55, "the amount")
+            payments.append({
+                "line": line_no, "amount": -amount if kind == "21" else amount,
+                "reference": line[12:37].strip(), "reference_code": line[55], "channel": line[56],
+                "serial": line[57:69], "payer_bankgiro": line[2:12].lstrip("0"), "extra": [], "info": [],
+                "name": "",
+            })
+        elif kind in ("22", "23", "25", "26", "27", "28", "29"):
+            if not payments:
+                bad(line_no, f"a record {kind} that belongs to no payment")
+                continue
+            current = payments[-1]
+            if kind in ("22", "23"):
+                counts["22"] += 1
+                if line[12:37].strip():
+                    current["extra"].append(line[12:37].strip())  # type: ignore[attr-defined]
+            elif kind == "25":
+                current["info"].append(line[2:52].strip())  # type: ignore[attr-defined]
+            elif kind == "26":
+                current["name"] = line[2:37].strip()
+        elif kind == "15":
+            if section is None:
+                bad(line_no, "a deposit record 15 without a section")
+                continue
+            counts["15"] += 1
+            day = _day(line[37:45])
+            if day is None:
+                bad(line_no, f"the payment date (positions 38-45) is not a date: '{line[37:45]}'")
+            deposit = number(line_no, line, 51, 68, "the deposit amount")
+            listed = number(line_no, line, 72, 79, "the number of payments")
+            if line[68:71] != str(section["currency"]):
+                bad(line_no, f"the deposit is in {line[68:71].strip() or 'no currency'}, its section in"
+                             f" {section['currency']}")
+            total = sum(int(p["amount"]) for p in payments)  # type: ignore[call-overload]
+            if total != deposit:
+                bad(line_no, f"the payments add up to {total} öre, the deposit says {deposit}")
+            if listed != len(payments):
+                bad(line_no, f"the section holds {len(payments)} payment(s), the deposit record says {listed}")
+            if day is not None:
+                sections.append(Section(
+                    bankgiro=str(section["bankgiro"]), currency=str(section["currency"]), payment_date=day,
+                    deposit_serial=line[45:50], deposit_amount=deposit,
+                    payments=tuple(Payment(
+                        line=int(p["line"]), amount=int(p["amount"]),  # type: ignore[call-overload]
+                        reference=str(p["reference"]), reference_code=str(p["reference_code"]),
+                        extra_references=tuple(p["extra"]), channel=str(p["channel"]),  # type: ignore[arg-type]
+                        serial=str(p["serial"]), payer_bankgiro=str(p["payer_bankgiro"]), payer_name=str(p["name"]),
+                        information=tuple(p["info"]),  # type: ignore[arg-type]
+                    ) for p in payments),
+                ))
+            section, payments = None, []
+        elif kind == "70":
+            end_seen = True
+            if section is not None:
+                bad(line_no, "the end record 70 comes before the deposit record 15 of the last section")
+            for (what, key), start in zip((("payment records 20", "20"), ("deduction records 21", "21"),
+                                           ("extra reference records 22/23", "22"), ("deposit records 15", "15")),
+                                          (3, 11, 19, 27), strict=True):
+                said = number(line_no, line, start, start + 7, f"the number of {what}")
+                if said != counts[key]:
+                    bad(line_no, f"the end record counts {said} {what}, the file holds {counts[key]}")
+        # Other record types are skipped: Bankgirot may add some, and asks readers to ignore them.
+    if not end_seen:
+        bad(records[-1][0], "the file has no end record 70 (cut short?)")
+    if problems:
+        return None, sorted(problems)
+    return File(timestamp=timestamp, test=first[44] == "T", sections=tuple(sections)), []

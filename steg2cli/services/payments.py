@@ -1,0 +1,208 @@
+"""Payments (rules 32-33): by hand, or from the bank's file (Bankgirot BgMax, ISO 20022 camt.054),
+matched to invoices by their OCR reference.
+
+A file is taken whole or not at all: every problem in it is listed and nothing is written. Each bank
+transaction has a permanent key (`bank_key`, unique in the table), so importing a file again adds nothing.
+A payment whose reference names no invoice waits, unmatched, for `payment assign`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from steg2cli import rules
+from steg2cli.db import Database, changed, touched
+from steg2cli.errors import BadInput, NotFound, RowErrors
+from steg2cli.models import Invoice, Payment, PaymentImport
+from steg2cli.services import common
+
+#: A bank file larger than this is not a payment file (a BgMax file of 10 000 payments is about 2.5 MB).
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One payment read from a bank file, before it is matched."""
+
+    bank_key: str
+    paid_on: date
+    amount: int
+    references: tuple[str, ...]
+    payer_name: str
+    note: str
+
+
+def payment_json(payment: Payment) -> dict[str, Any]:
+    """A payment as CLI.md describes it."""
+    return {
+        "id": payment.id,
+        "date": common.iso(payment.paid_on),
+        "amount": payment.amount_ore,
+        "reference": payment.reference,
+        "invoice": payment.invoice_number,
+        "source": payment.source,
+        "payer_name": payment.payer_name,
+        "note": payment.note,
+    }
+
+
+def find_invoice(session: Session, ref: str) -> Invoice:
+    """An invoice by its number or its OCR reference (`#N` is always the number)."""
+    text = ref.strip()
+    if text.startswith("#"):
+        text = text[1:]
+        by_ocr = None
+    else:
+        by_ocr = session.scalar(select(Invoice).where(Invoice.ocr == text.lstrip("0"))) if text.isdigit() else None
+    by_number = session.get(Invoice, int(text)) if text.isdigit() and len(text) < 10 else None
+    if by_ocr is not None and by_number is not None and by_ocr.number != by_number.number:
+        raise BadInput(f"{text} is invoice {by_number.number}'s number and invoice {by_ocr.number}'s OCR reference;"
+                       f" write #{text} for the invoice number")
+    found = by_ocr or by_number
+    if found is None:
+        raise NotFound(f"no invoice has the number or OCR reference '{ref.strip()}'")
+    return found
+
+
+def add(db: Database, invoice_ref: str, day: date, amount: int, reference: str | None, today: date
+        ) -> dict[str, Any]:
+    """Record a payment against an invoice by hand (rule 32)."""
+    with db.write("payment add") as session:
+        invoice = find_invoice(session, invoice_ref)
+        common.check(rules.payment_allowed(invoice.kind, day, amount, today))
+        payment = Payment(paid_on=day, amount_ore=amount, reference=(reference or invoice.ocr).strip()[:100],
+                          invoice_number=invoice.number, source="manual", bank_key=None, payer_name="",
+                          import_id=None, recorded_on=today, note="")
+        session.add(payment)
+        session.flush()
+        touched(session, "payment", payment.id)
+        return payment_json(payment)
+
+
+def assign(db: Database, payment_id: int, invoice_ref: str) -> dict[str, Any]:
+    """Put a payment (an unmatched one, or one matched wrongly) on an invoice."""
+    with db.write("payment assign") as session:
+        payment = session.get(Payment, payment_id)
+        if payment is None:
+            raise NotFound(f"no payment has the id {payment_id}")
+        invoice = find_invoice(session, invoice_ref)
+        if invoice.kind != "invoice":
+            raise BadInput(f"{invoice.number} is a credit note; a payment goes to an invoice")
+        changed(session, "payment", payment.id, "invoice", payment.invoice_number, invoice.number)
+        payment.invoice_number = invoice.number
+        return payment_json(payment)
+
+
+def list_payments(db: Database, unmatched: bool = False) -> list[dict[str, Any]]:
+    """Payments, newest first (`unmatched`: only those on no invoice)."""
+    with db.read() as session:
+        query = select(Payment).order_by(Payment.paid_on.desc(), Payment.id.desc())
+        if unmatched:
+            query = query.where(Payment.invoice_number.is_(None))
+        return [payment_json(p) for p in session.scalars(query)]
+
+
+def unmatched(session: Session) -> list[dict[str, Any]]:
+    """Payments waiting for `payment assign` (for the dashboard)."""
+    return [payment_json(p) for p in session.scalars(
+        select(Payment).where(Payment.invoice_number.is_(None)).order_by(Payment.paid_on, Payment.id))]
+
+
+# ---- bank files ----------------------------------------------------------------------------------
+
+
+def read_bank_file(data: bytes) -> tuple[str, str, list[Incoming]]:
+    """(source, the file's own id, its payments) from a BgMax or camt.054 file; RowErrors for a damaged
+    one, listing every problem."""
+    from steg2cli.formats import bgmax, camt054
+
+    if bgmax.looks_like(data):
+        parsed, problems = bgmax.parse(data)
+        if parsed is None:
+            raise RowErrors([(line, "record", "", problem) for line, problem in problems], "bank file")
+        incoming = [
+            Incoming(bank_key=f"bgmax:{section.bankgiro}:{section.payment_date.isoformat()}:{payment.serial}",
+                     paid_on=section.payment_date, amount=payment.amount, references=tuple(payment.references()),
+                     payer_name=payment.payer_name, note=" ".join(payment.information)[:400])
+            for section, payment in parsed.payments()
+        ]
+        return "bgmax", parsed.timestamp, incoming
+    if camt054.looks_like(data):
+        message, problems = camt054.parse(data)
+        if message is None:
+            raise RowErrors([(entry, "entry", "", problem) for entry, problem in problems], "bank file")
+        incoming = [
+            Incoming(bank_key=f"camt054:{p.bank_key}", paid_on=p.booked_on, amount=p.amount,
+                     references=tuple(r for r in (p.reference, p.text) if r), payer_name=p.payer_name,
+                     note=p.text[:400])
+            for p in message.payments
+        ]
+        return "camt054", message.message_id, incoming
+    raise BadInput("not a bank payment file: neither Bankgirot BgMax nor ISO 20022 camt.054")
+
+
+def import_file(db: Database, path: Path, today: date, dry_run: bool = False) -> dict[str, Any]:
+    """Take a bank file whole (rule 32): every payment added once, matched by OCR reference."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise BadInput(f"{path}: {size // (1024 * 1024)} MB is too large for a bank payment file")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise BadInput(f"{path} is a folder, not a file") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read the file ({exc.strerror})") from None
+    source, file_id, incoming = read_bank_file(data)
+    with db.write("payment import", rollback=dry_run) as session:
+        keys = [p.bank_key for p in incoming]
+        known: set[str] = set()
+        for start in range(0, len(keys), 500):
+            known.update(session.scalars(select(Payment.bank_key).where(Payment.bank_key.in_(keys[start:start + 500]))))
+        fresh = [p for p in incoming if p.bank_key not in known]
+        matched = 0
+        import_id = None
+        if fresh:
+            record = PaymentImport(source=source, file_name=path.name[:400], sha256=hashlib.sha256(data).hexdigest(),
+                                   file_id=file_id[:100], imported_at=datetime.now(UTC).replace(tzinfo=None,
+                                                                                                 microsecond=0),
+                                   payments=len(fresh))
+            session.add(record)
+            session.flush()
+            import_id = record.id
+        ocr_index = _ocr_index(session, [r for p in fresh for r in p.references])
+        rows = []
+        for p in fresh:
+            candidates = {ocr_index[c] for c in rules.ocr_candidates(p.references) if c in ocr_index}
+            invoice = candidates.pop() if len(candidates) == 1 else None
+            matched += invoice is not None
+            rows.append(Payment(paid_on=p.paid_on, amount_ore=p.amount, reference=" ".join(p.references)[:100],
+                                invoice_number=invoice, source=source, bank_key=p.bank_key,
+                                payer_name=p.payer_name[:200], import_id=import_id, recorded_on=today, note=p.note))
+        session.add_all(rows)
+        session.flush()
+        if import_id is not None:
+            touched(session, "payment-import", import_id)
+        return {"source": source, "file_id": file_id, "payments": len(incoming), "added": len(fresh),
+                "already_imported": len(incoming) - len(fresh), "matched": matched,
+                "unmatched": len(fresh) - matched, "dry_run": dry_run,
+                "total": sum(p.amount for p in fresh)}
+
+
+def _ocr_index(session: Session, references: list[str]) -> dict[str, int]:
+    """OCR reference → invoice number, for every candidate among these references."""
+    candidates = rules.ocr_candidates(references)
+    index: dict[str, int] = {}
+    for start in range(0, len(candidates), 500):
+        index.update((ocr, number) for ocr, number in session.execute(
+            select(Invoice.ocr, Invoice.number).where(Invoice.ocr.in_(candidates[start:start + 500]),
+                                                      Invoice.kind == "invoice")))
+    return index
