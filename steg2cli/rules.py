@@ -98,19 +98,24 @@ def municipality_code(text: str | int) -> str | None:
     return None
 
 
-def parse_kr(text: str) -> int:
-    """An amount in kronor as typed (`10000`, `10 000`, `10000,50`) → whole öre. Never a float."""
-    from decimal import Decimal, InvalidOperation
+_AMOUNT = re.compile(r"(\d{1,3}(?: \d{3})+|\d+)(?:[.,](\d{1,2}))?")
+MAX_AMOUNT_ORE = 100_000_000_000  # 1 000 000 000 kr: anything larger is a typing mistake
 
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace("kr", "").replace(",", ".")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"'{text}' is not an amount in kronor") from None
-    ore = amount * 100
-    if ore != ore.to_integral_value() or amount < 0:
-        raise ValueError(f"'{text}' is not an amount in whole öre")
-    return int(ore)
+
+def parse_kr(text: str) -> int:
+    """An amount in kronor as typed (`10000`, `10 000`, `10000,50`, `10000.5`, `10 000 kr`) → whole öre.
+
+    Digits with an optional decimal comma or point and at most two decimals: no exponent, no `_`, no
+    sign, no `Infinity` or `NaN`. Never a float."""
+    cleaned = " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+    cleaned = cleaned.removesuffix("kr").removesuffix(":-").strip()
+    match = _AMOUNT.fullmatch(cleaned) if cleaned.isascii() else None
+    if match is None:
+        raise ValueError(f"'{text}' is not an amount in kronor (digits, a decimal comma, at most two decimals)")
+    ore = int(match[1].replace(" ", "")) * 100 + int((match[2] or "0").ljust(2, "0"))
+    if ore > MAX_AMOUNT_ORE:
+        raise ValueError(f"'{text}' is more than 1 000 000 000 kr")
+    return ore
 
 
 def format_kr(ore: int) -> str:

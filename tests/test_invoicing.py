@@ -217,7 +217,7 @@ def test_price_set_refusals(fresh_db: Path) -> None:
     with nothing_written(fresh_db):
         refused("price", "set", "coffee", "10", "--from", "2025-01-01", contains="unknown price code")
         refused("price", "set", "annual-fee", "ten", "--from", "2025-01-01", contains="not an amount")
-        refused("price", "set", "annual-fee", "10,001", "--from", "2025-01-01", contains="whole öre")
+        refused("price", "set", "annual-fee", "10,001", "--from", "2025-01-01", contains="at most two decimals")
         refused("price", "set", "annual-fee", "10", "--from", "2025-01-01", "--vat", "120", contains="VAT")
         refused("price", "set", "annual-fee", "10", "--from", "2025-01-01", "--vat", "0", "--vat-note", " ",
                 contains="note")

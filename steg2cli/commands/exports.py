@@ -9,7 +9,7 @@ import typer
 
 from steg2cli.commands import common
 
-app = common.group("Excel lists: trainees, trainers, schools, and the trainee list template.")
+app = common.group("Excel lists (trainees, trainers, schools, the list template) and the books (SIE).")
 
 Output = Annotated[Path, typer.Option("-o", "--output", help="The .xlsx file to write.")]
 Year = Annotated[int | None, typer.Option("--year", help="Only that calendar year.")]
@@ -65,3 +65,33 @@ def template(output: Output) -> None:
 
     exports.template(output)
     common.done(f"Wrote the trainee list template to {output}.")
+
+
+@app.command("sie")
+def sie(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The SIE file to write (.se).")],
+    year: Annotated[int | None, typer.Option("--year", help="The calendar year.")] = None,
+    first: Annotated[str | None, typer.Option("--from", help="Or: the period's first day.")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="…and its last day.")] = None,
+) -> None:
+    """The books for the accountant: SIE 4 verifications of invoices, credit notes and payments."""
+    from datetime import date
+
+    from steg2cli.errors import BadInput
+    from steg2cli.services import bookkeeping
+
+    if year is not None and (first or last):
+        raise BadInput("give --year, or --from and --to, not both")
+    if year is not None:
+        if not 1900 <= year <= 9998:
+            raise BadInput(f"--year {year} is out of range")
+        start, end = date(year, 1, 1), date(year, 12, 31)
+    elif first and last:
+        start, end = common.required_day(first, "--from"), common.required_day(last, "--to")
+    else:
+        raise BadInput("give the period: --year Y, or --from D --to D")
+    result = bookkeeping.export_sie(common.database(ctx), output, start, end)
+    common.done(f"Wrote {result['verifications']} verification(s) to {output}: {result['invoices']} invoice(s),"
+                f" {result['credit_notes']} credit note(s), {result['payments']} payment(s),"
+                f" {result['from']} – {result['to']}.")

@@ -245,6 +245,18 @@ def invoice_json(
     }
 
 
+def paid_by_invoice(session: Session, numbers: Sequence[int]) -> dict[int, int]:
+    """Öre received per invoice (rule 33), for these invoice numbers."""
+    paid: dict[int, int] = {}
+    for number, total in session.execute(
+        select(Payment.invoice_number, func.sum(Payment.amount_ore))
+        .where(Payment.invoice_number.in_(numbers)).group_by(Payment.invoice_number)
+    ):
+        if number is not None:
+            paid[number] = int(total or 0)
+    return paid
+
+
 def _load_invoices(session: Session, invoices: Sequence[Invoice], on: date | None = None) -> list[dict[str, Any]]:
     numbers = [i.number for i in invoices]
     lines: dict[int, list[Any]] = defaultdict(list)
@@ -261,9 +273,7 @@ def _load_invoices(session: Session, invoices: Sequence[Invoice], on: date | Non
         ):
             if credited is not None:
                 credits[credited] = number
-        paid.update((number, int(total)) for number, total in session.execute(
-            select(Payment.invoice_number, func.sum(Payment.amount_ore))
-            .where(Payment.invoice_number.in_(chunk)).group_by(Payment.invoice_number)))
+        paid.update(paid_by_invoice(session, chunk))
     return [invoice_json(i, lines[i.number], credits.get(i.number), paid.get(i.number, 0), on) for i in invoices]
 
 
@@ -424,9 +434,7 @@ def overdue(session: Session, day: date) -> list[dict[str, Any]]:
     paid: dict[int, int] = {}
     numbers = [i.number for i in candidates]
     for start in range(0, len(numbers), 500):
-        paid.update((number, int(total)) for number, total in session.execute(
-            select(Payment.invoice_number, func.sum(Payment.amount_ore))
-            .where(Payment.invoice_number.in_(numbers[start:start + 500])).group_by(Payment.invoice_number)))
+        paid.update(paid_by_invoice(session, numbers[start:start + 500]))
     result = []
     for invoice in candidates:
         state = rules.invoice_state("invoice", invoice.total_ore, invoice.due_date, False, paid.get(invoice.number, 0),

@@ -127,12 +127,18 @@ def read_bank_file(data: bytes) -> tuple[str, str, list[Incoming]]:
         parsed, problems = bgmax.parse(data)
         if parsed is None:
             raise RowErrors([(line, "record", "", problem) for line, problem in problems], "bank file")
-        incoming = [
-            Incoming(bank_key=f"bgmax:{section.bankgiro}:{section.payment_date.isoformat()}:{payment.serial}",
-                     paid_on=section.payment_date, amount=payment.amount, references=tuple(payment.references()),
-                     payer_name=payment.payer_name, note=" ".join(payment.information)[:400])
-            for section, payment in parsed.payments()
-        ]
+        # A payment is named by its deposit (bankgiro, date, deposit serial, unique per bankgiro and year)
+        # and its BGC serial number; should a serial repeat within a deposit, by its occurrence too.
+        seen: dict[str, int] = {}
+        incoming = []
+        for section, payment in parsed.payments():
+            base = (f"bgmax:{section.bankgiro}:{section.payment_date.isoformat()}:{section.deposit_serial}:"
+                    f"{payment.serial}")
+            seen[base] = seen.get(base, 0) + 1
+            incoming.append(Incoming(
+                bank_key=f"{base}:{seen[base]}", paid_on=section.payment_date, amount=payment.amount,
+                references=tuple(payment.references()), payer_name=payment.payer_name,
+                note=" ".join(payment.information)[:400]))
         return "bgmax", parsed.timestamp, incoming
     if camt054.looks_like(data):
         message, problems = camt054.parse(data)

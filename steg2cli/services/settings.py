@@ -22,6 +22,13 @@ KNOWN: dict[str, tuple[str, str]] = {
     "seller.bankgiro": ("", "bankgiro number for payment (7-8 digits)"),
     "seller.plusgiro": ("", "plusgiro number for payment (2-8 digits)"),
     "invoice.payment-days": ("30", "days from invoice date to due date"),
+    "account.receivables": ("1510", "BAS account for receivables (Kundfordringar)"),
+    "account.revenue-exempt": ("3001", "BAS account for VAT-free sales"),
+    "account.revenue-vat": ("3041", "BAS account for sales with VAT"),
+    "account.vat-25": ("2611", "BAS account for output VAT 25 %"),
+    "account.vat-12": ("2621", "BAS account for output VAT 12 %"),
+    "account.vat-6": ("2631", "BAS account for output VAT 6 %"),
+    "account.bank": ("1930", "BAS account the bank's payments arrive on (Företagskonto)"),
     "invoice.number-start": ("1", "the first invoice number (settable until the first invoice)"),
 }
 NEXT_NUMBER = "invoice.next-number"
@@ -59,7 +66,7 @@ def checked_value(key: str, value: str) -> str:
     from steg2cli import rules
 
     value = value.strip()
-    if not value and key not in ("seller.name", "seller.f-skatt"):
+    if not value and key.startswith("seller.") and key not in ("seller.name", "seller.f-skatt"):
         return ""
     try:
         if key == "seller.org-number":
@@ -76,6 +83,10 @@ def checked_value(key: str, value: str) -> str:
             return "\n".join(lines)
     except ValueError as exc:
         raise BadInput(f"{key}: {exc}") from None
+    if key.startswith("account."):
+        if not (value.isascii() and value.isdigit() and len(value) == 4 and value[0] != "0"):
+            raise BadInput(f"{key} is a 4-digit BAS account number, e.g. 1510")
+        return value
     if key == "seller.f-skatt":
         if value.casefold() not in _YES:
             raise BadInput("seller.f-skatt is ja or nej")
@@ -106,3 +117,21 @@ def set_value(db: Database, key: str, value: str) -> dict[str, Any]:
         session.merge(Setting(key=key, value=value))
         touched(session, "setting", key)
         return {"key": key, "value": value}
+
+
+#: The names written for the accounts in a SIE file (BAS 2024 names where the default number is BAS's).
+ACCOUNT_NAMES = {
+    "account.receivables": "Kundfordringar",
+    "account.revenue-exempt": "Försäljning, momsfri",
+    "account.revenue-vat": "Försäljning, momspliktig",
+    "account.vat-25": "Utgående moms 25 %",
+    "account.vat-12": "Utgående moms 12 %",
+    "account.vat-6": "Utgående moms 6 %",
+    "account.bank": "Företagskonto",
+}
+
+
+def accounts(session: Session) -> dict[str, str]:
+    """The bookkeeping accounts: `receivables`, `revenue-exempt`, … → account number (rule 34)."""
+    return {key.removeprefix("account."): value for key, value in all_settings(session).items()
+            if key.startswith("account.")}

@@ -1,0 +1,108 @@
+"""The books (rule 34): one balanced SIE verification per invoice, credit note and payment in a period.
+
+Invoice: debit receivables with the total, credit revenue per VAT rate (VAT-free and VAT-liable sales to
+their own accounts) and output VAT per rate. A credit note: the same with the signs turned. A payment:
+debit the bank account, credit receivables (also a payment not yet matched to an invoice: the money came
+from a customer). The accounts are settings (`config set account.…`).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from steg2cli import __version__, rules
+from steg2cli.db import Database
+from steg2cli.errors import BadInput
+from steg2cli.formats import sie
+from steg2cli.models import Invoice, InvoiceLine, Payment
+from steg2cli.services import settings
+
+VAT_ACCOUNT = {2500: "vat-25", 1200: "vat-12", 600: "vat-6"}
+
+
+def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, dict[str, int]]:
+    """The period's verifications and how many of each kind."""
+    with db.read() as session:
+        chart = settings.accounts(session)
+        seller = settings.seller(session)
+        invoices = list(session.scalars(select(Invoice).where(Invoice.invoice_date.between(first, last))
+                                        .order_by(Invoice.invoice_date, Invoice.number)))
+        lines: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        numbers = [i.number for i in invoices]
+        for start in range(0, len(numbers), 500):
+            for number, amount, rate in session.execute(
+                select(InvoiceLine.invoice_number, InvoiceLine.amount_ore, InvoiceLine.vat_bp)
+                .where(InvoiceLine.invoice_number.in_(numbers[start:start + 500]))
+            ):
+                lines[number].append((amount, rate))
+        payments = list(session.scalars(select(Payment).where(Payment.paid_on.between(first, last))
+                                        .order_by(Payment.paid_on, Payment.id)))
+    entries: list[tuple[date, int, int, sie.Verification]] = []
+    for invoice in invoices:
+        totals = rules.invoice_totals(lines[invoice.number])
+        transactions = [sie.Transaction(chart["receivables"], totals.total)]
+        for rate, net, vat in totals.vat_by_rate:
+            revenue = chart["revenue-exempt"] if rate == 0 else chart["revenue-vat"]
+            transactions.append(sie.Transaction(revenue, -net))
+            if vat:
+                transactions.append(sie.Transaction(chart[VAT_ACCOUNT.get(rate, "vat-25")], -vat))
+        what = (f"Faktura {invoice.number}" if invoice.kind == "invoice"
+                else f"Kreditnota {invoice.number} (krediterar faktura {invoice.credits_number})")
+        entries.append((invoice.invoice_date, 0, invoice.number,
+                        sie.Verification(invoice.invoice_date, f"{what}, {invoice.payer_name}",
+                                         _merged(transactions))))
+    for payment in payments:
+        where = f"faktura {payment.invoice_number}" if payment.invoice_number else "ej matchad"
+        entries.append((payment.paid_on, 1, payment.id, sie.Verification(
+            payment.paid_on, f"Inbetalning {payment.id}, {where}" + (f", ref {payment.reference}" if payment.reference
+                                                                     else ""),
+            [sie.Transaction(chart["bank"], payment.amount_ore), sie.Transaction(chart["receivables"],
+                                                                                 -payment.amount_ore)])))
+    entries.sort(key=lambda e: (e[0], e[1], e[2]))
+    used = {t.account for _, _, _, v in entries for t in v.transactions} | {chart["receivables"], chart["bank"]}
+    names = {number: settings.ACCOUNT_NAMES[f"account.{key}"] for key, number in chart.items() if number in used}
+    export = sie.Export(company=seller["name"], org_number=seller["org-number"], first=first, last=last,
+                        accounts=names, verifications=[e[3] for e in entries], version=__version__)
+    return export, {"invoices": sum(1 for i in invoices if i.kind == "invoice"),
+                    "credit_notes": sum(1 for i in invoices if i.kind == "credit"), "payments": len(payments)}
+
+
+def _merged(transactions: list[sie.Transaction]) -> list[sie.Transaction]:
+    """One line per account (two rates can share a revenue account), zero lines left out."""
+    merged: dict[str, int] = {}
+    for transaction in transactions:
+        merged[transaction.account] = merged.get(transaction.account, 0) + transaction.amount
+    return [sie.Transaction(account, value) for account, value in merged.items() if value]
+
+
+def export_sie(db: Database, path: Path, first: date, last: date) -> dict[str, Any]:
+    """Write the period's SIE 4I file; the same period gives the same bytes."""
+    path = Path(path)
+    if first > last:
+        raise BadInput(f"the period starts ({first.isoformat()}) after it ends ({last.isoformat()})")
+    if path.suffix.lower() not in (".se", ".si"):
+        raise BadInput(f"{path}: a SIE file ends in .se (or .si)")
+    if not path.parent.is_dir():
+        raise BadInput(f"cannot write {path}: the folder {path.parent} does not exist")
+    export, counts = verifications(db, first, last)
+    data = sie.write(export)
+    umask = os.umask(0)
+    os.umask(umask)
+    handle, temporary = tempfile.mkstemp(suffix=".se", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+    return {"file": str(path), "from": first.isoformat(), "to": last.isoformat(), **counts,
+            "verifications": len(export.verifications)}
