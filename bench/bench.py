@@ -130,6 +130,48 @@ book.save(sys.argv[2])
 """
 
 
+def bgmax_file(db: Path, path: Path, payments: int) -> None:
+    """A BgMax file of `payments` payments built to Bankgirot's layout, paying the register's invoices by
+    OCR, in sections of 500 payments."""
+    with sqlite3.connect(db) as conn:
+        ocrs = [row[0] for row in conn.execute("SELECT ocr FROM invoices WHERE kind = 'invoice' ORDER BY number")]
+    lines = ["01BGMAX               0120260615120000000000P".ljust(80)]
+    serial = 0
+    for section in range(0, payments, 500):
+        count = min(500, payments - section)
+        lines.append("050050501055          SEK".ljust(80))
+        total = 0
+        for _ in range(count):
+            serial += 1
+            amount = 10_000 + serial
+            total += amount
+            reference = ocrs[serial % len(ocrs)] if ocrs else str(serial)
+            lines.append(f"20{'0' * 10}{reference.rjust(25)}{amount:018d}21{serial:012d}0".ljust(80))
+            lines.append(f"26Betalare {serial}".ljust(80))
+        lines.append(f"15{'0' * 35}20260610{section // 500 + 1:05d}{total:018d}SEK{count:08d} ".ljust(80))
+    lines.append(f"70{payments:08d}{0:08d}{0:08d}{(payments + 499) // 500:08d}".ljust(80))
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
+
+
+# Parsing the same file with the standard library alone: split the records, slice the fields of every
+# payment, check each section's total against its deposit record.
+BASELINE_BGMAX = """
+import sys
+records = open(sys.argv[1], "rb").read().decode("latin-1").split("\\r\\n")
+payments, total = [], 0
+for record in records:
+    kind = record[:2]
+    if kind == "20":
+        amount = int(record[37:55])
+        payments.append((record[12:37].strip(), amount, record[57:69]))
+        total += amount
+    elif kind == "15":
+        assert int(record[50:68]) == total
+        total = 0
+print(len(payments))
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="counted runs of each pair (default 5)")
@@ -178,6 +220,24 @@ def main() -> None:
     record("`invoice run` over 3 000 agreements × 10 years", "`steg2 trainer show 1`", 3,
            pair(steg2(work_db, "invoice", "run", "--date", TODAY), steg2(work_db, "trainer", "show", "1"), runs,
                 setup=fresh_copy), "s")
+
+    invoiced = args.work / "invoiced.db"
+    if not invoiced.exists():
+        shutil.copy(large, invoiced)
+        subprocess.run(steg2(invoiced, "invoice", "run", "--date", TODAY), env=ENV, check=True,
+                       stdout=subprocess.DEVNULL)
+    bank_file = scratch / "bgmax.txt"
+    bgmax_file(invoiced, bank_file, 10_000)
+    payments_db = scratch / "payments.db"
+
+    def fresh_payments() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{payments_db}{suffix}").unlink(missing_ok=True)
+        shutil.copy(invoiced, payments_db)
+
+    record("`payment import` of a BgMax file of 10 000 payments", "parsing the same file with the standard library",
+           3, pair(steg2(payments_db, "payment", "import", str(bank_file)),
+                   [PY, "-c", BASELINE_BGMAX, str(bank_file)], runs, setup=fresh_payments), "s")
 
     record("peak memory, export of 200 000 rows", "the same export of 20 000 rows", 1.1,
            pair(export_large, steg2(tenth, "export", "trainees", "-o", str(scratch / "small.xlsx")),

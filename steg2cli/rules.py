@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
@@ -914,11 +914,18 @@ def charge_is_void(key: str, cancelled_courses: set[int], unenrolled: set[tuple[
 # (a maintained library), imported where they are used.
 
 
+@lru_cache(maxsize=1)
+def _luhn() -> Any:
+    """python-stdnum's Luhn (modulus 10) module, imported once, when a number is first checked."""
+    from stdnum import luhn
+
+    return luhn
+
+
 def org_number(text: str) -> str:
     """Rule 27/28: a Swedish organisation number as 10 digits (`802000-1239` → `8020001239`) with a valid
     check digit (Luhn); raises ValueError otherwise."""
-    from stdnum import luhn
-
+    luhn = _luhn()
     digits = text.strip().replace("-", "").replace(" ", "")
     if not (digits.isascii() and digits.isdigit()) or len(digits) != 10:
         raise ValueError(f"'{text}' is not an organisation number (10 digits, e.g. 802000-1239)")
@@ -939,8 +946,7 @@ def vat_number(text: str) -> str:
 def giro_number(text: str, kind: str) -> str:
     """Rule 28: a bankgiro (7-8 digits) or plusgiro (2-8 digits) number, digits only, with a valid
     check digit (both use modulus 10); `123-4567` → `1234567`."""
-    from stdnum import luhn
-
+    luhn = _luhn()
     digits = text.strip().replace("-", "").replace(" ", "")
     shortest = 7 if kind == "bankgiro" else 2
     if not (digits.isascii() and digits.isdigit()) or not shortest <= len(digits) <= 8:
@@ -977,8 +983,7 @@ def ocr_reference(number: int) -> str:
 
 def ocr_valid(reference: str) -> bool:
     """Rule 31: an OCR reference with the right length digit and check digit."""
-    from stdnum import luhn
-
+    luhn = _luhn()
     cleaned = reference.strip()
     return (cleaned.isascii() and cleaned.isdigit() and len(cleaned) >= 3
             and int(cleaned[-2]) == len(cleaned) % 10 and luhn.is_valid(cleaned))
@@ -1107,11 +1112,12 @@ def payment_allowed(kind: str, day: date, amount: int, today: date) -> list[str]
 
 
 def ocr_candidates(references: Iterable[str]) -> list[str]:
-    """Rule 32: the references of a bank payment that can be OCR numbers (digits, valid check and length
-    digits), as the bank gave them less spaces and leading zeros."""
+    """Rule 32: the references of a bank payment that can be OCR numbers (digits only), as the bank gave
+    them less spaces and leading zeros. Only an exact match with an invoice's OCR reference matches, and
+    those carry valid length and check digits, so a mistyped reference never matches."""
     found = []
     for reference in references:
         cleaned = reference.replace(" ", "").lstrip("0")
-        if cleaned and ocr_valid(cleaned) and cleaned not in found:
+        if cleaned.isascii() and cleaned.isdigit() and cleaned not in found:
             found.append(cleaned)
     return found

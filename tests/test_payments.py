@@ -73,8 +73,18 @@ def test_rule_32_a_payment_is_positive_not_in_the_future_and_on_an_invoice() -> 
     assert "above zero" in rules.payment_allowed("invoice", today, 0, today)[0]
 
 
-def test_rule_32_only_valid_ocr_numbers_are_matched() -> None:
-    assert rules.ocr_candidates(["   655969", "0000133", "655968", "abc", "655969"]) == ["655969", "133"]
+def test_rule_32_references_are_compared_as_digits_without_blanks_and_leading_zeros() -> None:
+    assert rules.ocr_candidates(["   655969", "0000133", "65 59 69", "abc", "RF74100978", ""]) == ["655969", "133"]
+
+
+def test_rule_32_a_reference_with_a_wrong_check_digit_matches_no_invoice(fresh_db: Any, tmp_path: Path) -> None:
+    invoice = issue()
+    assert invoice["ocr"] == "133"
+    path = tmp_path / "bg.txt"
+    path.write_bytes(bgmax_file([("134", 100, "1"), ("0000133", 200, "2")]))
+    result = ok("payment", "import", str(path), "--json")
+    assert (result["matched"], result["unmatched"]) == (1, 1)
+    assert [p["reference"] for p in ok("payment", "list", "--unmatched", "--json")] == ["134"]
 
 
 # ---- the bank's files --------------------------------------------------------------------------------

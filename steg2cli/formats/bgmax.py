@@ -8,10 +8,12 @@ problem is reported with its line, so a file is taken whole or not at all (rule 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 RECORD = 80
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def _records(data: bytes) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]
     for number, line in enumerate(lines, start=1):
         if len(line) > RECORD:
             problems.append((number, f"the record has {len(line)} characters, more than {RECORD}"))
-        elif any(ch < " " or "\x7f" <= ch < "\xa0" for ch in line):
+        elif _CONTROL.search(line):
             problems.append((number, "the record holds a control character (a tab?)"))
         # Trailing blanks are filler: a line that lost them (an editor, an e-mail) still reads the same.
         records.append((number, line.ljust(RECORD)))

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
-from steg2cli.db import Database, changed, touched
+from steg2cli.db import Database, bulk_insert, changed, touched
 from steg2cli.errors import BadInput, NotFound, RowErrors
 from steg2cli.models import Invoice, Payment, PaymentImport
 from steg2cli.services import common
@@ -184,17 +184,18 @@ def import_file(db: Database, path: Path, today: date, dry_run: bool = False) ->
             session.add(record)
             session.flush()
             import_id = record.id
-        ocr_index = _ocr_index(session, [r for p in fresh for r in p.references])
+        wanted = [rules.ocr_candidates(p.references) for p in fresh]
+        ocr_index = _ocr_index(session, sorted({c for found in wanted for c in found}))
         rows = []
-        for p in fresh:
-            candidates = {ocr_index[c] for c in rules.ocr_candidates(p.references) if c in ocr_index}
+        for p, found in zip(fresh, wanted, strict=True):
+            candidates = {ocr_index[c] for c in found if c in ocr_index}
             invoice = candidates.pop() if len(candidates) == 1 else None
             matched += invoice is not None
-            rows.append(Payment(paid_on=p.paid_on, amount_ore=p.amount, reference=" ".join(p.references)[:100],
-                                invoice_number=invoice, source=source, bank_key=p.bank_key,
-                                payer_name=p.payer_name[:200], import_id=import_id, recorded_on=today, note=p.note))
-        session.add_all(rows)
-        session.flush()
+            rows.append((p.paid_on, p.amount, " ".join(p.references)[:100], invoice, source, p.bank_key,
+                         p.payer_name[:200], import_id, today, p.note))
+        # Tens of thousands of rows: the driver's executemany, not one ORM object each.
+        bulk_insert(session, "payments", ("paid_on", "amount_ore", "reference", "invoice_number", "source",
+                                          "bank_key", "payer_name", "import_id", "recorded_on", "note"), rows)
         if import_id is not None:
             touched(session, "payment-import", import_id)
         return {"source": source, "file_id": file_id, "payments": len(incoming), "added": len(fresh),
@@ -203,9 +204,8 @@ def import_file(db: Database, path: Path, today: date, dry_run: bool = False) ->
                 "total": sum(p.amount for p in fresh)}
 
 
-def _ocr_index(session: Session, references: list[str]) -> dict[str, int]:
-    """OCR reference → invoice number, for every candidate among these references."""
-    candidates = rules.ocr_candidates(references)
+def _ocr_index(session: Session, candidates: list[str]) -> dict[str, int]:
+    """OCR reference → invoice number, for every candidate that is an invoice's OCR reference."""
     index: dict[str, int] = {}
     for start in range(0, len(candidates), 500):
         index.update((ocr, number) for ocr, number in session.execute(
