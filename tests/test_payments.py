@@ -210,7 +210,7 @@ def test_partial_full_over_and_late_payments_give_state_and_balance(fresh_db: An
     ok("payment", "add", number, "--date", "2024-05-21", "--amount", "500")
     over = ok("invoice", "show", number, "--json")
     assert (over["state"], over["balance"], over["overpaid"]) == ("paid", -50_000, 50_000)
-    assert "500,00 kr overpaid" in ok("invoice", "list").stdout
+    assert "overpaid by 500,00 kr" in ok("invoice", "list").stdout
 
 
 def test_money_received_on_a_credited_invoice_is_to_be_paid_back(fresh_db: Any) -> None:

@@ -78,9 +78,14 @@ def emit_json(document: Any) -> None:
 
 def console(stderr: bool = False) -> Console:
     """A Rich console (created on demand: Rich is only paid for when a table is printed)."""
+    import os
+
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    # On a terminal Rich uses its width; piped into a file or another program, lines are not cut at 80.
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else 200
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], empty: str = "none") -> None:
@@ -101,7 +106,7 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     for index, column in enumerate(columns):
         # Short values (ids, dates, codes) never wrap; long text takes what width is left.
         widest = max([len(column), *(len(row[index]) for row in cells)])
-        if widest <= 12 or all(row[index].endswith(" kr") for row in cells if row[index]):
+        if widest <= 14 or all(row[index].endswith(" kr") for row in cells if row[index]):
             grid.add_column(column, no_wrap=True, min_width=widest)
         else:
             grid.add_column(column, overflow="fold")

@@ -28,11 +28,11 @@ def state_text(invoice: dict[str, Any]) -> str:
     """The state as a person reads it, over- and under-payments shown plainly (rule 33)."""
     state = invoice["state"]
     if state == "overdue":
-        return f"overdue {invoice['days_late']} d" + (f", {kr(invoice['paid'])} paid" if invoice["paid"] else "")
+        return f"overdue {invoice['days_late']} d" + (", part paid" if invoice["paid"] else "")
     if state == "open" and invoice["paid"]:
-        return f"open, {kr(invoice['paid'])} paid"
+        return "open, part paid"
     if state == "paid" and invoice["overpaid"]:
-        return f"paid, {kr(invoice['overpaid'])} overpaid"
+        return f"overpaid by {kr(invoice['overpaid'])}"
     if state == "credited" and invoice["to_pay_back"]:
         return f"credited: pay back {kr(invoice['to_pay_back'])}"
     return state
@@ -42,10 +42,10 @@ def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None
     shown = invoices if most is None else invoices[:most]
     common.table(
         title,
-        ["number", "kind", "date", "payer", "lines", "total", "due", "credited", "balance", "state"],
+        ["number", "kind", "date", "payer", "lines", "total", "due", "credited", "paid", "balance", "state"],
         (
             [i["number"], i["kind"], i["date"], i["payer"]["name"], i.get("line_count", len(i["lines"])),
-             kr(i["total"]), i["due_date"], i["credited_by"] or "", kr(i["balance"]), state_text(i)]
+             kr(i["total"]), i["due_date"], i["credited_by"] or "", kr(i["paid"]), kr(i["balance"]), state_text(i)]
             for i in shown
         ),
         empty="no invoices",
