@@ -56,7 +56,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "config": ("invoices", "config_app", "Settings: seller details, payment terms, invoice numbers."),
     "demo": ("demo", "demo",
              "Fill an empty database with realistic sample data (trainers, courses, agreements, schools, …)."),
-    "db": ("dbcmd", "app", "The database itself: schema upgrades and backups."),
+    "db": ("dbcmd", "app", "The database itself: create it, upgrade its schema, back it up, compact it."),
     "log": ("people", "log", "Show the audit trail: who changed what, when."),
     "person": ("people", "app", "Personal data: what is held about a person, and erasure."),
 }

@@ -147,12 +147,54 @@ class _DryRun(Exception):
     """Raised inside a dry run's transaction so that it rolls back."""
 
 
+def missing(where: object) -> DatabaseError:
+    """Rule 35: the refusal for a database that does not exist."""
+    return DatabaseError(f"no steg2 database at {where}; create one with: steg2 db init")
+
+
+def _check_sqlite_file(path: Path, create: bool) -> None:
+    """Look at an SQLite file before anything is changed in it (not even its journal mode): it must
+    exist (unless we create it), be an SQLite file, and hold a steg2 database or nothing."""
+    if path.is_dir():
+        raise DatabaseError(f"the database path {path} is a folder, not a file")
+    if not path.exists() or path.stat().st_size == 0:
+        if not create:
+            raise missing(path)
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError as exc:
+        raise DatabaseError(f"cannot read the database file {path}: {exc.strerror}") from None
+    if header != b"SQLite format 3\x00":
+        raise DatabaseError(f"{path} is not an SQLite database (damaged, or another kind of file)")
+    try:
+        check = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=busy_timeout_ms() / 1000)
+        try:
+            tables = {row[0] for row in check.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            check.close()
+    except sqlite3.Error as exc:
+        raise translate(exc, f"sqlite:///{path}") from None
+    if tables and "alembic_version" not in tables:
+        raise DatabaseError(f"{path} holds tables but is not a steg2 database; nothing in it was changed")
+    if not tables and not create:
+        raise missing(path)
+
+
 class Database:
     """One database target: its engine, its transactions and its schema version."""
 
-    def __init__(self, url: str, notify: Callable[[str], None] | None = None) -> None:
+    def __init__(self, url: str, notify: Callable[[str], None] | None = None, create: bool = False) -> None:
+        """`create`: a database that does not exist yet is created (rule 35: only `db init` and `demo`)."""
         self.url = url
         self.notify = notify or (lambda line: print(line, file=sys.stderr))
+        self.create = create
+        #: True once a write transaction has committed (an error after it must not say "nothing was written").
+        self.committed = False
+        path = sqlite_file(url)
+        if path is not None:
+            _check_sqlite_file(path, create)
         self.engine = make_engine(url)
         self._checked = False
         self._active: Session | None = None
@@ -204,6 +246,8 @@ class Database:
                 if rollback:
                     raise _DryRun
                 _write_audit(session)
+            if not outer:
+                self.committed = True
         except _DryRun:
             pass
 
@@ -249,6 +293,8 @@ class Database:
         if self._checked:
             return
         revision = self.current_revision()
+        if revision is None and not self.create:
+            raise missing(sqlite_file(self.url) or _safe_url(self.url))
         if revision != SCHEMA_HEAD:
             if revision is not None and revision not in REVISIONS:
                 raise DatabaseError(

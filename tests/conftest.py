@@ -53,12 +53,12 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if SERVER is not None:
         _admin("DROP DATABASE IF EXISTS steg2_template")
         _admin("CREATE DATABASE steg2_template")
-        db = Database(_server_url("steg2_template"))
+        db = Database(_server_url("steg2_template"), create=True)
         db.ensure_schema()
         db.engine.dispose()
         return Path("steg2_template")
     path = tmp_path_factory.mktemp("template") / "template.db"
-    db = Database(f"sqlite:///{path}")
+    db = Database(f"sqlite:///{path}", create=True)
     db.ensure_schema()
     db.engine.dispose()
     with sqlite3.connect(path) as conn:

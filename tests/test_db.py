@@ -26,6 +26,8 @@ def test_schema_revisions_match_the_alembic_scripts() -> None:
 @sqlite_only
 def test_a_new_database_file_is_created_at_the_newest_schema(tmp_path: Path) -> None:
     target = tmp_path / "new.db"
+    assert "Created a steg2 database" in ok("--db", str(target), "db", "init").stdout
+    assert "already holds a steg2 database" in ok("--db", str(target), "db", "init").stdout
     ok("--db", str(target), "trainer", "list")
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == dbmod.SCHEMA_HEAD
@@ -37,8 +39,38 @@ def test_a_new_database_file_is_created_at_the_newest_schema(tmp_path: Path) -> 
 @sqlite_only
 def test_db_option_takes_an_sqlalchemy_url(tmp_path: Path) -> None:
     target = tmp_path / "url.db"
+    ok("--db", f"sqlite:///{target}", "db", "init")
     ok("--db", f"sqlite:///{target}", "trainer", "list")
     assert target.exists()
+
+
+@sqlite_only
+@pytest.mark.parametrize("command", [["invoice", "run"], ["trainer", "list"], ["db", "upgrade"], ["status"],
+                                     ["invoice", "run", "--dry-run"], ["db", "backup", "copy.db"]])
+def test_rule_35_no_command_but_db_init_and_demo_creates_a_database(tmp_path: Path, command: list[str]) -> None:
+    target = tmp_path / "typo.db"
+    line = refused("--db", str(target), *command, contains="no steg2 database at")
+    assert line == f"Error: no steg2 database at {target}; create one with: steg2 db init"
+    assert not target.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["steg2.db"]  # the fixture's
+
+
+@sqlite_only
+def test_demo_may_create_a_database(tmp_path: Path) -> None:
+    ok("--db", str(tmp_path / "demo.db"), "demo")
+    assert ok("--db", str(tmp_path / "demo.db"), "trainer", "list", "--json")
+
+
+@sqlite_only
+def test_another_programs_sqlite_file_is_refused_before_anything_changes_in_it(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    before = other.read_bytes()
+    for command in (["trainer", "list"], ["db", "init"], ["demo"]):
+        refused("--db", str(other), *command, contains="not a steg2 database")
+    assert other.read_bytes() == before  # not even switched to WAL
+    with sqlite3.connect(other) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
 
 
 def test_default_file_lives_in_the_user_data_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,12 +84,13 @@ def test_default_file_lives_in_the_user_data_directory(tmp_path: Path, monkeypat
 def test_a_corrupt_database_file_is_refused_in_one_line(tmp_path: Path) -> None:
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"this is not a database at all" * 200)
-    refused("--db", str(broken), "trainer", "list", contains="damaged or is not a steg2 database")
+    refused("--db", str(broken), "trainer", "list", contains="is not an SQLite database")
 
 
 @sqlite_only
 def test_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
-    refused("--db", str(tmp_path / "nowhere" / "x.db"), "trainer", "list", contains="does not exist")
+    refused("--db", str(tmp_path / "nowhere" / "x.db"), "db", "init", contains="does not exist")
+    refused("--db", str(tmp_path / "nowhere" / "x.db"), "trainer", "list", contains="no steg2 database")
 
 
 @sqlite_only

@@ -29,14 +29,15 @@ def group(help_text: str) -> typer.Typer:
     return typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True, help=help_text)
 
 
-def database(ctx: typer.Context) -> Database:
-    """The database named by --db / STEG2_DB / the default, opened on first use."""
+def database(ctx: typer.Context, create: bool = False) -> Database:
+    """The database named by --db / STEG2_DB / the default, opened on first use. Only `db init` and
+    `demo` pass `create` (rule 35): every other command refuses a database that does not exist."""
     root = ctx.find_root()
     state = root.obj if isinstance(root.obj, dict) else {}
     if "database" not in state:
         from steg2cli.db import Database, resolve_url
 
-        state["database"] = Database(resolve_url(state.get("target")))
+        state["database"] = Database(resolve_url(state.get("target")), create=create)
         root.obj = state
     db: Database = state["database"]
     return db

@@ -9,7 +9,19 @@ import typer
 
 from steg2cli.commands import common
 
-app = common.group("The database itself: schema upgrades and backups.")
+app = common.group("The database itself: create it, upgrade its schema, back it up, compact it.")
+
+
+@app.command("init")
+def init(ctx: typer.Context) -> None:
+    """Create a new steg2 database (file or server schema); the only command besides `demo` that may."""
+    from steg2cli.services import maintenance
+
+    result = maintenance.init(common.database(ctx, create=True))
+    if result["created"]:
+        common.done(f"Created a steg2 database at {result['where']} (schema {result['schema']}).")
+    else:
+        common.done(f"{result['where']} already holds a steg2 database (schema {result['schema']}); nothing to do.")
 
 
 @app.command("upgrade")

@@ -20,7 +20,7 @@ def demo(
     from steg2cli.services import demo as demo_service
 
     if scale is not None:
-        summary = demo_service.fill_scale(common.database(ctx), common.today(), scale, years)
+        summary = demo_service.fill_scale(common.database(ctx, create=True), common.today(), scale, years)
     else:
-        summary = demo_service.fill(common.database(ctx), common.today())
+        summary = demo_service.fill(common.database(ctx, create=True), common.today())
     common.done("Filled the database with sample data: " + ", ".join(f"{n} {what}" for what, n in summary.items()))

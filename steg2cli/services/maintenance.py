@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from steg2cli.db import SCHEMA_HEAD, Database
+from steg2cli.db import SCHEMA_HEAD, Database, missing, sqlite_file
+
+
+def init(db: Database) -> dict[str, object]:
+    """Create the database at the newest schema (rule 35), or say that it exists already."""
+    before = db.current_revision()
+    db.ensure_schema()
+    where = sqlite_file(db.url) or db.engine.url.render_as_string(hide_password=True)
+    return {"created": before is None, "where": str(where), "schema": SCHEMA_HEAD}
 
 
 def upgrade(db: Database) -> dict[str, str | None]:
     """Upgrade to the newest schema; says from which revision."""
     before = db.current_revision()
+    if before is None:
+        raise missing(sqlite_file(db.url) or db.engine.url.render_as_string(hide_password=True))
     if before != SCHEMA_HEAD:
         db.upgrade(before)
     return {"from": before, "to": SCHEMA_HEAD}
