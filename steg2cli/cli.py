@@ -90,6 +90,16 @@ class _PlainCoercion:
                 converted = int(str(value).strip())
             except ValueError:
                 raise typer.BadParameter(f"'{value}' is not a whole number", ctx=ctx, param=param) from None
+            if param.name == "year":
+                from steg2cli.errors import BadInput
+                from steg2cli.rules import year_allowed
+
+                if year_allowed(converted):
+                    raise BadInput(f"--year: {year_allowed(converted)[0]}")
+            elif abs(converted) > 2**63 - 1:
+                from steg2cli.errors import NotFound
+
+                raise NotFound(f"nothing has the number {converted}")
         elif issubclass(self.kind, Enum):
             try:
                 converted = self.kind(value)
@@ -164,6 +174,8 @@ class Steg2Group(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
+            # The raw arguments below the group (the command and its options), before any is parsed.
+            _check_arguments([*getattr(ctx, "_protected_args", []), *ctx.args])
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
@@ -175,20 +187,57 @@ class Steg2Group(TyperGroup):
         except Steg2Error as exc:
             _fail(str(exc))
         except KeyboardInterrupt:
-            _fail("interrupted; nothing was written")
+            if _committed(ctx):
+                _fail("interrupted after the change was saved", code=130)
+            _fail("interrupted; nothing was written", code=130)
         except Exception as exc:
             if os.environ.get("STEG2_DEBUG"):
                 raise
+            if _committed(ctx):
+                _fail(
+                    f"steg2 failed unexpectedly ({type(exc).__name__}) after the change was saved; check the"
+                    " result with a list or show command. Run again with STEG2_DEBUG=1 to see the details"
+                )
             _fail(
                 f"steg2 failed unexpectedly ({type(exc).__name__}); nothing was written."
                 " Run again with STEG2_DEBUG=1 to see the details"
             )
 
 
-def _fail(message: str) -> None:
+#: Options whose text may span lines (tab and newline allowed); every other argument is one line.
+MULTILINE_OPTIONS = frozenset({"--note", "--address"})
+#: The longest argument steg2 takes: no name, reason, note or address comes near it.
+ARGUMENT_MAX = 2000
+
+
+def _check_arguments(arguments: list[str]) -> None:
+    """Refuse control characters (ESC, NUL, …) and absurdly long values at the door, before anything is
+    read or stored: user text is data, and must stay printable in every list and Excel file."""
+    from steg2cli.errors import BadInput
+    from steg2cli.rules import has_control_characters
+
+    previous = ""
+    for argument in arguments:
+        option = argument.split("=", 1)[0] if argument.startswith("--") else previous
+        if has_control_characters(argument, multiline=option in MULTILINE_OPTIONS):
+            shown = repr(argument)[1:-1][:60]
+            raise BadInput(f"'{shown}' holds a control character (tab, newline, escape…); type the value again")
+        if len(argument) > ARGUMENT_MAX:
+            raise BadInput(f"a value of {len(argument)} characters is longer than steg2 takes ({ARGUMENT_MAX})")
+        previous = argument
+
+
+def _committed(ctx: typer.Context) -> bool:
+    """True when this command's write transaction has already committed."""
+    state = ctx.find_root().obj
+    database = state.get("database") if isinstance(state, dict) else None
+    return bool(getattr(database, "committed", False))
+
+
+def _fail(message: str, code: int = 1) -> None:
     first_line = " ".join(message.split())
     typer.echo(f"Error: {first_line}", err=True)
-    raise typer.Exit(code=1)
+    raise typer.Exit(code=code)
 
 
 app = typer.Typer(

@@ -122,25 +122,62 @@ def _safe_url(url: str) -> str:
         return "?"
 
 
+#: SQLite's error names (Python 3.11's `sqlite3.Error.sqlite_errorname`) and PostgreSQL's SQLSTATE classes,
+#: each with what the person at the terminal is told. Error codes, not words in a message: a driver or a
+#: translated server message may word them differently.
+_SQLITE_ERRORS = {
+    "SQLITE_BUSY": "busy", "SQLITE_LOCKED": "busy", "SQLITE_NOTADB": "damaged", "SQLITE_CORRUPT": "damaged",
+    "SQLITE_READONLY": "readonly", "SQLITE_CANTOPEN": "cantopen", "SQLITE_FULL": "full", "SQLITE_IOERR": "io",
+    "SQLITE_PERM": "readonly", "SQLITE_AUTH": "readonly",
+}
+_SQLSTATE_ERRORS = {
+    "55P03": "busy", "40P01": "busy", "40001": "busy", "57014": "busy", "53100": "full", "3D000": "cantopen",
+    "28P01": "unreachable", "28000": "unreachable", "08": "unreachable", "57P": "unreachable", "25006": "readonly",
+    "42501": "readonly", "XX001": "damaged", "XX002": "damaged",
+}
+
+
+def _error_kind(orig: BaseException) -> str | None:
+    name = getattr(orig, "sqlite_errorname", None)
+    if isinstance(name, str):
+        for prefix, kind in _SQLITE_ERRORS.items():
+            if name == prefix or name.startswith(prefix + "_"):
+                return kind
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if isinstance(state, str):
+        for prefix in (state, state[:3], state[:2]):
+            if prefix in _SQLSTATE_ERRORS:
+                return _SQLSTATE_ERRORS[prefix]
+    if type(orig).__name__ in ("OperationalError", "ConnectionTimeout") and type(orig).__module__.startswith(
+            "psycopg") and state is None:
+        return "unreachable"  # psycopg raises a connection failure before the server gave any SQLSTATE
+    return None
+
+
 def translate(exc: BaseException, url: str) -> DatabaseError | Conflict:
-    """A driver error as one plain sentence for the user."""
-    message = str(getattr(exc, "orig", exc)).lower()
+    """A driver error as one plain sentence for the user, told apart by the driver's error code."""
+    orig = getattr(exc, "orig", None) or exc
     where = sqlite_file(url) or _safe_url(url)
-    if isinstance(exc, IntegrityError):
+    if isinstance(exc, IntegrityError) or getattr(orig, "sqlite_errorname", "").startswith("SQLITE_CONSTRAINT") \
+            or str(getattr(orig, "sqlstate", "") or "").startswith("23"):
         return Conflict("the change collides with a record written at the same time; nothing was written")
-    if "locked" in message or "busy" in message or "lock timeout" in message:
+    kind = _error_kind(orig)
+    if kind == "busy":
         return DatabaseError("the database is busy (another steg2 is writing); try again in a moment")
-    if "not a database" in message or "malformed" in message or "encrypted" in message:
+    if kind == "damaged":
         return DatabaseError(f"the database file {where} is damaged or is not a steg2 database")
-    if "readonly" in message or "read-only" in message:
-        return DatabaseError(f"the database file {where} cannot be written (read-only)")
-    if "unable to open" in message:
-        return DatabaseError(f"cannot open the database file {where}")
-    if "disk" in message and "full" in message:
+    if kind == "readonly":
+        return DatabaseError(f"the database {where} cannot be written (read-only, or no permission)")
+    if kind == "cantopen":
+        return DatabaseError(f"cannot open the database {where}")
+    if kind == "full":
         return DatabaseError("the disk is full; nothing was written")
-    if "connection" in message or "could not connect" in message or "password" in message:
+    if kind == "io":
+        return DatabaseError(f"the database file {where} could not be read or written (a disk error)")
+    if kind == "unreachable":
         return DatabaseError(f"cannot reach the database server at {where}")
-    return DatabaseError(f"the database failed: {str(getattr(exc, 'orig', exc)).splitlines()[0]}")
+    first = (str(orig).splitlines() or ["?"])[0]
+    return DatabaseError(f"the database failed: {first}")
 
 
 class _DryRun(Exception):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +19,6 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from steg2cli.errors import BadInput
 
@@ -139,24 +137,58 @@ def _umask() -> int:
     return current
 
 
-def read_rows(path: Path, sheet_name: str | None = None) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
-    """The header and the data rows of a workbook's sheet (`sheet_name`, else the first), streaming."""
+def read_rows(
+    path: Path, sheet_name: str | None = None, date_columns: Sequence[int] = ()
+) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    """The header and the data rows of a workbook's sheet (`sheet_name`, else the first), streaming.
+
+    A number in one of `date_columns` is an Excel day number, read with openpyxl's own conversion for the
+    workbook's date system (1900 or 1904). A damaged workbook is refused naming the file and the row.
+    """
+    from openpyxl.utils.datetime import from_excel
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise BadInput(f"{path}: no such file") from None
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise BadInput(f"{path}: not an Excel workbook (.xlsx)") from None
-    ws = workbook[sheet_name] if sheet_name and sheet_name in workbook.sheetnames else workbook.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
+    except Exception:  # a truncated zip, missing or broken parts: openpyxl raises many kinds
+        raise BadInput(f"{path}: not an Excel workbook (.xlsx), or a damaged one") from None
+    try:
+        ws = workbook[sheet_name] if sheet_name and sheet_name in workbook.sheetnames else workbook.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+    except Exception:
+        workbook.close()
+        raise BadInput(f"{path}: the workbook is damaged (its first sheet cannot be read)") from None
     if header is None:
         workbook.close()
         return [], iter(())
+    epoch = workbook.epoch
+
+    def convert(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not any(i < len(row) and isinstance(row[i], int | float) and not isinstance(row[i], bool)
+                   for i in date_columns):
+            return row
+        cells = list(row)
+        for i in date_columns:
+            if i < len(cells) and isinstance(cells[i], int | float) and not isinstance(cells[i], bool):
+                try:
+                    cells[i] = from_excel(cells[i], epoch=epoch)
+                except (ValueError, OverflowError, TypeError):
+                    pass  # left as a number: the reader says it is not a date
+        return tuple(cells)
 
     def data() -> Iterator[tuple[Any, ...]]:
+        number = 1
         try:
-            yield from rows
+            for row in rows:
+                number += 1
+                yield convert(row) if date_columns else row
+        except BadInput:
+            raise
+        except Exception as exc:  # damaged sheet XML, a bad shared-string index, a cell openpyxl cannot read
+            raise BadInput(f"{path}: the workbook is damaged at row {number + 1} ({type(exc).__name__});"
+                           " open it in Excel and save it again") from None
         finally:
             workbook.close()
 

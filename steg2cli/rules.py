@@ -50,29 +50,65 @@ def programme_code(text: str) -> str | None:
 def parse_date(text: str | date | datetime) -> date:
     """An ISO date `YYYY-MM-DD` (a datetime keeps its day); raises ValueError with a plain message."""
     if isinstance(text, datetime):
-        return text.date()
+        return _within_range(text.date(), text.date())
     if isinstance(text, date):
-        return text
+        return _within_range(text, text)
     cleaned = text.strip()
     if " " in cleaned or "T" in cleaned:  # Excel text such as "2025-03-01 00:00:00"
         cleaned = re.split(r"[ T]", cleaned, maxsplit=1)[0]
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
         raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD)")
     try:
-        return date.fromisoformat(cleaned)
+        parsed = date.fromisoformat(cleaned)
     except ValueError:
         raise ValueError(f"'{text}' is not a date (no such day)") from None
+    return _within_range(parsed, text)
 
 
-_EMAIL = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"'.]+(\.[^@\s<>,;\"'.]+)+")
+#: The days steg2 takes: from 1900 (no register reaches further back) to 2199 (nothing is planned later),
+#: which keeps every date arithmetic (a year added, thirty days added) inside what Python can represent.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+
+
+def _within_range(day: date, text: object) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"'{text}' is outside the dates steg2 takes ({FIRST_DAY.isoformat()} to"
+                         f" {LAST_DAY.isoformat()})")
+    return day
+
+
+def year_allowed(year: int) -> list[str]:
+    """A calendar year steg2 takes (1900-2199)."""
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        return [f"the year {year} is outside the years steg2 takes ({FIRST_DAY.year} to {LAST_DAY.year})"]
+    return []
+
+
+_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_LABEL = r"[A-Za-z0-9\u00c0-\u024f](?:[A-Za-z0-9\u00c0-\u024f-]{0,61}[A-Za-z0-9\u00c0-\u024f])?"
+_EMAIL = re.compile(rf"{_LOCAL}@(?:{_LABEL}\.)+[A-Za-z\u00c0-\u024f]{{2,63}}")
 
 
 def normalize_email(text: str) -> str:
     """A well-formed e-mail address in lower case; raises ValueError for anything else."""
     cleaned = text.strip()
-    if not _EMAIL.fullmatch(cleaned):
+    if len(cleaned) > 254 or not _EMAIL.fullmatch(cleaned) or len(cleaned.split("@")[0]) > 64:
         raise ValueError(f"'{text}' is not an e-mail address")
     return cleaned.lower()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_OR_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+NAME_MAX = 200
+#: The longest text steg2 takes in one field (a note, an address); names and reasons have their own limits.
+TEXT_MAX = 2000
+
+
+def has_control_characters(text: str, multiline: bool = False) -> bool:
+    """True for text holding a control character (ESC, NUL, …); tab and newline are allowed only in text
+    that may span lines (a note, an address)."""
+    return bool((_CONTROL if multiline else _CONTROL_OR_LINE).search(text))
 
 
 def name_key(name: str) -> str:

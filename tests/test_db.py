@@ -109,21 +109,41 @@ def test_an_unwritable_folder_is_refused(tmp_path: Path) -> None:
         locked.chmod(0o700)
 
 
+def _sqlite_error(name: str, message: str) -> sqlite3.Error:
+    error = sqlite3.OperationalError(message)
+    error.sqlite_errorname = name  # type: ignore[attr-defined]  # as the driver sets it
+    return error
+
+
+class _PsycopgLikeError(Exception):
+    """What psycopg raises: the server's SQLSTATE in `sqlstate`."""
+
+    def __init__(self, sqlstate: str, message: str) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
 @pytest.mark.parametrize(
-    ("driver_message", "expected"),
+    ("orig", "expected"),
     [
-        ("attempt to write a readonly database", "cannot be written (read-only)"),
-        ("database is locked", "busy"),
-        ("canceling statement due to lock timeout", "busy"),
-        ("database disk image is malformed", "damaged"),
-        ("unable to open database file", "cannot open the database file"),
-        ("database or disk is full", "disk is full"),
+        # The words of the message are deliberately misleading: only the error code counts.
+        (_sqlite_error("SQLITE_READONLY", "database is locked"), "cannot be written (read-only"),
+        (_sqlite_error("SQLITE_BUSY", "attempt to write a readonly database"), "busy"),
+        (_sqlite_error("SQLITE_BUSY_SNAPSHOT", "x"), "busy"),
+        (_sqlite_error("SQLITE_NOTADB", "file is not a database"), "damaged"),
+        (_sqlite_error("SQLITE_CORRUPT_INDEX", "something"), "damaged"),
+        (_sqlite_error("SQLITE_CANTOPEN", "unable to open database file"), "cannot open the database"),
+        (_sqlite_error("SQLITE_FULL", "database or disk is full"), "disk is full"),
+        (_PsycopgLikeError("55P03", "canceling statement due to lock timeout"), "busy"),
+        (_PsycopgLikeError("53100", "could not extend file"), "disk is full"),
+        (_PsycopgLikeError("08006", "server closed the connection"), "cannot reach the database server"),
+        (_PsycopgLikeError("42P01", "the database is locked"), "the database failed"),
     ],
 )
-def test_driver_errors_become_plain_sentences(driver_message: str, expected: str) -> None:
+def test_driver_errors_are_told_apart_by_their_error_codes(orig: Exception, expected: str) -> None:
     from sqlalchemy.exc import OperationalError
 
-    error = dbmod.translate(OperationalError("stmt", {}, Exception(driver_message)), "sqlite:////tmp/x.db")
+    error = dbmod.translate(OperationalError("stmt", {}, orig), "sqlite:////tmp/x.db")
     assert expected in str(error)
     assert "stmt" not in str(error)
 

@@ -134,8 +134,8 @@ def test_invoices_at_25_percent_and_mixed_rates_pass_and_carry_the_vat_number(
 ) -> None:
     seller(vat=True)
     gavle_ready()
-    ok("price", "set", "annual-fee", "10 000", "--from", "2000-01-01", "--vat", "25")
-    ok("price", "set", "open-course-seat", "20 000", "--from", "2000-01-01", "--vat", "25")
+    ok("price", "set", "annual-fee", "10 000", "--from", "2000-01-01", "--vat", "25", "--replace")
+    ok("price", "set", "open-course-seat", "20 000", "--from", "2000-01-01", "--vat", "25", "--replace")
     trainer_under_agreement(start="2024-04-01")
     [only_vat] = ok("invoice", "run", "--date", "2024-04-01", "--json")["invoices"]
     assert only_vat["total"] == 3_750_000 and only_vat["vat_note"] == ""

@@ -124,7 +124,7 @@ def test_a_price_change_applies_from_its_date_by_due_date(valid_from: str, secon
 
 
 def test_vat_is_computed_per_rate_in_whole_ore() -> None:
-    ok("price", "set", "annual-fee", "10 000,01", "--from", "2000-01-01", "--vat", "25")
+    ok("price", "set", "annual-fee", "10 000,01", "--from", "2000-01-01", "--vat", "25", "--replace")
     trainer_under_agreement(start="2023-04-01")
     invoice = invoice_run("2023-04-01")[0]
     fee = [line for line in invoice["lines"] if line["charge"] == "annual-fee"][0]

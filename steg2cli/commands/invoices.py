@@ -219,6 +219,7 @@ def price_set(
     vat_note: Annotated[
         str | None, typer.Option("--vat-note", help="Why no VAT is charged (printed on the invoice).")
     ] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Change a price already set for that day.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Set a price from a date on; charges use the price valid on their due date."""
@@ -232,7 +233,7 @@ def price_set(
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     result = invoicing.set_price(
-        common.database(ctx), code, amount, common.required_day(valid_from, "--from"), rate, vat_note
+        common.database(ctx), code, amount, common.required_day(valid_from, "--from"), rate, vat_note, replace
     )
     if as_json:
         common.emit_json(result)

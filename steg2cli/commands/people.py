@@ -36,6 +36,10 @@ def erase(
     if not yes:
         raise BadInput("erasure cannot be undone: add --yes to confirm")
     result = people.erase(common.database(ctx), email, common.today())
+    if not result["compacted"]:
+        common.console(stderr=True).print(
+            "Warning: another steg2 (or program) was reading the database, so an old copy of the erased data may"
+            " remain in the file; run `steg2 db compact` when nobody else is working.", markup=False)
     if as_json:
         common.emit_json(result)
         return

@@ -12,6 +12,18 @@ from steg2cli import rules
 from steg2cli.errors import BadInput, NotFound, RuleViolation
 from steg2cli.models import Course, Municipality, Trainer
 
+#: The largest id a database integer column holds (64 bits).
+MAX_ID = 2**63 - 1
+
+
+def record_id(text: str) -> int | None:
+    """An id typed by a person: ASCII digits within 64 bits, else None (so that `99999999999999999999`
+    is an unknown record, not an overflow)."""
+    cleaned = text.strip()
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 19 or int(cleaned) > MAX_ID:
+        return None
+    return int(cleaned)
+
 
 def check(problems: Iterable[str]) -> None:
     """Raise every violation at once, or do nothing when there is none."""
@@ -81,7 +93,8 @@ def trainer(session: Session, ref: str | int) -> Trainer:
     """A trainer by id or e-mail address."""
     text = str(ref).strip()
     if text.isdigit():
-        found = session.get(Trainer, int(text))
+        number = record_id(text)
+        found = session.get(Trainer, number) if number is not None else None
     elif "@" in text:
         found = session.scalar(select(Trainer).where(Trainer.email == text.lower()))
     else:
@@ -94,7 +107,8 @@ def trainer(session: Session, ref: str | int) -> Trainer:
 def course(session: Session, ref: str | int) -> Course:
     """A course by id."""
     text = str(ref).strip()
-    found = session.get(Course, int(text)) if text.isdigit() else None
+    number = record_id(text)
+    found = session.get(Course, number) if number is not None else None
     if found is None:
         raise NotFound(f"unknown course '{text}'")
     return found

@@ -20,8 +20,8 @@ from sqlalchemy import delete, extract, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
-from steg2cli.db import Database, bulk_insert, touched
-from steg2cli.errors import BadInput, NotFound, RuleViolation
+from steg2cli.db import Database, bulk_insert, changed, touched
+from steg2cli.errors import BadInput, Conflict, NotFound, RuleViolation
 from steg2cli.models import (
     Agreement,
     Charge,
@@ -68,9 +68,11 @@ def list_prices(db: Database) -> list[dict[str, Any]]:
 
 
 def set_price(
-    db: Database, code: str, amount: int, valid_from: date, vat_rate: int | None, vat_note: str | None
+    db: Database, code: str, amount: int, valid_from: date, vat_rate: int | None, vat_note: str | None,
+    replace: bool = False,
 ) -> dict[str, Any]:
-    """A new price for `code` from `valid_from` on (rule 16); VAT rate and note carry over unless given."""
+    """A new price for `code` from `valid_from` on (rule 16); VAT rate and note carry over unless given.
+    A price already set for that code and day is changed only with `replace`."""
     common.check(rules.price_setting(code, amount, vat_rate if vat_rate is not None else 0))
     with db.write("price set") as session:
         earlier = rules.price_on(_prices(session), code, valid_from)
@@ -79,6 +81,11 @@ def set_price(
         if rate == 0 and not note.strip():
             raise BadInput("a price without VAT needs a note saying why (--vat-note)")
         existing = session.scalar(select(Price).where(Price.code == code, Price.valid_from == valid_from))
+        if existing is not None and not replace:
+            raise Conflict(f"{code} already has a price from {valid_from.isoformat()}"
+                           f" ({rules.format_kr(existing.amount_ore)}); add --replace to change it")
+        if existing is not None:
+            changed(session, "price", existing.id, "amount_ore", existing.amount_ore, amount)
         if existing is None:
             existing = Price(code=code, valid_from=valid_from)
             session.add(existing)

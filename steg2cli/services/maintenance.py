@@ -33,7 +33,10 @@ def backup(db: Database, target: Path) -> None:
 
 def compact(db: Database) -> None:
     """Rewrite the database so that no deleted or overwritten bytes remain (after an erasure)."""
+    from steg2cli.errors import DatabaseError
     from steg2cli.services.people import _compact
 
     db.ensure_schema()
-    _compact(db)
+    if not _compact(db):
+        raise DatabaseError("another steg2 (or program) is using the database, so old copies of changed data may"
+                            " remain in the file; run steg2 db compact again when nobody else is working")

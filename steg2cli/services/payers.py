@@ -81,7 +81,8 @@ def find(session: Session, ref: str | int) -> Payer:
         if by_code is not None:
             return by_code
     if text.isdigit():
-        found = session.get(Payer, int(text))
+        number = common.record_id(text)
+        found = session.get(Payer, number) if number is not None else None
         if found is None:
             raise NotFound(f"unknown payer '{text}'")
         return found

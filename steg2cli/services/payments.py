@@ -61,7 +61,8 @@ def find_invoice(session: Session, ref: str) -> Invoice:
         by_ocr = None
     else:
         by_ocr = session.scalar(select(Invoice).where(Invoice.ocr == text.lstrip("0"))) if text.isdigit() else None
-    by_number = session.get(Invoice, int(text)) if text.isdigit() and len(text) < 10 else None
+    number = common.record_id(text) if len(text) < 10 else None
+    by_number = session.get(Invoice, number) if number is not None else None
     if by_ocr is not None and by_number is not None and by_ocr.number != by_number.number:
         raise BadInput(f"{text} is invoice {by_number.number}'s number and invoice {by_ocr.number}'s OCR reference;"
                        f" write #{text} for the invoice number")

@@ -46,7 +46,8 @@ def find_school(session: Session, ref: str | int, municipality: str | None = Non
     """A school by id, or by name where the name is unique (`municipality` narrows)."""
     text = str(ref).strip()
     if text.isdigit():
-        found = session.get(School, int(text))
+        number = common.record_id(text)
+        found = session.get(School, number) if number is not None else None
         if found is None:
             raise NotFound(f"unknown school '{text}'")
         return found

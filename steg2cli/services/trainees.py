@@ -16,7 +16,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -104,12 +103,11 @@ class Lookups:
 
 
 def _cell_date(value: Any) -> date:
+    # An Excel day number was already read as a date (openpyxl knows the workbook's 1900 or 1904 system).
     if isinstance(value, datetime):
-        return value.date()
+        return rules.parse_date(value.date())
     if isinstance(value, date):
-        return value
-    if isinstance(value, (int, float)) and 1 <= value < 2_958_466:  # an Excel day number
-        return date(1899, 12, 30) + relativedelta(days=int(value))
+        return rules.parse_date(value)
     return rules.parse_date(str(value))
 
 
@@ -172,9 +170,17 @@ def parse_rows(
             continue  # Excel leaves empty rows behind
         name_cell, email_cell, school_cell, place_cell, programme_cell, day_cell, trainer_cell = values
         bad: list[tuple[int, str, str, str]] = []
+        for column, value in zip(rules.TRAINEE_COLUMNS, values, strict=True):
+            if isinstance(value, str) and rules.has_control_characters(value):
+                bad.append((number, column, repr(value)[1:-1][:60], "holds a control character; type the value again"))
+        if bad:
+            errors += bad
+            continue
         name = _text(name_cell)
         if not name:
             bad.append((number, "Namn", "", "the name is empty"))
+        elif len(name) > rules.NAME_MAX:
+            bad.append((number, "Namn", name[:40] + "…", f"the name is longer than {rules.NAME_MAX} characters"))
         email, problem = read("E-post", email_cell, lambda v: rules.normalize_email(_text(v)))
         if problem:
             bad.append((number, "E-post", _text(email_cell), problem))
@@ -309,7 +315,7 @@ def read_list(path: Path) -> tuple[list[str], Iterator[Sequence[Any]]]:
     if suffix in (".xlsx", ".xlsm"):
         from steg2cli.excel import read_rows
 
-        return read_rows(path, "Utbildade")
+        return read_rows(path, "Utbildade", date_columns=(rules.TRAINEE_COLUMNS.index("Datum"),))
     if suffix in (".csv", ".txt"):
         return _read_csv(path)
     raise BadInput(f"{path}: a trainee list is an .xlsx or .csv file")
@@ -325,8 +331,18 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[Sequence[Any]]]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
-    return [h.strip() for h in header], iter(reader)
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise BadInput(f"{path}: row 1 cannot be read ({exc})") from None
+
+    def rows() -> Iterator[Sequence[Any]]:
+        try:
+            yield from reader
+        except csv.Error as exc:  # a field of 200 000 characters, a NUL byte, a quote left open
+            raise BadInput(f"{path}: row {reader.line_num} cannot be read ({exc})") from None
+
+    return [h.strip() for h in header], rows()
 
 
 def template_rows() -> list[list[str]]:
