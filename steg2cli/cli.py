@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import sys
 from enum import Enum, StrEnum
 from pathlib import Path
 from types import UnionType
@@ -104,10 +103,10 @@ class _PlainCoercion:
             try:
                 converted = self.kind(value)
             except ValueError:
-                choices = ", ".join(member.value for member in self.kind)  # type: ignore[attr-defined]
+                choices = ", ".join(str(member.value) for member in self.kind)
                 raise typer.BadParameter(f"'{value}' is not one of {choices}", ctx=ctx, param=param) from None
         else:
-            converted = self.kind(value)
+            converted = self.kind(value)  # type: ignore[call-arg]  # str or Path
         if self.minimum is not None and converted < self.minimum:
             raise typer.BadParameter(f"{converted} is below the minimum {self.minimum}", ctx=ctx, param=param)
         return converted
@@ -284,4 +283,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -356,7 +356,8 @@ class Database:
         from steg2cli.migrations.runner import upgrade_to_head
 
         try:
-            upgrade_to_head(self.url)
+            # Foreign keys off while tables are rebuilt (batch mode), checked afterwards by the runner.
+            upgrade_to_head(make_engine(self.url, foreign_keys=False))
         except (OperationalError, SADatabaseError) as exc:
             raise translate(exc, self.url) from None
         self._checked = True

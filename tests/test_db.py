@@ -323,3 +323,34 @@ def test_every_command_has_a_one_line_help_text() -> None:
         for param in getattr(command, "params", []):
             if getattr(param, "param_type_name", "") == "option" or param.__class__.__name__.endswith("Option"):
                 assert getattr(param, "help", None), f"'steg2 {name}' option {param.name} has no help"
+
+
+def test_no_module_of_the_package_imports_itself_round_a_cycle() -> None:
+    """Imports run one way (commands → services → rules, models, db): no cycle, not even through an import
+    inside a function (db ↔ migrations.runner and services.agreements ↔ services.schools were untied)."""
+    import ast
+
+    import steg2cli
+
+    root = Path(steg2cli.__file__).parent
+    modules = {".".join(("steg2cli", *p.relative_to(root).with_suffix("").parts)).removesuffix(".__init__"): p
+               for p in root.rglob("*.py")}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+            graph[name] |= {t for t in targets if t in modules and t != name}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for following in graph[start] - seen:
+            seen.add(following)
+            if following == goal or reaches(following, goal, seen):
+                return True
+        return False
+
+    cycles = sorted(name for name in graph if reaches(name, name, set()))
+    assert cycles == []

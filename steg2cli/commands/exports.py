@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from steg2cli.commands import common
+
+if TYPE_CHECKING:
+    from steg2cli.services.exports import Filters
 
 app = common.group("Excel lists (trainees, trainers, schools, the list template) and the books (SIE).")
 
@@ -18,7 +21,7 @@ Trainer = Annotated[str | None, typer.Option("--trainer", help="Only this traine
 Programme = Annotated[str | None, typer.Option("--programme", help="Only this programme.")]
 
 
-def _filters(year: int | None, municipality: str | None, trainer: str | None, programme: str | None) -> object:
+def _filters(year: int | None, municipality: str | None, trainer: str | None, programme: str | None) -> Filters:
     from steg2cli.services.exports import Filters
 
     return Filters(year, municipality, trainer, programme)
@@ -32,7 +35,7 @@ def trainees(ctx: typer.Context, output: Output, year: Year = None, municipality
 
     with common.progress(f"Writing {output.name}") as tick:
         count = exports.trainees(common.database(ctx), output, _filters(year, municipality, trainer, programme),
-                                 tick)  # type: ignore[arg-type]
+                                 tick)
     common.done(f"Wrote {count} trainee(s) to {output}.")
 
 
@@ -43,7 +46,7 @@ def trainers(ctx: typer.Context, output: Output, year: Year = None, municipality
     from steg2cli.services import exports
 
     count = exports.trainers(common.database(ctx), output, _filters(year, municipality, trainer, programme),
-                             common.today())  # type: ignore[arg-type]
+                             common.today())
     common.done(f"Wrote {count} trainer(s) to {output}.")
 
 
@@ -54,7 +57,7 @@ def schools(ctx: typer.Context, output: Output, year: Year = None, municipality:
     from steg2cli.services import exports
 
     count = exports.schools(common.database(ctx), output,
-                            _filters(year, municipality, trainer, programme))  # type: ignore[arg-type]
+                            _filters(year, municipality, trainer, programme))
     common.done(f"Wrote {count} programme run(s) to {output}.")
 
 

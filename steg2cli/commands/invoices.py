@@ -35,7 +35,7 @@ def state_text(invoice: dict[str, Any]) -> str:
         return f"overpaid by {kr(invoice['overpaid'])}"
     if state == "credited" and invoice["to_pay_back"]:
         return f"credited: pay back {kr(invoice['to_pay_back'])}"
-    return state
+    return str(state)
 
 
 def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None) -> None:

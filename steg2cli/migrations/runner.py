@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from steg2cli.errors import DatabaseError
 
@@ -16,15 +17,12 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade_to_head(url: str) -> None:
-    """Upgrade the database at `url` to the newest schema, all or nothing.
+def upgrade_to_head(engine: Engine) -> None:
+    """Upgrade the database behind `engine` (made with foreign keys off) to the newest schema, all or nothing.
 
     SQLite batch migrations recreate tables; with foreign keys on, a recreated parent table would
     cascade or fail on its children, so they run with foreign keys off and are checked after.
     """
-    from steg2cli.db import make_engine
-
-    engine = make_engine(url, foreign_keys=False)
     try:
         with engine.begin() as conn:
             if engine.dialect.name == "postgresql":

@@ -68,9 +68,7 @@ def sign(db: Database, trainer_ref: str, start: date, school_ref: str | None = N
         school_id = None
         school_municipality = None
         if school_ref is not None:
-            from steg2cli.services.schools import find_school
-
-            school = find_school(session, school_ref, municipality=trainer.municipality_code)
+            school = common.find_school(session, school_ref, municipality=trainer.municipality_code)
             school_id, school_municipality = school.id, school.municipality_code
         wanted = rules.Scope(trainer.municipality_code, school_id)
         existing = [span(a) for a in trainer_agreements(session, trainer.id)]

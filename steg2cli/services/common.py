@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
 from steg2cli.errors import BadInput, NotFound, RuleViolation
-from steg2cli.models import Course, Municipality, Trainer
+from steg2cli.models import Course, Municipality, Payer, School, Trainer
 
 #: The largest id a database integer column holds (64 bits).
 MAX_ID = 2**63 - 1
@@ -76,6 +77,9 @@ def municipality(session: Session, text: str | int) -> Municipality:
     raise NotFound(f"unknown municipality '{text}'{hint}")
 
 
+_municipality = municipality  # for functions whose `municipality` parameter hides it
+
+
 def municipality_json(found: Municipality | None) -> dict[str, str] | None:
     """`{"code", "name"}` for JSON output."""
     return None if found is None else {"code": found.code, "name": found.name}
@@ -120,3 +124,49 @@ def programme(text: str) -> str:
     if code is None:
         raise BadInput(f"unknown programme '{text}' (use one of {', '.join(rules.PROGRAMMES)})")
     return code
+
+
+# ---- schools and their payers ---------------------------------------------------------------
+
+
+def find_school(session: Session, ref: str | int, municipality: str | None = None) -> School:
+    """A school by id, or by name where the name is unique (`municipality` narrows)."""
+    text = str(ref).strip()
+    if text.isdigit():
+        number = record_id(text)
+        found = session.get(School, number) if number is not None else None
+        if found is None:
+            raise NotFound(f"unknown school '{text}'")
+        return found
+    query = select(School).where(School.name_key == rules.name_key(text))
+    if municipality is not None:
+        query = query.where(School.municipality_code == _municipality(session, municipality).code)
+    candidates = list(session.scalars(query.order_by(School.id)))
+    if not candidates:
+        where = f" in {_municipality(session, municipality).name}" if municipality else ""
+        raise NotFound(f"unknown school '{text}'{where}")
+    if len(candidates) > 1:
+        listed = ", ".join(
+            f"{s.id} ({municipality_by_code(session, s.municipality_code).name})"  # type: ignore[union-attr]
+            for s in candidates
+        )
+        raise NotFound(f"{len(candidates)} schools are called '{text}': {listed}; give the id or --municipality")
+    return candidates[0]
+
+
+def municipality_payers(session: Session) -> dict[str, int]:
+    """Municipality code → its payer's id (cached for the session)."""
+    cache: dict[str, int] | None = session.info.get("municipality_payers")
+    if cache is None:
+        cache = {str(code): payer_id for payer_id, code in session.execute(
+            select(Payer.id, Payer.code).where(Payer.code.is_not(None)))}
+        session.info["municipality_payers"] = cache
+    return cache
+
+
+def school_payer_json(session: Session, school: School) -> dict[str, Any]:
+    """`{"id", "code", "name"}` of the payer of a school's own agreements."""
+    payer_id = school.payer_id or municipality_payers(session)[school.municipality_code]
+    payer = session.get(Payer, payer_id)
+    assert payer is not None
+    return {"id": payer.id, "code": payer.code, "name": payer.name}

@@ -38,7 +38,8 @@ from steg2cli.models import (
     Trainer,
 )
 from steg2cli.services import common, settings
-from steg2cli.services.payers import effective_peppol_id, municipality_payers
+from steg2cli.services.common import municipality_payers
+from steg2cli.services.payers import effective_peppol_id
 
 # ---- prices -----------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from steg2cli.db import Database, changed, touched
 from steg2cli.errors import BadInput, Conflict, NotFound
 from steg2cli.models import Payer, School
 from steg2cli.services import common
+from steg2cli.services.common import municipality_payers
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,6 @@ class PayerDetails:
     address: str | None = None
     reference: str | None = None
     email: str | None = None
-
-
-def municipality_payers(session: Session) -> dict[str, int]:
-    """Municipality code → its payer's id (cached for the session)."""
-    cache: dict[str, int] | None = session.info.get("municipality_payers")
-    if cache is None:
-        cache = {str(code): payer_id for payer_id, code in session.execute(
-            select(Payer.id, Payer.code).where(Payer.code.is_not(None)))}
-        session.info["municipality_payers"] = cache
-    return cache
 
 
 def effective_peppol_id(payer: Payer) -> str | None:
@@ -183,10 +174,10 @@ def list_payers(db: Database, every: bool = False) -> list[dict[str, Any]]:
 def set_school_payer(db: Database, school_ref: str, payer_ref: str, municipality: str | None = None
                      ) -> dict[str, Any]:
     """The school's invoices (its school-scoped agreements) go to this payer from the next invoice run."""
-    from steg2cli.services.schools import find_school, schools_json
+    from steg2cli.services.schools import schools_json
 
     with db.write("school payer") as session:
-        school = find_school(session, school_ref, municipality)
+        school = common.find_school(session, school_ref, municipality)
         payer = find(session, payer_ref)
         own = municipality_payers(session)[school.municipality_code]
         new = None if payer.id == own else payer.id
@@ -194,11 +185,3 @@ def set_school_payer(db: Database, school_ref: str, payer_ref: str, municipality
         school.payer_id = new
         touched(session, "school", school.id)
         return schools_json(session, [school], with_problems=True)[0]
-
-
-def school_payer_json(session: Session, school: School) -> dict[str, Any]:
-    """`{"id", "code", "name"}` of the payer of a school's own agreements."""
-    payer_id = school.payer_id or municipality_payers(session)[school.municipality_code]
-    payer = session.get(Payer, payer_id)
-    assert payer is not None
-    return {"id": payer.id, "code": payer.code, "name": payer.name}

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from steg2cli import rules
 from steg2cli.db import Database, touched
-from steg2cli.errors import Conflict, DatabaseError, NotFound
+from steg2cli.errors import Conflict, NotFound
 from steg2cli.models import (
     Agreement,
     Attendance,

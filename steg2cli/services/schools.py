@@ -25,7 +25,9 @@ from steg2cli.models import (
 )
 from steg2cli.services import common
 from steg2cli.services.agreements import scope, span
-from steg2cli.services.payers import school_payer_json
+from steg2cli.services.common import find_school, school_payer_json
+
+__all__ = ["find_school"]  # found here by older callers; it lives in services.common
 
 
 @dataclass(frozen=True)
@@ -40,31 +42,6 @@ class ProgrammeStart:
     contact_name: str
     contact_email: str
     contact_phone: str | None = None
-
-
-def find_school(session: Session, ref: str | int, municipality: str | None = None) -> School:
-    """A school by id, or by name where the name is unique (`municipality` narrows)."""
-    text = str(ref).strip()
-    if text.isdigit():
-        number = common.record_id(text)
-        found = session.get(School, number) if number is not None else None
-        if found is None:
-            raise NotFound(f"unknown school '{text}'")
-        return found
-    query = select(School).where(School.name_key == rules.name_key(text))
-    if municipality is not None:
-        query = query.where(School.municipality_code == common.municipality(session, municipality).code)
-    candidates = list(session.scalars(query.order_by(School.id)))
-    if not candidates:
-        where = f" in {common.municipality(session, municipality).name}" if municipality else ""
-        raise NotFound(f"unknown school '{text}'{where}")
-    if len(candidates) > 1:
-        listed = ", ".join(
-            f"{s.id} ({common.municipality_by_code(session, s.municipality_code).name})"  # type: ignore[union-attr]
-            for s in candidates
-        )
-        raise NotFound(f"{len(candidates)} schools are called '{text}': {listed}; give the id or --municipality")
-    return candidates[0]
 
 
 def may_train(session: Session, trainer: Trainer, school: School, day: date) -> list[str]:

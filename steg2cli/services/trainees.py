@@ -278,14 +278,12 @@ def report_by_hand(
     municipality: str | None = None,
 ) -> dict[str, Any]:
     """Report people trained by hand: "Name <email>" each (rules 13-14)."""
-    from steg2cli.services.schools import find_school
-
     if not people:
         raise BadInput('name the people trained: "Name <email>" ...')
     code = common.programme(programme)
     with db.write("report-trainees", rollback=dry_run) as session:
         trainer = common.trainer(session, trainer_ref)
-        school = find_school(session, school_ref, municipality)
+        school = common.find_school(session, school_ref, municipality)
         lookups = Lookups(session)
         reports: list[Report] = []
         errors: list[tuple[int, str, str, str]] = []

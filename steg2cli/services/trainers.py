@@ -181,13 +181,11 @@ def move(
     A move to another municipality ends every agreement; a move to another school (`school`) ends a
     school-scoped agreement for another school and keeps a municipality-wide one.
     """
-    from steg2cli.services.schools import find_school
-
     if municipality is None and school is None:
         raise BadInput("give the new --municipality, or the new --school")
     with db.write("trainer move") as session:
         trainer = common.trainer(session, ref)
-        new_school = find_school(session, school, municipality) if school is not None else None
+        new_school = common.find_school(session, school, municipality) if school is not None else None
         if new_school is not None:
             target = common.municipality(session, new_school.municipality_code)
         else:

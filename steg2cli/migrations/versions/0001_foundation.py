@@ -5,6 +5,7 @@ Revises:
 """
 
 import csv
+import io
 from importlib import resources
 
 import sqlalchemy as sa
@@ -125,11 +126,11 @@ def upgrade() -> None:
     op.create_index("ix_audit_log_at", "audit_log", ["at"])
 
     source = resources.files("steg2cli").joinpath("data/municipalities.csv")
-    with source.open(encoding="utf-8", newline="") as handle:
-        rows = [
-            {"code": r["code"], "name": r["name"], "county_code": r["county_code"], "county": r["county"]}
-            for r in csv.DictReader(handle)
-        ]
+    text = source.read_text(encoding="utf-8")
+    rows = [
+        {"code": r["code"], "name": r["name"], "county_code": r["county_code"], "county": r["county"]}
+        for r in csv.DictReader(io.StringIO(text, newline=""))
+    ]
     op.bulk_insert(municipalities, rows)
 
 
