@@ -28,7 +28,8 @@ demo: $(VENV)/.installed-run
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check steg2cli tests $(wildcard bench)
-	$(BIN)/mypy --strict steg2cli/rules.py steg2cli/errors.py steg2cli/services steg2cli/db.py steg2cli/models.py steg2cli/excel.py steg2cli/formats
+	$(BIN)/ruff format --check steg2cli tests $(wildcard bench)
+	$(BIN)/mypy --strict steg2cli
 
 test: lint
 	$(BIN)/pytest

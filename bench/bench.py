@@ -46,8 +46,9 @@ def run_once(command: Sequence[str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def pair(a: Sequence[str], b: Sequence[str], runs: int, setup: Callable[[], None] | None = None,
-         memory: bool = False) -> tuple[float, float, float]:
+def pair(
+    a: Sequence[str], b: Sequence[str], runs: int, setup: Callable[[], None] | None = None, memory: bool = False
+) -> tuple[float, float, float]:
     """Median of A, median of B, median of the pairwise ratios A/B (wall time, or peak memory)."""
     for command in (a, b):  # warm-up: file caches, .pyc files
         if setup:
@@ -76,8 +77,9 @@ def build(work: Path, trainers: int) -> Path:
     db = work / f"register-{trainers}.db"
     if not db.exists():
         print(f"building a register of {trainers} trainers …", file=sys.stderr)
-        subprocess.run(steg2(db, "demo", "--scale", str(trainers), "--years", "10"), env=ENV, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            steg2(db, "demo", "--scale", str(trainers), "--years", "10"), env=ENV, check=True, stdout=subprocess.DEVNULL
+        )
     return db
 
 
@@ -86,7 +88,8 @@ def trainee_list(db: Path, path: Path, rows: int) -> None:
     with sqlite3.connect(db) as conn:
         runs = conn.execute(
             "SELECT s.name, s.municipality_code, p.programme, p.start, t.email FROM school_programmes p"
-            " JOIN schools s ON s.id = p.school_id JOIN trainers t ON t.id = p.trainer_id ORDER BY p.id").fetchall()
+            " JOIN schools s ON s.id = p.school_id JOIN trainers t ON t.id = p.trainer_id ORDER BY p.id"
+        ).fetchall()
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(["Namn", "E-post", "Skola", "Kommun", "Program", "Datum", "Utbildare"])
@@ -194,10 +197,20 @@ def main() -> None:
         print(f"  {figure}: {result[2]:.2f} (target ≤ {target})", file=sys.stderr)
 
     print("measuring …", file=sys.stderr)
-    record("`steg2 --help`", '`python -c "import typer"`', 1.3,
-           pair([*STEG2, "--help"], [PY, "-c", "import typer"], runs), "s")
-    record("`steg2 trainer list --json` (small database)", '`python -c "import typer, sqlalchemy.orm"`', 1.4,
-           pair(steg2(small, "trainer", "list", "--json"), [PY, "-c", "import typer, sqlalchemy.orm"], runs), "s")
+    record(
+        "`steg2 --help`",
+        '`python -c "import typer"`',
+        1.3,
+        pair([*STEG2, "--help"], [PY, "-c", "import typer"], runs),
+        "s",
+    )
+    record(
+        "`steg2 trainer list --json` (small database)",
+        '`python -c "import typer, sqlalchemy.orm"`',
+        1.4,
+        pair(steg2(small, "trainer", "list", "--json"), [PY, "-c", "import typer, sqlalchemy.orm"], runs),
+        "s",
+    )
 
     listing = scratch / "list.csv"
     trainee_list(large, listing, 20_000)
@@ -208,24 +221,48 @@ def main() -> None:
             Path(f"{work_db}{suffix}").unlink(missing_ok=True)
         shutil.copy(large, work_db)
 
-    record("`report-trainees --file` with 20 000 rows", "csv + sqlite3 `executemany` of the same rows", 5,
-           pair(steg2(work_db, "report-trainees", "--file", str(listing)),
-                [PY, "-c", BASELINE_IMPORT, str(work_db), str(listing)], runs, setup=fresh_copy), "s")
+    record(
+        "`report-trainees --file` with 20 000 rows",
+        "csv + sqlite3 `executemany` of the same rows",
+        5,
+        pair(
+            steg2(work_db, "report-trainees", "--file", str(listing)),
+            [PY, "-c", BASELINE_IMPORT, str(work_db), str(listing)],
+            runs,
+            setup=fresh_copy,
+        ),
+        "s",
+    )
 
     out = scratch / "export.xlsx"
     export_large = steg2(large, "export", "trainees", "-o", str(out))
-    record("`export trainees`, 200 000 rows", "bare openpyxl write-only of the same rows", 1.2,
-           pair(export_large, [PY, "-c", BASELINE_EXPORT, str(large), str(out)], max(runs // 2, 3)), "s")
+    record(
+        "`export trainees`, 200 000 rows",
+        "bare openpyxl write-only of the same rows",
+        1.2,
+        pair(export_large, [PY, "-c", BASELINE_EXPORT, str(large), str(out)], max(runs // 2, 3)),
+        "s",
+    )
 
-    record("`invoice run` over 3 000 agreements × 10 years", "`steg2 trainer show 1`", 3,
-           pair(steg2(work_db, "invoice", "run", "--date", TODAY), steg2(work_db, "trainer", "show", "1"), runs,
-                setup=fresh_copy), "s")
+    record(
+        "`invoice run` over 3 000 agreements × 10 years",
+        "`steg2 trainer show 1`",
+        3,
+        pair(
+            steg2(work_db, "invoice", "run", "--date", TODAY),
+            steg2(work_db, "trainer", "show", "1"),
+            runs,
+            setup=fresh_copy,
+        ),
+        "s",
+    )
 
     invoiced = args.work / "invoiced.db"
     if not invoiced.exists():
         shutil.copy(large, invoiced)
-        subprocess.run(steg2(invoiced, "invoice", "run", "--date", TODAY), env=ENV, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            steg2(invoiced, "invoice", "run", "--date", TODAY), env=ENV, check=True, stdout=subprocess.DEVNULL
+        )
     bank_file = scratch / "bgmax.txt"
     bgmax_file(invoiced, bank_file, 10_000)
     payments_db = scratch / "payments.db"
@@ -235,18 +272,38 @@ def main() -> None:
             Path(f"{payments_db}{suffix}").unlink(missing_ok=True)
         shutil.copy(invoiced, payments_db)
 
-    record("`payment import` of a BgMax file of 10 000 payments", "parsing the same file with the standard library",
-           3, pair(steg2(payments_db, "payment", "import", str(bank_file)),
-                   [PY, "-c", BASELINE_BGMAX, str(bank_file)], runs, setup=fresh_payments), "s")
+    record(
+        "`payment import` of a BgMax file of 10 000 payments",
+        "parsing the same file with the standard library",
+        3,
+        pair(
+            steg2(payments_db, "payment", "import", str(bank_file)),
+            [PY, "-c", BASELINE_BGMAX, str(bank_file)],
+            runs,
+            setup=fresh_payments,
+        ),
+        "s",
+    )
 
-    record("peak memory, export of 200 000 rows", "the same export of 20 000 rows", 1.1,
-           pair(export_large, steg2(tenth, "export", "trainees", "-o", str(scratch / "small.xlsx")),
-                max(runs // 2, 3), memory=True), "MiB")
+    record(
+        "peak memory, export of 200 000 rows",
+        "the same export of 20 000 rows",
+        1.1,
+        pair(
+            export_large,
+            steg2(tenth, "export", "trainees", "-o", str(scratch / "small.xlsx")),
+            max(runs // 2, 3),
+            memory=True,
+        ),
+        "MiB",
+    )
     shutil.rmtree(scratch, ignore_errors=True)
 
-    print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
-          f"{platform.python_version()}, {platform.system()} {platform.release()}; medians of {runs} alternating "
-          f"pairs; large register: {args.trainers} trainers, 10 years.\n")
+    print(
+        f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.system()} {platform.release()}; medians of {runs} alternating "
+        f"pairs; large register: {args.trainers} trainers, 10 years.\n"
+    )
     print("| figure | baseline | A | B | ratio A/B | target | met |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     failed = 0

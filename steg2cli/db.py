@@ -126,14 +126,32 @@ def _safe_url(url: str) -> str:
 #: each with what the person at the terminal is told. Error codes, not words in a message: a driver or a
 #: translated server message may word them differently.
 _SQLITE_ERRORS = {
-    "SQLITE_BUSY": "busy", "SQLITE_LOCKED": "busy", "SQLITE_NOTADB": "damaged", "SQLITE_CORRUPT": "damaged",
-    "SQLITE_READONLY": "readonly", "SQLITE_CANTOPEN": "cantopen", "SQLITE_FULL": "full", "SQLITE_IOERR": "io",
-    "SQLITE_PERM": "readonly", "SQLITE_AUTH": "readonly",
+    "SQLITE_BUSY": "busy",
+    "SQLITE_LOCKED": "busy",
+    "SQLITE_NOTADB": "damaged",
+    "SQLITE_CORRUPT": "damaged",
+    "SQLITE_READONLY": "readonly",
+    "SQLITE_CANTOPEN": "cantopen",
+    "SQLITE_FULL": "full",
+    "SQLITE_IOERR": "io",
+    "SQLITE_PERM": "readonly",
+    "SQLITE_AUTH": "readonly",
 }
 _SQLSTATE_ERRORS = {
-    "55P03": "busy", "40P01": "busy", "40001": "busy", "57014": "busy", "53100": "full", "3D000": "cantopen",
-    "28P01": "unreachable", "28000": "unreachable", "08": "unreachable", "57P": "unreachable", "25006": "readonly",
-    "42501": "readonly", "XX001": "damaged", "XX002": "damaged",
+    "55P03": "busy",
+    "40P01": "busy",
+    "40001": "busy",
+    "57014": "busy",
+    "53100": "full",
+    "3D000": "cantopen",
+    "28P01": "unreachable",
+    "28000": "unreachable",
+    "08": "unreachable",
+    "57P": "unreachable",
+    "25006": "readonly",
+    "42501": "readonly",
+    "XX001": "damaged",
+    "XX002": "damaged",
 }
 
 
@@ -148,8 +166,11 @@ def _error_kind(orig: BaseException) -> str | None:
         for prefix in (state, state[:3], state[:2]):
             if prefix in _SQLSTATE_ERRORS:
                 return _SQLSTATE_ERRORS[prefix]
-    if type(orig).__name__ in ("OperationalError", "ConnectionTimeout") and type(orig).__module__.startswith(
-            "psycopg") and state is None:
+    if (
+        type(orig).__name__ in ("OperationalError", "ConnectionTimeout")
+        and type(orig).__module__.startswith("psycopg")
+        and state is None
+    ):
         return "unreachable"  # psycopg raises a connection failure before the server gave any SQLSTATE
     return None
 
@@ -158,8 +179,11 @@ def translate(exc: BaseException, url: str) -> DatabaseError | Conflict:
     """A driver error as one plain sentence for the user, told apart by the driver's error code."""
     orig = getattr(exc, "orig", None) or exc
     where = sqlite_file(url) or _safe_url(url)
-    if isinstance(exc, IntegrityError) or getattr(orig, "sqlite_errorname", "").startswith("SQLITE_CONSTRAINT") \
-            or str(getattr(orig, "sqlstate", "") or "").startswith("23"):
+    if (
+        isinstance(exc, IntegrityError)
+        or getattr(orig, "sqlite_errorname", "").startswith("SQLITE_CONSTRAINT")
+        or str(getattr(orig, "sqlstate", "") or "").startswith("23")
+    ):
         return Conflict("the change collides with a record written at the same time; nothing was written")
     kind = _error_kind(orig)
     if kind == "busy":
@@ -310,8 +334,7 @@ class Database:
                     tables = self._table_count(conn)
                     if tables:
                         raise DatabaseError(
-                            f"{sqlite_file(self.url) or _safe_url(self.url)} holds tables but is not"
-                            " a steg2 database"
+                            f"{sqlite_file(self.url) or _safe_url(self.url)} holds tables but is not a steg2 database"
                         ) from None
                     return None
                 return None if row is None else str(row[0])
@@ -350,8 +373,7 @@ class Database:
                 backup = path.with_name(f"{path.name}.schema-{revision}.bak")
                 self.backup(backup)
                 self.notify(
-                    f"steg2: upgrading the database schema {revision} → {SCHEMA_HEAD};"
-                    f" the old file is kept as {backup}"
+                    f"steg2: upgrading the database schema {revision} → {SCHEMA_HEAD}; the old file is kept as {backup}"
                 )
         from steg2cli.migrations.runner import upgrade_to_head
 
@@ -423,9 +445,8 @@ def bulk_insert(
     connection = session.connection()
     dialect = connection.dialect
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    statement = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
-        + (" ON CONFLICT DO NOTHING" if skip_conflicts else "")
+    statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})" + (
+        " ON CONFLICT DO NOTHING" if skip_conflicts else ""
     )
     if dialect.name == "sqlite":  # SQLAlchemy keeps SQLite dates as ISO text
         dated = [i for i, value in enumerate(rows[0]) if isinstance(value, date)]

@@ -166,8 +166,9 @@ def read_rows(
     epoch = workbook.epoch
 
     def convert(row: tuple[Any, ...]) -> tuple[Any, ...]:
-        if not any(i < len(row) and isinstance(row[i], int | float) and not isinstance(row[i], bool)
-                   for i in date_columns):
+        if not any(
+            i < len(row) and isinstance(row[i], int | float) and not isinstance(row[i], bool) for i in date_columns
+        ):
             return row
         cells = list(row)
         for i in date_columns:
@@ -187,8 +188,10 @@ def read_rows(
         except BadInput:
             raise
         except Exception as exc:  # damaged sheet XML, a bad shared-string index, a cell openpyxl cannot read
-            raise BadInput(f"{path}: the workbook is damaged at row {number + 1} ({type(exc).__name__});"
-                           " open it in Excel and save it again") from None
+            raise BadInput(
+                f"{path}: the workbook is damaged at row {number + 1} ({type(exc).__name__});"
+                " open it in Excel and save it again"
+            ) from None
         finally:
             workbook.close()
 

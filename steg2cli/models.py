@@ -3,8 +3,6 @@
 Nothing that records what happened is ever deleted, so no foreign key cascades a delete.
 """
 
-
-
 from datetime import date, datetime
 
 from sqlalchemy import (

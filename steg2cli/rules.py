@@ -73,8 +73,9 @@ LAST_DAY = date(2199, 12, 31)
 
 def _within_range(day: date, text: object) -> date:
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(f"'{text}' is outside the dates steg2 takes ({FIRST_DAY.isoformat()} to"
-                         f" {LAST_DAY.isoformat()})")
+        raise ValueError(
+            f"'{text}' is outside the dates steg2 takes ({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
+        )
     return day
 
 
@@ -190,9 +191,7 @@ def not_in_future(what: str, day: date, today: date) -> list[str]:
 # Rules 1-3: eligibility and courses
 
 
-def trainer_eligibility(
-    basic_training: date, series_held: date, appointed_by: str, today: date
-) -> list[str]:
+def trainer_eligibility(basic_training: date, series_held: date, appointed_by: str, today: date) -> list[str]:
     """Rule 1: grundutbildning done, the whole series held after it, and appointed by a named person."""
     problems = not_in_future("the grundutbildning", basic_training, today)
     problems += not_in_future("the programme series", series_held, today)
@@ -224,9 +223,7 @@ def course_enrolment(
         return []
     problems = []
     if participants_so_far >= PURCHASED_COURSE_MAX:
-        problems.append(
-            f"a purchased course takes at most {PURCHASED_COURSE_MAX} participants; this one is full"
-        )
+        problems.append(f"a purchased course takes at most {PURCHASED_COURSE_MAX} participants; this one is full")
     if participant_municipality != course_municipality:
         problems.append(
             "a purchased course takes participants from its own municipality only"
@@ -255,8 +252,7 @@ def course_completion(
     problems = not_in_future("the completion", completed_on, today)
     if completed_on < course_date:
         problems.append(
-            f"a course cannot be completed ({completed_on.isoformat()}) before it starts"
-            f" ({course_date.isoformat()})"
+            f"a course cannot be completed ({completed_on.isoformat()}) before it starts ({course_date.isoformat()})"
         )
     return problems
 
@@ -731,8 +727,10 @@ def credit_allowed(kind: str, invoice_date: date, credited_by: int | None, credi
     if credited_by is not None:
         return [f"the invoice is already credited by credit note {credited_by}"]
     if credit_date < invoice_date:
-        return [f"the credit note ({credit_date.isoformat()}) cannot be dated before the invoice"
-                f" ({invoice_date.isoformat()})"]
+        return [
+            f"the credit note ({credit_date.isoformat()}) cannot be dated before the invoice"
+            f" ({invoice_date.isoformat()})"
+        ]
     return []
 
 
@@ -888,8 +886,9 @@ def course_cancelling(completed_on: date | None, cancelled_on: date | None, reas
     return []
 
 
-def unenrolling(completed_on: date | None, cancelled_on: date | None, unenrolled_on: date | None,
-                reason: str) -> list[str]:
+def unenrolling(
+    completed_on: date | None, cancelled_on: date | None, unenrolled_on: date | None, reason: str
+) -> list[str]:
     """Rule 25: a participant is unenrolled only before the course is completed, once, with a reason."""
     if completed_on is not None:
         return [f"the course was completed on {completed_on.isoformat()}; its participants cannot be unenrolled"]
@@ -907,8 +906,9 @@ def history_change(what: str, day: date, run_start: date, stopped_on: date | Non
     not before the one before took over (on the same day, the newer one counts)."""
     problems = []
     if day < run_start:
-        problems.append(f"the new {what} ({day.isoformat()}) cannot start before the programme"
-                        f" ({run_start.isoformat()})")
+        problems.append(
+            f"the new {what} ({day.isoformat()}) cannot start before the programme ({run_start.isoformat()})"
+        )
     if stopped_on is not None and day >= stopped_on:
         problems.append(f"the programme was stopped on {stopped_on.isoformat()}")
     if run_start <= day < latest_from:
@@ -1021,8 +1021,13 @@ def ocr_valid(reference: str) -> bool:
     """Rule 31: an OCR reference with the right length digit and check digit."""
     luhn = _luhn()
     cleaned = reference.strip()
-    return (cleaned.isascii() and cleaned.isdigit() and len(cleaned) >= 3
-            and int(cleaned[-2]) == len(cleaned) % 10 and luhn.is_valid(cleaned))
+    return (
+        cleaned.isascii()
+        and cleaned.isdigit()
+        and len(cleaned) >= 3
+        and int(cleaned[-2]) == len(cleaned) % 10
+        and luhn.is_valid(cleaned)
+    )
 
 
 _POSTAL_LINE = re.compile(r"(\d{3})\s?(\d{2})\s+(\S.*)")
@@ -1054,8 +1059,9 @@ def postal_address(lines: Sequence[str], name: str = "") -> PostalAddress:
         raise ValueError("the address is empty")
     match = _POSTAL_LINE.fullmatch(rest[-1].strip())
     if match is None:
-        raise ValueError(f"the address's last line must be the postal code and town, e.g. 801 84 Gävle"
-                         f" (found '{rest[-1]}')")
+        raise ValueError(
+            f"the address's last line must be the postal code and town, e.g. 801 84 Gävle (found '{rest[-1]}')"
+        )
     street = rest[:-1]
     return PostalAddress(
         street=street[0] if street else "",

@@ -153,19 +153,31 @@ def nothing_written(path: Target) -> Iterator[None]:
 
 # ---- building blocks used by many tests -------------------------------------------------------
 
-def register(name: str = "Anna Lind", email: str = "anna@example.se", municipality: str = "Gävle",
-             **extra: str) -> dict[str, Any]:
-    args = ["register-trainer", name, "--email", email, "--municipality", municipality,
-            "--basic-training", extra.pop("basic_training", "2022-01-10"),
-            "--series-held", extra.pop("series_held", "2022-06-01"),
-            "--appointed-by", extra.pop("appointed_by", "Karin Ek, rektor"), "--json"]
+
+def register(
+    name: str = "Anna Lind", email: str = "anna@example.se", municipality: str = "Gävle", **extra: str
+) -> dict[str, Any]:
+    args = [
+        "register-trainer",
+        name,
+        "--email",
+        email,
+        "--municipality",
+        municipality,
+        "--basic-training",
+        extra.pop("basic_training", "2022-01-10"),
+        "--series-held",
+        extra.pop("series_held", "2022-06-01"),
+        "--appointed-by",
+        extra.pop("appointed_by", "Karin Ek, rektor"),
+        "--json",
+    ]
     for key, value in extra.items():
         args += [f"--{key.replace('_', '-')}", value]
     return ok(*args)
 
 
-def certify(*trainer_ids: int, date: str = "2023-03-01", kind: str = "open",
-            municipality: str | None = None) -> int:
+def certify(*trainer_ids: int, date: str = "2023-03-01", kind: str = "open", municipality: str | None = None) -> int:
     args = ["course", "add", "--kind", kind, "--date", date, "--json"]
     if municipality:
         args += ["--municipality", municipality]
@@ -175,8 +187,9 @@ def certify(*trainer_ids: int, date: str = "2023-03-01", kind: str = "open",
     return int(course["id"])
 
 
-def trainer_under_agreement(email: str = "anna@example.se", municipality: str = "Gävle",
-                            start: str = "2023-04-01") -> tuple[int, int]:
+def trainer_under_agreement(
+    email: str = "anna@example.se", municipality: str = "Gävle", start: str = "2023-04-01"
+) -> tuple[int, int]:
     trainer = register(email=email, municipality=municipality)
     certify(trainer["id"])
     agreement = ok("sign-agreement", str(trainer["id"]), "--start", start, "--json")

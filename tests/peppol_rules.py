@@ -15,8 +15,10 @@ ROOTS = {
     "{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice": "Invoice",
     "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote": "CreditNote",
 }
-SCHEMATRONS = (("EN16931", HERE / "schematron" / "CEN-EN16931-UBL.xslt"),
-               ("PEPPOL", HERE / "schematron" / "PEPPOL-EN16931-UBL.xslt"))
+SCHEMATRONS = (
+    ("EN16931", HERE / "schematron" / "CEN-EN16931-UBL.xslt"),
+    ("PEPPOL", HERE / "schematron" / "PEPPOL-EN16931-UBL.xslt"),
+)
 SVRL = "{http://purl.oclc.org/dsdl/svrl}"
 
 
@@ -65,8 +67,7 @@ class PeppolRules:
         findings = []
         schema = self._schema(kind)
         if not schema.validate(document):  # type: ignore[attr-defined]
-            findings += [Finding("XSD", "fatal", f"line {e.line}: {e.message}")
-                         for e in schema.error_log]  # type: ignore[attr-defined]
+            findings += [Finding("XSD", "fatal", f"line {e.line}: {e.message}") for e in schema.error_log]  # type: ignore[attr-defined]
         node = self._processor.parse_xml(xml_file_name=str(path.resolve()))
         for name, executable in self._rules:
             try:
@@ -78,6 +79,7 @@ class PeppolRules:
             for failed in svrl.iter(f"{SVRL}failed-assert", f"{SVRL}successful-report"):
                 rule = failed.get("id") or "?"
                 text = " ".join(" ".join("".join(t.itertext()) for t in failed.findall(f"{SVRL}text")).split())
-                findings.append(Finding(rule, (failed.get("flag") or "fatal").lower(),
-                                        text.removeprefix(f"[{rule}]-").strip()))
+                findings.append(
+                    Finding(rule, (failed.get("flag") or "fatal").lower(), text.removeprefix(f"[{rule}]-").strip())
+                )
         return findings

@@ -129,7 +129,7 @@ def read(data: bytes) -> SieFile:
             raise SieError("the first line is #FLAGGA 0")
         if label == "#KONTO":
             if len(fields) != 3 or not re.fullmatch(r"\d{4}", fields[1]):
-                raise SieError(f"line {number}: #KONTO number \"name\" expected")
+                raise SieError(f'line {number}: #KONTO number "name" expected')
             result.accounts[fields[1]] = fields[2]
         elif label == "#VER":
             if current is not None:

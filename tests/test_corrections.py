@@ -32,7 +32,8 @@ TODAY = D("2026-06-15")
 def test_rule_24_a_record_is_voided_once_with_a_reason_not_before_it_happened() -> None:
     assert rules.voiding("step", D("2024-01-10"), None, D("2024-02-01"), "fel skola", TODAY) == []
     assert rules.voiding("step", D("2024-01-10"), D("2024-01-12"), D("2024-02-01"), "x", TODAY) == [
-        "the step was already voided on 2024-01-12"]
+        "the step was already voided on 2024-01-12"
+    ]
     assert "reason" in rules.voiding("step", D("2024-01-10"), None, D("2024-02-01"), " ", TODAY)[0]
     assert "before the step" in rules.voiding("step", D("2024-01-10"), None, D("2024-01-09"), "x", TODAY)[0]
     assert "after today" in rules.voiding("step", D("2024-01-10"), None, D("2026-06-16"), "x", TODAY)[0]
@@ -40,8 +41,7 @@ def test_rule_24_a_record_is_voided_once_with_a_reason_not_before_it_happened() 
 
 def test_rule_24_a_grundutbildning_part_is_voided_only_when_no_later_part_stands_on_it() -> None:
     assert rules.step_voiding("grundutbildning-1", ["forankring", "grundutbildning-1"]) == []
-    assert "void grundutbildning del 2 first" in rules.step_voiding(
-        "grundutbildning-1", ["grundutbildning-2"])[0]
+    assert "void grundutbildning del 2 first" in rules.step_voiding("grundutbildning-1", ["grundutbildning-2"])[0]
     assert rules.step_voiding("grundutbildning-3", ["grundutbildning-2"]) == []
     assert rules.step_voiding("handledning", ["handledning"]) == []
 
@@ -64,8 +64,10 @@ def test_rule_25_a_new_contact_or_lead_takes_over_within_the_run_and_after_the_l
     assert rules.history_change("contact person", D("2024-05-01"), start_, None, D("2024-05-01")) == []
     assert "before the programme" in rules.history_change("contact person", D("2024-01-09"), start_, None, start_)[0]
     assert "stopped" in rules.history_change("contact person", D("2025-02-01"), start_, stop, start_)[0]
-    assert "changed on 2024-06-01" in rules.history_change("leading trainer", D("2024-05-01"), start_, None,
-                                                           D("2024-06-01"))[0]
+    assert (
+        "changed on 2024-06-01"
+        in rules.history_change("leading trainer", D("2024-05-01"), start_, None, D("2024-06-01"))[0]
+    )
 
 
 def test_rule_25_the_entry_in_force_is_the_latest_that_has_started() -> None:
@@ -116,7 +118,9 @@ def test_an_unenrolled_seat_on_an_invoice_is_flagged_credited_and_never_billed_a
     shown = ok("course", "show", str(course), "--json")
     assert shown["participant_count"] == 1
     assert [p["unenrolled"] for p in shown["participants"]] == [
-        None, {"date": "2026-06-15", "reason": "anmäld av misstag"}]
+        None,
+        {"date": "2026-06-15", "reason": "anmäld av misstag"},
+    ]
 
 
 def test_a_cancelled_purchased_course_is_never_billed(fresh_db: Path) -> None:
@@ -131,15 +135,23 @@ def test_a_cancelled_purchased_course_is_never_billed(fresh_db: Path) -> None:
 def test_a_waived_credit_note_frees_charges_that_are_never_invoiced_again(fresh_db: Path) -> None:
     trainer_under_agreement(start="2024-04-01")
     [first] = _invoice_run("2024-04-01")
-    note = ok("invoice", "credit", str(first["number"]), "--reason", "MÄN bjuder första året", "--waive",
-              "--date", "2024-04-02", "--json")
+    note = ok(
+        "invoice",
+        "credit",
+        str(first["number"]),
+        "--reason",
+        "MÄN bjuder första året",
+        "--waive",
+        "--date",
+        "2024-04-02",
+        "--json",
+    )
     assert note["waived"] is True and note["credits"] == first["number"]
     assert _invoice_run("2024-05-01") == []
     assert ok("status", "--date", "2024-05-01", "--json")["not_invoiced"]["charges"] == 0
     [second] = _invoice_run("2025-04-01")  # the next agreement year is a new charge, billed as usual
     assert [line["period"] for line in second["lines"]] == ["2025-04-01 – 2026-03-31"]
-    without = ok("invoice", "credit", str(second["number"]), "--reason", "fel belopp", "--date", "2025-04-02",
-                 "--json")
+    without = ok("invoice", "credit", str(second["number"]), "--reason", "fel belopp", "--date", "2025-04-02", "--json")
     assert without["waived"] is False
     assert len(_invoice_run("2025-05-01")) == 1  # without --waive the charge is billed again (rule 19)
 
@@ -174,10 +186,26 @@ def test_an_unenrolled_participant_of_a_full_purchased_course_frees_a_place(fres
 
 def test_trainer_edit_corrects_fields_and_the_audit_trail_keeps_old_and_new(fresh_db: Path) -> None:
     register(name="Ana Lind", email="ana@x.se")
-    edited = ok("trainer", "edit", "ana@x.se", "--name", "Anna  Lind", "--email", "Anna@X.se", "--phone",
-                "070-1", "--appointed-by", "Karin Ek, skolchef", "--json")
+    edited = ok(
+        "trainer",
+        "edit",
+        "ana@x.se",
+        "--name",
+        "Anna  Lind",
+        "--email",
+        "Anna@X.se",
+        "--phone",
+        "070-1",
+        "--appointed-by",
+        "Karin Ek, skolchef",
+        "--json",
+    )
     assert (edited["name"], edited["email"], edited["phone"], edited["appointed_by"]) == (
-        "Anna Lind", "anna@x.se", "070-1", "Karin Ek, skolchef")
+        "Anna Lind",
+        "anna@x.se",
+        "070-1",
+        "Karin Ek, skolchef",
+    )
     [entry] = [e for e in ok("log", "--json") if e["command"] == "trainer edit"]
     assert entry["changes"]["trainer"]["1"]["name"] == ["Ana Lind", "Anna Lind"]
     assert entry["changes"]["trainer"]["1"]["email"] == ["ana@x.se", "anna@x.se"]
@@ -237,23 +265,82 @@ def test_school_edit_renames_and_refuses_a_name_taken_in_the_same_municipality(f
 def test_a_new_contact_person_from_a_date_keeps_the_history(fresh_db: Path) -> None:
     trainer_under_agreement(start="2023-04-01")
     start()
-    school = ok("school", "contact", "1", "--programme", "mvp-hs", "--name", "Per Ek", "--email", "per@skola.se",
-                "--date", "2025-08-01", "--json")
+    school = ok(
+        "school",
+        "contact",
+        "1",
+        "--programme",
+        "mvp-hs",
+        "--name",
+        "Per Ek",
+        "--email",
+        "per@skola.se",
+        "--date",
+        "2025-08-01",
+        "--json",
+    )
     run_ = school["programmes"][0]
     assert run_["contact"] == {"name": "Per Ek", "email": "per@skola.se", "phone": None}
-    assert [(c["from"], c["name"]) for c in run_["contacts"]] == [("2024-01-10", "Lisa Berg"),
-                                                                  ("2025-08-01", "Per Ek")]
-    planned = ok("school", "contact", "1", "--programme", "mvp-hs", "--name", "Eva Ro", "--email", "eva@skola.se",
-                 "--date", "2026-08-01", "--json")["programmes"][0]
+    assert [(c["from"], c["name"]) for c in run_["contacts"]] == [("2024-01-10", "Lisa Berg"), ("2025-08-01", "Per Ek")]
+    planned = ok(
+        "school",
+        "contact",
+        "1",
+        "--programme",
+        "mvp-hs",
+        "--name",
+        "Eva Ro",
+        "--email",
+        "eva@skola.se",
+        "--date",
+        "2026-08-01",
+        "--json",
+    )["programmes"][0]
     assert planned["contact"]["name"] == "Per Ek"  # today is 2026-06-15: Eva takes over later
     assert planned["contacts"][-1]["name"] == "Eva Ro"
     with nothing_written(fresh_db):
-        refused("school", "contact", "1", "--programme", "mvp-hs", "--name", "X Y", "--email", "x@skola.se",
-                "--date", "2024-01-01", contains="before the programme")
-        refused("school", "contact", "1", "--programme", "mvp-hs", "--name", "X Y", "--email", "x@skola.se",
-                "--date", "2026-01-01", contains="changed on 2026-08-01")
-        refused("school", "contact", "1", "--programme", "mvp-at", "--name", "X Y", "--email", "x@skola.se",
-                "--date", "2026-01-01", contains="unknown programme")
+        refused(
+            "school",
+            "contact",
+            "1",
+            "--programme",
+            "mvp-hs",
+            "--name",
+            "X Y",
+            "--email",
+            "x@skola.se",
+            "--date",
+            "2024-01-01",
+            contains="before the programme",
+        )
+        refused(
+            "school",
+            "contact",
+            "1",
+            "--programme",
+            "mvp-hs",
+            "--name",
+            "X Y",
+            "--email",
+            "x@skola.se",
+            "--date",
+            "2026-01-01",
+            contains="changed on 2026-08-01",
+        )
+        refused(
+            "school",
+            "contact",
+            "1",
+            "--programme",
+            "mvp-at",
+            "--name",
+            "X Y",
+            "--email",
+            "x@skola.se",
+            "--date",
+            "2026-01-01",
+            contains="unknown programme",
+        )
     export = json.loads(ok("person", "export", "per@skola.se").stdout)
     assert [c["from"] for c in export["as_contact_person"]] == ["2025-08-01"]
     ok("person", "erase", "per@skola.se", "--yes")
@@ -270,12 +357,33 @@ def test_another_trainer_leads_from_a_date_only_with_an_agreement_covering_the_s
     ok("sign-agreement", "bo@x.se", "--start", "2025-01-01")
     ok("sign-agreement", "cia@x.se", "--start", "2025-01-01")
     with nothing_written(fresh_db):
-        refused("school", "lead", "1", "--programme", "mvp-hs", "--trainer", "bo@x.se", "--date", "2024-06-01",
-                contains="no agreement in force on 2024-06-01")
-        refused("school", "lead", "1", "--programme", "mvp-hs", "--trainer", "cia@x.se", "--date", "2025-06-01",
-                contains="outside the scope")
-    school = ok("school", "lead", "1", "--programme", "mvp-hs", "--trainer", "bo@x.se", "--date", "2025-06-01",
-                "--json")
+        refused(
+            "school",
+            "lead",
+            "1",
+            "--programme",
+            "mvp-hs",
+            "--trainer",
+            "bo@x.se",
+            "--date",
+            "2024-06-01",
+            contains="no agreement in force on 2024-06-01",
+        )
+        refused(
+            "school",
+            "lead",
+            "1",
+            "--programme",
+            "mvp-hs",
+            "--trainer",
+            "cia@x.se",
+            "--date",
+            "2025-06-01",
+            contains="outside the scope",
+        )
+    school = ok(
+        "school", "lead", "1", "--programme", "mvp-hs", "--trainer", "bo@x.se", "--date", "2025-06-01", "--json"
+    )
     run_ = school["programmes"][0]
     assert run_["trainer_id"] == bo["id"]
     assert run_["leads"] == [{"trainer_id": 1, "from": "2024-01-10"}, {"trainer_id": bo["id"], "from": "2025-06-01"}]
@@ -326,8 +434,19 @@ def test_a_voided_trainee_report_is_exported_apart_and_the_person_can_be_reporte
 ) -> None:
     trainer_under_agreement(start="2023-04-01")
     start()
-    report = ["report-trainees", "--trainer", "1", "--school", "1", "--programme", "mvp-hs", "--date", "2024-03-01",
-              "Kim Ek <kim@skola.se>", "--json"]
+    report = [
+        "report-trainees",
+        "--trainer",
+        "1",
+        "--school",
+        "1",
+        "--programme",
+        "mvp-hs",
+        "--date",
+        "2024-03-01",
+        "Kim Ek <kim@skola.se>",
+        "--json",
+    ]
     assert ok(*report)["added"] == 1
     out = tmp_path / "utbildade.xlsx"
     ok("export", "trainees", "-o", str(out))
@@ -344,8 +463,19 @@ def test_a_voided_trainee_report_is_exported_apart_and_the_person_can_be_reporte
 def test_reporting_a_voided_trainee_again_adds_a_new_report(fresh_db: Path) -> None:
     trainer_under_agreement(start="2023-04-01")
     start()
-    report = ["report-trainees", "--trainer", "1", "--school", "1", "--programme", "mvp-hs", "--date", "2024-03-01",
-              "Kim Ek <kim@skola.se>", "--json"]
+    report = [
+        "report-trainees",
+        "--trainer",
+        "1",
+        "--school",
+        "1",
+        "--programme",
+        "mvp-hs",
+        "--date",
+        "2024-03-01",
+        "Kim Ek <kim@skola.se>",
+        "--json",
+    ]
     ok(*report)
     assert ok(*report)["already_reported"] == 1
     ok("void", "trainee", "1", "--reason", "fel datum")
@@ -373,4 +503,3 @@ def test_void_refuses_a_bad_kind_a_missing_reason_and_a_future_date(fresh_db: Pa
         refused("void", "problem", "1", "--reason", " ", contains="reason")
         refused("void", "problem", "1", "--reason", "x", "--date", "2026-06-16", contains="after today")
         refused("void", "problem", "1", "--reason", "x", "--date", "2024-02-01", contains="before the problem")
-

@@ -8,8 +8,11 @@ from tests.conftest import certify, nothing_written, ok, refused, register, trai
 
 
 def _purchased(municipality: str = "Gävle") -> int:
-    return int(ok("course", "add", "--kind", "purchased", "--date", "2024-03-01", "--municipality",
-                  municipality, "--json")["id"])
+    return int(
+        ok("course", "add", "--kind", "purchased", "--date", "2024-03-01", "--municipality", municipality, "--json")[
+            "id"
+        ]
+    )
 
 
 def test_purchased_course_takes_ten_from_its_municipality() -> None:
@@ -70,8 +73,17 @@ def test_course_refusals(fresh_db: Path) -> None:
 
 def test_purchased_course_for_an_unknown_municipality_is_refused(fresh_db: Path) -> None:
     with nothing_written(fresh_db):
-        refused("course", "add", "--kind", "purchased", "--date", "2025-01-01", "--municipality", "Gavle",
-                contains="did you mean Gävle")
+        refused(
+            "course",
+            "add",
+            "--kind",
+            "purchased",
+            "--date",
+            "2025-01-01",
+            "--municipality",
+            "Gavle",
+            contains="did you mean Gävle",
+        )
 
 
 def test_sign_agreement_gives_the_json_fields_of_the_contract() -> None:
@@ -117,14 +129,22 @@ def test_agreement_end_refusals(fresh_db: Path) -> None:
     _, agreement_id = trainer_under_agreement(start="2023-04-01")
     with nothing_written(fresh_db):
         refused("agreement", "end", "99", "--date", "2024-01-01", "--reason", "x", contains="unknown agreement")
-        refused("agreement", "end", str(agreement_id), "--date", "2023-03-31", "--reason", "x",
-                contains="before the agreement's start")
-        refused("agreement", "end", str(agreement_id), "--date", "2024-01-01", "--reason", " ",
-                contains="reason")
+        refused(
+            "agreement",
+            "end",
+            str(agreement_id),
+            "--date",
+            "2023-03-31",
+            "--reason",
+            "x",
+            contains="before the agreement's start",
+        )
+        refused("agreement", "end", str(agreement_id), "--date", "2024-01-01", "--reason", " ", contains="reason")
     ok("agreement", "end", str(agreement_id), "--date", "2024-01-01", "--reason", "x")
     with nothing_written(fresh_db):
-        refused("agreement", "end", str(agreement_id), "--date", "2024-02-01", "--reason", "x",
-                contains="already ended")
+        refused(
+            "agreement", "end", str(agreement_id), "--date", "2024-02-01", "--reason", "x", contains="already ended"
+        )
 
 
 def test_an_agreement_ended_on_its_start_was_never_in_force() -> None:

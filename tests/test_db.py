@@ -45,8 +45,17 @@ def test_db_option_takes_an_sqlalchemy_url(tmp_path: Path) -> None:
 
 
 @sqlite_only
-@pytest.mark.parametrize("command", [["invoice", "run"], ["trainer", "list"], ["db", "upgrade"], ["status"],
-                                     ["invoice", "run", "--dry-run"], ["db", "backup", "copy.db"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["invoice", "run"],
+        ["trainer", "list"],
+        ["db", "upgrade"],
+        ["status"],
+        ["invoice", "run", "--dry-run"],
+        ["db", "backup", "copy.db"],
+    ],
+)
 def test_rule_35_no_command_but_db_init_and_demo_creates_a_database(tmp_path: Path, command: list[str]) -> None:
     target = tmp_path / "typo.db"
     line = refused("--db", str(target), *command, contains="no steg2 database at")
@@ -261,8 +270,11 @@ def test_rules_imports_only_the_standard_library_and_dateutil() -> None:
             modules.add(node.module.split(".")[0])
     allowed = set(sys.stdlib_module_names) | {"dateutil", "__future__", "stdnum"}
     assert modules <= allowed, modules - allowed
-    top_level = {node.names[0].name.split(".")[0] if isinstance(node, ast.Import) else (node.module or "")
-                 for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)}
+    top_level = {
+        node.names[0].name.split(".")[0] if isinstance(node, ast.Import) else (node.module or "")
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    }
     assert not any(name.startswith("stdnum") for name in top_level), "stdnum is imported where it is used"
 
 
@@ -305,13 +317,49 @@ def test_the_command_table_matches_each_commands_own_help() -> None:
 def test_the_contract_commands_all_exist() -> None:
     names = {name for name, _ in _all_commands()}
     contract = [
-        "register-trainer", "sign-agreement", "start-school", "report-trainees", "invoice run", "invoice list",
-        "invoice show", "invoice credit", "invoice export", "course add", "course enrol", "course complete",
-        "course list", "course show", "trainer list", "trainer show", "trainer move", "agreement list",
-        "agreement end", "school list", "school show", "school step", "school stop", "school problem",
-        "meeting add", "meeting attend", "meeting list", "compliance", "status", "export trainees",
-        "export trainers", "export schools", "export template", "price list", "price set", "config show",
-        "config set", "demo", "db upgrade", "db backup", "log", "person export", "person erase",
+        "register-trainer",
+        "sign-agreement",
+        "start-school",
+        "report-trainees",
+        "invoice run",
+        "invoice list",
+        "invoice show",
+        "invoice credit",
+        "invoice export",
+        "course add",
+        "course enrol",
+        "course complete",
+        "course list",
+        "course show",
+        "trainer list",
+        "trainer show",
+        "trainer move",
+        "agreement list",
+        "agreement end",
+        "school list",
+        "school show",
+        "school step",
+        "school stop",
+        "school problem",
+        "meeting add",
+        "meeting attend",
+        "meeting list",
+        "compliance",
+        "status",
+        "export trainees",
+        "export trainers",
+        "export schools",
+        "export template",
+        "price list",
+        "price set",
+        "config show",
+        "config set",
+        "demo",
+        "db upgrade",
+        "db backup",
+        "log",
+        "person export",
+        "person erase",
     ]
     assert [c for c in contract if c not in names] == []
 
@@ -333,8 +381,10 @@ def test_no_module_of_the_package_imports_itself_round_a_cycle() -> None:
     import steg2cli
 
     root = Path(steg2cli.__file__).parent
-    modules = {".".join(("steg2cli", *p.relative_to(root).with_suffix("").parts)).removesuffix(".__init__"): p
-               for p in root.rglob("*.py")}
+    modules = {
+        ".".join(("steg2cli", *p.relative_to(root).with_suffix("").parts)).removesuffix(".__init__"): p
+        for p in root.rglob("*.py")
+    }
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -51,11 +51,13 @@ def test_the_harness_fires_exactly_the_rules_the_kit_expects(peppol: PeppolRules
 @pytest.mark.skipif(not SHARED_VALIDATE.exists(), reason="../shared/peppol/validate is not beside the checkout")
 def test_the_harness_agrees_with_the_kits_own_validator(peppol: PeppolRules) -> None:
     files = sorted((KIT / "examples").glob("*/*.xml"))
-    result = subprocess.run([str(SHARED_VALIDATE), "--json", *map(str, files)], capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run(
+        [str(SHARED_VALIDATE), "--json", *map(str, files)], capture_output=True, text=True, timeout=600
+    )
     assert result.returncode in (0, 1), result.stderr
-    theirs = {Path(r["file"]).name: sorted((f["rule"], f["flag"]) for f in r["findings"])
-              for r in json.loads(result.stdout)}
+    theirs = {
+        Path(r["file"]).name: sorted((f["rule"], f["flag"]) for f in r["findings"]) for r in json.loads(result.stdout)
+    }
     ours = {path.name: sorted((f.rule, f.flag) for f in peppol.check(path)) for path in files}
     assert ours == theirs
 
@@ -64,17 +66,32 @@ def test_the_harness_agrees_with_the_kits_own_validator(peppol: PeppolRules) -> 
 
 
 def seller(vat: bool = False) -> None:
-    for key, value in [("seller.org-number", "802000-1239"), ("seller.address", r"Box 1234\n118 20 Stockholm"),
-                       ("seller.email", "faktura@man.example"), ("seller.bankgiro", "5050-1055"),
-                       ("seller.f-skatt", "ja")]:
+    for key, value in [
+        ("seller.org-number", "802000-1239"),
+        ("seller.address", r"Box 1234\n118 20 Stockholm"),
+        ("seller.email", "faktura@man.example"),
+        ("seller.bankgiro", "5050-1055"),
+        ("seller.f-skatt", "ja"),
+    ]:
         ok("config", "set", key, value)
     if vat:
         ok("config", "set", "seller.vat-number", "SE802000123901")
 
 
 def gavle_ready() -> None:
-    ok("payer", "set", "Gävle", "--org-number", "212000-2528", "--address", r"Fakturaservice\nBox 1\n801 84 Gävle",
-       "--reference", "BUN-17", "--email", "faktura@gavle.example")
+    ok(
+        "payer",
+        "set",
+        "Gävle",
+        "--org-number",
+        "212000-2528",
+        "--address",
+        r"Fakturaservice\nBox 1\n801 84 Gävle",
+        "--reference",
+        "BUN-17",
+        "--email",
+        "faktura@gavle.example",
+    )
 
 
 def write_einvoices(folder: Path, *extra: str) -> list[Path]:
@@ -151,7 +168,8 @@ def test_invoices_at_25_percent_and_mixed_rates_pass_and_carry_the_vat_number(
     categories = sorted(c.findtext(f"{CBC}ID") or "" for c in root.iter(f"{CAC}TaxCategory"))
     assert categories == ["E", "S"]
     assert root.findtext(f"{CAC}AccountingSupplierParty/{CAC}Party/{CAC}PartyTaxScheme/{CBC}CompanyID") == (
-        "SE802000123901")
+        "SE802000123901"
+    )
     assert "VAT 25 %" in ok("invoice", "show", "1").stdout
     assert "VAT exemption" not in ok("invoice", "show", "1").stdout  # rule 30: the note only for 0 % amounts
     assert "VAT exemption" in ok("invoice", "show", "2").stdout
@@ -159,8 +177,20 @@ def test_invoices_at_25_percent_and_mixed_rates_pass_and_carry_the_vat_number(
 
 def test_a_schools_own_payer_gets_the_invoice_of_its_school_agreement(peppol: PeppolRules, tmp_path: Path) -> None:
     seller()
-    payer = ok("payer", "add", "Friskolan Norr AB", "--org-number", "556000-0167", "--municipality", "Gävle",
-               "--address", r"Storgatan 1\n802 22 Gävle", "--reference", "Rektor Ek", "--json")
+    payer = ok(
+        "payer",
+        "add",
+        "Friskolan Norr AB",
+        "--org-number",
+        "556000-0167",
+        "--municipality",
+        "Gävle",
+        "--address",
+        r"Storgatan 1\n802 22 Gävle",
+        "--reference",
+        "Rektor Ek",
+        "--json",
+    )
     assert payer["peppol_id"] == "0007:5560000167" and payer["code"] is None and payer["einvoice_ready"]
     anna = register()
     certify(anna["id"], date="2023-03-01")
@@ -168,14 +198,16 @@ def test_a_schools_own_payer_gets_the_invoice_of_its_school_agreement(peppol: Pe
     school = ok("school", "payer", "Friskolan Norr", str(payer["id"]), "--json")
     assert school["payer"] == {"id": payer["id"], "code": None, "name": "Friskolan Norr AB"}
     ok("sign-agreement", "1", "--start", "2024-01-01", "--school", "Friskolan Norr")
-    [invoice] = [i for i in ok("invoice", "run", "--date", "2024-01-01", "--json")["invoices"]
-                 if i["payer"]["id"] == payer["id"]]
+    [invoice] = [
+        i for i in ok("invoice", "run", "--date", "2024-01-01", "--json")["invoices"] if i["payer"]["id"] == payer["id"]
+    ]
     assert invoice["payer"]["org_number"] == "5560000167"
     assert "Friskolan Norr" in invoice["lines"][0]["description"]  # the line names the school
     [path] = write_einvoices(tmp_path, "--number", str(invoice["number"]))
     passes(peppol, path)
     assert ET.parse(path).getroot().findtext(f"{CAC}AccountingCustomerParty/{CAC}Party/{CAC}PartyName/{CBC}Name") == (
-        "Friskolan Norr AB")
+        "Friskolan Norr AB"
+    )
 
 
 def test_an_issued_invoice_keeps_the_payer_address_it_was_issued_with(peppol: PeppolRules, tmp_path: Path) -> None:
@@ -204,8 +236,10 @@ def test_a_broken_document_is_caught(peppol: PeppolRules, tmp_path: Path) -> Non
     broken = tmp_path / "broken.xml"
     text = path.read_text(encoding="utf-8")
     assert '<cbc:PayableAmount currencyID="SEK">30000.00<' in text
-    broken.write_text(text.replace('<cbc:PayableAmount currencyID="SEK">30000.00<',
-                                   '<cbc:PayableAmount currencyID="SEK">30000.01<'), encoding="utf-8")
+    broken.write_text(
+        text.replace('<cbc:PayableAmount currencyID="SEK">30000.00<', '<cbc:PayableAmount currencyID="SEK">30000.01<'),
+        encoding="utf-8",
+    )
     assert "BR-CO-16" in {f.rule for f in peppol.check(broken) if f.fatal}
     hyphen = tmp_path / "hyphen.xml"
     hyphen.write_text(path.read_text(encoding="utf-8").replace(">2120002528<", ">212000-2528<"), encoding="utf-8")
@@ -238,15 +272,25 @@ def test_an_einvoice_is_refused_naming_every_payer_and_what_it_lacks(fresh_db: A
 def test_every_municipality_is_a_payer_with_the_json_fields_of_the_contract() -> None:
     payer = ok("payer", "show", "Gävle", "--json")
     assert {k: payer[k] for k in ("code", "name", "org_number", "peppol_id", "address", "reference", "email")} == {
-        "code": "2180", "name": "Gävle kommun", "org_number": None, "peppol_id": None, "address": [],
-        "reference": "", "email": ""}
-    assert payer["missing"] == ["organisation number", "postal address (street, then postal code and town)",
-                                "buyer reference"]
+        "code": "2180",
+        "name": "Gävle kommun",
+        "org_number": None,
+        "peppol_id": None,
+        "address": [],
+        "reference": "",
+        "email": "",
+    }
+    assert payer["missing"] == [
+        "organisation number",
+        "postal address (street, then postal code and town)",
+        "buyer reference",
+    ]
     gavle_ready()
     ready = ok("payer", "show", "2180", "--json")
     assert ready["peppol_id"] == "0007:2120002528" and ready["address"] == ["Fakturaservice", "Box 1", "801 84 Gävle"]
     assert ok("payer", "set", "Gävle", "--peppol-id", "0088:7300010000001", "--json")["peppol_id"] == (
-        "0088:7300010000001")
+        "0088:7300010000001"
+    )
     assert [p["code"] for p in ok("payer", "list", "--json")] == ["2180"]
     assert len(ok("payer", "list", "--all", "--json")) == 290
 
@@ -331,19 +375,29 @@ def test_rule_28_vat_numbers_and_giro_numbers() -> None:
 def test_rule_29_what_a_payer_and_the_seller_lack() -> None:
     assert rules.payer_missing("2120002528", ["Box 1", "801 84 Gävle"], "REF", "Gävle kommun") == []
     assert rules.payer_missing(None, ["Gävle kommun", "Box 1"], " ", "Gävle kommun") == [
-        "organisation number", "postal address (street, then postal code and town)", "buyer reference"]
-    complete = {"name": "MÄN", "org-number": "8020001239", "address": "Box 1\n118 20 Stockholm",
-                "bankgiro": "50501055", "f-skatt": "ja"}
+        "organisation number",
+        "postal address (street, then postal code and town)",
+        "buyer reference",
+    ]
+    complete = {
+        "name": "MÄN",
+        "org-number": "8020001239",
+        "address": "Box 1\n118 20 Stockholm",
+        "bankgiro": "50501055",
+        "f-skatt": "ja",
+    }
     assert rules.seller_missing(complete, [0]) == []
     assert rules.seller_missing(complete, [2500]) == ["seller.vat-number (the invoice charges VAT)"]
     assert rules.seller_missing({**complete, "f-skatt": "nej"}, [0]) == [
-        "seller.f-skatt or seller.vat-number (a VAT-exempt line needs one)"]
+        "seller.f-skatt or seller.vat-number (a VAT-exempt line needs one)"
+    ]
     assert rules.seller_missing({**complete, "bankgiro": ""}, [0]) == ["seller.bankgiro or seller.plusgiro"]
 
 
 def test_rule_29_a_postal_address_ends_with_postal_code_and_town() -> None:
-    address = rules.postal_address(["Gävle kommun", "Fakturaservice", "Box 1", "Plan 2", "80184 Gävle"],
-                                   "gävle  kommun")
+    address = rules.postal_address(
+        ["Gävle kommun", "Fakturaservice", "Box 1", "Plan 2", "80184 Gävle"], "gävle  kommun"
+    )
     assert address == rules.PostalAddress("Fakturaservice", "Box 1", "Plan 2", "80184", "Gävle")
     with pytest.raises(ValueError):
         rules.postal_address(["Box 1", "Gävle"])
@@ -381,4 +435,3 @@ def test_the_demo_data_is_complete_enough_for_einvoices(peppol: PeppolRules, tmp
     for path in write_einvoices(tmp_path):
         passes(peppol, path)
         totals_match(path)
-

@@ -19,8 +19,22 @@ def meeting(kind: str, date: str) -> int:
 
 
 def start_school(name: str = "Nordhemsskolan", start: str = "2025-01-10", trainer: str = "1") -> None:
-    ok("start-school", name, "--municipality", "Gävle", "--programme", "mvp-hs", "--start", start, "--trainer",
-       trainer, "--contact-name", "Lisa", "--contact-email", "lisa@s.se")
+    ok(
+        "start-school",
+        name,
+        "--municipality",
+        "Gävle",
+        "--programme",
+        "mvp-hs",
+        "--start",
+        start,
+        "--trainer",
+        trainer,
+        "--contact-name",
+        "Lisa",
+        "--contact-email",
+        "lisa@s.se",
+    )
 
 
 def test_attending_twice_counts_once(fresh_db: Path) -> None:
@@ -45,12 +59,18 @@ def test_attendance_refusals(fresh_db: Path) -> None:
 def test_compliance_counts_meetings_and_flags_who_falls_short(tmp_path: Path) -> None:
     trainer_under_agreement(start="2023-04-01")
     trainer_under_agreement(email="b@x.se", start="2023-04-01")
-    for kind, day in [("network", "2025-03-01"), ("network", "2025-10-01"), ("conference", "2025-11-20"),
-                      ("network", "2024-10-01")]:
+    for kind, day in [
+        ("network", "2025-03-01"),
+        ("network", "2025-10-01"),
+        ("conference", "2025-11-20"),
+        ("network", "2024-10-01"),
+    ]:
         ok("meeting", "attend", str(meeting(kind, day)), "1")
     rows = ok("compliance", "--year", "2025", "--json")
     assert [(r["trainer_id"], r["network_meetings"], r["conferences"], r["ok"]) for r in rows] == [
-        (1, 2, 1, True), (2, 0, 0, False)]
+        (1, 2, 1, True),
+        (2, 0, 0, False),
+    ]
     assert set(rows[0]) >= {"trainer_id", "name", "network_meetings", "conferences", "ok"}
     out = tmp_path / "c.xlsx"
     ok("compliance", "--year", "2025", "-o", str(out))

@@ -52,8 +52,9 @@ def test_the_invoice_object_has_the_fields_of_the_contract() -> None:
     assert invoice["credited_by"] is None
     shown = ok("invoice", "show", "1", "--json")
     changing = {"state", "days_late", "payments"}  # the state is today's (2026-06-15), the run's was on its date
-    assert {k: v for k, v in shown.items() if k not in changing} == {k: v for k, v in invoice.items()
-                                                                      if k not in changing}
+    assert {k: v for k, v in shown.items() if k not in changing} == {
+        k: v for k, v in invoice.items() if k not in changing
+    }
     assert (invoice["state"], shown["state"], shown["days_late"]) == ("open", "overdue", 775)
     assert (shown["paid"], shown["balance"], shown["payments"]) == (0, invoice["total"], [])
     assert [i["number"] for i in ok("invoice", "list", "--json")] == [1]
@@ -71,8 +72,9 @@ def test_open_course_seats_are_due_on_the_course_date_and_paid_by_each_participa
 
 def test_a_purchased_course_is_one_charge_to_its_municipality_on_the_course_date() -> None:
     trainers = [register(email=f"t{i}@x.se")["id"] for i in range(3)]
-    course = ok("course", "add", "--kind", "purchased", "--date", "2025-05-05", "--municipality", "Gävle",
-                "--json")["id"]
+    course = ok("course", "add", "--kind", "purchased", "--date", "2025-05-05", "--municipality", "Gävle", "--json")[
+        "id"
+    ]
     ok("course", "enrol", str(course), *map(str, trainers))
     assert invoice_run("2025-05-04") == []
     assert charges(invoice_run("2025-05-05")) == [("2180", "purchased-course", 10_000_000)]
@@ -100,8 +102,7 @@ def test_a_start_on_29_february_renews_on_28_february() -> None:
     trainer = register()
     certify(trainer["id"], date="2024-02-01")
     ok("sign-agreement", "1", "--start", "2024-02-29")
-    assert [p.split(" ")[0] for p in periods(invoice_run("2026-06-01"))] == [
-        "2024-02-29", "2025-02-28", "2026-02-28"]
+    assert [p.split(" ")[0] for p in periods(invoice_run("2026-06-01"))] == ["2024-02-29", "2025-02-28", "2026-02-28"]
 
 
 def test_two_missed_years_are_caught_up_in_one_run() -> None:
@@ -116,8 +117,9 @@ def test_two_missed_years_are_caught_up_in_one_run() -> None:
 def test_a_price_change_applies_from_its_date_by_due_date(valid_from: str, second_year: int) -> None:
     ok("price", "set", "annual-fee", "12 000", "--from", valid_from)
     trainer_under_agreement(start="2023-04-01")
-    amounts = [line["amount"] for i in invoice_run("2025-03-31") for line in i["lines"]
-               if line["charge"] == "annual-fee"]
+    amounts = [
+        line["amount"] for i in invoice_run("2025-03-31") for line in i["lines"] if line["charge"] == "annual-fee"
+    ]
     assert amounts == [1_000_000, second_year]
     listed = [(p["code"], p["valid_from"], p["amount"]) for p in ok("price", "list", "--json")]
     assert ("annual-fee", valid_from, 1_200_000) in listed
@@ -219,19 +221,38 @@ def test_price_set_refusals(fresh_db: Path) -> None:
         refused("price", "set", "annual-fee", "ten", "--from", "2025-01-01", contains="not an amount")
         refused("price", "set", "annual-fee", "10,001", "--from", "2025-01-01", contains="at most two decimals")
         refused("price", "set", "annual-fee", "10", "--from", "2025-01-01", "--vat", "120", contains="VAT")
-        refused("price", "set", "annual-fee", "10", "--from", "2025-01-01", "--vat", "0", "--vat-note", " ",
-                contains="note")
+        refused(
+            "price", "set", "annual-fee", "10", "--from", "2025-01-01", "--vat", "0", "--vat-note", " ", contains="note"
+        )
 
 
 def test_a_school_scoped_agreement_is_paid_by_the_schools_payer() -> None:
     trainer_under_agreement(start="2023-04-01")
-    ok("start-school", "Nordhemsskolan", "--municipality", "Gävle", "--programme", "mvp-hs", "--start",
-       "2023-05-01", "--trainer", "1", "--contact-name", "Lisa", "--contact-email", "lisa@s.se")
+    ok(
+        "start-school",
+        "Nordhemsskolan",
+        "--municipality",
+        "Gävle",
+        "--programme",
+        "mvp-hs",
+        "--start",
+        "2023-05-01",
+        "--trainer",
+        "1",
+        "--contact-name",
+        "Lisa",
+        "--contact-email",
+        "lisa@s.se",
+    )
     teacher = register(name="Per Holm", email="per@x.se")
     certify(teacher["id"], date="2023-05-01")
     ok("sign-agreement", "per@x.se", "--start", "2023-06-01", "--school", "Nordhemsskolan")
-    lines = [(i["payer"]["code"], line["who"]) for i in invoice_run("2023-06-01") for line in i["lines"]
-             if line["charge"] == "annual-fee"]
+    lines = [
+        (i["payer"]["code"], line["who"])
+        for i in invoice_run("2023-06-01")
+        for line in i["lines"]
+        if line["charge"] == "annual-fee"
+    ]
     assert ("2180", "Per Holm") in lines
 
 
@@ -243,7 +264,7 @@ def test_invoice_lines_carry_a_name_but_never_an_email_address() -> None:
 
 
 def test_export_writes_a_readable_invoice_basis(tmp_path: Path) -> None:
-    ok("config", "set", "seller.name", "=HYPERLINK(\"http://x\")")
+    ok("config", "set", "seller.name", '=HYPERLINK("http://x")')
     trainer_under_agreement(start="2023-04-01")
     ok("payer", "set", "Gävle", "--address", "=1+1\\n801 84 Gävle", "--reference", "R-1")
     invoice_run("2024-01-01")
@@ -281,17 +302,16 @@ def test_export_writes_a_readable_invoice_basis(tmp_path: Path) -> None:
 
 def test_concurrent_runs_never_invoice_a_charge_twice(fresh_db: Any) -> None:
     for i in range(8):
-        trainer_under_agreement(email=f"t{i}@x.se", municipality=["Gävle", "Umeå", "Malmö", "Luleå"][i % 4],
-                                start="2023-04-01")
+        trainer_under_agreement(
+            email=f"t{i}@x.se", municipality=["Gävle", "Umeå", "Malmö", "Luleå"][i % 4], start="2023-04-01"
+        )
     env = {**os.environ, "STEG2_DB": str(fresh_db), "STEG2_TODAY": "2026-06-15"}
     command = [sys.executable, "-m", "steg2cli", "invoice", "run", "--date", "2026-06-15"]
-    processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-                 for _ in range(6)]
+    processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(6)]
     outcomes = [p.wait(timeout=120) for p in processes]
     assert outcomes == [0] * 6, [p.stderr.read() for p in processes if p.stderr]
     numbers = [n for (n,) in query(fresh_db, "SELECT number FROM invoices ORDER BY number")]
-    per_charge = query(fresh_db, "SELECT charge_id, count(*) FROM invoice_lines GROUP BY charge_id"
-                                 " HAVING count(*) > 1")
+    per_charge = query(fresh_db, "SELECT charge_id, count(*) FROM invoice_lines GROUP BY charge_id HAVING count(*) > 1")
     fees = query(fresh_db, "SELECT count(*) FROM invoice_lines WHERE kind = 'annual-fee'")[0][0]
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) == 4
     assert per_charge == []
@@ -306,9 +326,15 @@ def test_the_schema_refuses_a_second_live_billing_of_a_charge(fresh_db: Any, tab
 
     with pytest.raises((sqlite3.IntegrityError, IntegrityError)):
         if table == "charges":
-            query(fresh_db, "INSERT INTO charges (key, kind, due_date, payer_id, amount_ore, vat_bp, description,"
-                         " who, period) SELECT key, kind, due_date, payer_id, amount_ore, vat_bp, description,"
-                         " who, period FROM charges LIMIT 1")
+            query(
+                fresh_db,
+                "INSERT INTO charges (key, kind, due_date, payer_id, amount_ore, vat_bp, description,"
+                " who, period) SELECT key, kind, due_date, payer_id, amount_ore, vat_bp, description,"
+                " who, period FROM charges LIMIT 1",
+            )
         else:
-            query(fresh_db, "INSERT INTO charge_billings (charge_id, invoice_number)"
-                         " SELECT charge_id, invoice_number FROM charge_billings LIMIT 1")
+            query(
+                fresh_db,
+                "INSERT INTO charge_billings (charge_id, invoice_number)"
+                " SELECT charge_id, invoice_number FROM charge_billings LIMIT 1",
+            )

@@ -18,8 +18,12 @@ pytestmark = pytest.mark.skipif(SERVER is not None, reason="migrations are compa
 
 def _schema(path: Path) -> dict[str, object]:
     with sqlite3.connect(path) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
         shape: dict[str, object] = {}
         for table in tables:
             columns = [(c[1], c[2].upper(), c[3]) for c in conn.execute(f"PRAGMA table_info('{table}')")]
@@ -51,12 +55,18 @@ def test_an_old_database_is_upgraded_on_first_use_after_a_backup(tmp_path: Path)
     _database_at(path, "0001")
     engine = dbmod.make_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO trainers (id, name, email, municipality_code, basic_training, series_held, appointed_by,"
-            " programmes, registered_on) VALUES (1, 'Anna Lind', 'anna@x.se', '2180', '2022-01-01', '2022-06-01',"
-            " 'K, rektor', '', '2022-07-01')"))
-        conn.execute(text("INSERT INTO agreements (id, trainer_id, start, municipality_code)"
-                          " VALUES (1, 1, '2023-01-01', '2180')"))
+        conn.execute(
+            text(
+                "INSERT INTO trainers (id, name, email, municipality_code, basic_training, series_held, appointed_by,"
+                " programmes, registered_on) VALUES (1, 'Anna Lind', 'anna@x.se', '2180', '2022-01-01', '2022-06-01',"
+                " 'K, rektor', '', '2022-07-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO agreements (id, trainer_id, start, municipality_code) VALUES (1, 1, '2023-01-01', '2180')"
+            )
+        )
     engine.dispose()
 
     result = run("--db", str(path), "agreement", "list", "--json")
@@ -92,8 +102,13 @@ def test_a_new_database_needs_no_alembic_import_once_it_exists(fresh_db: Path) -
         "try:\n    app(['trainer', 'list', '--json'], prog_name='steg2')\nexcept SystemExit:\n    pass\n"
         "print('ALEMBIC', 'alembic' in sys.modules, 'openpyxl' in sys.modules, 'pydantic' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**__import__("os").environ, "STEG2_DB": str(fresh_db)}).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**__import__("os").environ, "STEG2_DB": str(fresh_db)},
+    ).stdout
     assert "ALEMBIC False False False" in out
 
 
@@ -134,19 +149,27 @@ def test_a_database_written_by_release_0_1_keeps_every_row_when_upgraded(tmp_pat
         # Every municipality is a payer; the details recorded for a municipality moved onto its payer.
         assert conn.execute("SELECT count(*) FROM payers WHERE code IS NOT NULL").fetchone()[0] == 290
         for code, address, reference, email in before["payer_details"]:
-            assert conn.execute("SELECT address, reference, email, name FROM payers WHERE code = ?", (code,)
-                                ).fetchone()[:3] == (address, reference, email)
+            assert conn.execute(
+                "SELECT address, reference, email, name FROM payers WHERE code = ?", (code,)
+            ).fetchone()[:3] == (address, reference, email)
         assert conn.execute("SELECT name FROM payers WHERE code = '2180'").fetchone() == ("Gävle kommun",)
         # Schools paid by their own municipality; charges and invoices keep their payer.
         assert conn.execute("SELECT count(*) FROM schools WHERE payer_id IS NOT NULL").fetchone() == (0,)
         old_charges = {row[0]: row[4] for row in before["charges"]}  # id → payer_code
         for charge_id, payer_code in conn.execute(
-                "SELECT c.id, p.code FROM charges c JOIN payers p ON p.id = c.payer_id"):
+            "SELECT c.id, p.code FROM charges c JOIN payers p ON p.id = c.payer_id"
+        ):
             assert old_charges[charge_id] == payer_code
-        assert conn.execute("SELECT count(*) FROM invoices i JOIN payers p ON p.id = i.payer_id"
-                            " WHERE p.code = i.payer_code").fetchone() == (5,)
+        assert conn.execute(
+            "SELECT count(*) FROM invoices i JOIN payers p ON p.id = i.payer_id WHERE p.code = i.payer_code"
+        ).fetchone() == (5,)
         assert [row[0] for row in conn.execute("SELECT ocr FROM invoices ORDER BY number")] == [
-            "133", "232", "331", "430", "539"]  # number, length digit, Luhn digit (worked by hand)
+            "133",
+            "232",
+            "331",
+            "430",
+            "539",
+        ]  # number, length digit, Luhn digit (worked by hand)
         assert conn.execute("SELECT count(*) FROM attendance_records WHERE void_on IS NULL").fetchone()[0] == 4
         assert conn.execute("SELECT count(*) FROM invoices WHERE waived").fetchone()[0] == 0
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

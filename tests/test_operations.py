@@ -18,11 +18,37 @@ from tests.conftest import nothing_written, ok, refused, register, sqlite_only, 
 
 def setup_people() -> None:
     trainer_under_agreement(email="anna@example.se", start="2023-04-01")
-    ok("start-school", "Nordhemsskolan", "--municipality", "Gävle", "--programme", "mvp-hs", "--start",
-       "2024-01-10", "--trainer", "1", "--contact-name", "Lisa Berg", "--contact-email", "Lisa.Berg@skola.se",
-       "--contact-phone", "026-111 22 33")
-    ok("report-trainees", "--trainer", "1", "--school", "1", "--programme", "mvp-hs", "--date", "2024-02-01",
-       "Kim Ek <kim.ek@skola.se>", "Lisa Berg <lisa.berg@skola.se>")
+    ok(
+        "start-school",
+        "Nordhemsskolan",
+        "--municipality",
+        "Gävle",
+        "--programme",
+        "mvp-hs",
+        "--start",
+        "2024-01-10",
+        "--trainer",
+        "1",
+        "--contact-name",
+        "Lisa Berg",
+        "--contact-email",
+        "Lisa.Berg@skola.se",
+        "--contact-phone",
+        "026-111 22 33",
+    )
+    ok(
+        "report-trainees",
+        "--trainer",
+        "1",
+        "--school",
+        "1",
+        "--programme",
+        "mvp-hs",
+        "--date",
+        "2024-02-01",
+        "Kim Ek <kim.ek@skola.se>",
+        "Lisa Berg <lisa.berg@skola.se>",
+    )
 
 
 def test_every_write_command_is_in_the_log_with_ids_only() -> None:
@@ -129,9 +155,11 @@ def test_an_invoice_run_killed_at_any_point_leaves_the_database_whole(fresh_db: 
         with sqlite3.connect(fresh_db) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             invoices, lines = conn.execute(
-                "SELECT (SELECT count(*) FROM invoices), (SELECT count(*) FROM invoice_lines)").fetchone()
-            next_number = int(conn.execute(
-                "SELECT value FROM settings WHERE key = 'invoice.next-number'").fetchone()[0])
+                "SELECT (SELECT count(*) FROM invoices), (SELECT count(*) FROM invoice_lines)"
+            ).fetchone()
+            next_number = int(
+                conn.execute("SELECT value FROM settings WHERE key = 'invoice.next-number'").fetchone()[0]
+            )
             assert next_number == invoices + 1
             assert (invoices == 0) == (lines == 0)
         if invoices:
@@ -163,4 +191,5 @@ def test_registering_then_export_from_python_without_the_cli(fresh_db: Path) -> 
     register()
     db = Database(f"sqlite:///{fresh_db}")
     assert [t["email"] for t in trainers.list_trainers(db, __import__("datetime").date(2026, 6, 15))] == [
-        "anna@example.se"]
+        "anna@example.se"
+    ]

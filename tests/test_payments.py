@@ -23,15 +23,16 @@ needs_samples = pytest.mark.skipif(not SAMPLES.exists(), reason="../shared/payme
 D = date.fromisoformat
 
 
-def bgmax_file(payments: list[tuple[str, int, str]], day: str = "20260110", bankgiro: str = "50501055",
-               deposit: int | None = None) -> bytes:
+def bgmax_file(
+    payments: list[tuple[str, int, str]], day: str = "20260110", bankgiro: str = "50501055", deposit: int | None = None
+) -> bytes:
     """A BgMax file built to Bankgirot's layout: one section, `payments` as (reference, öre, serial)."""
+
     def record(text: str) -> str:
         assert len(text) <= 80, text
         return text.ljust(80)
 
-    lines = [record("01BGMAX               0120260110120000000000P"),
-             record(f"05{bankgiro.zfill(10)}          SEK")]
+    lines = [record("01BGMAX               0120260110120000000000P"), record(f"05{bankgiro.zfill(10)}          SEK")]
     for reference, amount, serial in payments:
         lines.append(record(f"20{'0' * 10}{reference.rjust(25)}{str(amount).zfill(18)}21{serial.zfill(12)}0"))
         lines.append(record("26Gävle kommun"))
@@ -96,8 +97,12 @@ def test_bankgirots_sample_without_ocr_check_is_read_record_by_record() -> None:
     assert problems == [] and parsed is not None
     payments = parsed.payments()
     assert [(p.amount, p.references(), p.reference_code) for _, p in payments] == [
-        (10000, ["65598"], "3"), (20000, ["524963"], "3"), (30000, ["23554"], "3"), (10000, [], "1"),
-        (15000, [], "1")]
+        (10000, ["65598"], "3"),
+        (20000, ["524963"], "3"),
+        (30000, ["23554"], "3"),
+        (10000, [], "1"),
+        (15000, [], "1"),
+    ]
     section, first = payments[0]
     assert (section.bankgiro, section.payment_date, first.payer_name) == ("9912346", D("2004-05-25"), "Kalles Plåt AB")
     assert section.deposit_amount == 85000
@@ -139,18 +144,24 @@ def test_camt054_samples_are_read_and_a_sek_copy_imports_and_matches(fresh_db: A
     assert problems == [] and message is not None and message.version == "001.02"
     # Two booked credits, the first a batch of two transactions, each with a SCOR creditor reference.
     assert [(p.entry, p.amount, p.reference, p.bank_key) for p in message.payments] == [
-        (1, 14700, "123", "1109168E0049198529"), (1, 3600, "RF74100978", "1109168E0049198530"),
-        (2, 1000, "00000006450830029863", "1109158E0049179974")]
+        (1, 14700, "123", "1109168E0049198529"),
+        (1, 3600, "RF74100978", "1109168E0049198530"),
+        (2, 1000, "00000006450830029863", "1109158E0049179974"),
+    ]
     assert {p.booked_on for p in message.payments} == {D("2011-09-16")}
     swiss, problems = camt054.parse(CAMT_CH.read_bytes(), currency_wanted="EUR")
     assert problems == [] and swiss is not None
     assert [(p.amount, p.reference, p.payer_name) for p in swiss.payments] == [
-        (500, "000000000000000000000000003", "Test Customer")]
+        (500, "000000000000000000000000003", "Test Customer")
+    ]
     refused("payment", "import", str(CAMT_FI), contains="bad row")  # EUR: steg2 bills in SEK
     invoice = issue()
     copy = tmp_path / "camt.xml"
-    copy.write_bytes(CAMT_FI.read_bytes().replace(b'Ccy="EUR"', b'Ccy="SEK"')
-                     .replace(b"<Ref>123</Ref>", f"<Ref>{invoice['ocr']}</Ref>".encode()))
+    copy.write_bytes(
+        CAMT_FI.read_bytes()
+        .replace(b'Ccy="EUR"', b'Ccy="SEK"')
+        .replace(b"<Ref>123</Ref>", f"<Ref>{invoice['ocr']}</Ref>".encode())
+    )
     result = ok("payment", "import", str(copy), "--json")
     assert result["source"] == "camt054" and result["matched"] == 1 and result["added"] == len(message.payments)
     assert ok("invoice", "show", str(invoice["number"]), "--json")["paid"] == 14700
@@ -277,8 +288,11 @@ def test_sie_verifications_balance_and_receivables_net_to_what_is_owed(fresh_db:
     first_year = tmp_path / "2025.se"
     ok("export", "sie", "-o", str(first_year), "--year", "2025")
     vat_invoice = next(v for v in read(first_year.read_bytes()).verifications if v.text.startswith("Faktura 2"))
-    assert sorted(vat_invoice.transactions) == [("1510", Decimal("12500.00")), ("2611", Decimal("-2500.00")),
-                                                ("3041", Decimal("-10000.00"))]
+    assert sorted(vat_invoice.transactions) == [
+        ("1510", Decimal("12500.00")),
+        ("2611", Decimal("-2500.00")),
+        ("3041", Decimal("-10000.00")),
+    ]
     assert second["total"] == 1_250_000
 
 
@@ -301,13 +315,20 @@ def test_the_same_period_gives_the_same_bytes_and_accounts_can_be_changed(fresh_
 
 
 def test_the_strict_reader_refuses_a_broken_file() -> None:
-    good = (b'#FLAGGA 0\r\n#PROGRAM "x" "1"\r\n#FORMAT PC8\r\n#GEN 20260101\r\n#SIETYP 4\r\n#FNAMN "A"\r\n'
-            b'#KONTO 1510 "K"\r\n#KONTO 1930 "B"\r\n#VER "" "" 20260101 "t"\r\n{\r\n   #TRANS 1930 {} 1.00\r\n'
-            b'   #TRANS 1510 {} -1.00\r\n}\r\n')
+    good = (
+        b'#FLAGGA 0\r\n#PROGRAM "x" "1"\r\n#FORMAT PC8\r\n#GEN 20260101\r\n#SIETYP 4\r\n#FNAMN "A"\r\n'
+        b'#KONTO 1510 "K"\r\n#KONTO 1930 "B"\r\n#VER "" "" 20260101 "t"\r\n{\r\n   #TRANS 1930 {} 1.00\r\n'
+        b"   #TRANS 1510 {} -1.00\r\n}\r\n"
+    )
     assert len(read(good).verifications) == 1
-    for broken in (good.replace(b"-1.00", b"-1.01"), good.replace(b"#TRANS 1930", b"#TRANS 1940"),
-                   good.replace(b"\r\n", b"\n"), good.replace(b"#FORMAT PC8", b"#FORMAT UTF8"),
-                   good.replace(b"1.00\r\n", b"1,00\r\n", 1), good[:-3]):
+    for broken in (
+        good.replace(b"-1.00", b"-1.01"),
+        good.replace(b"#TRANS 1930", b"#TRANS 1940"),
+        good.replace(b"\r\n", b"\n"),
+        good.replace(b"#FORMAT PC8", b"#FORMAT UTF8"),
+        good.replace(b"1.00\r\n", b"1,00\r\n", 1),
+        good[:-3],
+    ):
         with pytest.raises(SieError):
             read(broken)
 
@@ -318,4 +339,9 @@ def test_bgmax_payment_date_and_amount_fields_are_read_from_the_layout() -> None
     assert problems == [] and parsed is not None
     [(section, payment)] = parsed.payments()
     assert (section.payment_date, payment.amount, payment.reference, payment.serial, section.bankgiro) == (
-        D("2026-02-28"), 1234567, "133", "000000000042", "50501055")
+        D("2026-02-28"),
+        1234567,
+        "133",
+        "000000000042",
+        "50501055",
+    )

@@ -181,8 +181,7 @@ def test_rule9_refuses_outside_the_dates() -> None:
 
 
 def test_rule9_refuses_a_school_outside_the_scope() -> None:
-    assert "outside the scope" in rules.may_train([(rules.Span(D("2024-01-01")), GAVLE)], "1280", 5,
-                                                  D("2024-06-01"))[0]
+    assert "outside the scope" in rules.may_train([(rules.Span(D("2024-01-01")), GAVLE)], "1280", 5, D("2024-06-01"))[0]
     school_only = [(rules.Span(D("2024-01-01")), rules.Scope("2180", school_id=5))]
     assert rules.may_train(school_only, "2180", 5, D("2024-06-01")) == []
     assert rules.may_train(school_only, "2180", 6, D("2024-06-01"))
@@ -237,7 +236,11 @@ def test_rule11_parts_in_order_once_each_handledning_repeats() -> None:
     assert rules.step_allowed("forankring", D("2026-06-16"), [], start, None, TODAY)
     assert rules.step_allowed("lunch", D("2024-02-01"), [], start, None, TODAY)
     assert rules.steps_to_do(["forankring", "handledning"]) == [
-        "kunskapshalvdag", "grundutbildning-1", "grundutbildning-2", "grundutbildning-3"]
+        "kunskapshalvdag",
+        "grundutbildning-1",
+        "grundutbildning-2",
+        "grundutbildning-3",
+    ]
 
 
 def test_rule12_a_stop_has_a_date_and_reason_and_happens_once() -> None:
@@ -252,9 +255,12 @@ def test_rule12_a_stop_has_a_date_and_reason_and_happens_once() -> None:
     assert rules.problem_note(D("2026-07-01"), "note", TODAY)
 
 
-PRICES = [rules.Price("annual-fee", D("2000-01-01"), 1_000_000), rules.Price("annual-fee", D("2025-01-01"), 1_200_000),
-          rules.Price("open-course-seat", D("2000-01-01"), 2_000_000),
-          rules.Price("purchased-course", D("2000-01-01"), 10_000_000)]
+PRICES = [
+    rules.Price("annual-fee", D("2000-01-01"), 1_000_000),
+    rules.Price("annual-fee", D("2025-01-01"), 1_200_000),
+    rules.Price("open-course-seat", D("2000-01-01"), 2_000_000),
+    rules.Price("purchased-course", D("2000-01-01"), 10_000_000),
+]
 
 
 def test_rule16_the_price_valid_on_the_due_date() -> None:
@@ -274,10 +280,14 @@ def test_rule16_a_charge_without_a_valid_price_is_refused() -> None:
 
 
 def test_rule17_charges_per_year_seat_and_course() -> None:
-    agreements = [rules.AgreementForBilling(1, D("2024-03-01"), D("2025-06-01"), "2180", "Anna"),
-                  rules.AgreementForBilling(2, D("2024-03-01"), D("2024-03-01"), "2180", "Never")]
-    seats = [rules.CourseSeatForBilling(5, 1, D("2024-02-01"), "2480", "Anna"),
-             rules.CourseSeatForBilling(6, 1, D("2027-02-01"), "2480", "Later")]
+    agreements = [
+        rules.AgreementForBilling(1, D("2024-03-01"), D("2025-06-01"), "2180", "Anna"),
+        rules.AgreementForBilling(2, D("2024-03-01"), D("2024-03-01"), "2180", "Never"),
+    ]
+    seats = [
+        rules.CourseSeatForBilling(5, 1, D("2024-02-01"), "2480", "Anna"),
+        rules.CourseSeatForBilling(6, 1, D("2027-02-01"), "2480", "Later"),
+    ]
     bought = [rules.PurchasedCourseForBilling(7, D("2024-01-15"), "2180", "Gävle")]
     found = rules.charges_due(D("2026-06-15"), agreements, seats, bought, PRICES)
     assert sorted((c.key, c.amount, c.payer) for c in found) == [
@@ -289,8 +299,10 @@ def test_rule17_charges_per_year_seat_and_course() -> None:
 
 
 def test_rule18_one_invoice_per_payer_of_what_is_not_billed() -> None:
-    seats = [rules.CourseSeatForBilling(5, t, D("2024-02-01"), payer, "x")
-             for t, payer in [(1, "2480"), (2, "2180"), (3, "2180")]]
+    seats = [
+        rules.CourseSeatForBilling(5, t, D("2024-02-01"), payer, "x")
+        for t, payer in [(1, "2480"), (2, "2180"), (3, "2180")]
+    ]
     found = rules.charges_due(D("2026-06-15"), [], seats, [], PRICES)
     groups = rules.invoices_for(found, {"open-course-seat:5:2"})
     assert list(groups) == ["2180", "2480"]
@@ -330,10 +342,12 @@ def test_rule13_trained_while_the_programme_ran_by_a_trainer_in_force() -> None:
 
 def test_rule14_the_same_person_is_the_same_report_whatever_the_case() -> None:
     day = D("2024-02-01")
-    assert rules.trainee_key("Kim  Ek", "KIM@Skola.se", 1, "at", day) == rules.trainee_key("kim ek", "kim@skola.se",
-                                                                                            1, "at", day)
-    assert rules.trainee_key("Kim Ek", "kim@skola.se", 1, "at", day) != rules.trainee_key("Kim Ek", "kim@skola.se",
-                                                                                           2, "at", day)
+    assert rules.trainee_key("Kim  Ek", "KIM@Skola.se", 1, "at", day) == rules.trainee_key(
+        "kim ek", "kim@skola.se", 1, "at", day
+    )
+    assert rules.trainee_key("Kim Ek", "kim@skola.se", 1, "at", day) != rules.trainee_key(
+        "Kim Ek", "kim@skola.se", 2, "at", day
+    )
 
 
 def test_rule15_the_header_must_be_the_templates() -> None:
@@ -351,8 +365,12 @@ def test_rule21_in_force_during_the_year_and_the_quota() -> None:
     assert rules.in_force_during_year([rules.Span(D("2025-12-31"))], 2025)
     assert not rules.in_force_during_year([rules.Span(D("2025-12-31"))], 2024)
     assert not rules.in_force_during_year([rules.Span(D("2025-03-01"), D("2025-03-01"))], 2025)
-    attended = [("network", D("2025-02-01")), ("network", D("2025-09-01")), ("conference", D("2025-11-20")),
-                ("network", D("2024-09-01"))]
+    attended = [
+        ("network", D("2025-02-01")),
+        ("network", D("2025-09-01")),
+        ("conference", D("2025-11-20")),
+        ("network", D("2024-09-01")),
+    ]
     assert rules.compliance(attended, 2025).ok
     assert rules.compliance(attended, 2025) == rules.Compliance(2, 1)
     assert not rules.compliance(attended[:2], 2025).ok

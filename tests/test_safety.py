@@ -30,8 +30,24 @@ HEADER = ["Namn", "E-post", "Skola", "Kommun", "Program", "Datum", "Utbildare"]
 # ---- strict values ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", ["1e3", "1_000", "Infinity", "NaN", "sNaN", "-5", "1e309", "10,001", "1 0",
-                                   "1000000000000000000000", "10 000 000 000", "", "１０"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1e3",
+        "1_000",
+        "Infinity",
+        "NaN",
+        "sNaN",
+        "-5",
+        "1e309",
+        "10,001",
+        "1 0",
+        "1000000000000000000000",
+        "10 000 000 000",
+        "",
+        "１０",
+    ],
+)
 def test_an_amount_is_digits_with_at_most_two_decimals(typed: str) -> None:
     with pytest.raises(ValueError):
         rules.parse_kr(typed)
@@ -39,7 +55,13 @@ def test_an_amount_is_digits_with_at_most_two_decimals(typed: str) -> None:
 
 def test_amounts_as_swedes_type_them() -> None:
     assert [rules.parse_kr(t) for t in ("10000", "10 000", "10 000,50", "10000.5", "10 000 kr", "0,05")] == [
-        1_000_000, 1_000_000, 1_000_050, 1_000_050, 1_000_000, 5]
+        1_000_000,
+        1_000_000,
+        1_000_050,
+        1_000_050,
+        1_000_000,
+        5,
+    ]
 
 
 def test_a_price_set_again_for_the_same_day_needs_replace(fresh_db: Any) -> None:
@@ -49,14 +71,28 @@ def test_a_price_set_again_for_the_same_day_needs_replace(fresh_db: Any) -> None
         assert "12 000,00 kr" in line
         refused("price", "set", "annual-fee", "1e3", "--from", "2026-02-01", contains="not an amount")
     assert ok("price", "set", "annual-fee", "13 000", "--from", "2026-01-01", "--replace", "--json")["amount"] == (
-        1_300_000)
+        1_300_000
+    )
 
 
 @pytest.mark.parametrize("address", [".anna@x.se", "a..b@x.se", "a@-x.se", "anna.@x.se", "a@x", "a b@x.se"])
 def test_malformed_email_addresses_are_refused_when_entered(fresh_db: Any, address: str) -> None:
     with nothing_written(fresh_db):
-        refused("register-trainer", "Anna Lind", "--email", address, "--municipality", "Gävle", "--basic-training",
-                "2022-01-10", "--series-held", "2022-06-01", "--appointed-by", "K E, rektor", contains="e-mail")
+        refused(
+            "register-trainer",
+            "Anna Lind",
+            "--email",
+            address,
+            "--municipality",
+            "Gävle",
+            "--basic-training",
+            "2022-01-10",
+            "--series-held",
+            "2022-06-01",
+            "--appointed-by",
+            "K E, rektor",
+            contains="e-mail",
+        )
 
 
 def test_an_excel_day_number_is_read_in_the_workbooks_own_date_system(fresh_db: Any, tmp_path: Path) -> None:
@@ -74,8 +110,10 @@ def test_an_excel_day_number_is_read_in_the_workbooks_own_date_system(fresh_db: 
     path = tmp_path / "mac.xlsx"
     book.save(path)
     assert ok("report-trainees", "--file", str(path), "--json")["added"] == 1
-    assert query(fresh_db, "SELECT trained_on FROM trainees")[0][0] in ("2024-03-01", __import__("datetime").date(
-        2024, 3, 1))
+    assert query(fresh_db, "SELECT trained_on FROM trainees")[0][0] in (
+        "2024-03-01",
+        __import__("datetime").date(2024, 3, 1),
+    )
 
 
 # ---- files people share ------------------------------------------------------------------------------
@@ -132,8 +170,20 @@ def test_an_error_after_the_commit_never_claims_nothing_was_written(
 @pytest.mark.parametrize("name", ["Bo [/] Berg", "[bold]Bo[/bold] Berg", "Bo [red]Berg", "=1+1 Berg"])
 def test_user_text_is_never_markup(fresh_db: Any, name: str) -> None:
     trainer_under_agreement(start="2023-04-01")
-    created = run("register-trainer", name, "--email", "bo@x.se", "--municipality", "Gävle", "--basic-training",
-                  "2022-01-10", "--series-held", "2022-06-01", "--appointed-by", f"{name}, rektor")
+    created = run(
+        "register-trainer",
+        name,
+        "--email",
+        "bo@x.se",
+        "--municipality",
+        "Gävle",
+        "--basic-training",
+        "2022-01-10",
+        "--series-held",
+        "2022-06-01",
+        "--appointed-by",
+        f"{name}, rektor",
+    )
     assert created.exit_code == 0 and name in created.stdout
     for command in (["trainer", "list"], ["trainer", "show", "bo@x.se"], ["status"], ["log"]):
         result = run(*command)
@@ -148,11 +198,32 @@ def test_user_text_is_never_markup(fresh_db: Any, name: str) -> None:
 @pytest.mark.parametrize("value", ["Bo\x1b[31mBerg", "Bo\x00Berg", "Bo\tBerg", "Bo\nBerg", "Bo\x07Berg"])
 def test_control_characters_are_refused_at_the_door(fresh_db: Any, value: str) -> None:
     with nothing_written(fresh_db):
-        refused("register-trainer", value, "--email", "bo@x.se", "--municipality", "Gävle", "--basic-training",
-                "2022-01-10", "--series-held", "2022-06-01", "--appointed-by", "K E, rektor",
-                contains="control character")
-        refused("meeting", "add", "--kind", "network", "--date", "2026-09-01", "--title", value,
-                contains="control character")
+        refused(
+            "register-trainer",
+            value,
+            "--email",
+            "bo@x.se",
+            "--municipality",
+            "Gävle",
+            "--basic-training",
+            "2022-01-10",
+            "--series-held",
+            "2022-06-01",
+            "--appointed-by",
+            "K E, rektor",
+            contains="control character",
+        )
+        refused(
+            "meeting",
+            "add",
+            "--kind",
+            "network",
+            "--date",
+            "2026-09-01",
+            "--title",
+            value,
+            contains="control character",
+        )
 
 
 def test_a_note_and_an_address_may_span_lines(fresh_db: Any) -> None:
@@ -167,22 +238,32 @@ def test_control_characters_in_a_list_file_are_row_errors(fresh_db: Any, tmp_pat
     trainer_under_agreement(start="2023-04-01")
     start()
     listing = tmp_path / "lista.csv"
-    listing.write_text(",".join(HEADER) + "\nKim\x00Ek,kim@skola.se,Nordhemsskolan,Gävle,mvp-hs,2024-03-01,1\n"
-                       "Bo\x1bEk,bo@skola.se,Nordhemsskolan,Gävle,mvp-hs,2024-03-01,1\n", encoding="utf-8")
+    listing.write_text(
+        ",".join(HEADER) + "\nKim\x00Ek,kim@skola.se,Nordhemsskolan,Gävle,mvp-hs,2024-03-01,1\n"
+        "Bo\x1bEk,bo@skola.se,Nordhemsskolan,Gävle,mvp-hs,2024-03-01,1\n",
+        encoding="utf-8",
+    )
     with nothing_written(fresh_db):
         result = run("report-trainees", "--file", str(listing))
     assert result.exit_code == 1 and "2 bad row(s)" in result.stderr and "control character" in result.stderr
     ok("export", "trainees", "-o", str(tmp_path / "ut.xlsx"))  # nothing stored that openpyxl refuses
 
 
-@pytest.mark.parametrize("command", [
-    ["trainer", "show", "99999999999999999999"], ["invoice", "show", "99999999999999999999"],
-    ["course", "show", "99999999999999999999"], ["school", "show", "99999999999999999999"],
-    ["meeting", "attend", "99999999999999999999", "1"], ["payer", "show", "99999999999999999999"],
-    ["void", "step", "99999999999999999999", "--reason", "x"], ["payment", "assign", "99999999999999999999", "1"],
-    ["payment", "add", "99999999999999999999", "--date", "2026-01-01", "--amount", "1"],
-    ["sign-agreement", "99999999999999999999", "--start", "2026-01-01"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["trainer", "show", "99999999999999999999"],
+        ["invoice", "show", "99999999999999999999"],
+        ["course", "show", "99999999999999999999"],
+        ["school", "show", "99999999999999999999"],
+        ["meeting", "attend", "99999999999999999999", "1"],
+        ["payer", "show", "99999999999999999999"],
+        ["void", "step", "99999999999999999999", "--reason", "x"],
+        ["payment", "assign", "99999999999999999999", "1"],
+        ["payment", "add", "99999999999999999999", "--date", "2026-01-01", "--amount", "1"],
+        ["sign-agreement", "99999999999999999999", "--start", "2026-01-01"],
+    ],
+)
 def test_an_id_beyond_64_bits_is_an_unknown_record(fresh_db: Any, command: list[str]) -> None:
     with nothing_written(fresh_db):
         result = run(*command)
@@ -190,13 +271,20 @@ def test_an_id_beyond_64_bits_is_an_unknown_record(fresh_db: Any, command: list[
     assert result.stderr.startswith("Error: ") and "unexpectedly" not in result.stderr
 
 
-@pytest.mark.parametrize("command", [
-    ["compliance", "--year", "0"], ["meeting", "list", "--year", "9999"], ["invoice", "list", "--year", "0"],
-    ["export", "trainees", "--year", "0", "-o", "x.xlsx"], ["status", "--date", "9999-12-31"],
-    ["invoice", "run", "--dry-run", "--date", "9999-12-31"], ["export", "sie", "-o", "x.se", "--year", "10000"],
-    ["course", "add", "--kind", "open", "--date", "0001-01-01"],
-    ["price", "set", "annual-fee", "1000000000000000000000", "--from", "2026-01-01"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["compliance", "--year", "0"],
+        ["meeting", "list", "--year", "9999"],
+        ["invoice", "list", "--year", "0"],
+        ["export", "trainees", "--year", "0", "-o", "x.xlsx"],
+        ["status", "--date", "9999-12-31"],
+        ["invoice", "run", "--dry-run", "--date", "9999-12-31"],
+        ["export", "sie", "-o", "x.se", "--year", "10000"],
+        ["course", "add", "--kind", "open", "--date", "0001-01-01"],
+        ["price", "set", "annual-fee", "1000000000000000000000", "--from", "2026-01-01"],
+    ],
+)
 def test_dates_and_years_outside_the_range_and_absurd_amounts_are_refused_plainly(
     fresh_db: Any, command: list[str]
 ) -> None:
@@ -224,15 +312,30 @@ def _damaged(tmp_path: Path, name: str, change: Any) -> Path:
     return target
 
 
-@pytest.mark.parametrize(("name", "change"), [
-    ("truncated.xlsx", lambda data: data[: len(data) // 2]),
-    ("text-in-number.xlsx", lambda data: data.replace(b'<c r="A2" t="inlineStr"', b'<c r="A2" t="n"', 1)
-     .replace(b"<is><t>Kim Ek</t></is>", b"<v>abc</v>", 1)),
-    ("bad-shared-string.xlsx", lambda data: data.replace(b'<c r="A2" t="inlineStr"><is><t>Kim Ek</t></is>',
-                                                         b'<c r="A2" t="s"><v>999</v>', 1)),
-    ("junk-date.xlsx", lambda data: data.replace(b'<c r="F2" t="inlineStr"><is><t>2024-03-01</t></is>',
-                                                 b'<c r="F2" t="d"><v>junk</v>', 1)),
-])
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("truncated.xlsx", lambda data: data[: len(data) // 2]),
+        (
+            "text-in-number.xlsx",
+            lambda data: data.replace(b'<c r="A2" t="inlineStr"', b'<c r="A2" t="n"', 1).replace(
+                b"<is><t>Kim Ek</t></is>", b"<v>abc</v>", 1
+            ),
+        ),
+        (
+            "bad-shared-string.xlsx",
+            lambda data: data.replace(
+                b'<c r="A2" t="inlineStr"><is><t>Kim Ek</t></is>', b'<c r="A2" t="s"><v>999</v>', 1
+            ),
+        ),
+        (
+            "junk-date.xlsx",
+            lambda data: data.replace(
+                b'<c r="F2" t="inlineStr"><is><t>2024-03-01</t></is>', b'<c r="F2" t="d"><v>junk</v>', 1
+            ),
+        ),
+    ],
+)
 def test_a_damaged_workbook_is_refused_naming_the_file(fresh_db: Any, tmp_path: Path, name: str, change: Any) -> None:
     trainer_under_agreement(start="2023-04-01")
     start()
@@ -246,8 +349,9 @@ def test_a_damaged_workbook_is_refused_naming_the_file(fresh_db: Any, tmp_path: 
 
 def test_a_csv_field_of_200_000_characters_is_refused_naming_the_file_and_row(fresh_db: Any, tmp_path: Path) -> None:
     listing = tmp_path / "lista.csv"
-    listing.write_text(",".join(HEADER) + "\n" + "x" * 200_000 + ",a@b.se,S,Gävle,mvp-hs,2024-03-01,1\n",
-                       encoding="utf-8")
+    listing.write_text(
+        ",".join(HEADER) + "\n" + "x" * 200_000 + ",a@b.se,S,Gävle,mvp-hs,2024-03-01,1\n", encoding="utf-8"
+    )
     with nothing_written(fresh_db):
         line = refused("report-trainees", "--file", str(listing), contains="lista.csv")
     assert "row 2" in line
@@ -268,4 +372,3 @@ def test_erasure_while_another_process_reads_says_that_db_compact_must_follow(fr
     assert "steg2 db compact" in result.stderr
     assert "Compacted" in ok("db", "compact").stdout
     assert b"ana@x.se" not in fresh_db.read_bytes()
-

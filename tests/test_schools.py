@@ -7,8 +7,20 @@ from typing import Any
 
 from tests.conftest import certify, nothing_written, ok, refused, register, trainer_under_agreement
 
-START = ["--municipality", "Gävle", "--programme", "mvp-hs", "--start", "2024-01-10", "--trainer", "1",
-         "--contact-name", "Lisa Berg", "--contact-email", "lisa@skola.se"]
+START = [
+    "--municipality",
+    "Gävle",
+    "--programme",
+    "mvp-hs",
+    "--start",
+    "2024-01-10",
+    "--trainer",
+    "1",
+    "--contact-name",
+    "Lisa Berg",
+    "--contact-email",
+    "lisa@skola.se",
+]
 
 
 def start(name: str = "Nordhemsskolan", *extra: str, **change: str) -> dict[str, Any]:
@@ -19,13 +31,25 @@ def start(name: str = "Nordhemsskolan", *extra: str, **change: str) -> dict[str,
 
 
 def step(step_name: str, date: str, school: str = "1", trainer: str = "1", programme: str = "mvp-hs") -> Any:
-    return ok("school", "step", school, step_name, "--programme", programme, "--date", date, "--trainer", trainer,
-              "--json")
+    return ok(
+        "school", "step", school, step_name, "--programme", programme, "--date", date, "--trainer", trainer, "--json"
+    )
 
 
 def refuse_step(step_name: str, date: str, contains: str, school: str = "1", trainer: str = "1") -> str:
-    return refused("school", "step", school, step_name, "--programme", "mvp-hs", "--date", date, "--trainer",
-                   trainer, contains=contains)
+    return refused(
+        "school",
+        "step",
+        school,
+        step_name,
+        "--programme",
+        "mvp-hs",
+        "--date",
+        date,
+        "--trainer",
+        trainer,
+        contains=contains,
+    )
 
 
 def test_start_school_gives_the_json_fields_of_the_contract() -> None:
@@ -55,7 +79,10 @@ def test_a_school_runs_several_programmes_and_restarts_a_stopped_one() -> None:
     ok("school", "stop", "1", "--programme", "mvp-hs", "--date", "2025-01-01", "--reason", "ingen tid")
     again = start(start="2025-08-20")
     assert [(r["programme"], r["stopped_on"]) for r in again["programmes"]] == [
-        ("mvp-hs", "2025-01-01"), ("at", None), ("mvp-hs", None)]
+        ("mvp-hs", "2025-01-01"),
+        ("at", None),
+        ("mvp-hs", None),
+    ]
 
 
 def test_start_school_needs_a_contact_person_and_a_known_trainer(fresh_db: Path) -> None:
@@ -75,8 +102,14 @@ def test_start_school_needs_a_contact_person_and_a_known_trainer(fresh_db: Path)
 def test_start_school_refuses_a_trainer_without_an_agreement_that_day(fresh_db: Path) -> None:
     trainer_under_agreement(start="2023-04-01")
     with nothing_written(fresh_db):
-        refused("start-school", "Nordhemsskolan", *START[:5], "2023-03-31", *START[6:],
-                contains="no agreement in force on 2023-03-31")
+        refused(
+            "start-school",
+            "Nordhemsskolan",
+            *START[:5],
+            "2023-03-31",
+            *START[6:],
+            contains="no agreement in force on 2023-03-31",
+        )
 
 
 def test_start_school_refuses_a_school_outside_the_trainers_municipality(fresh_db: Path) -> None:
@@ -104,10 +137,15 @@ def test_school_names_are_unique_within_a_municipality_only(fresh_db: Path) -> N
 def test_steps_in_order_once_each_handledning_repeats() -> None:
     trainer_under_agreement(start="2023-04-01")
     start()
-    for name, day in [("forankring", "2024-01-10"), ("kunskapshalvdag", "2024-01-20"),
-                      ("grundutbildning-1", "2024-02-01"), ("grundutbildning-2", "2024-02-01"),
-                      ("grundutbildning-3", "2024-03-01"), ("handledning", "2024-04-01"),
-                      ("handledning", "2024-05-01")]:
+    for name, day in [
+        ("forankring", "2024-01-10"),
+        ("kunskapshalvdag", "2024-01-20"),
+        ("grundutbildning-1", "2024-02-01"),
+        ("grundutbildning-2", "2024-02-01"),
+        ("grundutbildning-3", "2024-03-01"),
+        ("handledning", "2024-04-01"),
+        ("handledning", "2024-05-01"),
+    ]:
         school = step(name, day)
     run = school["programmes"][0]
     assert [s["step"] for s in run["steps"]][-2:] == ["handledning", "handledning"]
@@ -190,15 +228,35 @@ def test_stop_records_date_and_reason_and_keeps_everything(fresh_db: Path) -> No
     trainer_under_agreement(start="2023-04-01")
     start()
     step("forankring", "2024-01-10")
-    stopped = ok("school", "stop", "Nordhemsskolan", "--programme", "mvp-hs", "--date", "2024-06-01",
-                 "--reason", "ny rektor", "--json")
+    stopped = ok(
+        "school",
+        "stop",
+        "Nordhemsskolan",
+        "--programme",
+        "mvp-hs",
+        "--date",
+        "2024-06-01",
+        "--reason",
+        "ny rektor",
+        "--json",
+    )
     run = stopped["programmes"][0]
     assert (run["stopped_on"], run["stop_reason"]) == ("2024-06-01", "ny rektor")
     assert [s["step"] for s in run["steps"]] == ["forankring"]
     with nothing_written(fresh_db):
         refuse_step("kunskapshalvdag", "2024-06-01", "stopped on 2024-06-01")
-        refused("school", "stop", "1", "--programme", "mvp-hs", "--date", "2024-07-01", "--reason", "x",
-                contains="is not running")
+        refused(
+            "school",
+            "stop",
+            "1",
+            "--programme",
+            "mvp-hs",
+            "--date",
+            "2024-07-01",
+            "--reason",
+            "x",
+            contains="is not running",
+        )
     step("kunskapshalvdag", "2024-05-31")
 
 
@@ -206,16 +264,48 @@ def test_stop_refusals(fresh_db: Path) -> None:
     trainer_under_agreement(start="2023-04-01")
     start()
     with nothing_written(fresh_db):
-        refused("school", "stop", "1", "--programme", "mvp-hs", "--date", "2024-06-01", "--reason", " ",
-                contains="reason")
-        refused("school", "stop", "1", "--programme", "mvp-hs", "--date", "2024-01-09", "--reason", "x",
-                contains="before the programme started")
-        refused("school", "stop", "1", "--programme", "mvp-hs", "--date", "2026-06-16", "--reason", "x",
-                contains="after today")
-        refused("school", "stop", "1", "--programme", "at", "--date", "2024-06-01", "--reason", "x",
-                contains="not running")
-        refused("school", "stop", "1", "--programme", "chess", "--date", "2024-06-01", "--reason", "x",
-                contains="unknown programme")
+        refused(
+            "school", "stop", "1", "--programme", "mvp-hs", "--date", "2024-06-01", "--reason", " ", contains="reason"
+        )
+        refused(
+            "school",
+            "stop",
+            "1",
+            "--programme",
+            "mvp-hs",
+            "--date",
+            "2024-01-09",
+            "--reason",
+            "x",
+            contains="before the programme started",
+        )
+        refused(
+            "school",
+            "stop",
+            "1",
+            "--programme",
+            "mvp-hs",
+            "--date",
+            "2026-06-16",
+            "--reason",
+            "x",
+            contains="after today",
+        )
+        refused(
+            "school", "stop", "1", "--programme", "at", "--date", "2024-06-01", "--reason", "x", contains="not running"
+        )
+        refused(
+            "school",
+            "stop",
+            "1",
+            "--programme",
+            "chess",
+            "--date",
+            "2024-06-01",
+            "--reason",
+            "x",
+            contains="unknown programme",
+        )
 
 
 def test_problems_are_dated_notes(fresh_db: Path) -> None:

@@ -18,8 +18,22 @@ HEADER = ["Namn", "E-post", "Skola", "Kommun", "Program", "Datum", "Utbildare"]
 def school() -> None:
     """Anna (trainer 1, Gävle, agreement from 2023-04-01) started MVP högstadiet at Nordhemsskolan."""
     trainer_under_agreement(start="2023-04-01")
-    ok("start-school", "Nordhemsskolan", "--municipality", "Gävle", "--programme", "mvp-hs", "--start",
-       "2024-01-10", "--trainer", "1", "--contact-name", "Lisa Berg", "--contact-email", "lisa@skola.se")
+    ok(
+        "start-school",
+        "Nordhemsskolan",
+        "--municipality",
+        "Gävle",
+        "--programme",
+        "mvp-hs",
+        "--start",
+        "2024-01-10",
+        "--trainer",
+        "1",
+        "--contact-name",
+        "Lisa Berg",
+        "--contact-email",
+        "lisa@skola.se",
+    )
 
 
 def by_hand(*people: str, date: str = "2024-02-01", **change: str) -> list[str]:
@@ -113,8 +127,9 @@ def test_a_list_is_taken_whole(school: None, fresh_db: Path, tmp_path: Path, kin
         ("Namn", "", "name is empty"),
     ],
 )
-def test_one_bad_row_refuses_the_whole_list(school: None, fresh_db: Path, tmp_path: Path, kind: str, column: str,
-                                            value: str, reason: str) -> None:
+def test_one_bad_row_refuses_the_whole_list(
+    school: None, fresh_db: Path, tmp_path: Path, kind: str, column: str, value: str, reason: str
+) -> None:
     bad = list(GOOD)
     bad[HEADER.index(column)] = value
     bad[1] = "bad@skola.se" if column != "E-post" else bad[1]
@@ -166,11 +181,32 @@ def test_not_a_workbook_and_not_utf8_are_refused(fresh_db: Path, tmp_path: Path)
 
 def test_excel_quirks_are_taken_in_stride(fresh_db: Path, tmp_path: Path) -> None:
     trainer_under_agreement(email="s@x.se", municipality="Stockholm", start="2023-04-01")
-    ok("start-school", "Enskedefältets skola", "--municipality", "0180", "--programme", "at", "--start",
-       "2024-01-10", "--trainer", "1", "--contact-name", "Jon", "--contact-email", "jon@s.se")
+    ok(
+        "start-school",
+        "Enskedefältets skola",
+        "--municipality",
+        "0180",
+        "--programme",
+        "at",
+        "--start",
+        "2024-01-10",
+        "--trainer",
+        "1",
+        "--contact-name",
+        "Jon",
+        "--contact-email",
+        "jon@s.se",
+    )
     rows = [
-        ["  Kim  Ek ", " kim@skola.se ", "enskedefältets skola ", 180, "Agera tillsammans",
-         datetime(2024, 2, 1), "S@X.se"],
+        [
+            "  Kim  Ek ",
+            " kim@skola.se ",
+            "enskedefältets skola ",
+            180,
+            "Agera tillsammans",
+            datetime(2024, 2, 1),
+            "S@X.se",
+        ],
         ["Bo Holm", "bo@skola.se", "Enskedefältets skola", "0180", "at", "2024-02-01 00:00:00", 1],
         [None] * 7,
         ["", "", "", "", "", "", ""],
@@ -193,8 +229,9 @@ def test_dry_run_checks_everything_and_writes_nothing(school: None, fresh_db: Pa
 
 
 def test_a_long_list_goes_in_bulk(school: None, fresh_db: Path, tmp_path: Path) -> None:
-    rows = [[f"Person {i}", f"p{i}@skola.se", "Nordhemsskolan", "Gävle", "mvp-hs", "2024-02-01", "1"]
-            for i in range(4500)]
+    rows = [
+        [f"Person {i}", f"p{i}@skola.se", "Nordhemsskolan", "Gävle", "mvp-hs", "2024-02-01", "1"] for i in range(4500)
+    ]
     path = write_csv(tmp_path / "long.csv", rows)
     assert ok("report-trainees", "--file", str(path), "--json")["added"] == 4500
     assert count(fresh_db) == 4500
@@ -234,8 +271,20 @@ def test_export_filters(school: None, tmp_path: Path) -> None:
     ok(*by_hand("Kim Ek <kim@skola.se>", date="2024-02-01"))
     ok(*by_hand("Bo Holm <bo@skola.se>", date="2025-02-01"))
     out = tmp_path / "x.xlsx"
-    ok("export", "trainees", "-o", str(out), "--year", "2025", "--municipality", "Gävle", "--trainer", "1",
-       "--programme", "mvp-hs")
+    ok(
+        "export",
+        "trainees",
+        "-o",
+        str(out),
+        "--year",
+        "2025",
+        "--municipality",
+        "Gävle",
+        "--trainer",
+        "1",
+        "--programme",
+        "mvp-hs",
+    )
     rows = list(load_workbook(out)["Utbildade"].iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == ["Bo Holm"]
     ok("export", "trainees", "-o", str(out), "--programme", "at")
@@ -244,17 +293,53 @@ def test_export_filters(school: None, tmp_path: Path) -> None:
     refused("export", "trainees", "-o", str(tmp_path / "nowhere" / "x.xlsx"), contains="does not exist")
 
 
-FORMULAS = ["=HYPERLINK(\"http://evil\",\"klicka\")", "=1+1", "=cmd|' /C calc'!A0"]
+FORMULAS = ['=HYPERLINK("http://evil","klicka")', "=1+1", "=cmd|' /C calc'!A0"]
 
 
 def test_no_user_text_ever_becomes_a_formula(tmp_path: Path) -> None:
     trainer_under_agreement(start="2023-04-01")
-    ok("register-trainer", FORMULAS[0], "--email", "f@x.se", "--municipality", "Gävle", "--basic-training",
-       "2022-01-01", "--series-held", "2022-02-01", "--appointed-by", f"{FORMULAS[1]}, rektor")
-    ok("start-school", FORMULAS[2], "--municipality", "Gävle", "--programme", "mvp-hs", "--start", "2024-01-10",
-       "--trainer", "1", "--contact-name", FORMULAS[1], "--contact-email", "c@s.se")
-    ok("report-trainees", "--trainer", "1", "--school", FORMULAS[2], "--programme", "mvp-hs", "--date",
-       "2024-02-01", f"{FORMULAS[0]} <k@s.se>")
+    ok(
+        "register-trainer",
+        FORMULAS[0],
+        "--email",
+        "f@x.se",
+        "--municipality",
+        "Gävle",
+        "--basic-training",
+        "2022-01-01",
+        "--series-held",
+        "2022-02-01",
+        "--appointed-by",
+        f"{FORMULAS[1]}, rektor",
+    )
+    ok(
+        "start-school",
+        FORMULAS[2],
+        "--municipality",
+        "Gävle",
+        "--programme",
+        "mvp-hs",
+        "--start",
+        "2024-01-10",
+        "--trainer",
+        "1",
+        "--contact-name",
+        FORMULAS[1],
+        "--contact-email",
+        "c@s.se",
+    )
+    ok(
+        "report-trainees",
+        "--trainer",
+        "1",
+        "--school",
+        FORMULAS[2],
+        "--programme",
+        "mvp-hs",
+        "--date",
+        "2024-02-01",
+        f"{FORMULAS[0]} <k@s.se>",
+    )
     ok("school", "stop", "1", "--programme", "mvp-hs", "--date", "2024-03-01", "--reason", FORMULAS[1])
     for what in ("trainees", "trainers", "schools"):
         out = tmp_path / f"{what}.xlsx"

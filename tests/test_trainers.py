@@ -27,8 +27,13 @@ def test_register_accepts_a_municipality_code_and_any_case() -> None:
 
 
 def _register_args(**change: str) -> list[str]:
-    values = {"email": "anna@example.se", "municipality": "Gävle", "basic-training": "2022-01-10",
-              "series-held": "2022-06-01", "appointed-by": "Karin Ek, rektor"}
+    values = {
+        "email": "anna@example.se",
+        "municipality": "Gävle",
+        "basic-training": "2022-01-10",
+        "series-held": "2022-06-01",
+        "appointed-by": "Karin Ek, rektor",
+    }
     values.update(change)
     args = ["register-trainer", "Anna Lind"]
     for key, value in values.items():
@@ -108,10 +113,26 @@ def test_signing_again_after_a_move_is_a_new_agreement_in_the_new_place() -> Non
 def test_moving_refuses_a_future_date_and_the_same_municipality(fresh_db: Path) -> None:
     trainer_id, _ = trainer_under_agreement()
     with nothing_written(fresh_db):
-        refused("trainer", "move", str(trainer_id), "--municipality", "Sandviken", "--date", "2026-07-01",
-                contains="after today")
-        refused("trainer", "move", str(trainer_id), "--municipality", "Gävle", "--date", "2026-01-01",
-                contains="already lives")
+        refused(
+            "trainer",
+            "move",
+            str(trainer_id),
+            "--municipality",
+            "Sandviken",
+            "--date",
+            "2026-07-01",
+            contains="after today",
+        )
+        refused(
+            "trainer",
+            "move",
+            str(trainer_id),
+            "--municipality",
+            "Gävle",
+            "--date",
+            "2026-01-01",
+            contains="already lives",
+        )
 
 
 def test_certify_helper_certifies() -> None:

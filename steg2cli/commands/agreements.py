@@ -48,17 +48,17 @@ def list_(
     """List agreements, oldest first."""
     from steg2cli.services import agreements
 
-    result = agreements.list_agreements(
-        common.database(ctx), common.day(in_force_on, "--in-force-on"), trainer
-    )
+    result = agreements.list_agreements(common.database(ctx), common.day(in_force_on, "--in-force-on"), trainer)
     if as_json:
         common.emit_json(result)
         return
     common.table(
         "Agreements",
         ["id", "trainer", "start", "end", "scope"],
-        ([a["id"], f"{a['trainer_name']} ({a['trainer_id']})", a["start"], a["end"] or "running", _scope(a)]
-         for a in result),
+        (
+            [a["id"], f"{a['trainer_name']} ({a['trainer_id']})", a["start"], a["end"] or "running", _scope(a)]
+            for a in result
+        ),
         empty="no agreements",
     )
 

@@ -101,8 +101,12 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
         return
     cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
     grid = Table(
-        title=None if title is None else Text(title, style="table.title"), title_justify="left", box=None,
-        header_style="bold underline", pad_edge=False, padding=(0, 2, 0, 0),
+        title=None if title is None else Text(title, style="table.title"),
+        title_justify="left",
+        box=None,
+        header_style="bold underline",
+        pad_edge=False,
+        padding=(0, 2, 0, 0),
     )
     for index, column in enumerate(columns):
         # Short values (ids, dates, codes) never wrap; long text takes what width is left.
@@ -171,8 +175,12 @@ def progress(description: str) -> Iterator[Callable[[int], None] | None]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with Progress(
-        SpinnerColumn(), TextColumn(description), TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
-        console=console(stderr=True), transient=True,
+        SpinnerColumn(),
+        TextColumn(description),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
     ) as bar:
         task = bar.add_task(description, total=None)
         yield lambda rows: bar.advance(task, rows)

@@ -29,11 +29,13 @@ def void(
     from steg2cli.services import corrections
 
     today = common.today()
-    result = corrections.void(common.database(ctx), kind.value, record, reason, common.day(date, "--date") or today,
-                              today)
+    result = corrections.void(
+        common.database(ctx), kind.value, record, reason, common.day(date, "--date") or today, today
+    )
     if as_json:
         common.emit_json(result)
     else:
         what = f" ({result['what']})" if result["what"] != kind.value else ""
-        common.done(f"Voided {kind.value} {result['id']}{what} on {result['void']['date']}:"
-                    f" {result['void']['reason']}.")
+        common.done(
+            f"Voided {kind.value} {result['id']}{what} on {result['void']['date']}: {result['void']['reason']}."
+        )

@@ -36,8 +36,15 @@ def _print(course: dict[str, Any]) -> None:
         common.table(
             None,
             ["trainer", "name", "from", "unenrolled"],
-            ([p["trainer_id"], p["name"], common.place(p["municipality"]),
-              common.void_text(p["unenrolled"]).removeprefix("void ")] for p in course["participants"]),
+            (
+                [
+                    p["trainer_id"],
+                    p["name"],
+                    common.place(p["municipality"]),
+                    common.void_text(p["unenrolled"]).removeprefix("void "),
+                ]
+                for p in course["participants"]
+            ),
         )
 
 
@@ -116,8 +123,15 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
         "Steg 2 courses",
         ["id", "kind", "date", "municipality", "place", "participants", "completed"],
         (
-            [c["id"], c["kind"], c["date"], common.place(c["municipality"]), c["place"], c["participant_count"],
-             c["completed_on"] or ("cancelled " + c["cancelled"]["date"] if c["cancelled"] else "")]
+            [
+                c["id"],
+                c["kind"],
+                c["date"],
+                common.place(c["municipality"]),
+                c["place"],
+                c["participant_count"],
+                c["completed_on"] or ("cancelled " + c["cancelled"]["date"] if c["cancelled"] else ""),
+            ]
             for c in result
         ),
         empty="no courses",
@@ -157,8 +171,10 @@ def cancel(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Cancelled course {result['id']} ({result['date']}); its charges will not be invoiced."
-                    " `steg2 status` lists any invoice that already carries them.")
+        common.done(
+            f"Cancelled course {result['id']} ({result['date']}); its charges will not be invoiced."
+            " `steg2 status` lists any invoice that already carries them."
+        )
 
 
 @app.command("unenrol")
@@ -176,5 +192,7 @@ def unenrol(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Unenrolled {len(trainers)} participant(s) from course {result['id']};"
-                    f" {result['participant_count']} remain.")
+        common.done(
+            f"Unenrolled {len(trainers)} participant(s) from course {result['id']};"
+            f" {result['participant_count']} remain."
+        )

@@ -28,36 +28,53 @@ def _filters(year: int | None, municipality: str | None, trainer: str | None, pr
 
 
 @app.command("trainees")
-def trainees(ctx: typer.Context, output: Output, year: Year = None, municipality: Place = None,
-             trainer: Trainer = None, programme: Programme = None) -> None:
+def trainees(
+    ctx: typer.Context,
+    output: Output,
+    year: Year = None,
+    municipality: Place = None,
+    trainer: Trainer = None,
+    programme: Programme = None,
+) -> None:
     """Everyone the trainers have trained (sheet Utbildade), in the columns of the trainee list."""
     from steg2cli.services import exports
 
     with common.progress(f"Writing {output.name}") as tick:
-        count = exports.trainees(common.database(ctx), output, _filters(year, municipality, trainer, programme),
-                                 tick)
+        count = exports.trainees(common.database(ctx), output, _filters(year, municipality, trainer, programme), tick)
     common.done(f"Wrote {count} trainee(s) to {output}.")
 
 
 @app.command("trainers")
-def trainers(ctx: typer.Context, output: Output, year: Year = None, municipality: Place = None,
-             trainer: Trainer = None, programme: Programme = None) -> None:
+def trainers(
+    ctx: typer.Context,
+    output: Output,
+    year: Year = None,
+    municipality: Place = None,
+    trainer: Trainer = None,
+    programme: Programme = None,
+) -> None:
     """The trainer register (sheet Utbildare); --year keeps those under agreement that year."""
     from steg2cli.services import exports
 
-    count = exports.trainers(common.database(ctx), output, _filters(year, municipality, trainer, programme),
-                             common.today())
+    count = exports.trainers(
+        common.database(ctx), output, _filters(year, municipality, trainer, programme), common.today()
+    )
     common.done(f"Wrote {count} trainer(s) to {output}.")
 
 
 @app.command("schools")
-def schools(ctx: typer.Context, output: Output, year: Year = None, municipality: Place = None,
-            trainer: Trainer = None, programme: Programme = None) -> None:
+def schools(
+    ctx: typer.Context,
+    output: Output,
+    year: Year = None,
+    municipality: Place = None,
+    trainer: Trainer = None,
+    programme: Programme = None,
+) -> None:
     """Every programme at every school (sheet Skolor); --year keeps those running that year."""
     from steg2cli.services import exports
 
-    count = exports.schools(common.database(ctx), output,
-                            _filters(year, municipality, trainer, programme))
+    count = exports.schools(common.database(ctx), output, _filters(year, municipality, trainer, programme))
     common.done(f"Wrote {count} programme run(s) to {output}.")
 
 
@@ -95,6 +112,8 @@ def sie(
     else:
         raise BadInput("give the period: --year Y, or --from D --to D")
     result = bookkeeping.export_sie(common.database(ctx), output, start, end)
-    common.done(f"Wrote {result['verifications']} verification(s) to {output}: {result['invoices']} invoice(s),"
-                f" {result['credit_notes']} credit note(s), {result['payments']} payment(s),"
-                f" {result['from']} – {result['to']}.")
+    common.done(
+        f"Wrote {result['verifications']} verification(s) to {output}: {result['invoices']} invoice(s),"
+        f" {result['credit_notes']} credit note(s), {result['payments']} payment(s),"
+        f" {result['from']} – {result['to']}."
+    )

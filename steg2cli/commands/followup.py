@@ -52,8 +52,10 @@ def attend(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Meeting {result['id']}: {result['added']} attendance(s) added,"
-                    f" {result['already_attending']} already recorded; {result['attendee_count']} in all.")
+        common.done(
+            f"Meeting {result['id']}: {result['added']} attendance(s) added,"
+            f" {result['already_attending']} already recorded; {result['attendee_count']} in all."
+        )
 
 
 @app.command("list")
@@ -69,9 +71,12 @@ def list_(
     if as_json:
         common.emit_json(result)
         return
-    common.table("Meetings", ["id", "kind", "date", "title", "attended"],
-                 ([m["id"], m["kind"], m["date"], m["title"], m["attendee_count"]] for m in result),
-                 empty="no meetings")
+    common.table(
+        "Meetings",
+        ["id", "kind", "date", "title", "attended"],
+        ([m["id"], m["kind"], m["date"], m["title"], m["attendee_count"]] for m in result),
+        empty="no meetings",
+    )
 
 
 @app.command("show")
@@ -99,8 +104,9 @@ def show(
 def compliance(
     ctx: typer.Context,
     year: Annotated[int, typer.Option("--year", help="The calendar year.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Also write the report to an .xlsx file.")]
-    = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Also write the report to an .xlsx file.")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Who fell short of 2 network meetings and 1 conference in a year (rule 21)."""
@@ -117,8 +123,17 @@ def compliance(
     common.table(
         f"Attendance {year}: {short} of {len(rows)} trainer(s) under agreement fall short",
         ["id", "name", "municipality", "network", "conference", "ok"],
-        ([r["trainer_id"], r["name"], r["municipality"]["name"], f"{r['network_meetings']}/2",
-          f"{r['conferences']}/1", "yes" if r["ok"] else "NO"] for r in rows),
+        (
+            [
+                r["trainer_id"],
+                r["name"],
+                r["municipality"]["name"],
+                f"{r['network_meetings']}/2",
+                f"{r['conferences']}/1",
+                "yes" if r["ok"] else "NO",
+            ]
+            for r in rows
+        ),
         empty="no trainer was under agreement that year",
     )
     if output is not None:
@@ -149,8 +164,9 @@ def _dashboard(s: dict[str, Any]) -> None:
     out = common.console()
     t = s["trainers"]
     out.print(f"[bold]steg2 status {s['date']}[/bold]")
-    out.print(f"Trainers: {t['registered']} registered · {t['certified']} certified ·"
-              f" {t['under_agreement']} under agreement")
+    out.print(
+        f"Trainers: {t['registered']} registered · {t['certified']} certified · {t['under_agreement']} under agreement"
+    )
 
     def section(title: str, lines: list[str], hint: str = "") -> None:
         out.print(f"\n[bold]{title}[/bold]" + (f" ({len(lines)})" if lines else ""))
@@ -164,43 +180,82 @@ def _dashboard(s: dict[str, Any]) -> None:
         if hint:
             out.print(f"  [dim]{hint}[/dim]")
 
-    section("Agreement years starting within 30 days",
-            [f"{r['name']} (agreement {r['agreement_id']}) renews {r['renews_on']}"
-             for r in s["renewals_within_30_days"]])
-    section("Municipalities with running programmes and fewer than 2 trainers",
-            [f"{m['municipality']['name']}: {m['trainers_in_force']} trainer(s) in force,"
-             f" {m['running_programmes']} running programme(s)" for m in s["understaffed_municipalities"]])
-    section(f"Short on meetings in {s['date'][:4]} (2 network + 1 conference)",
-            [f"{r['name']} ({r['trainer_id']}): {r['network_meetings']} network, {r['conferences']} conference"
-             for r in s["short_on_meetings"]])
-    section("Programmes with nothing recorded for six months",
-            [f"{p['school']} ({p['school_id']}) {p['programme']}: last {p['last_activity']}"
-             for p in s["stalled_programmes"]])
-    section(f"Programmes stopped in {s['date'][:4]}",
-            [f"{p['school']} ({p['school_id']}) {p['programme']} on {p['stopped_on']}: {p['reason']}"
-             for p in s["stopped_this_year"]])
+    section(
+        "Agreement years starting within 30 days",
+        [f"{r['name']} (agreement {r['agreement_id']}) renews {r['renews_on']}" for r in s["renewals_within_30_days"]],
+    )
+    section(
+        "Municipalities with running programmes and fewer than 2 trainers",
+        [
+            f"{m['municipality']['name']}: {m['trainers_in_force']} trainer(s) in force,"
+            f" {m['running_programmes']} running programme(s)"
+            for m in s["understaffed_municipalities"]
+        ],
+    )
+    section(
+        f"Short on meetings in {s['date'][:4]} (2 network + 1 conference)",
+        [
+            f"{r['name']} ({r['trainer_id']}): {r['network_meetings']} network, {r['conferences']} conference"
+            for r in s["short_on_meetings"]
+        ],
+    )
+    section(
+        "Programmes with nothing recorded for six months",
+        [
+            f"{p['school']} ({p['school_id']}) {p['programme']}: last {p['last_activity']}"
+            for p in s["stalled_programmes"]
+        ],
+    )
+    section(
+        f"Programmes stopped in {s['date'][:4]}",
+        [
+            f"{p['school']} ({p['school_id']}) {p['programme']} on {p['stopped_on']}: {p['reason']}"
+            for p in s["stopped_this_year"]
+        ],
+    )
     out.print("\n[bold]Invoicing[/bold]")
     last = s["last_invoice_run"]
-    out.print(f"  last run: {last['date']}, {last['invoices']} invoice(s), {kr(last['total'])}" if last
-              else "  no invoices issued yet")
+    out.print(
+        f"  last run: {last['date']}, {last['invoices']} invoice(s), {kr(last['total'])}"
+        if last
+        else "  no invoices issued yet"
+    )
     due = s["not_invoiced"]
     if due["charges"]:
-        out.print(f"  due, not invoiced: {due['charges']} charge(s), {kr(due['total'])} before VAT,"
-                  f" {due['payers']} payer(s) → steg2 invoice run")
+        out.print(
+            f"  due, not invoiced: {due['charges']} charge(s), {kr(due['total'])} before VAT,"
+            f" {due['payers']} payer(s) → steg2 invoice run"
+        )
     else:
         out.print("  [green]✓[/green] everything due is invoiced")
-    section("Overdue",
-            [f"{i['payer']['name']}: invoice {i['number']}, {i['days_late']} day(s) late, {kr(i['balance'])}"
-             f" (due {i['due_date']})" for i in s["overdue"]],
-            "steg2 invoice list --overdue; a payment arrives with steg2 payment import FILE")
-    section("Payments to match",
-            [f"payment {p['id']}, {p['date']}: {kr(p['amount'])} from {p['payer_name'] or 'unknown'},"
-             f" reference {p['reference'] or '—'}" for p in s["payments_to_match"]],
-            "steg2 payment assign PAYMENT INVOICE")
-    section("Payers not ready for an e-invoice (due within 30 days)",
-            [f"{p['name']}: missing {', '.join(p['missing'])}" for p in s["payers_not_ready"]],
-            "steg2 payer set P --org-number N --address \"LINE\\nNNN NN Town\" --reference R")
-    section("Invoices carrying void charges (a cancelled course, an unenrolled participant)",
-            [f"credit invoice {i['number']} ({i['payer']['name']}): {'; '.join(i['void_charges'])}"
-             for i in s["invoices_to_credit"]],
-            "steg2 invoice credit N --reason R [--waive]; the next run bills only what is still due")
+    section(
+        "Overdue",
+        [
+            f"{i['payer']['name']}: invoice {i['number']}, {i['days_late']} day(s) late, {kr(i['balance'])}"
+            f" (due {i['due_date']})"
+            for i in s["overdue"]
+        ],
+        "steg2 invoice list --overdue; a payment arrives with steg2 payment import FILE",
+    )
+    section(
+        "Payments to match",
+        [
+            f"payment {p['id']}, {p['date']}: {kr(p['amount'])} from {p['payer_name'] or 'unknown'},"
+            f" reference {p['reference'] or '—'}"
+            for p in s["payments_to_match"]
+        ],
+        "steg2 payment assign PAYMENT INVOICE",
+    )
+    section(
+        "Payers not ready for an e-invoice (due within 30 days)",
+        [f"{p['name']}: missing {', '.join(p['missing'])}" for p in s["payers_not_ready"]],
+        'steg2 payer set P --org-number N --address "LINE\\nNNN NN Town" --reference R',
+    )
+    section(
+        "Invoices carrying void charges (a cancelled course, an unenrolled participant)",
+        [
+            f"credit invoice {i['number']} ({i['payer']['name']}): {'; '.join(i['void_charges'])}"
+            for i in s["invoices_to_credit"]
+        ],
+        "steg2 invoice credit N --reason R [--waive]; the next run bills only what is still due",
+    )

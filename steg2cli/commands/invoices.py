@@ -44,23 +44,37 @@ def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None
         title,
         ["number", "kind", "date", "payer", "lines", "total", "due", "credited", "paid", "balance", "state"],
         (
-            [i["number"], i["kind"], i["date"], i["payer"]["name"], i.get("line_count", len(i["lines"])),
-             kr(i["total"]), i["due_date"], i["credited_by"] or "", kr(i["paid"]), kr(i["balance"]), state_text(i)]
+            [
+                i["number"],
+                i["kind"],
+                i["date"],
+                i["payer"]["name"],
+                i.get("line_count", len(i["lines"])),
+                kr(i["total"]),
+                i["due_date"],
+                i["credited_by"] or "",
+                kr(i["paid"]),
+                kr(i["balance"]),
+                state_text(i),
+            ]
             for i in shown
         ),
         empty="no invoices",
     )
     if len(shown) < len(invoices):
-        rest = invoices[len(shown):]
-        common.done(f"… and {len(rest)} more, numbers {rest[0]['number']}–{rest[-1]['number']}"
-                    " (steg2 invoice list, or --json, shows them all)")
+        rest = invoices[len(shown) :]
+        common.done(
+            f"… and {len(rest)} more, numbers {rest[0]['number']}–{rest[-1]['number']}"
+            " (steg2 invoice list, or --json, shows them all)"
+        )
 
 
 @app.command("run")
 def run(
     ctx: typer.Context,
-    date: Annotated[str | None, typer.Option("--date", help="Invoice date; charges due by then are invoiced "
-                                                            "(default: today).")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Invoice date; charges due by then are invoiced (default: today).")
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be invoiced; write nothing.")] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -127,10 +141,24 @@ def show(
             ("date", invoice["date"]),
             ("due", invoice["due_date"]),
             ("OCR reference", invoice["ocr"] if invoice["kind"] == "invoice" else None),
-            ("seller", ", ".join(v for v in (seller.get("name"), seller.get("org-number"),
-                                             seller.get("vat-number") and f"VAT {seller['vat-number']}") if v)),
-            ("payer", payer["name"] + (f" ({payer['code']})" if payer["code"] else "")
-             + (f", {payer['org_number']}" if payer["org_number"] else "")),
+            (
+                "seller",
+                ", ".join(
+                    v
+                    for v in (
+                        seller.get("name"),
+                        seller.get("org-number"),
+                        seller.get("vat-number") and f"VAT {seller['vat-number']}",
+                    )
+                    if v
+                ),
+            ),
+            (
+                "payer",
+                payer["name"]
+                + (f" ({payer['code']})" if payer["code"] else "")
+                + (f", {payer['org_number']}" if payer["org_number"] else ""),
+            ),
             ("address", ", ".join(payer["address"])),
             ("your reference", payer["reference"]),
             ("reason", invoice["reason"]),
@@ -143,8 +171,17 @@ def show(
     common.table(
         None,
         ["charge", "description", "who", "period", "amount", "VAT %"],
-        ([line["charge"], line["description"], line["who"], line["period"], kr(line["amount"]),
-          f"{line['vat_rate']:g}"] for line in invoice["lines"]),
+        (
+            [
+                line["charge"],
+                line["description"],
+                line["who"],
+                line["period"],
+                kr(line["amount"]),
+                f"{line['vat_rate']:g}",
+            ]
+            for line in invoice["lines"]
+        ),
     )
     pairs = [("before VAT", kr(invoice["net"]))]
     pairs += [(f"VAT {rate['rate']:g} %", kr(rate["vat"])) for rate in invoice["vat_by_rate"]]
@@ -153,8 +190,9 @@ def show(
         exempt = next(rate["net"] for rate in invoice["vat_by_rate"] if rate["rate"] == 0)
         pairs.append(("VAT exemption", f"{kr(exempt)}: {invoice['vat_note']}"))
     if invoice["kind"] == "invoice":
-        pairs += [(f"paid {p['date']}", f"{kr(p['amount'])} ({p['source']}, payment {p['id']})")
-                  for p in invoice["payments"]]
+        pairs += [
+            (f"paid {p['date']}", f"{kr(p['amount'])} ({p['source']}, payment {p['id']})") for p in invoice["payments"]
+        ]
         pairs.append(("balance", kr(invoice["balance"])))
     common.fields(pairs)
 
@@ -205,8 +243,11 @@ def price_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if as_json:
         common.emit_json(result)
         return
-    common.table("Prices", ["code", "from", "amount", "VAT %", "VAT note"],
-                 ([p["code"], p["valid_from"], p["amount_text"], f"{p['vat_rate']:g}", p["vat_note"]] for p in result))
+    common.table(
+        "Prices",
+        ["code", "from", "amount", "VAT %", "VAT note"],
+        ([p["code"], p["valid_from"], p["amount_text"], f"{p['vat_rate']:g}", p["vat_note"]] for p in result),
+    )
 
 
 @price_app.command("set")
@@ -238,24 +279,32 @@ def price_set(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"{code} costs {result['amount_text']} from {result['valid_from']}"
-                    f" (VAT {result['vat_rate']:g} %).")
+        common.done(f"{code} costs {result['amount_text']} from {result['valid_from']} (VAT {result['vat_rate']:g} %).")
 
 
-def _payer_details(name: str | None, org_number: str | None, peppol_id: str | None, address: str | None,
-                   reference: str | None, email: str | None) -> Any:
+def _payer_details(
+    name: str | None,
+    org_number: str | None,
+    peppol_id: str | None,
+    address: str | None,
+    reference: str | None,
+    email: str | None,
+) -> Any:
     from steg2cli.services.payers import PayerDetails
 
-    return PayerDetails(name=name, org_number=org_number, peppol_id=peppol_id, address=address,
-                        reference=reference, email=email)
+    return PayerDetails(
+        name=name, org_number=org_number, peppol_id=peppol_id, address=address, reference=reference, email=email
+    )
 
 
 NameOption = Annotated[str | None, typer.Option("--name", help="The payer's name on invoices.")]
 OrgOption = Annotated[str | None, typer.Option("--org-number", help="Organisation number (10 digits).")]
 PeppolOption = Annotated[
-    str | None, typer.Option("--peppol-id", help="Peppol address SCHEME:ID (default 0007:ORGNUMBER).")]
+    str | None, typer.Option("--peppol-id", help="Peppol address SCHEME:ID (default 0007:ORGNUMBER).")
+]
 AddressOption = Annotated[
-    str | None, typer.Option("--address", help=r"Postal address: lines separated by \n, the last 'NNN NN Town'.")]
+    str | None, typer.Option("--address", help=r"Postal address: lines separated by \n, the last 'NNN NN Town'.")
+]
 ReferenceOption = Annotated[str | None, typer.Option("--reference", help="The buyer reference it asks for.")]
 EmailOption = Annotated[str | None, typer.Option("--email", help="Where it wants invoices by e-mail.")]
 
@@ -275,8 +324,9 @@ def payer_set(
     """Change a payer's details; invoices issued from now on carry them, issued ones keep theirs."""
     from steg2cli.services import payers
 
-    result = payers.update(common.database(ctx), payer,
-                           _payer_details(name, org_number, peppol_id, address, reference, email))
+    result = payers.update(
+        common.database(ctx), payer, _payer_details(name, org_number, peppol_id, address, reference, email)
+    )
     if as_json:
         common.emit_json(result)
     else:
@@ -299,8 +349,9 @@ def payer_add(
     """Register a payer that is not a municipality; `school payer S P` sends a school's invoices to it."""
     from steg2cli.services import payers
 
-    result = payers.add(common.database(ctx), _payer_details(name, org_number, peppol_id, address, reference, email),
-                        municipality)
+    result = payers.add(
+        common.database(ctx), _payer_details(name, org_number, peppol_id, address, reference, email), municipality
+    )
     if as_json:
         common.emit_json(result)
     else:
@@ -308,15 +359,25 @@ def payer_add(
 
 
 def _payer_rows(result: list[dict[str, Any]]) -> Any:
-    return ([p["id"], p["code"] or "", p["name"], p["org_number"] or "", p["peppol_id"] or "", ", ".join(p["address"]),
-             p["reference"], "yes" if p["einvoice_ready"] else "no: " + ", ".join(p["missing"])] for p in result)
+    return (
+        [
+            p["id"],
+            p["code"] or "",
+            p["name"],
+            p["org_number"] or "",
+            p["peppol_id"] or "",
+            ", ".join(p["address"]),
+            p["reference"],
+            "yes" if p["einvoice_ready"] else "no: " + ", ".join(p["missing"]),
+        ]
+        for p in result
+    )
 
 
 @payer_app.command("list")
 def payer_list(
     ctx: typer.Context,
-    every: Annotated[bool, typer.Option("--all", help="Every municipality too, not only those with details.")]
-    = False,
+    every: Annotated[bool, typer.Option("--all", help="Every municipality too, not only those with details.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """List payers: those with details recorded and those that are not municipalities (--all: every one)."""
@@ -326,8 +387,12 @@ def payer_list(
     if as_json:
         common.emit_json(result)
         return
-    common.table("Payers", ["id", "code", "name", "org number", "Peppol", "address", "reference", "e-invoice"],
-                 _payer_rows(result), empty="no invoicing details recorded")
+    common.table(
+        "Payers",
+        ["id", "code", "name", "org number", "Peppol", "address", "reference", "e-invoice"],
+        _payer_rows(result),
+        empty="no invoicing details recorded",
+    )
 
 
 @payer_app.command("show")
@@ -344,11 +409,16 @@ def payer_show(
         common.emit_json(result)
         return
     common.fields(
-        [("code", result["code"]), ("organisation number", result["org_number"]),
-         ("Peppol address", result["peppol_id"]), ("address", ", ".join(result["address"])),
-         ("reference", result["reference"]), ("e-mail", result["email"]),
-         ("e-invoice", "ready" if result["einvoice_ready"] else "missing " + ", ".join(result["missing"])),
-         ("schools", ", ".join(f"{s['name']} ({s['id']})" for s in result["schools"]))],
+        [
+            ("code", result["code"]),
+            ("organisation number", result["org_number"]),
+            ("Peppol address", result["peppol_id"]),
+            ("address", ", ".join(result["address"])),
+            ("reference", result["reference"]),
+            ("e-mail", result["email"]),
+            ("e-invoice", "ready" if result["einvoice_ready"] else "missing " + ", ".join(result["missing"])),
+            ("schools", ", ".join(f"{s['name']} ({s['id']})" for s in result["schools"])),
+        ],
         title=f"Payer {result['id']}: {result['name']}",
     )
 
@@ -368,9 +438,16 @@ def einvoice(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Wrote {len(result['files'])} e-invoice(s) to {output}"
-                    + (f": {result['files'][0]} … {result['files'][-1]}." if len(result["files"]) > 1 else
-                       f": {result['files'][0]}." if result["files"] else "."))
+        common.done(
+            f"Wrote {len(result['files'])} e-invoice(s) to {output}"
+            + (
+                f": {result['files'][0]} … {result['files'][-1]}."
+                if len(result["files"]) > 1
+                else f": {result['files'][0]}."
+                if result["files"]
+                else "."
+            )
+        )
 
 
 @config_app.command("show")

@@ -38,13 +38,16 @@ def add(
         ore = rules.parse_kr(amount)
     except ValueError as exc:
         raise BadInput(f"--amount: {exc}") from None
-    result = payments.add(common.database(ctx), invoice, common.required_day(date, "--date"), ore, reference,
-                          common.today())
+    result = payments.add(
+        common.database(ctx), invoice, common.required_day(date, "--date"), ore, reference, common.today()
+    )
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Recorded payment {result['id']}: {kr(result['amount'])} on invoice {result['invoice']}"
-                    f" ({result['date']}).")
+        common.done(
+            f"Recorded payment {result['id']}: {kr(result['amount'])} on invoice {result['invoice']}"
+            f" ({result['date']})."
+        )
 
 
 @app.command("import")
@@ -62,17 +65,23 @@ def import_(
         common.emit_json(result)
         return
     verb = "Would add" if dry_run else "Added"
-    common.done(f"{verb} {result['added']} payment(s) from {file.name} ({result['source']}), {kr(result['total'])}:"
-                f" {result['matched']} matched to invoices, {result['unmatched']} to assign;"
-                f" {result['already_imported']} already imported.")
+    common.done(
+        f"{verb} {result['added']} payment(s) from {file.name} ({result['source']}), {kr(result['total'])}:"
+        f" {result['matched']} matched to invoices, {result['unmatched']} to assign;"
+        f" {result['already_imported']} already imported."
+    )
     if result["unmatched"] and not dry_run:
-        common.done("See them with `steg2 payment list --unmatched`; put each on its invoice with"
-                    " `steg2 payment assign PAYMENT INVOICE`.")
+        common.done(
+            "See them with `steg2 payment list --unmatched`; put each on its invoice with"
+            " `steg2 payment assign PAYMENT INVOICE`."
+        )
 
 
 def _rows(result: list[dict[str, Any]]) -> Any:
-    return ([p["id"], p["date"], kr(p["amount"]), p["reference"], p["invoice"] or "—", p["source"], p["payer_name"]]
-            for p in result)
+    return (
+        [p["id"], p["date"], kr(p["amount"]), p["reference"], p["invoice"] or "—", p["source"], p["payer_name"]]
+        for p in result
+    )
 
 
 @app.command("list")
@@ -88,9 +97,12 @@ def list_(
     if as_json:
         common.emit_json(result)
         return
-    common.table("Payments to match" if unmatched else "Payments",
-                 ["id", "date", "amount", "reference", "invoice", "source", "payer"], _rows(result),
-                 empty="none")
+    common.table(
+        "Payments to match" if unmatched else "Payments",
+        ["id", "date", "amount", "reference", "invoice", "source", "payer"],
+        _rows(result),
+        empty="none",
+    )
 
 
 @app.command("assign")

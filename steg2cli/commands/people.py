@@ -39,13 +39,17 @@ def erase(
     if not result["compacted"]:
         common.console(stderr=True).print(
             "Warning: another steg2 (or program) was reading the database, so an old copy of the erased data may"
-            " remain in the file; run `steg2 db compact` when nobody else is working.", markup=False)
+            " remain in the file; run `steg2 db compact` when nobody else is working.",
+            markup=False,
+        )
     if as_json:
         common.emit_json(result)
         return
     counts = result["erased"]
-    common.done(f"Erased: {counts['trainer']} trainer, {counts['contact_person']} contact person record(s),"
-                f" {counts['trainee']} trainee record(s). Issued invoices are kept as issued.")
+    common.done(
+        f"Erased: {counts['trainer']} trainer, {counts['contact_person']} contact person record(s),"
+        f" {counts['trainee']} trainee record(s). Issued invoices are kept as issued."
+    )
 
 
 def log(
@@ -63,11 +67,22 @@ def log(
     common.table(
         "Audit trail (newest first, UTC)",
         ["at", "user", "command", "touched", "changed"],
-        ([r["at"].replace("T", " ").rstrip("Z"), r["user"], r["command"],
-          "; ".join(f"{k} {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in r["touched"].items()),
-          "; ".join(f"{kind} {record} {field}: {old!r} → {new!r}"
-                    for kind, records in r["changes"].items() for record, fields in records.items()
-                    for field, (old, new) in fields.items())]
-         for r in rows),
+        (
+            [
+                r["at"].replace("T", " ").rstrip("Z"),
+                r["user"],
+                r["command"],
+                "; ".join(
+                    f"{k} {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in r["touched"].items()
+                ),
+                "; ".join(
+                    f"{kind} {record} {field}: {old!r} → {new!r}"
+                    for kind, records in r["changes"].items()
+                    for record, fields in records.items()
+                    for field, (old, new) in fields.items()
+                ),
+            ]
+            for r in rows
+        ),
         empty="nothing recorded yet",
     )

@@ -28,8 +28,9 @@ def timeline(school: dict[str, Any]) -> None:
     from steg2cli import rules
 
     out = common.console()
-    out.print(f"[bold]School {school['id']}: {escape(school['name'])}[/bold],"
-              f" {escape(common.place(school['municipality']))}")
+    out.print(
+        f"[bold]School {school['id']}: {escape(school['name'])}[/bold], {escape(common.place(school['municipality']))}"
+    )
     for run in school["programmes"]:
         contact = run["contact"]
         state = f"stopped {run['stopped_on']}" if run["stopped_on"] else "running"
@@ -37,8 +38,13 @@ def timeline(school: dict[str, Any]) -> None:
             f"\n[bold]{run['programme_name']}[/bold] ({run['programme']}) started {run['start']},"
             f" led by trainer {run['trainer_id']} — {state}"
         )
-        out.print("  contact: " + contact["name"] + f" <{contact['email']}>"
-                  + (f", {contact['phone']}" if contact["phone"] else ""), markup=False)
+        out.print(
+            "  contact: "
+            + contact["name"]
+            + f" <{contact['email']}>"
+            + (f", {contact['phone']}" if contact["phone"] else ""),
+            markup=False,
+        )
         if len(run["contacts"]) > 1:
             for entry in run["contacts"]:
                 out.print(f"    from {entry['from']}: {entry['name']} <{entry['email']}>", markup=False, style="dim")
@@ -58,8 +64,10 @@ def timeline(school: dict[str, Any]) -> None:
                 out.print(f"  [dim]·[/dim] {label:<24} [dim]{'to do' if not run['stopped_on'] else 'not held'}[/dim]")
         for step in run["steps"]:
             if step["void"] is not None:
-                out.print(f"  [dim]✗ {rules.STEPS[step['step']]:<24} {step['date']} (id {step['id']}),"
-                          f" {escape(common.void_text(step['void']))}[/dim]")
+                out.print(
+                    f"  [dim]✗ {rules.STEPS[step['step']]:<24} {step['date']} (id {step['id']}),"
+                    f" {escape(common.void_text(step['void']))}[/dim]"
+                )
         if run["stopped_on"]:
             out.print(f"  [red]■[/red] stopped {run['stopped_on']}: {escape(run['stop_reason'] or '')}")
     if school.get("problems"):
@@ -94,14 +102,22 @@ def start_school(
     result = schools.start(
         common.database(ctx),
         schools.ProgrammeStart(
-            school=name, municipality=municipality, programme=programme,
-            start=common.required_day(start, "--start"), trainer=trainer, contact_name=contact_name,
-            contact_email=contact_email, contact_phone=contact_phone,
+            school=name,
+            municipality=municipality,
+            programme=programme,
+            start=common.required_day(start, "--start"),
+            trainer=trainer,
+            contact_name=contact_name,
+            contact_email=contact_email,
+            contact_phone=contact_phone,
         ),
     )
     run = result["programmes"][-1]
-    _emit(result, as_json, f"Started {run['programme_name']} at {result['name']} (school {result['id']}) on "
-                           f"{run['start']}.")
+    _emit(
+        result,
+        as_json,
+        f"Started {run['programme_name']} at {result['name']} (school {result['id']}) on {run['start']}.",
+    )
 
 
 @app.command("list")
@@ -122,13 +138,20 @@ def list_(ctx: typer.Context, municipality: NarrowOption = None, as_json: JsonOp
             live = [s for s in run["steps"] if s["void"] is None]
             done = len({s["step"] for s in live if s["step"] != "handledning"})
             supervisions = sum(s["step"] == "handledning" for s in live)
-            rows.append([
-                school["id"], school["name"], school["municipality"]["name"], run["programme"], run["start"],
-                f"{done}/5" + (f"+{supervisions}h" if supervisions else ""),
-                "stopped" if run["stopped_on"] else "running",
-            ])
-    common.table("Schools", ["id", "school", "municipality", "programme", "start", "steps", "state"], rows,
-                 empty="no schools")
+            rows.append(
+                [
+                    school["id"],
+                    school["name"],
+                    school["municipality"]["name"],
+                    run["programme"],
+                    run["start"],
+                    f"{done}/5" + (f"+{supervisions}h" if supervisions else ""),
+                    "stopped" if run["stopped_on"] else "running",
+                ]
+            )
+    common.table(
+        "Schools", ["id", "school", "municipality", "programme", "start", "steps", "state"], rows, empty="no schools"
+    )
 
 
 @app.command("show")
@@ -159,8 +182,14 @@ def step(
     from steg2cli.services import schools
 
     result = schools.record_step(
-        common.database(ctx), school, programme, step, common.required_day(date, "--date"), trainer,
-        common.today(), municipality,
+        common.database(ctx),
+        school,
+        programme,
+        step,
+        common.required_day(date, "--date"),
+        trainer,
+        common.today(),
+        municipality,
     )
     _emit(result, as_json, f"Recorded {rules.STEPS.get(step, step).lower()} at {result['name']} on {date}.")
 
@@ -179,7 +208,12 @@ def stop(
     from steg2cli.services import schools
 
     result = schools.stop(
-        common.database(ctx), school, programme, common.required_day(date, "--date"), reason, common.today(),
+        common.database(ctx),
+        school,
+        programme,
+        common.required_day(date, "--date"),
+        reason,
+        common.today(),
         municipality,
     )
     _emit(result, as_json, f"Recorded that {result['name']} stopped {programme} on {date}.")
@@ -247,10 +281,22 @@ def contact(
     """Name a programme's new contact person from a date on; the earlier ones are kept as history."""
     from steg2cli.services import schools
 
-    result = schools.change_contact(common.database(ctx), school, programme, name, email, phone,
-                                    common.required_day(date, "--date"), common.today(), municipality)
-    _emit(result, as_json, f"{' '.join(name.split())} is the contact person for {programme} at {result['name']}"
-                           f" from {date}.")
+    result = schools.change_contact(
+        common.database(ctx),
+        school,
+        programme,
+        name,
+        email,
+        phone,
+        common.required_day(date, "--date"),
+        common.today(),
+        municipality,
+    )
+    _emit(
+        result,
+        as_json,
+        f"{' '.join(name.split())} is the contact person for {programme} at {result['name']} from {date}.",
+    )
 
 
 @app.command("lead")
@@ -266,8 +312,15 @@ def lead(
     """Let another trainer lead a programme from a date on (rule 9 applies); the history is kept."""
     from steg2cli.services import schools
 
-    result = schools.change_lead(common.database(ctx), school, programme, trainer,
-                                 common.required_day(date, "--date"), common.today(), municipality)
+    result = schools.change_lead(
+        common.database(ctx),
+        school,
+        programme,
+        trainer,
+        common.required_day(date, "--date"),
+        common.today(),
+        municipality,
+    )
     _emit(result, as_json, f"Trainer {trainer} leads {programme} at {result['name']} from {date}.")
 
 
@@ -283,5 +336,9 @@ def payer(
     from steg2cli.services import payers
 
     result = payers.set_school_payer(common.database(ctx), school, payer, municipality)
-    _emit(result, as_json, f"{result['name']}'s invoices go to {result['payer']['name']} (payer"
-                           f" {result['payer']['id']}) from the next invoice run.")
+    _emit(
+        result,
+        as_json,
+        f"{result['name']}'s invoices go to {result['payer']['name']} (payer"
+        f" {result['payer']['id']}) from the next invoice run.",
+    )

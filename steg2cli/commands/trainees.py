@@ -37,13 +37,28 @@ def report_trainees(
         with common.progress(f"Checking {file.name}") as tick:
             result = trainees.report_file(db, file, common.today(), dry_run, tick)
     else:
-        missing = [name for name, value in (("--trainer", trainer), ("--school", school),
-                                            ("--programme", programme), ("--date", date)) if value is None]
+        missing = [
+            name
+            for name, value in (
+                ("--trainer", trainer),
+                ("--school", school),
+                ("--programme", programme),
+                ("--date", date),
+            )
+            if value is None
+        ]
         if missing:
             raise BadInput(f"give {', '.join(missing)} (or --file LIST)")
         result = trainees.report_by_hand(
-            db, trainer, school, programme, common.required_day(date, "--date"),  # type: ignore[arg-type]
-            people or [], common.today(), dry_run, municipality,
+            db,
+            trainer,
+            school,
+            programme,
+            common.required_day(date, "--date"),  # type: ignore[arg-type]
+            people or [],
+            common.today(),
+            dry_run,
+            municipality,
         )
     _print(result, as_json)
 

@@ -30,9 +30,7 @@ def register_trainer(
     series_held: Annotated[
         str, typer.Option("--series-held", help="Date the whole programme series was first held with pupils.")
     ],
-    appointed_by: Annotated[
-        str, typer.Option("--appointed-by", help='Who appointed the trainer: "NAME, ROLE".')
-    ],
+    appointed_by: Annotated[str, typer.Option("--appointed-by", help='Who appointed the trainer: "NAME, ROLE".')],
     phone: Annotated[str | None, typer.Option("--phone", help="Phone number.")] = None,
     programme: Annotated[
         list[str] | None, typer.Option("--programme", help="Programme the trainer has worked with (repeatable).")
@@ -76,8 +74,14 @@ def list_(
         "Trainers",
         ["id", "name", "municipality", "state", "certified", "agreement"],
         (
-            [t["id"], t["name"], t["municipality"]["name"], t["state"].replace("under-", ""),
-             t["certified_on"] or "", _agreement_text(t)]
+            [
+                t["id"],
+                t["name"],
+                t["municipality"]["name"],
+                t["state"].replace("under-", ""),
+                t["certified_on"] or "",
+                _agreement_text(t),
+            ]
             for t in result
         ),
         empty="no trainers registered",
@@ -117,8 +121,13 @@ def show(
             "Agreements",
             ["id", "start", "end", "scope", "reason"],
             (
-                [a["id"], a["start"], a["end"] or "running",
-                 (a["scope"]["school"] or a["scope"]["municipality"])["name"], a["end_reason"]]
+                [
+                    a["id"],
+                    a["start"],
+                    a["end"] or "running",
+                    (a["scope"]["school"] or a["scope"]["municipality"])["name"],
+                    a["end_reason"],
+                ]
                 for a in result["agreements"]
             ),
         )
@@ -163,7 +172,7 @@ def edit(
     trainer: Annotated[str, typer.Argument(help="Trainer id or e-mail address.")],
     name: Annotated[str | None, typer.Option("--name", help="The corrected name.")] = None,
     email: Annotated[str | None, typer.Option("--email", help="The corrected e-mail address.")] = None,
-    phone: Annotated[str | None, typer.Option("--phone", help="The corrected phone number (\"\" removes it).")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help='The corrected phone number ("" removes it).')] = None,
     appointed_by: Annotated[
         str | None, typer.Option("--appointed-by", help='Who appointed the trainer, as "NAME, ROLE".')
     ] = None,
@@ -172,8 +181,9 @@ def edit(
     """Correct a trainer's name, e-mail, phone or appointment; the audit trail keeps the old values."""
     from steg2cli.services import trainers
 
-    result = trainers.edit(common.database(ctx), trainer, common.today(), name=name, email=email, phone=phone,
-                           appointed_by=appointed_by)
+    result = trainers.edit(
+        common.database(ctx), trainer, common.today(), name=name, email=email, phone=phone, appointed_by=appointed_by
+    )
     if as_json:
         common.emit_json(result)
     else:

@@ -137,8 +137,11 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
             currency = line[22:25]
             if currency != currency_wanted:
                 bad(line_no, f"the section is in {currency.strip() or 'no currency'}, not {currency_wanted}")
-            section = {"line": line_no, "bankgiro": str(number(line_no, line, 3, 12, "the bankgiro number")),
-                       "currency": currency}
+            section = {
+                "line": line_no,
+                "bankgiro": str(number(line_no, line, 3, 12, "the bankgiro number")),
+                "currency": currency,
+            }
             payments = []
         elif kind in ("20", "21"):
             if section is None:
@@ -146,12 +149,20 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
                 continue
             counts[kind] += 1
             amount = number(line_no, line, 38, 55, "the amount")
-            payments.append({
-                "line": line_no, "amount": -amount if kind == "21" else amount,
-                "reference": line[12:37].strip(), "reference_code": line[55], "channel": line[56],
-                "serial": line[57:69], "payer_bankgiro": line[2:12].lstrip("0"), "extra": [], "info": [],
-                "name": "",
-            })
+            payments.append(
+                {
+                    "line": line_no,
+                    "amount": -amount if kind == "21" else amount,
+                    "reference": line[12:37].strip(),
+                    "reference_code": line[55],
+                    "channel": line[56],
+                    "serial": line[57:69],
+                    "payer_bankgiro": line[2:12].lstrip("0"),
+                    "extra": [],
+                    "info": [],
+                    "name": "",
+                }
+            )
         elif kind in ("22", "23", "25", "26", "27", "28", "29"):
             if not payments:
                 bad(line_no, f"a record {kind} that belongs to no payment")
@@ -176,33 +187,55 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
             deposit = number(line_no, line, 51, 68, "the deposit amount")
             listed = number(line_no, line, 72, 79, "the number of payments")
             if line[68:71] != str(section["currency"]):
-                bad(line_no, f"the deposit is in {line[68:71].strip() or 'no currency'}, its section in"
-                             f" {section['currency']}")
+                bad(
+                    line_no,
+                    f"the deposit is in {line[68:71].strip() or 'no currency'}, its section in {section['currency']}",
+                )
             total = sum(int(p["amount"]) for p in payments)  # type: ignore[call-overload]
             if total != deposit:
                 bad(line_no, f"the payments add up to {total} öre, the deposit says {deposit}")
             if listed != len(payments):
                 bad(line_no, f"the section holds {len(payments)} payment(s), the deposit record says {listed}")
             if day is not None:
-                sections.append(Section(
-                    bankgiro=str(section["bankgiro"]), currency=str(section["currency"]), payment_date=day,
-                    deposit_serial=line[45:50], deposit_amount=deposit,
-                    payments=tuple(Payment(
-                        line=int(p["line"]), amount=int(p["amount"]),  # type: ignore[call-overload]
-                        reference=str(p["reference"]), reference_code=str(p["reference_code"]),
-                        extra_references=tuple(p["extra"]), channel=str(p["channel"]),  # type: ignore[arg-type]
-                        serial=str(p["serial"]), payer_bankgiro=str(p["payer_bankgiro"]), payer_name=str(p["name"]),
-                        information=tuple(p["info"]),  # type: ignore[arg-type]
-                    ) for p in payments),
-                ))
+                sections.append(
+                    Section(
+                        bankgiro=str(section["bankgiro"]),
+                        currency=str(section["currency"]),
+                        payment_date=day,
+                        deposit_serial=line[45:50],
+                        deposit_amount=deposit,
+                        payments=tuple(
+                            Payment(
+                                line=int(p["line"]),
+                                amount=int(p["amount"]),  # type: ignore[call-overload]
+                                reference=str(p["reference"]),
+                                reference_code=str(p["reference_code"]),
+                                extra_references=tuple(p["extra"]),
+                                channel=str(p["channel"]),  # type: ignore[arg-type]
+                                serial=str(p["serial"]),
+                                payer_bankgiro=str(p["payer_bankgiro"]),
+                                payer_name=str(p["name"]),
+                                information=tuple(p["info"]),  # type: ignore[arg-type]
+                            )
+                            for p in payments
+                        ),
+                    )
+                )
             section, payments = None, []
         elif kind == "70":
             end_seen = True
             if section is not None:
                 bad(line_no, "the end record 70 comes before the deposit record 15 of the last section")
-            for (what, key), start in zip((("payment records 20", "20"), ("deduction records 21", "21"),
-                                           ("extra reference records 22/23", "22"), ("deposit records 15", "15")),
-                                          (3, 11, 19, 27), strict=True):
+            for (what, key), start in zip(
+                (
+                    ("payment records 20", "20"),
+                    ("deduction records 21", "21"),
+                    ("extra reference records 22/23", "22"),
+                    ("deposit records 15", "15"),
+                ),
+                (3, 11, 19, 27),
+                strict=True,
+            ):
                 said = number(line_no, line, start, start + 7, f"the number of {what}")
                 if said != counts[key]:
                     bad(line_no, f"the end record counts {said} {what}, the file holds {counts[key]}")

@@ -99,8 +99,9 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
                 continue
             if currency != currency_wanted:
                 problems.append((entry_no, f"the entry is in {currency or 'no currency'}, not {currency_wanted}"))
-            booked = _day(text(entry, "c:BookgDt/c:Dt") or text(entry, "c:BookgDt/c:DtTm")
-                          or text(entry, "c:ValDt/c:Dt"))
+            booked = _day(
+                text(entry, "c:BookgDt/c:Dt") or text(entry, "c:BookgDt/c:DtTm") or text(entry, "c:ValDt/c:Dt")
+            )
             if booked is None:
                 problems.append((entry_no, "the entry has no booking date"))
                 continue
@@ -126,12 +127,23 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
                     problems.append((entry_no, f"transaction {t_index} is in {tx_node.get('Ccy')}, not {currency}"))
                 parts += tx_amount
                 tx_ref = text(detail, "c:Refs/c:AcctSvcrRef")
-                key = tx_ref or (f"{entry_ref}:{t_index}" if entry_ref
-                                 else f"{message_id}:{n_index}:{entry_no}:{t_index}")
-                payer = (text(detail, "c:RltdPties/c:Dbtr/c:Nm") or text(detail, "c:RltdPties/c:Dbtr/c:Pty/c:Nm"))
+                key = tx_ref or (
+                    f"{entry_ref}:{t_index}" if entry_ref else f"{message_id}:{n_index}:{entry_no}:{t_index}"
+                )
+                payer = text(detail, "c:RltdPties/c:Dbtr/c:Nm") or text(detail, "c:RltdPties/c:Dbtr/c:Pty/c:Nm")
                 unstructured = " ".join(u.text.strip() for u in detail.findall("c:RmtInf/c:Ustrd", ns) if u.text)
-                payments.append(Payment(entry_no, tx_amount, currency, booked,
-                                        text(detail, "c:RmtInf/c:Strd/c:CdtrRefInf/c:Ref"), unstructured, payer, key))
+                payments.append(
+                    Payment(
+                        entry_no,
+                        tx_amount,
+                        currency,
+                        booked,
+                        text(detail, "c:RmtInf/c:Strd/c:CdtrRefInf/c:Ref"),
+                        unstructured,
+                        payer,
+                        key,
+                    )
+                )
             if parts != amount:
                 problems.append((entry_no, f"the transactions add up to {parts} öre, the entry to {amount}"))
     if problems:

@@ -44,9 +44,7 @@ def agreement_json(session: Session, agreement: Agreement, trainer_name: str | N
         "end": common.iso(agreement.end),
         "end_reason": agreement.end_reason,
         "scope": {
-            "municipality": common.municipality_json(
-                common.municipality_by_code(session, agreement.municipality_code)
-            ),
+            "municipality": common.municipality_json(common.municipality_by_code(session, agreement.municipality_code)),
             "school": school,
         },
     }
@@ -54,9 +52,7 @@ def agreement_json(session: Session, agreement: Agreement, trainer_name: str | N
 
 def trainer_agreements(session: Session, trainer_id: int) -> list[Agreement]:
     """All of a trainer's agreements, oldest first."""
-    return list(
-        session.scalars(select(Agreement).where(Agreement.trainer_id == trainer_id).order_by(Agreement.start))
-    )
+    return list(session.scalars(select(Agreement).where(Agreement.trainer_id == trainer_id).order_by(Agreement.start)))
 
 
 def sign(db: Database, trainer_ref: str, start: date, school_ref: str | None = None) -> dict[str, Any]:

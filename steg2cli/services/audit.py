@@ -17,7 +17,13 @@ def entries(db: Database, limit: int = 50) -> list[dict[str, Any]]:
     with db.read() as session:
         rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
         return [
-            {"id": e.id, "at": e.at.isoformat() + "Z", "user": e.os_user, "command": e.command,
-             "touched": json.loads(e.touched or "{}"), "changes": json.loads(e.changes or "{}")}
+            {
+                "id": e.id,
+                "at": e.at.isoformat() + "Z",
+                "user": e.os_user,
+                "command": e.command,
+                "touched": json.loads(e.touched or "{}"),
+                "changes": json.loads(e.changes or "{}"),
+            }
             for e in rows
         ]

@@ -32,18 +32,27 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
     with db.read() as session:
         chart = settings.accounts(session)
         seller = settings.seller(session)
-        invoices = list(session.scalars(select(Invoice).where(Invoice.invoice_date.between(first, last))
-                                        .order_by(Invoice.invoice_date, Invoice.number)))
+        invoices = list(
+            session.scalars(
+                select(Invoice)
+                .where(Invoice.invoice_date.between(first, last))
+                .order_by(Invoice.invoice_date, Invoice.number)
+            )
+        )
         lines: dict[int, list[tuple[int, int]]] = defaultdict(list)
         numbers = [i.number for i in invoices]
         for start in range(0, len(numbers), 500):
             for number, amount, rate in session.execute(
-                select(InvoiceLine.invoice_number, InvoiceLine.amount_ore, InvoiceLine.vat_bp)
-                .where(InvoiceLine.invoice_number.in_(numbers[start:start + 500]))
+                select(InvoiceLine.invoice_number, InvoiceLine.amount_ore, InvoiceLine.vat_bp).where(
+                    InvoiceLine.invoice_number.in_(numbers[start : start + 500])
+                )
             ):
                 lines[number].append((amount, rate))
-        payments = list(session.scalars(select(Payment).where(Payment.paid_on.between(first, last))
-                                        .order_by(Payment.paid_on, Payment.id)))
+        payments = list(
+            session.scalars(
+                select(Payment).where(Payment.paid_on.between(first, last)).order_by(Payment.paid_on, Payment.id)
+            )
+        )
     entries: list[tuple[date, int, int, sie.Verification]] = []
     for invoice in invoices:
         totals = rules.invoice_totals(lines[invoice.number])
@@ -53,25 +62,53 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
             transactions.append(sie.Transaction(revenue, -net))
             if vat:
                 transactions.append(sie.Transaction(chart[VAT_ACCOUNT.get(rate, "vat-25")], -vat))
-        what = (f"Faktura {invoice.number}" if invoice.kind == "invoice"
-                else f"Kreditnota {invoice.number} (krediterar faktura {invoice.credits_number})")
-        entries.append((invoice.invoice_date, 0, invoice.number,
-                        sie.Verification(invoice.invoice_date, f"{what}, {invoice.payer_name}",
-                                         _merged(transactions))))
+        what = (
+            f"Faktura {invoice.number}"
+            if invoice.kind == "invoice"
+            else f"Kreditnota {invoice.number} (krediterar faktura {invoice.credits_number})"
+        )
+        entries.append(
+            (
+                invoice.invoice_date,
+                0,
+                invoice.number,
+                sie.Verification(invoice.invoice_date, f"{what}, {invoice.payer_name}", _merged(transactions)),
+            )
+        )
     for payment in payments:
         where = f"faktura {payment.invoice_number}" if payment.invoice_number else "ej matchad"
-        entries.append((payment.paid_on, 1, payment.id, sie.Verification(
-            payment.paid_on, f"Inbetalning {payment.id}, {where}" + (f", ref {payment.reference}" if payment.reference
-                                                                     else ""),
-            [sie.Transaction(chart["bank"], payment.amount_ore), sie.Transaction(chart["receivables"],
-                                                                                 -payment.amount_ore)])))
+        entries.append(
+            (
+                payment.paid_on,
+                1,
+                payment.id,
+                sie.Verification(
+                    payment.paid_on,
+                    f"Inbetalning {payment.id}, {where}" + (f", ref {payment.reference}" if payment.reference else ""),
+                    [
+                        sie.Transaction(chart["bank"], payment.amount_ore),
+                        sie.Transaction(chart["receivables"], -payment.amount_ore),
+                    ],
+                ),
+            )
+        )
     entries.sort(key=lambda e: (e[0], e[1], e[2]))
     used = {t.account for _, _, _, v in entries for t in v.transactions} | {chart["receivables"], chart["bank"]}
     names = {number: settings.ACCOUNT_NAMES[f"account.{key}"] for key, number in chart.items() if number in used}
-    export = sie.Export(company=seller["name"], org_number=seller["org-number"], first=first, last=last,
-                        accounts=names, verifications=[e[3] for e in entries], version=__version__)
-    return export, {"invoices": sum(1 for i in invoices if i.kind == "invoice"),
-                    "credit_notes": sum(1 for i in invoices if i.kind == "credit"), "payments": len(payments)}
+    export = sie.Export(
+        company=seller["name"],
+        org_number=seller["org-number"],
+        first=first,
+        last=last,
+        accounts=names,
+        verifications=[e[3] for e in entries],
+        version=__version__,
+    )
+    return export, {
+        "invoices": sum(1 for i in invoices if i.kind == "invoice"),
+        "credit_notes": sum(1 for i in invoices if i.kind == "credit"),
+        "payments": len(payments),
+    }
 
 
 def _merged(transactions: list[sie.Transaction]) -> list[sie.Transaction]:
@@ -104,5 +141,10 @@ def export_sie(db: Database, path: Path, first: date, last: date) -> dict[str, A
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise BadInput(f"cannot write {path}: {exc.strerror}") from None
-    return {"file": str(path), "from": first.isoformat(), "to": last.isoformat(), **counts,
-            "verifications": len(export.verifications)}
+    return {
+        "file": str(path),
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        **counts,
+        "verifications": len(export.verifications),
+    }

@@ -158,8 +158,10 @@ def municipality_payers(session: Session) -> dict[str, int]:
     """Municipality code → its payer's id (cached for the session)."""
     cache: dict[str, int] | None = session.info.get("municipality_payers")
     if cache is None:
-        cache = {str(code): payer_id for payer_id, code in session.execute(
-            select(Payer.id, Payer.code).where(Payer.code.is_not(None)))}
+        cache = {
+            str(code): payer_id
+            for payer_id, code in session.execute(select(Payer.id, Payer.code).where(Payer.code.is_not(None)))
+        }
         session.info["municipality_payers"] = cache
     return cache
 

@@ -49,8 +49,9 @@ def void(db: Database, kind: str, record_id: int, reason: str, day: date, today:
         record, record_day, what = _record(session, kind, record_id)
         problems = rules.voiding(what, record_day, record.void_on, day, reason, today)
         if kind == "step" and not problems:
-            live = session.scalars(select(Step.step).where(
-                Step.run_id == record.run_id, Step.void_on.is_(None), Step.id != record.id))
+            live = session.scalars(
+                select(Step.step).where(Step.run_id == record.run_id, Step.void_on.is_(None), Step.id != record.id)
+            )
             problems += rules.step_voiding(record.step, list(live))
         if problems:
             from steg2cli.services.common import check
@@ -67,5 +68,10 @@ def void(db: Database, kind: str, record_id: int, reason: str, day: date, today:
             owner = {"school_id": record.school_id}
         elif kind == "attendance":
             owner = {"meeting_id": record.meeting_id, "trainer_id": record.trainer_id}
-        return {"kind": kind, "id": record.id, "what": what, **owner,
-                "void": {"date": day.isoformat(), "reason": record.void_reason}}
+        return {
+            "kind": kind,
+            "id": record.id,
+            "what": what,
+            **owner,
+            "void": {"date": day.isoformat(), "reason": record.void_reason},
+        }

@@ -45,7 +45,8 @@ def course_json(session: Session, course: Course, with_participants: bool = True
         "municipality": common.municipality_json(common.municipality_by_code(session, course.municipality_code)),
         "place": course.place,
         "completed_on": common.iso(course.completed_on),
-        "cancelled": None if course.cancelled_on is None
+        "cancelled": None
+        if course.cancelled_on is None
         else {"date": common.iso(course.cancelled_on), "reason": course.cancel_reason},
     }
     rows = session.execute(
@@ -61,7 +62,8 @@ def course_json(session: Session, course: Course, with_participants: bool = True
                 "trainer_id": p.trainer_id,
                 "name": name,
                 "municipality": common.municipality_json(common.municipality_by_code(session, p.municipality_code)),
-                "unenrolled": None if p.unenrolled_on is None
+                "unenrolled": None
+                if p.unenrolled_on is None
                 else {"date": common.iso(p.unenrolled_on), "reason": p.unenrol_reason},
             }
             for p, name in rows
@@ -89,10 +91,14 @@ def enrol(db: Database, course_ref: str, trainer_refs: list[str]) -> dict[str, A
     """Put trainers on a course; every trainer is checked before anything is written."""
     with db.write("course enrol") as session:
         course = common.course(session, course_ref)
-        so_far = session.scalar(
-            select(func.count()).select_from(CourseParticipant).where(
-                CourseParticipant.course_id == course.id, CourseParticipant.unenrolled_on.is_(None))
-        ) or 0
+        so_far = (
+            session.scalar(
+                select(func.count())
+                .select_from(CourseParticipant)
+                .where(CourseParticipant.course_id == course.id, CourseParticipant.unenrolled_on.is_(None))
+            )
+            or 0
+        )
         problems: list[str] = []
         for ref in trainer_refs:
             trainer = common.trainer(session, ref)
@@ -102,8 +108,10 @@ def enrol(db: Database, course_ref: str, trainer_refs: list[str]) -> dict[str, A
                 )
             )
             if already is not None and already.unenrolled_on is not None:
-                raise Conflict(f"trainer {trainer.id} ({trainer.name}) was unenrolled from course {course.id} on"
-                               f" {already.unenrolled_on.isoformat()}; enrolment is not undone")
+                raise Conflict(
+                    f"trainer {trainer.id} ({trainer.name}) was unenrolled from course {course.id} on"
+                    f" {already.unenrolled_on.isoformat()}; enrolment is not undone"
+                )
             if already is not None:
                 raise Conflict(f"trainer {trainer.id} is already enrolled on course {course.id}")
             found = [
@@ -135,8 +143,9 @@ def complete(db: Database, course_ref: str, completed_on: date, today: date) -> 
     """Mark a course completed: its participants are certified from that day (rule 3)."""
     with db.write("course complete") as session:
         course = common.course(session, course_ref)
-        common.check(rules.course_completion(course.course_date, completed_on, course.completed_on, today,
-                                             course.cancelled_on))
+        common.check(
+            rules.course_completion(course.course_date, completed_on, course.completed_on, today, course.cancelled_on)
+        )
         course.completed_on = completed_on
         touched(session, "course", course.id)
         return course_json(session, course)
@@ -172,8 +181,11 @@ def unenrol(db: Database, course_ref: str, trainer_refs: list[str], reason: str,
         problems: list[str] = []
         for ref in trainer_refs:
             trainer = common.trainer(session, ref)
-            seat = session.scalar(select(CourseParticipant).where(
-                CourseParticipant.course_id == course.id, CourseParticipant.trainer_id == trainer.id))
+            seat = session.scalar(
+                select(CourseParticipant).where(
+                    CourseParticipant.course_id == course.id, CourseParticipant.trainer_id == trainer.id
+                )
+            )
             if seat is None:
                 problems.append(f"trainer {trainer.id} ({trainer.name}) is not enrolled on course {course.id}")
                 continue

@@ -28,22 +28,33 @@ def fill(db: Database, today: date) -> dict[str, int]:
             ("Erik Berg", "erik.berg@gavle.example", "Gävle", "Per Holm, skolchef", ("mvp-ms", "at")),
             ("Jonas Ek", "jonas.ek@gavle.example", "Gävle", "Karin Ek, rektor Nordhemsskolan", ("mvp-hs",)),
             ("Sara Nilsson", "sara.nilsson@umea.example", "Umeå", "Lena Öst, rektor Ålidhemsskolan", ("mvp-gy",)),
-            ("Maria Svensson", "maria.svensson@stockholm.example", "Stockholm", "Ali Kaya, biträdande rektor",
-             ("mvp-hs", "mvp-ms")),
+            (
+                "Maria Svensson",
+                "maria.svensson@stockholm.example",
+                "Stockholm",
+                "Ali Kaya, biträdande rektor",
+                ("mvp-hs", "mvp-ms"),
+            ),
             ("Karim Haddad", "karim.haddad@malmo.example", "Malmö", "Eva Lund, rektor Rosengårdsskolan", ("at",)),
         ]
         ids: dict[str, int] = {}
         for name, email, home, appointed, programmes in people:
             new = trainers.NewTrainer(
-                name=name, email=email, municipality=home, basic_training=ago(years=4),
-                series_held=ago(years=3, months=6), appointed_by=appointed, phone="070-123 45 67",
+                name=name,
+                email=email,
+                municipality=home,
+                basic_training=ago(years=4),
+                series_held=ago(years=3, months=6),
+                appointed_by=appointed,
+                phone="070-123 45 67",
                 programmes=programmes,
             )
             ids[name] = trainers.register(db, new, today)["id"]
 
         spring = courses.add(db, "open", ago(years=2, months=3), None, "Stockholm")["id"]
-        courses.enrol(db, str(spring), [str(ids[n]) for n in ("Anna Lind", "Jonas Ek", "Sara Nilsson",
-                                                               "Maria Svensson")])
+        courses.enrol(
+            db, str(spring), [str(ids[n]) for n in ("Anna Lind", "Jonas Ek", "Sara Nilsson", "Maria Svensson")]
+        )
         courses.complete(db, str(spring), ago(years=2, months=3) + relativedelta(days=1), today)
         bought = courses.add(db, "purchased", ago(years=1, months=7), "Gävle", "Gävle stadshus")["id"]
         courses.enrol(db, str(bought), [str(ids["Erik Berg"])])
@@ -60,37 +71,100 @@ def fill(db: Database, today: date) -> dict[str, int]:
         anna, erik, maria = (str(ids[n]) for n in ("Anna Lind", "Erik Berg", "Maria Svensson"))
         school_plan = [
             # school, municipality, programme, start, trainer, contact, steps (step, when), stop
-            ("Nordhemsskolan", "Gävle", "mvp-hs", ago(years=1, months=6), anna, ("Lisa Berg", "lisa.berg"),
-             [("forankring", ago(years=1, months=6)), ("kunskapshalvdag", ago(years=1, months=5)),
-              ("grundutbildning-1", ago(years=1, months=4)), ("grundutbildning-2", ago(years=1, months=4, days=-7)),
-              ("grundutbildning-3", ago(years=1, months=3)), ("handledning", ago(years=1)),
-              ("handledning", ago(months=5))], None),
-            ("Vallbacksskolan", "Gävle", "at", ago(months=3), erik, ("Omar Said", "omar.said"),
-             [("forankring", ago(months=3)), ("kunskapshalvdag", ago(months=2))], None),
-            ("Sätraskolan", "Gävle", "mvp-ms", ago(years=1), anna, ("Eva Holm", "eva.holm"),
-             [("forankring", ago(years=1)), ("kunskapshalvdag", ago(months=11))],
-             (ago(months=2), "ny skolledning prioriterar annat")),
-            ("Enskedefältets skola", "Stockholm", "mvp-hs", ago(months=10), maria, ("Jon Ek", "jon.ek"),
-             [("forankring", ago(months=10)), ("grundutbildning-1", ago(months=9)),
-              ("grundutbildning-2", ago(months=8))], None),
+            (
+                "Nordhemsskolan",
+                "Gävle",
+                "mvp-hs",
+                ago(years=1, months=6),
+                anna,
+                ("Lisa Berg", "lisa.berg"),
+                [
+                    ("forankring", ago(years=1, months=6)),
+                    ("kunskapshalvdag", ago(years=1, months=5)),
+                    ("grundutbildning-1", ago(years=1, months=4)),
+                    ("grundutbildning-2", ago(years=1, months=4, days=-7)),
+                    ("grundutbildning-3", ago(years=1, months=3)),
+                    ("handledning", ago(years=1)),
+                    ("handledning", ago(months=5)),
+                ],
+                None,
+            ),
+            (
+                "Vallbacksskolan",
+                "Gävle",
+                "at",
+                ago(months=3),
+                erik,
+                ("Omar Said", "omar.said"),
+                [("forankring", ago(months=3)), ("kunskapshalvdag", ago(months=2))],
+                None,
+            ),
+            (
+                "Sätraskolan",
+                "Gävle",
+                "mvp-ms",
+                ago(years=1),
+                anna,
+                ("Eva Holm", "eva.holm"),
+                [("forankring", ago(years=1)), ("kunskapshalvdag", ago(months=11))],
+                (ago(months=2), "ny skolledning prioriterar annat"),
+            ),
+            (
+                "Enskedefältets skola",
+                "Stockholm",
+                "mvp-hs",
+                ago(months=10),
+                maria,
+                ("Jon Ek", "jon.ek"),
+                [
+                    ("forankring", ago(months=10)),
+                    ("grundutbildning-1", ago(months=9)),
+                    ("grundutbildning-2", ago(months=8)),
+                ],
+                None,
+            ),
         ]
         school_count = 0
         for name, home, programme, start, leader, (contact, mailbox), steps, stop in school_plan:
-            school_id = str(schools.start(db, schools.ProgrammeStart(
-                school=name, municipality=home, programme=programme, start=start, trainer=leader,
-                contact_name=contact, contact_email=f"{mailbox}@skola.example", contact_phone="026-10 00 00",
-            ))["id"])
+            school_id = str(
+                schools.start(
+                    db,
+                    schools.ProgrammeStart(
+                        school=name,
+                        municipality=home,
+                        programme=programme,
+                        start=start,
+                        trainer=leader,
+                        contact_name=contact,
+                        contact_email=f"{mailbox}@skola.example",
+                        contact_phone="026-10 00 00",
+                    ),
+                )["id"]
+            )
             school_count += 1
             for step, when in steps:
                 schools.record_step(db, school_id, programme, step, when, leader, today)
             if stop is not None:
-                schools.note_problem(db, school_id, stop[0] - relativedelta(weeks=3),
-                                     "Teamet har inte fått tid för lektionerna.", today)
+                schools.note_problem(
+                    db, school_id, stop[0] - relativedelta(weeks=3), "Teamet har inte fått tid för lektionerna.", today
+                )
                 schools.stop(db, school_id, programme, stop[0], stop[1], today)
-        trained = [("Nordhemsskolan", "mvp-hs", anna, ago(years=1, months=4),
-                    ["Sofia Lund", "Ahmed Ali", "Elin Berg", "Johan Nyberg", "Maja Ek", "Leo Sandberg"]),
-                   ("Enskedefältets skola", "mvp-hs", maria, ago(months=9),
-                    ["Nora Holm", "Adam Wik", "Ida Lindqvist", "Oskar Fors", "Wilma Strand"])]
+        trained = [
+            (
+                "Nordhemsskolan",
+                "mvp-hs",
+                anna,
+                ago(years=1, months=4),
+                ["Sofia Lund", "Ahmed Ali", "Elin Berg", "Johan Nyberg", "Maja Ek", "Leo Sandberg"],
+            ),
+            (
+                "Enskedefältets skola",
+                "mvp-hs",
+                maria,
+                ago(months=9),
+                ["Nora Holm", "Adam Wik", "Ida Lindqvist", "Oskar Fors", "Wilma Strand"],
+            ),
+        ]
         trainee_count = 0
         for school_name, programme, trainer, day, names in trained:
             listed = [f"{n} <{n.lower().replace(' ', '.')}@skola.example>" for n in names]
@@ -98,11 +172,13 @@ def fill(db: Database, today: date) -> dict[str, int]:
 
         from steg2cli.services import followup
 
-        meetings = [("network", ago(years=1, months=2), "Nätverksträff, vårterminen"),
-                    ("conference", ago(years=1, months=1), None),
-                    ("network", ago(months=10), "Nätverksträff, höstterminen"),
-                    ("network", ago(months=5), "Nätverksträff, vårterminen"),
-                    ("conference", ago(months=1), None)]
+        meetings = [
+            ("network", ago(years=1, months=2), "Nätverksträff, vårterminen"),
+            ("conference", ago(years=1, months=1), None),
+            ("network", ago(months=10), "Nätverksträff, höstterminen"),
+            ("network", ago(months=5), "Nätverksträff, vårterminen"),
+            ("conference", ago(months=1), None),
+        ]
         who = {0: [anna, erik, maria], 1: [anna, maria], 2: [anna, erik], 3: [anna, maria], 4: [anna]}
         for index, (kind, day, title) in enumerate(meetings):
             meeting = followup.add_meeting(db, kind, day, title)["id"]
@@ -110,9 +186,13 @@ def fill(db: Database, today: date) -> dict[str, int]:
 
         # Invented numbers with valid check digits (the Peppol kit's example seller and Bankgirot's test
         # bankgiro): enough for `steg2 invoice einvoice` to write files that pass the official rules.
-        for key, value in [("seller.org-number", "802000-1239"), ("seller.address", "Box 1234\n118 20 Stockholm"),
-                           ("seller.email", "faktura@man.example"), ("seller.bankgiro", "5050-1055"),
-                           ("seller.f-skatt", "ja")]:
+        for key, value in [
+            ("seller.org-number", "802000-1239"),
+            ("seller.address", "Box 1234\n118 20 Stockholm"),
+            ("seller.email", "faktura@man.example"),
+            ("seller.bankgiro", "5050-1055"),
+            ("seller.f-skatt", "ja"),
+        ]:
             settings.set_value(db, key, value)
         for place, name, org, address, reference in [
             ("Gävle", "Gävle kommun", "212000-2528", "Fakturaservice\nBox 1\n801 84 Gävle", "BUN-2024-17"),
@@ -120,11 +200,18 @@ def fill(db: Database, today: date) -> dict[str, int]:
             ("Umeå", "Umeå kommun", "212000-2171", "Box 3\n901 84 Umeå", "GYM-17"),
             ("Malmö", "Malmö stad", "212000-1124", "Box 4\n205 80 Malmö", "GSF-2026"),
         ]:
-            payers.update(db, place, payers.PayerDetails(name=name, org_number=org, address=address,
-                                                         reference=reference))
+            payers.update(
+                db, place, payers.PayerDetails(name=name, org_number=org, address=address, reference=reference)
+            )
         issued = invoicing.run(db, ago(months=6), today)["invoices"]
-        return {"trainers": len(ids), "courses": 3, "agreements": 4, "schools": school_count,
-                "trainees": trainee_count, "invoices": len(issued)}
+        return {
+            "trainers": len(ids),
+            "courses": 3,
+            "agreements": 4,
+            "schools": school_count,
+            "trainees": trainee_count,
+            "invoices": len(issued),
+        }
 
 
 def fill_scale(db: Database, today: date, trainers: int, years: int = 10) -> dict[str, int]:
@@ -167,39 +254,119 @@ def fill_scale(db: Database, today: date, trainers: int, years: int = 10) -> dic
             raise Conflict("the database already holds trainers; use a new database for --scale")
         codes = [m.code for m in session.scalars(select(Municipality).order_by(Municipality.code))]
         starts = [first_year + relativedelta(days=i % 300) for i in range(trainers)]
-        chunked(Trainer, ({
-            "id": i + 1, "name": f"Utbildare {i + 1}", "email": f"utbildare{i + 1}@scale.example",
-            "phone": None, "municipality_code": codes[i % len(codes)],
-            "basic_training": first_year - relativedelta(years=3), "series_held": first_year - relativedelta(years=2),
-            "appointed_by": "Rektor Exempel, rektor", "programmes": "mvp-hs", "registered_on": first_year,
-            "erased_on": None} for i in range(trainers)))
+        chunked(
+            Trainer,
+            (
+                {
+                    "id": i + 1,
+                    "name": f"Utbildare {i + 1}",
+                    "email": f"utbildare{i + 1}@scale.example",
+                    "phone": None,
+                    "municipality_code": codes[i % len(codes)],
+                    "basic_training": first_year - relativedelta(years=3),
+                    "series_held": first_year - relativedelta(years=2),
+                    "appointed_by": "Rektor Exempel, rektor",
+                    "programmes": "mvp-hs",
+                    "registered_on": first_year,
+                    "erased_on": None,
+                }
+                for i in range(trainers)
+            ),
+        )
         courses = (trainers + 29) // 30
-        chunked(Course, ({"id": c + 1, "kind": "open", "course_date": first_year - relativedelta(months=2),
-                          "municipality_code": None, "place": "Stockholm",
-                          "completed_on": first_year - relativedelta(months=2)} for c in range(courses)))
-        chunked(CourseParticipant, ({"course_id": i // 30 + 1, "trainer_id": i + 1,
-                                     "municipality_code": codes[i % len(codes)]} for i in range(trainers)))
-        chunked(Agreement, ({"id": i + 1, "trainer_id": i + 1, "start": starts[i], "end": None,
-                             "end_reason": None, "municipality_code": codes[i % len(codes)], "school_id": None}
-                            for i in range(trainers)))
+        chunked(
+            Course,
+            (
+                {
+                    "id": c + 1,
+                    "kind": "open",
+                    "course_date": first_year - relativedelta(months=2),
+                    "municipality_code": None,
+                    "place": "Stockholm",
+                    "completed_on": first_year - relativedelta(months=2),
+                }
+                for c in range(courses)
+            ),
+        )
+        chunked(
+            CourseParticipant,
+            (
+                {"course_id": i // 30 + 1, "trainer_id": i + 1, "municipality_code": codes[i % len(codes)]}
+                for i in range(trainers)
+            ),
+        )
+        chunked(
+            Agreement,
+            (
+                {
+                    "id": i + 1,
+                    "trainer_id": i + 1,
+                    "start": starts[i],
+                    "end": None,
+                    "end_reason": None,
+                    "municipality_code": codes[i % len(codes)],
+                    "school_id": None,
+                }
+                for i in range(trainers)
+            ),
+        )
         # School s lies in municipality s mod 290 and is started by the trainer of that municipality.
         leader = [s % min(trainers, len(codes)) for s in range(schools_n)]
         run_start = [starts[leader[s]] + relativedelta(days=30) for s in range(schools_n)]
-        chunked(School, ({"id": s + 1, "name": f"Skola {s + 1}", "name_key": f"skola {s + 1}",
-                          "municipality_code": codes[leader[s] % len(codes)], "payer_id": None}
-                         for s in range(schools_n)))
-        chunked(SchoolProgramme, ({
-            "id": s + 1, "school_id": s + 1, "programme": programmes[s % 4], "start": run_start[s],
-            "trainer_id": leader[s] + 1, "contact_name": f"Kontakt {s + 1}",
-            "contact_email": f"kontakt{s + 1}@skola.example", "contact_phone": None, "stopped_on": None,
-            "stop_reason": None} for s in range(schools_n)))
-        chunked(Step, ({"run_id": s + 1, "step": "forankring", "step_date": run_start[s], "trainer_id": leader[s] + 1}
-                       for s in range(schools_n)))
+        chunked(
+            School,
+            (
+                {
+                    "id": s + 1,
+                    "name": f"Skola {s + 1}",
+                    "name_key": f"skola {s + 1}",
+                    "municipality_code": codes[leader[s] % len(codes)],
+                    "payer_id": None,
+                }
+                for s in range(schools_n)
+            ),
+        )
+        chunked(
+            SchoolProgramme,
+            (
+                {
+                    "id": s + 1,
+                    "school_id": s + 1,
+                    "programme": programmes[s % 4],
+                    "start": run_start[s],
+                    "trainer_id": leader[s] + 1,
+                    "contact_name": f"Kontakt {s + 1}",
+                    "contact_email": f"kontakt{s + 1}@skola.example",
+                    "contact_phone": None,
+                    "stopped_on": None,
+                    "stop_reason": None,
+                }
+                for s in range(schools_n)
+            ),
+        )
+        chunked(
+            Step,
+            (
+                {"run_id": s + 1, "step": "forankring", "step_date": run_start[s], "trainer_id": leader[s] + 1}
+                for s in range(schools_n)
+            ),
+        )
         span_days = max((today - relativedelta(days=1) - max(run_start)).days, 1) if run_start else 1
-        chunked(Trainee, ({
-            "name": f"Deltagare {t + 1}", "name_key": f"deltagare {t + 1}", "email": f"deltagare{t + 1}@skola.example",
-            "school_id": t % schools_n + 1, "programme": programmes[(t % schools_n) % 4],
-            "trained_on": run_start[t % schools_n] + relativedelta(days=t % span_days),
-            "trainer_id": leader[t % schools_n] + 1, "reported_on": today} for t in range(trainees_n)))
+        chunked(
+            Trainee,
+            (
+                {
+                    "name": f"Deltagare {t + 1}",
+                    "name_key": f"deltagare {t + 1}",
+                    "email": f"deltagare{t + 1}@skola.example",
+                    "school_id": t % schools_n + 1,
+                    "programme": programmes[(t % schools_n) % 4],
+                    "trained_on": run_start[t % schools_n] + relativedelta(days=t % span_days),
+                    "trainer_id": leader[t % schools_n] + 1,
+                    "reported_on": today,
+                }
+                for t in range(trainees_n)
+            ),
+        )
         touched(session, "demo-scale", trainers)
         return {"trainers": trainers, "schools": schools_n, "trainees": trainees_n, "agreements": trainers}

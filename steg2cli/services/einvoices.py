@@ -41,9 +41,12 @@ def _filled(session: Session, invoice: dict[str, Any]) -> dict[str, Any]:
 
 def _seller_party(seller: dict[str, str]) -> ubl.Party:
     return ubl.Party(
-        name=seller["name"], org_number=seller["org-number"], endpoint=f"0007:{seller['org-number']}",
+        name=seller["name"],
+        org_number=seller["org-number"],
+        endpoint=f"0007:{seller['org-number']}",
         address=rules.postal_address(rules.address_lines(seller["address"]), seller["name"]),
-        email=seller.get("email", ""), vat_number=seller.get("vat-number", ""),
+        email=seller.get("email", ""),
+        vat_number=seller.get("vat-number", ""),
         f_skatt=seller.get("f-skatt") == "ja",
     )
 
@@ -53,8 +56,11 @@ def documents(session: Session, invoices: Sequence[dict[str, Any]]) -> list[ubl.
     seller = settings.seller(session)
     days = settings.payment_days(session)
     rates = {int(round(line["vat_rate"] * 100)) for i in invoices for line in i["lines"]}
-    problems = [f"the seller lacks {', '.join(missing)} (steg2 config set …)"
-                for missing in [rules.seller_missing(seller, rates)] if missing]
+    problems = [
+        f"the seller lacks {', '.join(missing)} (steg2 config set …)"
+        for missing in [rules.seller_missing(seller, rates)]
+        if missing
+    ]
     payers: dict[int, dict[str, Any]] = {}
     lacking: dict[int, list[str]] = {}
     for invoice in invoices:
@@ -65,12 +71,16 @@ def documents(session: Session, invoices: Sequence[dict[str, Any]]) -> list[ubl.
             lacking.setdefault(payer["id"], missing)
             lacking[payer["id"]] = sorted(set(lacking[payer["id"]]) | set(missing), key=missing.index)
     names = {payers[i["number"]]["id"]: payers[i["number"]]["name"] for i in invoices}
-    problems += [f"payer {payer_id} ({names[payer_id]}) lacks {', '.join(missing)}"
-                 for payer_id, missing in sorted(lacking.items())]
+    problems += [
+        f"payer {payer_id} ({names[payer_id]}) lacks {', '.join(missing)}"
+        for payer_id, missing in sorted(lacking.items())
+    ]
     bad_rates = sorted(rate for rate in rates if rate not in rules.VAT_RATES_BP)
     if bad_rates:
-        problems.append(f"VAT at {', '.join(ubl.percent(r) for r in bad_rates)} % cannot be e-invoiced"
-                        " (Swedish rates are 25, 12 and 6 %)")
+        problems.append(
+            f"VAT at {', '.join(ubl.percent(r) for r in bad_rates)} % cannot be e-invoiced"
+            " (Swedish rates are 25, 12 and 6 %)"
+        )
     if problems:
         raise RuleViolation(["cannot write e-invoices: " + "; ".join(problems)])
     party = _seller_party(seller)
@@ -83,23 +93,41 @@ def documents(session: Session, invoices: Sequence[dict[str, Any]]) -> list[ubl.
             original_date = dates.get(invoice["credits"]) or session.get(Invoice, invoice["credits"]).invoice_date  # type: ignore[union-attr]
             credits = (invoice["credits"], original_date)
         buyer = ubl.Party(
-            name=payer["name"], org_number=payer["org_number"], endpoint=payer["peppol_id"],
-            address=rules.postal_address(payer["address"], payer["name"]), email=payer["email"] or "",
+            name=payer["name"],
+            org_number=payer["org_number"],
+            endpoint=payer["peppol_id"],
+            address=rules.postal_address(payer["address"], payer["name"]),
+            email=payer["email"] or "",
         )
-        result.append(ubl.Document(
-            kind=invoice["kind"], number=invoice["number"], issue_date=dates[invoice["number"]],
-            due_date=date.fromisoformat(invoice["due_date"]) if invoice["kind"] == "invoice" else None,
-            buyer_reference=payer["reference"], seller=party, buyer=buyer,
-            lines=[ubl.Line(name=rules.PRICE_CODES.get(line["charge"], line["charge"]),
-                            description=", ".join(part for part in (line["description"], line["who"], line["period"])
-                                                  if part),
-                            amount=abs(line["amount"]), vat_rate=int(round(line["vat_rate"] * 100)))
-                   for line in invoice["lines"]],
-            exemption_reason=invoice["vat_note"], ocr=invoice["ocr"], bankgiro=seller.get("bankgiro", ""),
-            plusgiro=seller.get("plusgiro", ""), payment_terms=f"{days} dagar netto",
-            note=(f"Kreditering av faktura {invoice['credits']}: {invoice['reason']}" if credits else ""),
-            credits=credits,
-        ))
+        result.append(
+            ubl.Document(
+                kind=invoice["kind"],
+                number=invoice["number"],
+                issue_date=dates[invoice["number"]],
+                due_date=date.fromisoformat(invoice["due_date"]) if invoice["kind"] == "invoice" else None,
+                buyer_reference=payer["reference"],
+                seller=party,
+                buyer=buyer,
+                lines=[
+                    ubl.Line(
+                        name=rules.PRICE_CODES.get(line["charge"], line["charge"]),
+                        description=", ".join(
+                            part for part in (line["description"], line["who"], line["period"]) if part
+                        ),
+                        amount=abs(line["amount"]),
+                        vat_rate=int(round(line["vat_rate"] * 100)),
+                    )
+                    for line in invoice["lines"]
+                ],
+                exemption_reason=invoice["vat_note"],
+                ocr=invoice["ocr"],
+                bankgiro=seller.get("bankgiro", ""),
+                plusgiro=seller.get("plusgiro", ""),
+                payment_terms=f"{days} dagar netto",
+                note=(f"Kreditering av faktura {invoice['credits']}: {invoice['reason']}" if credits else ""),
+                credits=credits,
+            )
+        )
     return result
 
 
@@ -131,5 +159,8 @@ def write(db: Database, folder: Path, numbers: Sequence[int] = (), year: int | N
             Path(temporary).unlink(missing_ok=True)
             raise BadInput(f"cannot write {target}: {exc.strerror}") from None
         written.append(str(target))
-    return {"folder": str(folder), "files": written,
-            "invoices": [{"number": i["number"], "kind": i["kind"], "total": i["total"]} for i in invoices]}
+    return {
+        "folder": str(folder),
+        "files": written,
+        "invoices": [{"number": i["number"], "kind": i["kind"], "total": i["total"]} for i in invoices],
+    }

@@ -62,16 +62,29 @@ def template(path: Path) -> dict[str, int]:
     return write_workbook(
         path,
         [
-            Sheet("Utbildade", [Column(name, width) for name, width in zip(
-                rules.TRAINEE_COLUMNS, (24, 30, 28, 16, 18, 12, 30), strict=True)], []),
+            Sheet(
+                "Utbildade",
+                [
+                    Column(name, width)
+                    for name, width in zip(rules.TRAINEE_COLUMNS, (24, 30, 28, 16, 18, 12, 30), strict=True)
+                ],
+                [],
+            ),
             Sheet("Instruktioner", [Column("Kolumn", 14), Column("Vad den ska innehålla", 80)], template_rows()),
         ],
     )
 
 
 TRAINEE_COLUMNS = [
-    Column("Namn", 24), Column("E-post", 30), Column("Skola", 28), Column("Kommun", 16), Column("Program", 20),
-    Column("Datum", 12, "date"), Column("Utbildare", 30), Column("Utbildarens namn", 24), Column("Kommunkod", 11),
+    Column("Namn", 24),
+    Column("E-post", 30),
+    Column("Skola", 28),
+    Column("Kommun", 16),
+    Column("Program", 20),
+    Column("Datum", 12, "date"),
+    Column("Utbildare", 30),
+    Column("Utbildarens namn", 24),
+    Column("Kommunkod", 11),
     Column("Id", 10, "int"),
 ]
 VOID_TRAINEE_COLUMNS = [*TRAINEE_COLUMNS, Column("Makulerad", 12, "date"), Column("Orsak", 40)]
@@ -83,9 +96,20 @@ def trainees(db: Database, path: Path, filters: Filters, progress: Progress | No
     with db.read() as session:
         wanted = _resolve(session, filters)
         query = (
-            select(Trainee.name, Trainee.email, School.name, Municipality.name, Trainee.programme,
-                   Trainee.trained_on, Trainer.email, Trainer.name, Municipality.code, Trainee.id, Trainee.void_on,
-                   Trainee.void_reason)
+            select(
+                Trainee.name,
+                Trainee.email,
+                School.name,
+                Municipality.name,
+                Trainee.programme,
+                Trainee.trained_on,
+                Trainer.email,
+                Trainer.name,
+                Municipality.code,
+                Trainee.id,
+                Trainee.void_on,
+                Trainee.void_reason,
+            )
             .join(School, School.id == Trainee.school_id)
             .join(Municipality, Municipality.code == School.municipality_code)
             .join(Trainer, Trainer.id == Trainee.trainer_id)
@@ -102,14 +126,39 @@ def trainees(db: Database, path: Path, filters: Filters, progress: Progress | No
 
         def data(void: bool) -> Iterator[list[Any]]:
             chosen = query.where(Trainee.void_on.is_not(None) if void else Trainee.void_on.is_(None))
-            for (name, email, school, place, programme, day, trainer_email, trainer_name, code, trainee_id, void_on,
-                 void_reason) in session.execute(chosen.execution_options(yield_per=BATCH)):
-                row = [name, email, school, place, rules.PROGRAMMES[programme], day, trainer_email, trainer_name,
-                       code, trainee_id]
+            for (
+                name,
+                email,
+                school,
+                place,
+                programme,
+                day,
+                trainer_email,
+                trainer_name,
+                code,
+                trainee_id,
+                void_on,
+                void_reason,
+            ) in session.execute(chosen.execution_options(yield_per=BATCH)):
+                row = [
+                    name,
+                    email,
+                    school,
+                    place,
+                    rules.PROGRAMMES[programme],
+                    day,
+                    trainer_email,
+                    trainer_name,
+                    code,
+                    trainee_id,
+                ]
                 yield [*row, void_on, void_reason] if void else row
 
-        return write_workbook(path, [Sheet("Utbildade", TRAINEE_COLUMNS, data(False)),
-                                     Sheet("Makulerade", VOID_TRAINEE_COLUMNS, data(True))], progress)["Utbildade"]
+        return write_workbook(
+            path,
+            [Sheet("Utbildade", TRAINEE_COLUMNS, data(False)), Sheet("Makulerade", VOID_TRAINEE_COLUMNS, data(True))],
+            progress,
+        )["Utbildade"]
 
 
 def trainers(db: Database, path: Path, filters: Filters, today: date, progress: Progress | None = None) -> int:
@@ -128,8 +177,12 @@ def trainers(db: Database, path: Path, filters: Filters, today: date, progress: 
             query = query.where(Trainer.id == wanted.trainer_id)
 
         def overlaps_year(trainer_id: int) -> bool:
-            return any(a.start <= wanted.last and (a.end is None or a.end > wanted.first)  # type: ignore[operator]
-                       and a.end != a.start for a in agreements[trainer_id])
+            return any(
+                a.start <= wanted.last
+                and (a.end is None or a.end > wanted.first)  # type: ignore[operator]
+                and a.end != a.start
+                for a in agreements[trainer_id]
+            )
 
         def data() -> Iterator[list[Any]]:
             for trainer in session.scalars(query.execution_options(yield_per=BATCH)):
@@ -144,21 +197,39 @@ def trainers(db: Database, path: Path, filters: Filters, today: date, progress: 
                 place = common.municipality_by_code(session, trainer.municipality_code)
                 status = "överenskommelse" if current else ("certifierad" if trainer.id in certified else "registrerad")
                 yield [
-                    trainer.name, trainer.email, trainer.phone, place.name if place else "", trainer.municipality_code,
-                    ", ".join(rules.PROGRAMMES[p] for p in programmes), trainer.basic_training, trainer.series_held,
-                    trainer.appointed_by, certified.get(trainer.id), shown.id if shown else None,
-                    shown.start if shown else None, shown.end if shown else None,
+                    trainer.name,
+                    trainer.email,
+                    trainer.phone,
+                    place.name if place else "",
+                    trainer.municipality_code,
+                    ", ".join(rules.PROGRAMMES[p] for p in programmes),
+                    trainer.basic_training,
+                    trainer.series_held,
+                    trainer.appointed_by,
+                    certified.get(trainer.id),
+                    shown.id if shown else None,
+                    shown.start if shown else None,
+                    shown.end if shown else None,
                     (schools.get(shown.school_id, "") if shown and shown.school_id else ("kommunen" if shown else "")),
                     status,
                 ]
 
         columns = [
-            Column("Namn", 24), Column("E-post", 30), Column("Telefon", 16), Column("Kommun", 16),
-            Column("Kommunkod", 11), Column("Program", 30), Column("Grundutbildning", 15, "date"),
-            Column("Programserie hållen", 18, "date"), Column("Utsedd av", 28), Column("Certifierad", 12, "date"),
-            Column("Överenskommelse", 15, "int"), Column("Från", 12, "date"), Column("Till (första dag utan)", 20,
-                                                                                     "date"),
-            Column("Omfattning", 24), Column("Status", 16),
+            Column("Namn", 24),
+            Column("E-post", 30),
+            Column("Telefon", 16),
+            Column("Kommun", 16),
+            Column("Kommunkod", 11),
+            Column("Program", 30),
+            Column("Grundutbildning", 15, "date"),
+            Column("Programserie hållen", 18, "date"),
+            Column("Utsedd av", 28),
+            Column("Certifierad", 12, "date"),
+            Column("Överenskommelse", 15, "int"),
+            Column("Från", 12, "date"),
+            Column("Till (första dag utan)", 20, "date"),
+            Column("Omfattning", 24),
+            Column("Status", 16),
         ]
         return write_workbook(path, [Sheet("Utbildare", columns, data())], progress)["Utbildare"]
 
@@ -192,14 +263,35 @@ def schools(db: Database, path: Path, filters: Filters, progress: Progress | Non
             for run, school, place, code in session.execute(query.execution_options(yield_per=BATCH)):
                 held = steps[run.id]
                 once = [rules.STEPS[s] for s in rules.STEPS if s in held and s not in rules.REPEATABLE_STEPS]
-                yield [school, place, code, rules.PROGRAMMES[run.programme], run.start,
-                       trainer_names.get(run.trainer_id, ""), run.contact_name, run.contact_email, run.contact_phone,
-                       ", ".join(once), held.count("handledning"), run.stopped_on, run.stop_reason]
+                yield [
+                    school,
+                    place,
+                    code,
+                    rules.PROGRAMMES[run.programme],
+                    run.start,
+                    trainer_names.get(run.trainer_id, ""),
+                    run.contact_name,
+                    run.contact_email,
+                    run.contact_phone,
+                    ", ".join(once),
+                    held.count("handledning"),
+                    run.stopped_on,
+                    run.stop_reason,
+                ]
 
         columns = [
-            Column("Skola", 28), Column("Kommun", 16), Column("Kommunkod", 11), Column("Program", 20),
-            Column("Start", 12, "date"), Column("Ledande utbildare", 24), Column("Kontaktperson", 24),
-            Column("Kontaktens e-post", 30), Column("Kontaktens telefon", 16), Column("Genomförda insatser", 50),
-            Column("Handledningar", 14, "int"), Column("Avslutad", 12, "date"), Column("Orsak", 30),
+            Column("Skola", 28),
+            Column("Kommun", 16),
+            Column("Kommunkod", 11),
+            Column("Program", 20),
+            Column("Start", 12, "date"),
+            Column("Ledande utbildare", 24),
+            Column("Kontaktperson", 24),
+            Column("Kontaktens e-post", 30),
+            Column("Kontaktens telefon", 16),
+            Column("Genomförda insatser", 50),
+            Column("Handledningar", 14, "int"),
+            Column("Avslutad", 12, "date"),
+            Column("Orsak", 30),
         ]
         return write_workbook(path, [Sheet("Skolor", columns, data())], progress)["Skolor"]

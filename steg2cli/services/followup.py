@@ -25,10 +25,14 @@ from steg2cli.services.courses import certified_dates
 def _meeting_json(session: Session, meeting: Meeting, with_records: bool = True) -> dict[str, Any]:
     from steg2cli.services.schools import void_json
 
-    records = list(session.execute(
-        select(Attendance, Trainer.name).join(Trainer, Trainer.id == Attendance.trainer_id)
-        .where(Attendance.meeting_id == meeting.id).order_by(Attendance.trainer_id, Attendance.id)
-    ))
+    records = list(
+        session.execute(
+            select(Attendance, Trainer.name)
+            .join(Trainer, Trainer.id == Attendance.trainer_id)
+            .where(Attendance.meeting_id == meeting.id)
+            .order_by(Attendance.trainer_id, Attendance.id)
+        )
+    )
     attendees = [a.trainer_id for a, _ in records if a.void_on is None]
     data: dict[str, Any] = {
         "id": meeting.id,
@@ -39,8 +43,9 @@ def _meeting_json(session: Session, meeting: Meeting, with_records: bool = True)
         "attendee_count": len(attendees),
     }
     if with_records:
-        data["attendance"] = [{"id": a.id, "trainer_id": a.trainer_id, "name": name, "void": void_json(a)}
-                              for a, name in records]
+        data["attendance"] = [
+            {"id": a.id, "trainer_id": a.trainer_id, "name": name, "void": void_json(a)} for a, name in records
+        ]
     return data
 
 
@@ -64,8 +69,11 @@ def attend(db: Database, meeting_id: int, trainer_refs: list[str], today: date) 
             raise NotFound(f"unknown meeting '{meeting_id}'")
         common.check(rules.not_in_future("the attendance", meeting.meeting_date, today))
         trainers = [common.trainer(session, ref) for ref in trainer_refs]
-        already = set(session.scalars(select(Attendance.trainer_id).where(
-            Attendance.meeting_id == meeting.id, Attendance.void_on.is_(None))))
+        already = set(
+            session.scalars(
+                select(Attendance.trainer_id).where(Attendance.meeting_id == meeting.id, Attendance.void_on.is_(None))
+            )
+        )
         added = []
         for trainer in trainers:
             if trainer.id not in already:
@@ -118,14 +126,18 @@ def _compliance_rows(session: Session, year: int) -> list[dict[str, Any]]:
         if not rules.in_force_during_year(spans[trainer.id], year):
             continue
         result = rules.compliance(attended[trainer.id], year)
-        rows.append({
-            "trainer_id": trainer.id,
-            "name": trainer.name,
-            "municipality": common.municipality_json(common.municipality_by_code(session, trainer.municipality_code)),
-            "network_meetings": result.network_meetings,
-            "conferences": result.conferences,
-            "ok": result.ok,
-        })
+        rows.append(
+            {
+                "trainer_id": trainer.id,
+                "name": trainer.name,
+                "municipality": common.municipality_json(
+                    common.municipality_by_code(session, trainer.municipality_code)
+                ),
+                "network_meetings": result.network_meetings,
+                "conferences": result.conferences,
+                "ok": result.ok,
+            }
+        )
     return rows
 
 
@@ -140,10 +152,25 @@ def export_compliance(db: Database, year: int, path: Path) -> int:
     from steg2cli.excel import Column, Sheet, write_workbook
 
     rows = compliance(db, year)
-    columns = [Column("Utbildare (id)", 14, "int"), Column("Namn", 24), Column("Kommun", 16),
-               Column("Nätverksträffar", 16, "int"), Column("Konferenser", 12, "int"), Column("Uppfyllt", 10)]
-    data = ([r["trainer_id"], r["name"], r["municipality"]["name"], r["network_meetings"], r["conferences"],
-             "ja" if r["ok"] else "nej"] for r in rows)
+    columns = [
+        Column("Utbildare (id)", 14, "int"),
+        Column("Namn", 24),
+        Column("Kommun", 16),
+        Column("Nätverksträffar", 16, "int"),
+        Column("Konferenser", 12, "int"),
+        Column("Uppfyllt", 10),
+    ]
+    data = (
+        [
+            r["trainer_id"],
+            r["name"],
+            r["municipality"]["name"],
+            r["network_meetings"],
+            r["conferences"],
+            "ja" if r["ok"] else "nej",
+        ]
+        for r in rows
+    )
     return write_workbook(path, [Sheet(f"Närvaro {year}", columns, data)])[f"Närvaro {year}"]
 
 
@@ -156,8 +183,9 @@ def status(db: Database, day: date) -> dict[str, Any]:
     from steg2cli.services.payments import unmatched
 
     with db.read() as session:
-        trainers = list(session.scalars(
-            select(Trainer).where(Trainer.erased_on.is_(None), Trainer.registered_on <= day)))
+        trainers = list(
+            session.scalars(select(Trainer).where(Trainer.erased_on.is_(None), Trainer.registered_on <= day))
+        )
         names = {t.id: t.name for t in trainers}
         certified = certified_dates(session)
         in_force = list(session.scalars(select(Agreement).where(in_force_filter(day))))
@@ -166,62 +194,95 @@ def status(db: Database, day: date) -> dict[str, Any]:
         for agreement in in_force:
             renewal = rules.next_renewal(span(agreement), day)
             if renewal is not None and renewal <= day + relativedelta(days=30):
-                renewals.append({"agreement_id": agreement.id, "trainer_id": agreement.trainer_id,
-                                 "name": names.get(agreement.trainer_id, ""), "renews_on": common.iso(renewal)})
+                renewals.append(
+                    {
+                        "agreement_id": agreement.id,
+                        "trainer_id": agreement.trainer_id,
+                        "name": names.get(agreement.trainer_id, ""),
+                        "renews_on": common.iso(renewal),
+                    }
+                )
         renewals.sort(key=lambda r: (r["renews_on"], r["agreement_id"]))
 
-        running = list(session.execute(
-            select(SchoolProgramme, School.name, School.municipality_code)
-            .join(School, School.id == SchoolProgramme.school_id)
-            .where(SchoolProgramme.start <= day)
-            .where(SchoolProgramme.stopped_on.is_(None) | (SchoolProgramme.stopped_on > day))
-        ))
+        running = list(
+            session.execute(
+                select(SchoolProgramme, School.name, School.municipality_code)
+                .join(School, School.id == SchoolProgramme.school_id)
+                .where(SchoolProgramme.start <= day)
+                .where(SchoolProgramme.stopped_on.is_(None) | (SchoolProgramme.stopped_on > day))
+            )
+        )
         per_place = Counter(a.municipality_code for a in in_force)
         short = rules.understaffed((code for _, _, code in running), dict(per_place))
         understaffed = [
-            {"municipality": common.municipality_json(common.municipality_by_code(session, code)),
-             "trainers_in_force": per_place.get(code, 0),
-             "running_programmes": sum(1 for _, _, c in running if c == code)}
+            {
+                "municipality": common.municipality_json(common.municipality_by_code(session, code)),
+                "trainers_in_force": per_place.get(code, 0),
+                "running_programmes": sum(1 for _, _, c in running if c == code),
+            }
             for code in short
         ]
 
         last_step: dict[int, date] = {
-            run_id: latest for run_id, latest in session.execute(
-                select(Step.run_id, func.max(Step.step_date)).where(Step.step_date <= day, Step.void_on.is_(None))
-                .group_by(Step.run_id))
+            run_id: latest
+            for run_id, latest in session.execute(
+                select(Step.run_id, func.max(Step.step_date))
+                .where(Step.step_date <= day, Step.void_on.is_(None))
+                .group_by(Step.run_id)
+            )
             if latest is not None
         }
         stalled = []
         for run, school_name, _code in running:
             latest = max(run.start, last_step.get(run.id, run.start))
             if rules.stalled(latest, day):
-                stalled.append({"school_id": run.school_id, "school": school_name, "programme": run.programme,
-                                "last_activity": common.iso(latest)})
+                stalled.append(
+                    {
+                        "school_id": run.school_id,
+                        "school": school_name,
+                        "programme": run.programme,
+                        "last_activity": common.iso(latest),
+                    }
+                )
         stalled.sort(key=lambda s: (s["last_activity"], s["school_id"]))
 
         stopped = [
-            {"school_id": run.school_id, "school": name, "programme": run.programme,
-             "stopped_on": common.iso(run.stopped_on), "reason": run.stop_reason}
+            {
+                "school_id": run.school_id,
+                "school": name,
+                "programme": run.programme,
+                "stopped_on": common.iso(run.stopped_on),
+                "reason": run.stop_reason,
+            }
             for run, name in session.execute(
-                select(SchoolProgramme, School.name).join(School, School.id == SchoolProgramme.school_id)
+                select(SchoolProgramme, School.name)
+                .join(School, School.id == SchoolProgramme.school_id)
                 .where(SchoolProgramme.stopped_on.between(date(day.year, 1, 1), day))
                 .order_by(SchoolProgramme.stopped_on)
             )
         ]
         short_on_meetings = [
             {key: row[key] for key in ("trainer_id", "name", "network_meetings", "conferences")}
-            for row in _compliance_rows(session, day.year) if not row["ok"]
+            for row in _compliance_rows(session, day.year)
+            if not row["ok"]
         ]
 
         last_date = session.scalar(select(func.max(Invoice.invoice_date)).where(Invoice.kind == "invoice"))
         last_run = None
         if last_date is not None:
-            issued = list(session.execute(
-                select(Invoice.number, Invoice.total_ore).where(Invoice.kind == "invoice",
-                                                                Invoice.invoice_date == last_date)))
-            last_run = {"date": common.iso(last_date), "invoices": len(issued),
-                        "total": sum(total for _, total in issued),
-                        "numbers": [number for number, _ in issued]}
+            issued = list(
+                session.execute(
+                    select(Invoice.number, Invoice.total_ore).where(
+                        Invoice.kind == "invoice", Invoice.invoice_date == last_date
+                    )
+                )
+            )
+            last_run = {
+                "date": common.iso(last_date),
+                "invoices": len(issued),
+                "total": sum(total for _, total in issued),
+                "numbers": [number for number, _ in issued],
+            }
         due = not_yet_invoiced(session, day)
         payers_not_ready = _payers_not_ready(session, day)
 
@@ -238,8 +299,11 @@ def status(db: Database, day: date) -> dict[str, Any]:
             "stalled_programmes": stalled,
             "stopped_this_year": stopped,
             "last_invoice_run": last_run,
-            "not_invoiced": {"charges": len(due), "total": sum(c.amount for c in due),
-                             "payers": len({c.payer for c in due})},
+            "not_invoiced": {
+                "charges": len(due),
+                "total": sum(c.amount for c in due),
+                "payers": len({c.payer for c in due}),
+            },
             "invoices_to_credit": invoices_with_void_charges(session),
             "payers_not_ready": payers_not_ready,
             "overdue": overdue(session, day),
@@ -261,6 +325,13 @@ def _payers_not_ready(session: Session, day: date) -> list[dict[str, Any]]:
             continue
         missing = missing_for_einvoice(payer)
         if missing:
-            result.append({"id": payer.id, "code": payer.code, "name": payer.name, "missing": missing,
-                           "charges": sum(1 for c in soon if c.payer == payer_id)})
+            result.append(
+                {
+                    "id": payer.id,
+                    "code": payer.code,
+                    "name": payer.name,
+                    "missing": missing,
+                    "charges": sum(1 for c in soon if c.payer == payer_id),
+                }
+            )
     return result

@@ -69,7 +69,12 @@ def list_prices(db: Database) -> list[dict[str, Any]]:
 
 
 def set_price(
-    db: Database, code: str, amount: int, valid_from: date, vat_rate: int | None, vat_note: str | None,
+    db: Database,
+    code: str,
+    amount: int,
+    valid_from: date,
+    vat_rate: int | None,
+    vat_note: str | None,
     replace: bool = False,
 ) -> dict[str, Any]:
     """A new price for `code` from `valid_from` on (rule 16); VAT rate and note carry over unless given.
@@ -83,8 +88,10 @@ def set_price(
             raise BadInput("a price without VAT needs a note saying why (--vat-note)")
         existing = session.scalar(select(Price).where(Price.code == code, Price.valid_from == valid_from))
         if existing is not None and not replace:
-            raise Conflict(f"{code} already has a price from {valid_from.isoformat()}"
-                           f" ({rules.format_kr(existing.amount_ore)}); add --replace to change it")
+            raise Conflict(
+                f"{code} already has a price from {valid_from.isoformat()}"
+                f" ({rules.format_kr(existing.amount_ore)}); add --replace to change it"
+            )
         if existing is not None:
             changed(session, "price", existing.id, "amount_ore", existing.amount_ore, amount)
         if existing is None:
@@ -103,8 +110,10 @@ def due_charges(session: Session, until: date) -> list[rules.Charge]:
     """Rule 17: every charge due on or before `until`, priced, from what the register holds."""
     names = {row[0]: row[1] for row in session.execute(select(Trainer.id, Trainer.name))}
     payer_of = municipality_payers(session)
-    schools = {row[0]: (row[1] or payer_of[row[2]], row[3]) for row in session.execute(
-        select(School.id, School.payer_id, School.municipality_code, School.name))}
+    schools = {
+        row[0]: (row[1] or payer_of[row[2]], row[3])
+        for row in session.execute(select(School.id, School.payer_id, School.municipality_code, School.name))
+    }
     agreements = [
         rules.AgreementForBilling(
             id=agreement_id,
@@ -115,24 +124,39 @@ def due_charges(session: Session, until: date) -> list[rules.Charge]:
             school=schools[school_id][1] if school_id is not None else "",
         )
         for agreement_id, start, end, school_id, place, trainer_id in session.execute(
-            select(Agreement.id, Agreement.start, Agreement.end, Agreement.school_id, Agreement.municipality_code,
-                   Agreement.trainer_id).where(Agreement.start <= until)
+            select(
+                Agreement.id,
+                Agreement.start,
+                Agreement.end,
+                Agreement.school_id,
+                Agreement.municipality_code,
+                Agreement.trainer_id,
+            ).where(Agreement.start <= until)
         )
     ]
     seats = [
         rules.CourseSeatForBilling(course_id, trainer_id, course_date, payer_of[payer], names[trainer_id])
         for course_id, trainer_id, course_date, payer in session.execute(
-            select(CourseParticipant.course_id, CourseParticipant.trainer_id, Course.course_date,
-                   CourseParticipant.municipality_code)
+            select(
+                CourseParticipant.course_id,
+                CourseParticipant.trainer_id,
+                Course.course_date,
+                CourseParticipant.municipality_code,
+            )
             .join(Course, Course.id == CourseParticipant.course_id)
-            .where(Course.kind == "open", Course.course_date <= until, Course.cancelled_on.is_(None),
-                   CourseParticipant.unenrolled_on.is_(None))
+            .where(
+                Course.kind == "open",
+                Course.course_date <= until,
+                Course.cancelled_on.is_(None),
+                CourseParticipant.unenrolled_on.is_(None),
+            )
         )
     ]
     bought = [
         rules.PurchasedCourseForBilling(c.id, c.course_date, payer_of[c.municipality_code or ""], c.place or "")
-        for c in session.scalars(select(Course).where(Course.kind == "purchased", Course.course_date <= until,
-                                                      Course.cancelled_on.is_(None)))
+        for c in session.scalars(
+            select(Course).where(Course.kind == "purchased", Course.course_date <= until, Course.cancelled_on.is_(None))
+        )
     ]
     try:
         return rules.charges_due(until, agreements, seats, bought, _prices(session))
@@ -149,9 +173,14 @@ def _blocked_keys(session: Session) -> set[str]:
 def invoices_with_void_charges(session: Session) -> list[dict[str, Any]]:
     """Rule 26: live invoices that carry a charge whose cause was cancelled; each should be credited."""
     cancelled = set(session.scalars(select(Course.id).where(Course.cancelled_on.is_not(None))))
-    unenrolled = {(row[0], row[1]) for row in session.execute(
-        select(CourseParticipant.course_id, CourseParticipant.trainer_id)
-        .where(CourseParticipant.unenrolled_on.is_not(None)))}
+    unenrolled = {
+        (row[0], row[1])
+        for row in session.execute(
+            select(CourseParticipant.course_id, CourseParticipant.trainer_id).where(
+                CourseParticipant.unenrolled_on.is_not(None)
+            )
+        )
+    }
     if not cancelled and not unenrolled:
         return []
     found: dict[int, list[str]] = defaultdict(list)
@@ -164,9 +193,15 @@ def invoices_with_void_charges(session: Session) -> list[dict[str, Any]]:
             found[number].append(f"{description}, {who}" if who else description)
     invoices = {i.number: i for i in session.scalars(select(Invoice).where(Invoice.number.in_(list(found))))}
     return [
-        {"number": number, "payer": {"id": invoices[number].payer_id, "code": invoices[number].payer_code,
-                                     "name": invoices[number].payer_name},
-         "void_charges": found[number]}
+        {
+            "number": number,
+            "payer": {
+                "id": invoices[number].payer_id,
+                "code": invoices[number].payer_code,
+                "name": invoices[number].payer_name,
+            },
+            "void_charges": found[number],
+        }
         for number in sorted(found)
     ]
 
@@ -174,8 +209,16 @@ def invoices_with_void_charges(session: Session) -> list[dict[str, Any]]:
 # ---- invoice objects --------------------------------------------------------------------------
 
 
-LINE_COLUMNS = (InvoiceLine.invoice_number, InvoiceLine.kind, InvoiceLine.charge_id, InvoiceLine.description,
-                InvoiceLine.who, InvoiceLine.period, InvoiceLine.amount_ore, InvoiceLine.vat_bp)
+LINE_COLUMNS = (
+    InvoiceLine.invoice_number,
+    InvoiceLine.kind,
+    InvoiceLine.charge_id,
+    InvoiceLine.description,
+    InvoiceLine.who,
+    InvoiceLine.period,
+    InvoiceLine.amount_ore,
+    InvoiceLine.vat_bp,
+)
 
 
 def _line_json(line: Any) -> dict[str, Any]:
@@ -221,8 +264,9 @@ def invoice_json(
     """An invoice or credit note as CLI.md describes it, with its payment state on `on` (rule 33; default:
     its own date)."""
     totals = rules.invoice_totals((line.amount_ore, line.vat_bp) for line in lines)
-    state = rules.invoice_state(invoice.kind, invoice.total_ore, invoice.due_date, credited_by is not None, paid,
-                                on or invoice.invoice_date)
+    state = rules.invoice_state(
+        invoice.kind, invoice.total_ore, invoice.due_date, credited_by is not None, paid, on or invoice.invoice_date
+    )
     return {
         "number": invoice.number,
         "kind": invoice.kind,
@@ -258,7 +302,8 @@ def paid_by_invoice(session: Session, numbers: Sequence[int]) -> dict[int, int]:
     paid: dict[int, int] = {}
     for number, total in session.execute(
         select(Payment.invoice_number, func.sum(Payment.amount_ore))
-        .where(Payment.invoice_number.in_(numbers)).group_by(Payment.invoice_number)
+        .where(Payment.invoice_number.in_(numbers))
+        .group_by(Payment.invoice_number)
     ):
         if number is not None:
             paid[number] = int(total or 0)
@@ -301,10 +346,16 @@ def _payer_snapshot(session: Session, payer_id: int) -> dict[str, Any]:
     """The payer's details as they stand today, copied onto the invoice (rule 27)."""
     payer = session.get(Payer, payer_id)
     assert payer is not None
-    return {"payer_id": payer.id, "payer_code": payer.code, "payer_name": payer.name,
-            "payer_address": payer.address, "payer_reference": payer.reference,
-            "payer_org_number": payer.org_number, "payer_peppol_id": effective_peppol_id(payer),
-            "payer_email": payer.email}
+    return {
+        "payer_id": payer.id,
+        "payer_code": payer.code,
+        "payer_name": payer.name,
+        "payer_address": payer.address,
+        "payer_reference": payer.reference,
+        "payer_org_number": payer.org_number,
+        "payer_peppol_id": effective_peppol_id(payer),
+        "payer_email": payer.email,
+    }
 
 
 # ---- the invoice run --------------------------------------------------------------------------
@@ -342,10 +393,21 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
         notes = sorted({c.vat_note for c in charges if c.vat_rate == 0 and c.vat_note})
         invoices.append(
             Invoice(
-                number=number, kind="invoice", invoice_date=run_date, due_date=due, seller=seller,
-                net_ore=totals.net, vat_ore=totals.vat, total_ore=totals.total, vat_note=" ".join(notes),
-                credits_number=None, reason=None, created_at=created, ocr=rules.ocr_reference(number),
-                waived=False, **_payer_snapshot(session, payer),
+                number=number,
+                kind="invoice",
+                invoice_date=run_date,
+                due_date=due,
+                seller=seller,
+                net_ore=totals.net,
+                vat_ore=totals.vat,
+                total_ore=totals.total,
+                vat_note=" ".join(notes),
+                credits_number=None,
+                reason=None,
+                created_at=created,
+                ocr=rules.ocr_reference(number),
+                waived=False,
+                **_payer_snapshot(session, payer),
             )
         )
         lines += [(number, c) for c in charges]
@@ -353,28 +415,42 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
         by_number: dict[int, list[Any]] = defaultdict(list)
         for number, charge in lines:
             by_number[number].append(_PreviewLine(charge, None))
-        return {"date": common.iso(run_date), "dry_run": True,
-                "invoices": [_described(i, by_number[i.number], with_lines) for i in invoices]}
+        return {
+            "date": common.iso(run_date),
+            "dry_run": True,
+            "invoices": [_described(i, by_number[i.number], with_lines) for i in invoices],
+        }
     charge_ids = _store_charges(session, [charge for _, charge in lines])
     session.execute(insert(Invoice), [_row(i) for i in invoices])
-    bulk_insert(session, "invoice_lines", ("invoice_number", "charge_id", "kind", "description", "who", "period",
-                                           "amount_ore", "vat_bp"),
-                [(number, charge_ids[c.key], c.kind, c.description, c.who, c.period, c.amount, c.vat_rate)
-                 for number, c in lines])
+    bulk_insert(
+        session,
+        "invoice_lines",
+        ("invoice_number", "charge_id", "kind", "description", "who", "period", "amount_ore", "vat_bp"),
+        [
+            (number, charge_ids[c.key], c.kind, c.description, c.who, c.period, c.amount, c.vat_rate)
+            for number, c in lines
+        ],
+    )
     # Every line just written is a live billing of its charge (rule 18's guarantee lives in that table).
-    session.execute(insert(ChargeBilling).from_select(
-        ["charge_id", "invoice_number"],
-        select(InvoiceLine.charge_id, InvoiceLine.invoice_number).where(
-            InvoiceLine.invoice_number.between(numbers[0], numbers[-1])),
-    ))
+    session.execute(
+        insert(ChargeBilling).from_select(
+            ["charge_id", "invoice_number"],
+            select(InvoiceLine.charge_id, InvoiceLine.invoice_number).where(
+                InvoiceLine.invoice_number.between(numbers[0], numbers[-1])
+            ),
+        )
+    )
     session.merge(Setting(key=settings.NEXT_NUMBER, value=str(numbers[-1] + 1)))
     touched(session, "invoice", *numbers)
     issued: dict[int, list[Any]] = defaultdict(list)
     for number, charge in lines:
         issued[number].append(_PreviewLine(charge, charge_ids[charge.key]))
     # The invoices just written, described from what was written (no second trip to the database).
-    return {"date": common.iso(run_date), "dry_run": False,
-            "invoices": [_described(i, issued[i.number], with_lines) for i in invoices]}
+    return {
+        "date": common.iso(run_date),
+        "dry_run": False,
+        "invoices": [_described(i, issued[i.number], with_lines) for i in invoices],
+    }
 
 
 def _described(invoice: Invoice, lines: Sequence[Any], with_lines: bool) -> dict[str, Any]:
@@ -400,9 +476,7 @@ def _store_charges(session: Session, charges: Sequence[rules.Charge]) -> dict[st
     # The charges to bill are not on a live invoice, so those that exist already are the freed ones
     # (their invoice was credited): one query finds them all, however large the run.
     wanted = {c.key for c in charges}
-    freed = session.execute(
-        select(Charge.key, Charge.id).where(Charge.id.not_in(select(ChargeBilling.charge_id)))
-    )
+    freed = session.execute(select(Charge.key, Charge.id).where(Charge.id.not_in(select(ChargeBilling.charge_id))))
     ids: dict[str, int] = {key: charge_id for key, charge_id in freed if key in wanted}
     fresh = [c for c in charges if c.key not in ids]
     again = [c for c in charges if c.key in ids]
@@ -410,11 +484,15 @@ def _store_charges(session: Session, charges: Sequence[rules.Charge]) -> dict[st
         # Only the invoice run adds charges, one run at a time (BEGIN IMMEDIATE / FOR UPDATE), so every
         # charge with an id above the highest before the insert is one of these.
         highest = session.scalar(select(func.max(Charge.id))) or 0
-        bulk_insert(session, "charges", CHARGE_COLUMNS,
-                    [(c.key, c.kind, c.due, c.payer, c.amount, c.vat_rate, c.description, c.who, c.period)
-                     for c in fresh])
-        ids.update((row[0], row[1]) for row in session.execute(select(Charge.key, Charge.id).where(
-            Charge.id > highest)))
+        bulk_insert(
+            session,
+            "charges",
+            CHARGE_COLUMNS,
+            [(c.key, c.kind, c.due, c.payer, c.amount, c.vat_rate, c.description, c.who, c.period) for c in fresh],
+        )
+        ids.update(
+            (row[0], row[1]) for row in session.execute(select(Charge.key, Charge.id).where(Charge.id > highest))
+        )
     for charge in again:
         session.execute(update(Charge).where(Charge.id == ids[charge.key]).values(**_charge_row(charge)))
     return ids
@@ -425,9 +503,15 @@ CHARGE_COLUMNS = ("key", "kind", "due_date", "payer_id", "amount_ore", "vat_bp",
 
 def _charge_row(charge: rules.Charge) -> dict[str, Any]:
     return {
-        "key": charge.key, "kind": charge.kind, "due_date": charge.due, "payer_id": charge.payer,
-        "amount_ore": charge.amount, "vat_bp": charge.vat_rate, "description": charge.description,
-        "who": charge.who, "period": charge.period,
+        "key": charge.key,
+        "kind": charge.kind,
+        "due_date": charge.due,
+        "payer_id": charge.payer,
+        "amount_ore": charge.amount,
+        "vat_bp": charge.vat_rate,
+        "description": charge.description,
+        "who": charge.who,
+        "period": charge.period,
     }
 
 
@@ -437,26 +521,41 @@ def _charge_row(charge: rules.Charge) -> dict[str, Any]:
 def overdue(session: Session, day: date) -> list[dict[str, Any]]:
     """Rule 33: invoices past their due date on `day` and not paid, most days late first (for the dashboard)."""
     credited = select(Invoice.credits_number).where(Invoice.credits_number.is_not(None))
-    candidates = list(session.scalars(select(Invoice).where(
-        Invoice.kind == "invoice", Invoice.due_date < day, Invoice.number.not_in(credited))))
+    candidates = list(
+        session.scalars(
+            select(Invoice).where(Invoice.kind == "invoice", Invoice.due_date < day, Invoice.number.not_in(credited))
+        )
+    )
     paid: dict[int, int] = {}
     numbers = [i.number for i in candidates]
     for start in range(0, len(numbers), 500):
-        paid.update(paid_by_invoice(session, numbers[start:start + 500]))
+        paid.update(paid_by_invoice(session, numbers[start : start + 500]))
     result = []
     for invoice in candidates:
-        state = rules.invoice_state("invoice", invoice.total_ore, invoice.due_date, False, paid.get(invoice.number, 0),
-                                    day)
+        state = rules.invoice_state(
+            "invoice", invoice.total_ore, invoice.due_date, False, paid.get(invoice.number, 0), day
+        )
         if state.state == "overdue":
-            result.append({"number": invoice.number, "payer": {"id": invoice.payer_id, "name": invoice.payer_name},
-                           "due_date": common.iso(invoice.due_date), "days_late": state.days_late,
-                           "balance": state.balance, "ocr": invoice.ocr})
+            result.append(
+                {
+                    "number": invoice.number,
+                    "payer": {"id": invoice.payer_id, "name": invoice.payer_name},
+                    "due_date": common.iso(invoice.due_date),
+                    "days_late": state.days_late,
+                    "balance": state.balance,
+                    "ocr": invoice.ocr,
+                }
+            )
     return sorted(result, key=lambda r: (-r["days_late"], r["number"]))
 
 
 def list_invoices(
-    db: Database, year: int | None = None, numbers: Iterable[int] = (), on: date | None = None,
-    unpaid: bool = False, overdue: bool = False,
+    db: Database,
+    year: int | None = None,
+    numbers: Iterable[int] = (),
+    on: date | None = None,
+    unpaid: bool = False,
+    overdue: bool = False,
 ) -> list[dict[str, Any]]:
     """Invoices and credit notes (of one year, or the given numbers), by number, with their state on `on`;
     `unpaid` keeps invoices still owed (open or overdue), `overdue` those past their due date."""
@@ -488,10 +587,16 @@ def show(db: Database, number: int, on: date | None = None) -> dict[str, Any]:
     with db.read() as session:
         data = _load_invoices(session, _select_invoices(session, None, [number]), on)[0]
         data["payments"] = [
-            {"id": p.id, "date": common.iso(p.paid_on), "amount": p.amount_ore, "reference": p.reference,
-             "source": p.source}
-            for p in session.scalars(select(Payment).where(Payment.invoice_number == number).order_by(
-                Payment.paid_on, Payment.id))
+            {
+                "id": p.id,
+                "date": common.iso(p.paid_on),
+                "amount": p.amount_ore,
+                "reference": p.reference,
+                "source": p.source,
+            }
+            for p in session.scalars(
+                select(Payment).where(Payment.invoice_number == number).order_by(Payment.paid_on, Payment.id)
+            )
         ]
         return data
 
@@ -516,28 +621,49 @@ def credit(
         [new_number] = _take_numbers(session, 1)
         lines = list(session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_number == number)))
         note = Invoice(
-            number=new_number, kind="credit", invoice_date=credit_date, due_date=credit_date,
-            payer_id=invoice.payer_id, payer_code=invoice.payer_code, payer_name=invoice.payer_name,
-            payer_address=invoice.payer_address, payer_reference=invoice.payer_reference,
-            payer_org_number=invoice.payer_org_number, payer_peppol_id=invoice.payer_peppol_id,
-            payer_email=invoice.payer_email, ocr=rules.ocr_reference(new_number), seller=invoice.seller,
+            number=new_number,
+            kind="credit",
+            invoice_date=credit_date,
+            due_date=credit_date,
+            payer_id=invoice.payer_id,
+            payer_code=invoice.payer_code,
+            payer_name=invoice.payer_name,
+            payer_address=invoice.payer_address,
+            payer_reference=invoice.payer_reference,
+            payer_org_number=invoice.payer_org_number,
+            payer_peppol_id=invoice.payer_peppol_id,
+            payer_email=invoice.payer_email,
+            ocr=rules.ocr_reference(new_number),
+            seller=invoice.seller,
             net_ore=-invoice.net_ore,
-            vat_ore=-invoice.vat_ore, total_ore=-invoice.total_ore, vat_note=invoice.vat_note,
-            credits_number=number, reason=" ".join(reason.split()),
-            created_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0), waived=waive,
+            vat_ore=-invoice.vat_ore,
+            total_ore=-invoice.total_ore,
+            vat_note=invoice.vat_note,
+            credits_number=number,
+            reason=" ".join(reason.split()),
+            created_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+            waived=waive,
         )
         session.add(note)
         session.flush()
         session.add_all(
-            InvoiceLine(invoice_number=new_number, charge_id=line.charge_id, kind=line.kind,
-                        description=line.description, who=line.who, period=line.period,
-                        amount_ore=-line.amount_ore, vat_bp=line.vat_bp)
+            InvoiceLine(
+                invoice_number=new_number,
+                charge_id=line.charge_id,
+                kind=line.kind,
+                description=line.description,
+                who=line.who,
+                period=line.period,
+                amount_ore=-line.amount_ore,
+                vat_bp=line.vat_bp,
+            )
             for line in lines
         )
         session.execute(delete(ChargeBilling).where(ChargeBilling.invoice_number == number))
         if waive:
-            session.execute(update(Charge).where(Charge.id.in_([line.charge_id for line in lines]))
-                            .values(waived_by=new_number))
+            session.execute(
+                update(Charge).where(Charge.id.in_([line.charge_id for line in lines])).values(waived_by=new_number)
+            )
         session.flush()
         touched(session, "invoice", number, new_number)
         return _load_invoices(session, [note])[0]
@@ -562,30 +688,76 @@ def export(db: Database, path: Path, numbers: Sequence[int] = (), year: int | No
         days = settings.payment_days(session)
     summary = Sheet(
         "Fakturor",
-        [Column("Fakturanummer", 14, "int"), Column("Typ", 12), Column("Fakturadatum", 13, "date"),
-         Column("Förfallodatum", 13, "date"), Column("OCR-nummer", 14), Column("Kommunkod", 11),
-         Column("Betalare", 24), Column("Organisationsnummer", 20), Column("Peppol-adress", 20),
-         Column("Fakturaadress", 30, "wrap"), Column("Er referens", 20), Column("E-post för faktura", 26),
-         Column("Belopp exkl. moms", 18, "money"), Column("Moms", 14, "money"), Column("Att betala", 18, "money"),
-         Column("Krediterar faktura", 12, "int"), Column("Krediteras av", 12, "int"), Column("Orsak", 30, "wrap"),
-         Column("Momsupplysning", 50, "wrap")],
+        [
+            Column("Fakturanummer", 14, "int"),
+            Column("Typ", 12),
+            Column("Fakturadatum", 13, "date"),
+            Column("Förfallodatum", 13, "date"),
+            Column("OCR-nummer", 14),
+            Column("Kommunkod", 11),
+            Column("Betalare", 24),
+            Column("Organisationsnummer", 20),
+            Column("Peppol-adress", 20),
+            Column("Fakturaadress", 30, "wrap"),
+            Column("Er referens", 20),
+            Column("E-post för faktura", 26),
+            Column("Belopp exkl. moms", 18, "money"),
+            Column("Moms", 14, "money"),
+            Column("Att betala", 18, "money"),
+            Column("Krediterar faktura", 12, "int"),
+            Column("Krediteras av", 12, "int"),
+            Column("Orsak", 30, "wrap"),
+            Column("Momsupplysning", 50, "wrap"),
+        ],
         (
-            [i["number"], "Faktura" if i["kind"] == "invoice" else "Kreditnota", i["date"], i["due_date"], i["ocr"],
-             i["payer"]["code"], i["payer"]["name"], i["payer"]["org_number"], i["payer"]["peppol_id"],
-             "\n".join(i["payer"]["address"]), i["payer"]["reference"], i["payer"]["email"],
-             i["net"], i["vat"], i["total"], i["credits"], i["credited_by"], i["reason"], i["vat_note"]]
+            [
+                i["number"],
+                "Faktura" if i["kind"] == "invoice" else "Kreditnota",
+                i["date"],
+                i["due_date"],
+                i["ocr"],
+                i["payer"]["code"],
+                i["payer"]["name"],
+                i["payer"]["org_number"],
+                i["payer"]["peppol_id"],
+                "\n".join(i["payer"]["address"]),
+                i["payer"]["reference"],
+                i["payer"]["email"],
+                i["net"],
+                i["vat"],
+                i["total"],
+                i["credits"],
+                i["credited_by"],
+                i["reason"],
+                i["vat_note"],
+            ]
             for i in invoices
         ),
         landscape=True,
     )
     lines = Sheet(
         "Rader",
-        [Column("Fakturanummer", 14, "int"), Column("Avgift", 30), Column("Beskrivning", 50, "wrap"),
-         Column("Vem", 24), Column("Period / kursdatum", 26), Column("Belopp exkl. moms", 18, "money"),
-         Column("Momssats (%)", 12, "number"), Column("Betalare", 24)],
+        [
+            Column("Fakturanummer", 14, "int"),
+            Column("Avgift", 30),
+            Column("Beskrivning", 50, "wrap"),
+            Column("Vem", 24),
+            Column("Period / kursdatum", 26),
+            Column("Belopp exkl. moms", 18, "money"),
+            Column("Momssats (%)", 12, "number"),
+            Column("Betalare", 24),
+        ],
         (
-            [i["number"], rules.PRICE_CODES.get(line["charge"], line["charge"]), line["description"], line["who"],
-             line["period"], line["amount"], _percent(line["vat_rate"]), i["payer"]["name"]]
+            [
+                i["number"],
+                rules.PRICE_CODES.get(line["charge"], line["charge"]),
+                line["description"],
+                line["who"],
+                line["period"],
+                line["amount"],
+                _percent(line["vat_rate"]),
+                i["payer"]["name"],
+            ]
             for i in invoices
             for line in i["lines"]
         ),
@@ -594,12 +766,17 @@ def export(db: Database, path: Path, numbers: Sequence[int] = (), year: int | No
     seller_sheet = Sheet(
         "Säljare",
         [Column("Uppgift", 22), Column("Värde", 50, "wrap")],
-        [["Namn", seller["name"]], ["Organisationsnummer", seller["org-number"]],
-         ["Momsregistreringsnummer", seller["vat-number"]],
-         ["F-skatt", "Godkänd för F-skatt" if seller["f-skatt"] == "ja" else ""],
-         ["Adress", "\n".join(rules.address_lines(seller["address"]))],
-         ["E-post", seller["email"]], ["Bankgiro", seller["bankgiro"]], ["Plusgiro", seller["plusgiro"]],
-         ["Betalningsvillkor", f"{days} dagar netto"]],
+        [
+            ["Namn", seller["name"]],
+            ["Organisationsnummer", seller["org-number"]],
+            ["Momsregistreringsnummer", seller["vat-number"]],
+            ["F-skatt", "Godkänd för F-skatt" if seller["f-skatt"] == "ja" else ""],
+            ["Adress", "\n".join(rules.address_lines(seller["address"]))],
+            ["E-post", seller["email"]],
+            ["Bankgiro", seller["bankgiro"]],
+            ["Plusgiro", seller["plusgiro"]],
+            ["Betalningsvillkor", f"{days} dagar netto"],
+        ],
     )
     return write_workbook(path, [summary, lines, seller_sheet])
 

@@ -38,5 +38,7 @@ def compact(db: Database) -> None:
 
     db.ensure_schema()
     if not _compact(db):
-        raise DatabaseError("another steg2 (or program) is using the database, so old copies of changed data may"
-                            " remain in the file; run steg2 db compact again when nobody else is working")
+        raise DatabaseError(
+            "another steg2 (or program) is using the database, so old copies of changed data may"
+            " remain in the file; run steg2 db compact again when nobody else is working"
+        )

@@ -115,8 +115,9 @@ def _apply(session: Session, payer: Payer, details: PayerDetails) -> None:
     if wanted.get("org_number"):
         other = session.scalar(select(Payer).where(Payer.org_number == wanted["org_number"], Payer.id != payer.id))
         if other is not None:
-            raise Conflict(f"payer {other.id} ({other.name}) already has the organisation number"
-                           f" {wanted['org_number']}")
+            raise Conflict(
+                f"payer {other.id} ({other.name}) already has the organisation number {wanted['org_number']}"
+            )
     for field, value in wanted.items():
         if payer.id is not None:
             changed(session, "payer", payer.id, field, getattr(payer, field), value)
@@ -155,8 +156,10 @@ def show(db: Database, ref: str) -> dict[str, Any]:
     with db.read() as session:
         payer = find(session, ref)
         data = payer_json(session, payer)
-        data["schools"] = [{"id": s.id, "name": s.name} for s in session.scalars(
-            select(School).where(School.payer_id == payer.id).order_by(School.name_key))]
+        data["schools"] = [
+            {"id": s.id, "name": s.name}
+            for s in session.scalars(select(School).where(School.payer_id == payer.id).order_by(School.name_key))
+        ]
         return data
 
 
@@ -165,14 +168,20 @@ def list_payers(db: Database, every: bool = False) -> list[dict[str, Any]]:
     with db.read() as session:
         query = select(Payer).order_by(Payer.code.is_(None), Payer.code, Payer.name)
         if not every:
-            query = query.where(or_(Payer.code.is_(None), Payer.org_number.is_not(None), Payer.address != "",
-                                    Payer.reference != "", Payer.email != "",
-                                    Payer.id.in_(select(School.payer_id))))
+            query = query.where(
+                or_(
+                    Payer.code.is_(None),
+                    Payer.org_number.is_not(None),
+                    Payer.address != "",
+                    Payer.reference != "",
+                    Payer.email != "",
+                    Payer.id.in_(select(School.payer_id)),
+                )
+            )
         return [payer_json(session, p) for p in session.scalars(query)]
 
 
-def set_school_payer(db: Database, school_ref: str, payer_ref: str, municipality: str | None = None
-                     ) -> dict[str, Any]:
+def set_school_payer(db: Database, school_ref: str, payer_ref: str, municipality: str | None = None) -> dict[str, Any]:
     """The school's invoices (its school-scoped agreements) go to this payer from the next invoice run."""
     from steg2cli.services.schools import schools_json
 

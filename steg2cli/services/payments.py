@@ -64,23 +64,33 @@ def find_invoice(session: Session, ref: str) -> Invoice:
     number = common.record_id(text) if len(text) < 10 else None
     by_number = session.get(Invoice, number) if number is not None else None
     if by_ocr is not None and by_number is not None and by_ocr.number != by_number.number:
-        raise BadInput(f"{text} is invoice {by_number.number}'s number and invoice {by_ocr.number}'s OCR reference;"
-                       f" write #{text} for the invoice number")
+        raise BadInput(
+            f"{text} is invoice {by_number.number}'s number and invoice {by_ocr.number}'s OCR reference;"
+            f" write #{text} for the invoice number"
+        )
     found = by_ocr or by_number
     if found is None:
         raise NotFound(f"no invoice has the number or OCR reference '{ref.strip()}'")
     return found
 
 
-def add(db: Database, invoice_ref: str, day: date, amount: int, reference: str | None, today: date
-        ) -> dict[str, Any]:
+def add(db: Database, invoice_ref: str, day: date, amount: int, reference: str | None, today: date) -> dict[str, Any]:
     """Record a payment against an invoice by hand (rule 32)."""
     with db.write("payment add") as session:
         invoice = find_invoice(session, invoice_ref)
         common.check(rules.payment_allowed(invoice.kind, day, amount, today))
-        payment = Payment(paid_on=day, amount_ore=amount, reference=(reference or invoice.ocr).strip()[:100],
-                          invoice_number=invoice.number, source="manual", bank_key=None, payer_name="",
-                          import_id=None, recorded_on=today, note="")
+        payment = Payment(
+            paid_on=day,
+            amount_ore=amount,
+            reference=(reference or invoice.ocr).strip()[:100],
+            invoice_number=invoice.number,
+            source="manual",
+            bank_key=None,
+            payer_name="",
+            import_id=None,
+            recorded_on=today,
+            note="",
+        )
         session.add(payment)
         session.flush()
         touched(session, "payment", payment.id)
@@ -112,8 +122,12 @@ def list_payments(db: Database, unmatched: bool = False) -> list[dict[str, Any]]
 
 def unmatched(session: Session) -> list[dict[str, Any]]:
     """Payments waiting for `payment assign` (for the dashboard)."""
-    return [payment_json(p) for p in session.scalars(
-        select(Payment).where(Payment.invoice_number.is_(None)).order_by(Payment.paid_on, Payment.id))]
+    return [
+        payment_json(p)
+        for p in session.scalars(
+            select(Payment).where(Payment.invoice_number.is_(None)).order_by(Payment.paid_on, Payment.id)
+        )
+    ]
 
 
 # ---- bank files ----------------------------------------------------------------------------------
@@ -133,22 +147,34 @@ def read_bank_file(data: bytes) -> tuple[str, str, list[Incoming]]:
         seen: dict[str, int] = {}
         incoming = []
         for section, payment in parsed.payments():
-            base = (f"bgmax:{section.bankgiro}:{section.payment_date.isoformat()}:{section.deposit_serial}:"
-                    f"{payment.serial}")
+            base = (
+                f"bgmax:{section.bankgiro}:{section.payment_date.isoformat()}:{section.deposit_serial}:{payment.serial}"
+            )
             seen[base] = seen.get(base, 0) + 1
-            incoming.append(Incoming(
-                bank_key=f"{base}:{seen[base]}", paid_on=section.payment_date, amount=payment.amount,
-                references=tuple(payment.references()), payer_name=payment.payer_name,
-                note=" ".join(payment.information)[:400]))
+            incoming.append(
+                Incoming(
+                    bank_key=f"{base}:{seen[base]}",
+                    paid_on=section.payment_date,
+                    amount=payment.amount,
+                    references=tuple(payment.references()),
+                    payer_name=payment.payer_name,
+                    note=" ".join(payment.information)[:400],
+                )
+            )
         return "bgmax", parsed.timestamp, incoming
     if camt054.looks_like(data):
         message, problems = camt054.parse(data)
         if message is None:
             raise RowErrors([(entry, "entry", "", problem) for entry, problem in problems], "bank file")
         incoming = [
-            Incoming(bank_key=f"camt054:{p.bank_key}", paid_on=p.booked_on, amount=p.amount,
-                     references=tuple(r for r in (p.reference, p.text) if r), payer_name=p.payer_name,
-                     note=p.text[:400])
+            Incoming(
+                bank_key=f"camt054:{p.bank_key}",
+                paid_on=p.booked_on,
+                amount=p.amount,
+                references=tuple(r for r in (p.reference, p.text) if r),
+                payer_name=p.payer_name,
+                note=p.text[:400],
+            )
             for p in message.payments
         ]
         return "camt054", message.message_id, incoming
@@ -173,15 +199,21 @@ def import_file(db: Database, path: Path, today: date, dry_run: bool = False) ->
         keys = [p.bank_key for p in incoming]
         known: set[str] = set()
         for start in range(0, len(keys), 500):
-            known.update(session.scalars(select(Payment.bank_key).where(Payment.bank_key.in_(keys[start:start + 500]))))
+            known.update(
+                session.scalars(select(Payment.bank_key).where(Payment.bank_key.in_(keys[start : start + 500])))
+            )
         fresh = [p for p in incoming if p.bank_key not in known]
         matched = 0
         import_id = None
         if fresh:
-            record = PaymentImport(source=source, file_name=path.name[:400], sha256=hashlib.sha256(data).hexdigest(),
-                                   file_id=file_id[:100], imported_at=datetime.now(UTC).replace(tzinfo=None,
-                                                                                                 microsecond=0),
-                                   payments=len(fresh))
+            record = PaymentImport(
+                source=source,
+                file_name=path.name[:400],
+                sha256=hashlib.sha256(data).hexdigest(),
+                file_id=file_id[:100],
+                imported_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+                payments=len(fresh),
+            )
             session.add(record)
             session.flush()
             import_id = record.id
@@ -192,24 +224,63 @@ def import_file(db: Database, path: Path, today: date, dry_run: bool = False) ->
             candidates = {ocr_index[c] for c in found if c in ocr_index}
             invoice = candidates.pop() if len(candidates) == 1 else None
             matched += invoice is not None
-            rows.append((p.paid_on, p.amount, " ".join(p.references)[:100], invoice, source, p.bank_key,
-                         p.payer_name[:200], import_id, today, p.note))
+            rows.append(
+                (
+                    p.paid_on,
+                    p.amount,
+                    " ".join(p.references)[:100],
+                    invoice,
+                    source,
+                    p.bank_key,
+                    p.payer_name[:200],
+                    import_id,
+                    today,
+                    p.note,
+                )
+            )
         # Tens of thousands of rows: the driver's executemany, not one ORM object each.
-        bulk_insert(session, "payments", ("paid_on", "amount_ore", "reference", "invoice_number", "source",
-                                          "bank_key", "payer_name", "import_id", "recorded_on", "note"), rows)
+        bulk_insert(
+            session,
+            "payments",
+            (
+                "paid_on",
+                "amount_ore",
+                "reference",
+                "invoice_number",
+                "source",
+                "bank_key",
+                "payer_name",
+                "import_id",
+                "recorded_on",
+                "note",
+            ),
+            rows,
+        )
         if import_id is not None:
             touched(session, "payment-import", import_id)
-        return {"source": source, "file_id": file_id, "payments": len(incoming), "added": len(fresh),
-                "already_imported": len(incoming) - len(fresh), "matched": matched,
-                "unmatched": len(fresh) - matched, "dry_run": dry_run,
-                "total": sum(p.amount for p in fresh)}
+        return {
+            "source": source,
+            "file_id": file_id,
+            "payments": len(incoming),
+            "added": len(fresh),
+            "already_imported": len(incoming) - len(fresh),
+            "matched": matched,
+            "unmatched": len(fresh) - matched,
+            "dry_run": dry_run,
+            "total": sum(p.amount for p in fresh),
+        }
 
 
 def _ocr_index(session: Session, candidates: list[str]) -> dict[str, int]:
     """OCR reference → invoice number, for every candidate that is an invoice's OCR reference."""
     index: dict[str, int] = {}
     for start in range(0, len(candidates), 500):
-        index.update((ocr, number) for ocr, number in session.execute(
-            select(Invoice.ocr, Invoice.number).where(Invoice.ocr.in_(candidates[start:start + 500]),
-                                                      Invoice.kind == "invoice")))
+        index.update(
+            (ocr, number)
+            for ocr, number in session.execute(
+                select(Invoice.ocr, Invoice.number).where(
+                    Invoice.ocr.in_(candidates[start : start + 500]), Invoice.kind == "invoice"
+                )
+            )
+        )
     return index

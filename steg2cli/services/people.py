@@ -46,22 +46,39 @@ KEPT = (
 
 
 def _programme_row(run: SchoolProgramme, school: School) -> dict[str, Any]:
-    return {"school_id": school.id, "school": school.name, "programme": run.programme,
-            "start": common.iso(run.start), "stopped_on": common.iso(run.stopped_on)}
+    return {
+        "school_id": school.id,
+        "school": school.name,
+        "programme": run.programme,
+        "start": common.iso(run.start),
+        "stopped_on": common.iso(run.stopped_on),
+    }
 
 
 def export(db: Database, email: str) -> dict[str, Any]:
     """Everything held about the person with this e-mail address (GDPR art. 15)."""
     address = common.email(email)
     with db.read() as session:
-        result: dict[str, Any] = {"email": address, "as_trainer": None, "as_contact_person": [],
-                                  "as_trainee": [], "on_invoices": [], "what_is_kept_and_why": KEPT}
+        result: dict[str, Any] = {
+            "email": address,
+            "as_trainer": None,
+            "as_contact_person": [],
+            "as_trainee": [],
+            "on_invoices": [],
+            "what_is_kept_and_why": KEPT,
+        }
         trainer = session.scalar(select(Trainer).where(Trainer.email == address))
         if trainer is not None:
             result["as_trainer"] = _trainer_record(session, trainer)
             result["on_invoices"] = [
-                {"invoice": number, "date": common.iso(day), "kind": kind, "description": line.description,
-                 "name_on_invoice": line.who, "amount": line.amount_ore}
+                {
+                    "invoice": number,
+                    "date": common.iso(day),
+                    "kind": kind,
+                    "description": line.description,
+                    "name_on_invoice": line.who,
+                    "amount": line.amount_ore,
+                }
                 for line, number, day, kind in session.execute(
                     select(InvoiceLine, Invoice.number, Invoice.invoice_date, Invoice.kind)
                     .join(Invoice, Invoice.number == InvoiceLine.invoice_number)
@@ -71,34 +88,56 @@ def export(db: Database, email: str) -> dict[str, Any]:
                 )
             ]
         for run, school in session.execute(
-            select(SchoolProgramme, School).join(School, School.id == SchoolProgramme.school_id)
-            .where(SchoolProgramme.contact_email == address).order_by(SchoolProgramme.start)
+            select(SchoolProgramme, School)
+            .join(School, School.id == SchoolProgramme.school_id)
+            .where(SchoolProgramme.contact_email == address)
+            .order_by(SchoolProgramme.start)
         ):
             result["as_contact_person"].append(
-                {**_programme_row(run, school), "from": common.iso(run.start), "name": run.contact_name,
-                 "email": run.contact_email, "phone": run.contact_phone}
+                {
+                    **_programme_row(run, school),
+                    "from": common.iso(run.start),
+                    "name": run.contact_name,
+                    "email": run.contact_email,
+                    "phone": run.contact_phone,
+                }
             )
         for contact, run, school in session.execute(
             select(ProgrammeContact, SchoolProgramme, School)
             .join(SchoolProgramme, SchoolProgramme.id == ProgrammeContact.run_id)
             .join(School, School.id == SchoolProgramme.school_id)
-            .where(ProgrammeContact.email == address).order_by(ProgrammeContact.from_date)
+            .where(ProgrammeContact.email == address)
+            .order_by(ProgrammeContact.from_date)
         ):
             result["as_contact_person"].append(
-                {**_programme_row(run, school), "from": common.iso(contact.from_date), "name": contact.name,
-                 "email": contact.email, "phone": contact.phone}
+                {
+                    **_programme_row(run, school),
+                    "from": common.iso(contact.from_date),
+                    "name": contact.name,
+                    "email": contact.email,
+                    "phone": contact.phone,
+                }
             )
         for trainee, school, trainer_name in session.execute(
-            select(Trainee, School, Trainer.name).join(School, School.id == Trainee.school_id)
+            select(Trainee, School, Trainer.name)
+            .join(School, School.id == Trainee.school_id)
             .join(Trainer, Trainer.id == Trainee.trainer_id)
-            .where(Trainee.email == address).order_by(Trainee.trained_on)
+            .where(Trainee.email == address)
+            .order_by(Trainee.trained_on)
         ):
             result["as_trainee"].append(
-                {"name": trainee.name, "email": trainee.email, "school": school.name,
-                 "programme": trainee.programme, "trained_on": common.iso(trainee.trained_on),
-                 "trained_by": trainer_name, "reported_on": common.iso(trainee.reported_on),
-                 "void": None if trainee.void_on is None
-                 else {"date": common.iso(trainee.void_on), "reason": trainee.void_reason}}
+                {
+                    "name": trainee.name,
+                    "email": trainee.email,
+                    "school": school.name,
+                    "programme": trainee.programme,
+                    "trained_on": common.iso(trainee.trained_on),
+                    "trained_by": trainer_name,
+                    "reported_on": common.iso(trainee.reported_on),
+                    "void": None
+                    if trainee.void_on is None
+                    else {"date": common.iso(trainee.void_on), "reason": trainee.void_reason},
+                }
             )
         if not (result["as_trainer"] or result["as_contact_person"] or result["as_trainee"]):
             raise NotFound("nothing is held about that e-mail address")
@@ -113,25 +152,41 @@ def _trainer_record(session: Session, trainer: Trainer) -> dict[str, Any]:
     del register_entry["agreement"], register_entry["state"]
     return {
         **register_entry,
-        "moves": [{"date": common.iso(m.moved_on), "from": m.from_code, "to": m.to_code}
-                  for m in session.scalars(select(TrainerMove).where(TrainerMove.trainer_id == trainer.id))],
-        "courses": [{"id": c.id, "kind": c.kind, "date": common.iso(c.course_date),
-                     "completed_on": common.iso(c.completed_on)}
-                    for c in session.scalars(select(Course).join(CourseParticipant,
-                                                                  CourseParticipant.course_id == Course.id)
-                                             .where(CourseParticipant.trainer_id == trainer.id))],
-        "agreements": [agreement_json(session, a)
-                       for a in session.scalars(select(Agreement).where(Agreement.trainer_id == trainer.id))],
-        "meetings": [{"kind": kind, "date": common.iso(day)}
-                     for kind, day in session.execute(
-                         select(Meeting.kind, Meeting.meeting_date).join(Attendance,
-                                                                         Attendance.meeting_id == Meeting.id)
-                         .where(Attendance.trainer_id == trainer.id))],
-        "programmes_led": [_programme_row(run, school) for run, school in session.execute(
-            select(SchoolProgramme, School).join(School, School.id == SchoolProgramme.school_id)
-            .where(SchoolProgramme.trainer_id == trainer.id))],
-        "trainees_reported": len(list(session.scalars(select(Trainee.id).where(
-            Trainee.trainer_id == trainer.id, Trainee.void_on.is_(None))))),
+        "moves": [
+            {"date": common.iso(m.moved_on), "from": m.from_code, "to": m.to_code}
+            for m in session.scalars(select(TrainerMove).where(TrainerMove.trainer_id == trainer.id))
+        ],
+        "courses": [
+            {"id": c.id, "kind": c.kind, "date": common.iso(c.course_date), "completed_on": common.iso(c.completed_on)}
+            for c in session.scalars(
+                select(Course)
+                .join(CourseParticipant, CourseParticipant.course_id == Course.id)
+                .where(CourseParticipant.trainer_id == trainer.id)
+            )
+        ],
+        "agreements": [
+            agreement_json(session, a)
+            for a in session.scalars(select(Agreement).where(Agreement.trainer_id == trainer.id))
+        ],
+        "meetings": [
+            {"kind": kind, "date": common.iso(day)}
+            for kind, day in session.execute(
+                select(Meeting.kind, Meeting.meeting_date)
+                .join(Attendance, Attendance.meeting_id == Meeting.id)
+                .where(Attendance.trainer_id == trainer.id)
+            )
+        ],
+        "programmes_led": [
+            _programme_row(run, school)
+            for run, school in session.execute(
+                select(SchoolProgramme, School)
+                .join(School, School.id == SchoolProgramme.school_id)
+                .where(SchoolProgramme.trainer_id == trainer.id)
+            )
+        ],
+        "trainees_reported": len(
+            list(session.scalars(select(Trainee.id).where(Trainee.trainer_id == trainer.id, Trainee.void_on.is_(None))))
+        ),
     }
 
 
@@ -144,8 +199,11 @@ def erase(db: Database, email: str, today: date) -> dict[str, Any]:
         erased: dict[str, int] = {"trainer": 0, "contact_person": 0, "trainee": 0}
         trainer = session.scalar(select(Trainer).where(Trainer.email == address))
         if trainer is not None:
-            running = [a for a in session.scalars(select(Agreement).where(Agreement.trainer_id == trainer.id))
-                       if span(a).overlaps_from(today)]
+            running = [
+                a
+                for a in session.scalars(select(Agreement).where(Agreement.trainer_id == trainer.id))
+                if span(a).overlaps_from(today)
+            ]
             if running:
                 raise Conflict(
                     f"trainer {trainer.id} has agreement {running[0].id} in force; end it first"
@@ -154,8 +212,11 @@ def erase(db: Database, email: str, today: date) -> dict[str, Any]:
             pseudonym = f"Raderad person {trainer.id}"
             # Charges name the trainer as they were called when billed: find them by their keys too.
             agreement_ids = list(session.scalars(select(Agreement.id).where(Agreement.trainer_id == trainer.id)))
-            keyed = [Charge.who == trainer.name, Charge.key.like(f"open-course-seat:%:{trainer.id}"),
-                     *(Charge.key.like(f"annual-fee:{agreement_id}:%") for agreement_id in agreement_ids)]
+            keyed = [
+                Charge.who == trainer.name,
+                Charge.key.like(f"open-course-seat:%:{trainer.id}"),
+                *(Charge.key.like(f"annual-fee:{agreement_id}:%") for agreement_id in agreement_ids),
+            ]
             session.execute(update(Charge).where(or_(*keyed)).values(who=pseudonym))
             trainer.name = pseudonym
             trainer.email = f"raderad-{trainer.id}@invalid"
@@ -182,8 +243,7 @@ def erase(db: Database, email: str, today: date) -> dict[str, Any]:
         if not any(erased.values()):
             raise NotFound("nothing is held about that e-mail address")
         if contacts or later_contacts:
-            touched(session, "school-programme", *(run.id for run in contacts),
-                    *(c.run_id for c in later_contacts))
+            touched(session, "school-programme", *(run.id for run in contacts), *(c.run_id for c in later_contacts))
         if trainees:
             touched(session, "trainee", *(t.id for t in trainees))
         _scrub_audit(session, address, trainer.id if trainer is not None else None)

@@ -48,9 +48,7 @@ def may_train(session: Session, trainer: Trainer, school: School, day: date) -> 
     """Rule 9 for one trainer, school and day."""
     agreements = session.scalars(select(Agreement).where(Agreement.trainer_id == trainer.id))
     pairs = [(span(a), scope(a)) for a in agreements]
-    return [
-        f"trainer {trainer.id}: {p}" for p in rules.may_train(pairs, school.municipality_code, school.id, day)
-    ]
+    return [f"trainer {trainer.id}: {p}" for p in rules.may_train(pairs, school.municipality_code, school.id, day)]
 
 
 def void_json(record: Any) -> dict[str, Any] | None:
@@ -75,12 +73,15 @@ def _run_json(
         (run.start, run.trainer_id),
         *((lead.from_date, lead.trainer_id) for lead in sorted(leads, key=lambda lead: (lead.from_date, lead.id))),
     ]
-    contact_history = [{"from": common.iso(day), "name": name, "email": email, "phone": phone}
-                       for day, name, email, phone in contact_rows]
+    contact_history = [
+        {"from": common.iso(day), "name": name, "email": email, "phone": phone}
+        for day, name, email, phone in contact_rows
+    ]
     lead_history = [{"trainer_id": trainer_id, "from": common.iso(day)} for day, trainer_id in lead_rows]
     live = [s for s in steps if s.void_on is None]
-    contact = rules.in_force_on([(row[0], entry) for row, entry in zip(contact_rows, contact_history, strict=True)],
-                                today)
+    contact = rules.in_force_on(
+        [(row[0], entry) for row, entry in zip(contact_rows, contact_history, strict=True)], today
+    )
     lead = rules.in_force_on([(row[0], entry) for row, entry in zip(lead_rows, lead_history, strict=True)], today)
     return {
         "id": run.id,
@@ -94,8 +95,13 @@ def _run_json(
         "contacts": contact_history,
         "leads": lead_history,
         "steps": [
-            {"id": s.id, "step": s.step, "date": common.iso(s.step_date), "trainer_id": s.trainer_id,
-             "void": void_json(s)}
+            {
+                "id": s.id,
+                "step": s.step,
+                "date": common.iso(s.step_date),
+                "trainer_id": s.trainer_id,
+                "void": void_json(s),
+            }
             for s in sorted(steps, key=lambda s: (s.step_date, s.id))
         ],
         "steps_to_do": rules.steps_to_do(s.step for s in live),
@@ -189,9 +195,7 @@ def start(db: Database, wanted: ProgrammeStart) -> dict[str, Any]:
             session.flush()
         running = _running(session, school, programme)
         common.check(
-            rules.programme_start(
-                programme, wanted.contact_name, contact_email, running.start if running else None
-            )
+            rules.programme_start(programme, wanted.contact_name, contact_email, running.start if running else None)
             + may_train(session, trainer, school, wanted.start)
         )
         session.add(
@@ -255,8 +259,9 @@ def add(db: Database, name: str, municipality: str) -> dict[str, Any]:
         return schools_json(session, [school], with_problems=True)[0]
 
 
-def edit(db: Database, ref: str, name: str | None, municipality: str | None = None,
-         today: date | None = None) -> dict[str, Any]:
+def edit(
+    db: Database, ref: str, name: str | None, municipality: str | None = None, today: date | None = None
+) -> dict[str, Any]:
     """Correct a school's name (rule 24); the audit trail keeps the old one."""
     if name is None:
         raise BadInput("nothing to change: give --name")
@@ -273,15 +278,24 @@ def edit(db: Database, ref: str, name: str | None, municipality: str | None = No
 
 def _current_contact_from(session: Session, run: SchoolProgramme) -> date:
     latest = session.scalar(
-        select(ProgrammeContact.from_date).where(ProgrammeContact.run_id == run.id)
-        .order_by(ProgrammeContact.from_date.desc()).limit(1)
+        select(ProgrammeContact.from_date)
+        .where(ProgrammeContact.run_id == run.id)
+        .order_by(ProgrammeContact.from_date.desc())
+        .limit(1)
     )
     return latest or run.start
 
 
 def change_contact(
-    db: Database, ref: str, programme: str, name: str, email: str, phone: str | None, day: date,
-    today: date, municipality: str | None = None,
+    db: Database,
+    ref: str,
+    programme: str,
+    name: str,
+    email: str,
+    phone: str | None,
+    day: date,
+    today: date,
+    municipality: str | None = None,
 ) -> dict[str, Any]:
     """A new contact person for a programme from `day` on (rule 25); the earlier ones stay in the history."""
     code = common.programme(programme)
@@ -292,17 +306,26 @@ def change_contact(
     with db.write("school contact") as session:
         school = find_school(session, ref, municipality)
         run = _latest_run(session, school, code)
-        common.check(rules.history_change("contact person", day, run.start, run.stopped_on,
-                                          _current_contact_from(session, run)))
-        session.add(ProgrammeContact(run_id=run.id, from_date=day, name=clean_name, email=address,
-                                     phone=(phone or "").strip() or None))
+        common.check(
+            rules.history_change("contact person", day, run.start, run.stopped_on, _current_contact_from(session, run))
+        )
+        session.add(
+            ProgrammeContact(
+                run_id=run.id, from_date=day, name=clean_name, email=address, phone=(phone or "").strip() or None
+            )
+        )
         session.flush()
         touched(session, "school-programme", run.id)
         return schools_json(session, [school], with_problems=True, today=today)[0]
 
 
 def change_lead(
-    db: Database, ref: str, programme: str, trainer_ref: str, day: date, today: date,
+    db: Database,
+    ref: str,
+    programme: str,
+    trainer_ref: str,
+    day: date,
+    today: date,
     municipality: str | None = None,
 ) -> dict[str, Any]:
     """Another trainer leads a programme from `day` on (rule 25), if their agreement covers the school
@@ -312,12 +335,19 @@ def change_lead(
         school = find_school(session, ref, municipality)
         trainer = common.trainer(session, trainer_ref)
         run = _latest_run(session, school, code)
-        latest = session.scalar(
-            select(ProgrammeLead.from_date).where(ProgrammeLead.run_id == run.id)
-            .order_by(ProgrammeLead.from_date.desc()).limit(1)
-        ) or run.start
-        common.check(rules.history_change("leading trainer", day, run.start, run.stopped_on, latest)
-                     + may_train(session, trainer, school, day))
+        latest = (
+            session.scalar(
+                select(ProgrammeLead.from_date)
+                .where(ProgrammeLead.run_id == run.id)
+                .order_by(ProgrammeLead.from_date.desc())
+                .limit(1)
+            )
+            or run.start
+        )
+        common.check(
+            rules.history_change("leading trainer", day, run.start, run.stopped_on, latest)
+            + may_train(session, trainer, school, day)
+        )
         session.add(ProgrammeLead(run_id=run.id, from_date=day, trainer_id=trainer.id))
         session.flush()
         touched(session, "school-programme", run.id)
@@ -340,8 +370,10 @@ def record_step(
         school = find_school(session, ref, municipality)
         trainer = common.trainer(session, trainer_ref)
         run = _latest_run(session, school, code)
-        done = [(s.step, s.step_date) for s in session.scalars(
-            select(Step).where(Step.run_id == run.id, Step.void_on.is_(None)))]
+        done = [
+            (s.step, s.step_date)
+            for s in session.scalars(select(Step).where(Step.run_id == run.id, Step.void_on.is_(None)))
+        ]
         common.check(
             rules.step_allowed(step, day, done, run.start, run.stopped_on, today)
             + may_train(session, trainer, school, day)

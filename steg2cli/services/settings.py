@@ -133,5 +133,8 @@ ACCOUNT_NAMES = {
 
 def accounts(session: Session) -> dict[str, str]:
     """The bookkeeping accounts: `receivables`, `revenue-exempt`, … → account number (rule 34)."""
-    return {key.removeprefix("account."): value for key, value in all_settings(session).items()
-            if key.startswith("account.")}
+    return {
+        key.removeprefix("account."): value
+        for key, value in all_settings(session).items()
+        if key.startswith("account.")
+    }

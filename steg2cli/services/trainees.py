@@ -53,19 +53,22 @@ class Lookups:
         for school_id, place, key in session.execute(select(School.id, School.municipality_code, School.name_key)):
             self.schools[(place, key)] = school_id
             self.school_places[school_id] = place
-        self.trainers_by_email = {email: trainer_id for trainer_id, email in session.execute(
-            select(Trainer.id, Trainer.email))}
+        self.trainers_by_email = {
+            email: trainer_id for trainer_id, email in session.execute(select(Trainer.id, Trainer.email))
+        }
         self.trainer_ids = set(self.trainers_by_email.values())
         self.runs: dict[tuple[int, str], list[tuple[date, date | None]]] = defaultdict(list)
         for school_id, programme, start, stopped in session.execute(
-            select(SchoolProgramme.school_id, SchoolProgramme.programme, SchoolProgramme.start,
-                   SchoolProgramme.stopped_on)
+            select(
+                SchoolProgramme.school_id, SchoolProgramme.programme, SchoolProgramme.start, SchoolProgramme.stopped_on
+            )
         ):
             self.runs[(school_id, programme)].append((start, stopped))
         self.agreements: dict[int, list[tuple[rules.Span, rules.Scope]]] = defaultdict(list)
         for holder, start, end, place, scope_school in session.execute(
-            select(Agreement.trainer_id, Agreement.start, Agreement.end, Agreement.municipality_code,
-                   Agreement.school_id)
+            select(
+                Agreement.trainer_id, Agreement.start, Agreement.end, Agreement.municipality_code, Agreement.school_id
+            )
         ):
             self.agreements[holder].append((rules.Span(start, end), rules.Scope(place, scope_school)))
 
@@ -98,8 +101,9 @@ class Lookups:
         """Rule 13 (and 9) for one checked row."""
         pairs = self.agreements.get(report.trainer_id, [])
         agreement = rules.may_train(pairs, self.school_places[report.school_id], report.school_id, report.day)
-        return rules.trainee_report(report.day, self.runs.get((report.school_id, report.programme), []),
-                                    agreement, today)
+        return rules.trainee_report(
+            report.day, self.runs.get((report.school_id, report.programme), []), agreement, today
+        )
 
 
 def _cell_date(value: Any) -> date:
@@ -152,6 +156,7 @@ def parse_rows(
             if school_id is None:
                 raise ValueError(f"no school of that name in {lookups.municipalities[place].name}")
             return school_id
+
         return find
 
     def programme_reader(value: Any) -> str:
@@ -210,8 +215,11 @@ def parse_rows(
         if problems is None:
             problems = checked[combination] = lookups.check(report, today)  # type: ignore[index]
         if problems:
-            errors += [(number, column, _text(values[rules.TRAINEE_COLUMNS.index(column)]), p)
-                       for p in problems for column in [_column_for(p)]]
+            errors += [
+                (number, column, _text(values[rules.TRAINEE_COLUMNS.index(column)]), p)
+                for p in problems
+                for column in [_column_for(p)]
+            ]
         else:
             reports.append(report)
     return reports, errors
@@ -232,17 +240,29 @@ def store(session: Session, reports: Sequence[Report], today: date) -> tuple[int
     One driver-level `executemany` with `ON CONFLICT DO NOTHING` on the report's unique key: for a list
     of 20 000 rows the ORM's per-row bookkeeping would cost three times the insert itself.
     """
-    rows = [(r.name, rules.name_key(r.name), r.email, r.school_id, r.programme, r.day, r.trainer_id, today)
-            for r in reports]
+    rows = [
+        (r.name, rules.name_key(r.name), r.email, r.school_id, r.programme, r.day, r.trainer_id, today) for r in reports
+    ]
     before = session.scalar(select(func.count()).select_from(Trainee)) or 0
-    bulk_insert(session, "trainees", ("name", "name_key", "email", "school_id", "programme", "trained_on",
-                                      "trainer_id", "reported_on"), rows, skip_conflicts=True)
+    bulk_insert(
+        session,
+        "trainees",
+        ("name", "name_key", "email", "school_id", "programme", "trained_on", "trainer_id", "reported_on"),
+        rows,
+        skip_conflicts=True,
+    )
     after = session.scalar(select(func.count()).select_from(Trainee)) or 0
     return after - before, len(reports) - (after - before)
 
 
-def _finish(session: Session, reports: list[Report], errors: list[tuple[int, str, str, str]], today: date,
-            dry_run: bool, what: str) -> dict[str, Any]:
+def _finish(
+    session: Session,
+    reports: list[Report],
+    errors: list[tuple[int, str, str, str]],
+    today: date,
+    dry_run: bool,
+    what: str,
+) -> dict[str, Any]:
     if errors:
         raise RowErrors(sorted(errors), what)
     if not reports:

@@ -135,6 +135,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("audit_log", "settings", "agreements", "course_participants", "courses", "trainer_moves",
-                  "trainers", "municipalities"):
+    for table in (
+        "audit_log",
+        "settings",
+        "agreements",
+        "course_participants",
+        "courses",
+        "trainer_moves",
+        "trainers",
+        "municipalities",
+    ):
         op.drop_table(table)

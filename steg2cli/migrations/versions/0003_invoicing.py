@@ -112,10 +112,17 @@ def upgrade() -> None:
     op.bulk_insert(
         prices,
         [
-            {"code": code, "valid_from": date(2000, 1, 1), "amount_ore": amount, "vat_bp": 0,
-             "vat_note": DEFAULT_VAT_NOTE}
+            {
+                "code": code,
+                "valid_from": date(2000, 1, 1),
+                "amount_ore": amount,
+                "vat_bp": 0,
+                "vat_note": DEFAULT_VAT_NOTE,
+            }
             for code, amount in (
-                ("annual-fee", 1_000_000), ("open-course-seat", 2_000_000), ("purchased-course", 10_000_000)
+                ("annual-fee", 1_000_000),
+                ("open-course-seat", 2_000_000),
+                ("purchased-course", 10_000_000),
             )
         ],
     )

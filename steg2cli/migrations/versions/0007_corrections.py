@@ -13,6 +13,7 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
+
 def _void_columns(batch: object) -> None:
     batch.add_column(sa.Column("void_on", sa.Date, nullable=True))  # type: ignore[attr-defined]
     batch.add_column(sa.Column("void_reason", sa.String(400), nullable=True))  # type: ignore[attr-defined]
@@ -25,7 +26,10 @@ def upgrade() -> None:
     with op.batch_alter_table("steps") as batch:
         _void_columns(batch)
     op.create_index(
-        "uq_steps_once", "steps", ["run_id", "step"], unique=True,
+        "uq_steps_once",
+        "steps",
+        ["run_id", "step"],
+        unique=True,
         sqlite_where=sa.text("step <> 'handledning' AND void_on IS NULL"),
         postgresql_where=sa.text("step <> 'handledning' AND void_on IS NULL"),
     )
@@ -35,8 +39,12 @@ def upgrade() -> None:
         batch.drop_constraint("uq_trainees_report", type_="unique")
         _void_columns(batch)
     op.create_index(
-        "uq_trainees_report", "trainees", ["email", "name_key", "school_id", "programme", "trained_on"], unique=True,
-        sqlite_where=sa.text("void_on IS NULL"), postgresql_where=sa.text("void_on IS NULL"),
+        "uq_trainees_report",
+        "trainees",
+        ["email", "name_key", "school_id", "programme", "trained_on"],
+        unique=True,
+        sqlite_where=sa.text("void_on IS NULL"),
+        postgresql_where=sa.text("void_on IS NULL"),
     )
 
     with op.batch_alter_table("school_problems") as batch:
@@ -62,8 +70,12 @@ def upgrade() -> None:
     op.create_index("ix_attendance_records_meeting_id", "attendance_records", ["meeting_id"])
     op.create_index("ix_attendance_records_trainer_id", "attendance_records", ["trainer_id"])
     op.create_index(
-        "uq_attendance_once", "attendance_records", ["meeting_id", "trainer_id"], unique=True,
-        sqlite_where=sa.text("void_on IS NULL"), postgresql_where=sa.text("void_on IS NULL"),
+        "uq_attendance_once",
+        "attendance_records",
+        ["meeting_id", "trainer_id"],
+        unique=True,
+        sqlite_where=sa.text("void_on IS NULL"),
+        postgresql_where=sa.text("void_on IS NULL"),
     )
 
     with op.batch_alter_table("courses") as batch:
@@ -84,8 +96,9 @@ def upgrade() -> None:
         sa.Column("email", sa.String(254), nullable=False),
         sa.Column("phone", sa.String(40), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_programme_contacts"),
-        sa.ForeignKeyConstraint(["run_id"], ["school_programmes.id"],
-                                name="fk_programme_contacts_run_id_school_programmes"),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["school_programmes.id"], name="fk_programme_contacts_run_id_school_programmes"
+        ),
     )
     op.create_index("ix_programme_contacts_run_id", "programme_contacts", ["run_id"])
     op.create_table(
@@ -95,8 +108,9 @@ def upgrade() -> None:
         sa.Column("from_date", sa.Date, nullable=False),
         sa.Column("trainer_id", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_programme_leads"),
-        sa.ForeignKeyConstraint(["run_id"], ["school_programmes.id"],
-                                name="fk_programme_leads_run_id_school_programmes"),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["school_programmes.id"], name="fk_programme_leads_run_id_school_programmes"
+        ),
         sa.ForeignKeyConstraint(["trainer_id"], ["trainers.id"], name="fk_programme_leads_trainer_id_trainers"),
     )
     op.create_index("ix_programme_leads_run_id", "programme_leads", ["run_id"])

@@ -68,8 +68,10 @@ def upgrade() -> None:
     connection = op.get_bind()
     numbers = [row[0] for row in connection.execute(sa.text("SELECT number FROM invoices"))]
     for number in numbers:
-        connection.execute(sa.text("UPDATE invoices SET ocr = :ocr WHERE number = :number"),
-                           {"ocr": ocr_reference(number), "number": number})
+        connection.execute(
+            sa.text("UPDATE invoices SET ocr = :ocr WHERE number = :number"),
+            {"ocr": ocr_reference(number), "number": number},
+        )
     with op.batch_alter_table("invoices") as batch:
         batch.alter_column("payer_code", existing_type=sa.String(4), nullable=True)
         batch.alter_column("payer_id", existing_type=sa.Integer, nullable=False)
