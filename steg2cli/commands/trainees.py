@@ -47,14 +47,14 @@ def report_trainees(
             )
             if value is None
         ]
-        if missing:
+        if missing or trainer is None or school is None or programme is None or date is None:
             raise BadInput(f"give {', '.join(missing)} (or --file LIST)")
         result = trainees.report_by_hand(
             db,
             trainer,
             school,
             programme,
-            common.required_day(date, "--date"),  # type: ignore[arg-type]
+            common.required_day(date, "--date"),
             people or [],
             common.today(),
             dry_run,

@@ -40,6 +40,36 @@ class Payment:
         return [r for r in (self.reference, *self.extra_references) if r]
 
 
+@dataclass
+class _Draft:
+    """A payment while its records are read."""
+
+    line: int
+    amount: int
+    reference: str
+    reference_code: str
+    channel: str
+    serial: str
+    payer_bankgiro: str
+    extra: list[str] = field(default_factory=list)
+    info: list[str] = field(default_factory=list)
+    name: str = ""
+
+    def done(self) -> Payment:
+        return Payment(
+            self.line,
+            self.amount,
+            self.reference,
+            self.reference_code,
+            tuple(self.extra),
+            self.channel,
+            self.serial,
+            self.payer_bankgiro,
+            self.name,
+            tuple(self.info),
+        )
+
+
 @dataclass(frozen=True)
 class Section:
     """A deposit to one bankgiro number on one day: its payments and the deposit total."""
@@ -124,7 +154,7 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
     sections: list[Section] = []
     counts = {"20": 0, "21": 0, "22": 0, "15": 0}
     section: dict[str, object] | None = None
-    payments: list[dict[str, object]] = []
+    payments: list[_Draft] = []
     end_seen = False
     for line_no, line in records[1:]:
         kind = line[:2]
@@ -150,18 +180,15 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
             counts[kind] += 1
             amount = number(line_no, line, 38, 55, "the amount")
             payments.append(
-                {
-                    "line": line_no,
-                    "amount": -amount if kind == "21" else amount,
-                    "reference": line[12:37].strip(),
-                    "reference_code": line[55],
-                    "channel": line[56],
-                    "serial": line[57:69],
-                    "payer_bankgiro": line[2:12].lstrip("0"),
-                    "extra": [],
-                    "info": [],
-                    "name": "",
-                }
+                _Draft(
+                    line=line_no,
+                    amount=-amount if kind == "21" else amount,
+                    reference=line[12:37].strip(),
+                    reference_code=line[55],
+                    channel=line[56],
+                    serial=line[57:69],
+                    payer_bankgiro=line[2:12].lstrip("0"),
+                )
             )
         elif kind in ("22", "23", "25", "26", "27", "28", "29"):
             if not payments:
@@ -171,11 +198,11 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
             if kind in ("22", "23"):
                 counts["22"] += 1
                 if line[12:37].strip():
-                    current["extra"].append(line[12:37].strip())  # type: ignore[attr-defined]
+                    current.extra.append(line[12:37].strip())
             elif kind == "25":
-                current["info"].append(line[2:52].strip())  # type: ignore[attr-defined]
+                current.info.append(line[2:52].strip())
             elif kind == "26":
-                current["name"] = line[2:37].strip()
+                current.name = line[2:37].strip()
         elif kind == "15":
             if section is None:
                 bad(line_no, "a deposit record 15 without a section")
@@ -191,7 +218,7 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
                     line_no,
                     f"the deposit is in {line[68:71].strip() or 'no currency'}, its section in {section['currency']}",
                 )
-            total = sum(int(p["amount"]) for p in payments)  # type: ignore[call-overload]
+            total = sum(p.amount for p in payments)
             if total != deposit:
                 bad(line_no, f"the payments add up to {total} öre, the deposit says {deposit}")
             if listed != len(payments):
@@ -204,21 +231,7 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
                         payment_date=day,
                         deposit_serial=line[45:50],
                         deposit_amount=deposit,
-                        payments=tuple(
-                            Payment(
-                                line=int(p["line"]),
-                                amount=int(p["amount"]),  # type: ignore[call-overload]
-                                reference=str(p["reference"]),
-                                reference_code=str(p["reference_code"]),
-                                extra_references=tuple(p["extra"]),
-                                channel=str(p["channel"]),  # type: ignore[arg-type]
-                                serial=str(p["serial"]),
-                                payer_bankgiro=str(p["payer_bankgiro"]),
-                                payer_name=str(p["name"]),
-                                information=tuple(p["info"]),  # type: ignore[arg-type]
-                            )
-                            for p in payments
-                        ),
+                        payments=tuple(p.done() for p in payments),
                     )
                 )
             section, payments = None, []

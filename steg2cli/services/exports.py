@@ -177,10 +177,10 @@ def trainers(db: Database, path: Path, filters: Filters, today: date, progress: 
             query = query.where(Trainer.id == wanted.trainer_id)
 
         def overlaps_year(trainer_id: int) -> bool:
+            first, last = wanted.first, wanted.last
+            assert first is not None and last is not None
             return any(
-                a.start <= wanted.last
-                and (a.end is None or a.end > wanted.first)  # type: ignore[operator]
-                and a.end != a.start
+                a.start <= last and (a.end is None or a.end > first) and a.end != a.start
                 for a in agreements[trainer_id]
             )
 
