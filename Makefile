@@ -1,32 +1,41 @@
-# Two commands on a fresh machine: `make demo` and `make test`. Only python3 is assumed.
+# Two commands on a fresh machine: `make demo` and `make test`. Only python3 (3.11 or newer) is assumed.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DB ?= demo.db
+# A failed step removes the half-made venv, so the next `make` starts clean instead of failing the same way.
+UNDO   := { rm -rf $(VENV); exit 1; }
 
-.PHONY: demo test test-postgres lint bench clean
+.PHONY: demo test test-postgres test-lowest lint bench clean check-python lock
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+	  echo "steg2 needs Python 3.11 or newer, and '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)."; \
+	  echo "Install Python 3.11+ and run, for example: make PYTHON=python3.12 test"; exit 1; }
 
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV) || $(UNDO)
+	$(BIN)/python -m pip install -q --upgrade pip || $(UNDO)
+
+# The application and its tools are installed from the lock files (pip-compile of pyproject.toml).
+$(VENV)/.installed-run: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements.lock || $(UNDO)
+	$(BIN)/python -m pip install -q --no-deps -e . || $(UNDO)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml requirements-test.lock | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements-test.lock || $(UNDO)
+	$(BIN)/python -m pip install -q --no-deps -e . || $(UNDO)
 	touch $@ $(VENV)/.installed-run
 
-demo: $(VENV)/.installed-run
+demo: check-python $(VENV)/.installed-run
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/steg2 --db $(DEMO_DB) demo
 	$(BIN)/steg2 --db $(DEMO_DB) trainer list
 	$(BIN)/steg2 --db $(DEMO_DB) status
 	$(BIN)/steg2 --db $(DEMO_DB) invoice einvoice -o demo-einvoices
 
-
-lint: $(VENV)/.installed-test
+lint: check-python $(VENV)/.installed-test
 	$(BIN)/ruff check steg2cli tests $(wildcard bench)
 	$(BIN)/ruff format --check steg2cli tests $(wildcard bench)
 	$(BIN)/mypy --strict steg2cli
@@ -37,8 +46,22 @@ test: lint
 test-postgres: $(VENV)/.installed-test
 	bash .ci/postgres.sh
 
+# The suite on the lowest versions pyproject.toml declares (requirements-lowest.txt), in a venv of its own.
+test-lowest: check-python
+	rm -rf .venv-lowest
+	$(PYTHON) -m venv .venv-lowest
+	.venv-lowest/bin/python -m pip install -q -r requirements-lowest.txt
+	.venv-lowest/bin/python -m pip install -q --no-deps -e .
+	.venv-lowest/bin/python -m pip install -q pytest==9.2.0 saxonche==13.1.1 lxml==6.1.3
+	.venv-lowest/bin/pytest -p no:cacheprovider
+
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench.py
 
+# Renew the lock files after changing a dependency in pyproject.toml (needs pip-tools).
+lock:
+	pip-compile -q --strip-extras --no-header --output-file requirements.lock pyproject.toml
+	pip-compile -q --strip-extras --no-header --extra test --extra postgres --output-file requirements-test.lock pyproject.toml
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .venv-lowest build *.egg-info .pytest_cache .ruff_cache .mypy_cache

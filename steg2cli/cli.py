@@ -241,17 +241,24 @@ ARGUMENT_MAX = 2000
 def _check_arguments(arguments: list[str]) -> None:
     """Refuse control characters (ESC, NUL, …) and absurdly long values at the door, before anything is
     read or stored: user text is data, and must stay printable in every list and Excel file."""
-    from steg2cli.errors import BadInput
-    from steg2cli.rules import has_control_characters
+    from steg2cli.errors import BadInput, NotFound
+    from steg2cli.rules import has_control_characters, year_allowed
 
     previous = ""
     for argument in arguments:
-        option = argument.split("=", 1)[0] if argument.startswith("--") else previous
+        option, _, inline = argument.partition("=") if argument.startswith("--") else (previous, "", argument)
+        value = inline if argument.startswith("--") else argument
         if has_control_characters(argument, multiline=option in MULTILINE_OPTIONS):
             shown = repr(argument)[1:-1][:60]
             raise BadInput(f"'{shown}' holds a control character (tab, newline, escape…); type the value again")
         if len(argument) > ARGUMENT_MAX:
             raise BadInput(f"a value of {len(argument)} characters is longer than steg2 takes ({ARGUMENT_MAX})")
+        if value.isascii() and value.isdigit():
+            # Checked here, whatever Typer version parses the rest: a year in range, an id within 64 bits.
+            if option == "--year" and year_allowed(int(value)):
+                raise BadInput(f"--year: {year_allowed(int(value))[0]}")
+            if int(value) > 2**63 - 1:
+                raise NotFound(f"nothing has the number {value}")
         previous = argument
 
 

@@ -234,12 +234,15 @@ def test_version_and_usage_errors() -> None:
     result = run("--version")
     assert result.exit_code == 0 and result.stdout.startswith("steg2 ")
     assert run("trainer", "list", "--no-such-option").exit_code == 2
+    # The wording is steg2's own with the Typer it is locked to, Click's with the lowest Typer it supports.
     kind = run("course", "add", "--kind", "online", "--date", "2025-01-01")
-    assert kind.exit_code == 2 and "'online' is not one of open, purchased" in kind.stderr
+    assert kind.exit_code == 2 and "'online' is not one of" in kind.stderr and "purchased" in kind.stderr
     limit = run("log", "--limit", "0")
-    assert limit.exit_code == 2 and "below the minimum 1" in limit.stderr
+    assert limit.exit_code == 2 and ("below the minimum 1" in limit.stderr or ">=1" in limit.stderr)
     number = run("invoice", "show", "seven")
-    assert number.exit_code == 2 and "'seven' is not a whole number" in number.stderr
+    assert number.exit_code == 2 and (
+        "'seven' is not a whole number" in number.stderr or "'seven' is not a valid int" in number.stderr
+    )
 
 
 def test_help_imports_neither_sqlalchemy_alembic_nor_openpyxl() -> None:
@@ -404,3 +407,24 @@ def test_no_module_of_the_package_imports_itself_round_a_cycle() -> None:
 
     cycles = sorted(name for name in graph if reaches(name, name, set()))
     assert cycles == []
+
+
+def test_make_says_plainly_that_python_3_11_is_needed(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    old = tmp_path / "python3.10"
+    old.write_text('#!/bin/sh\n[ "$1" = "--version" ] && echo "Python 3.10.12" && exit 0\nexit 1\n')
+    old.chmod(0o755)
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        ["make", "-s", "-C", str(root), f"PYTHON={old}", f"VENV={tmp_path / 'venv'}", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "steg2 needs Python 3.11 or newer" in result.stdout and "Python 3.10.12" in result.stdout
+    assert not (tmp_path / "venv").exists()  # stopped before making anything
