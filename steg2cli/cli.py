@@ -66,6 +66,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Who fell short of 2 network meetings and 1 conference in a year (rule 21).",
     ),
     "status": ("followup", "status", "The coordinator's dashboard: what needs doing today."),
+    "report": (
+        "report",
+        "report",
+        "The year in numbers for MÄN's board and funders: key figures, or a workbook with charts (-o).",
+    ),
     "export": ("exports", "app", "Excel lists (trainees, trainers, schools, the list template) and the books (SIE)."),
     "price": ("invoices", "price_app", "The price list: annual fee, course seat, purchased course."),
     "payer": (

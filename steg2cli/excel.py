@@ -196,3 +196,68 @@ def read_rows(
             workbook.close()
 
     return ["" if h is None else str(h).strip() for h in header], data()
+
+
+def write_report(
+    path: Path, sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]], tuple[str, str, str, int | None]]]
+) -> None:
+    """A small workbook of tables, each with a native bar chart (the numbers stay live in Excel).
+
+    Each sheet is (name, headers, rows, (chart title, x-axis title, y-axis title, rows charted or None for
+    all)); the first column holds the categories, the others the series.
+    """
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    workbook = Workbook()
+    first = workbook.active
+    bold = Font(bold=True)
+    for number, (name, headers, rows, (title, x_title, y_title, charted)) in enumerate(sheets):
+        ws = first if number == 0 and isinstance(first, Worksheet) else workbook.create_sheet()
+        assert isinstance(ws, Worksheet)
+        ws.title = name[:31]
+        ws.append(list(headers))
+        for cell in ws[1]:
+            cell.font = bold
+        for row in rows:
+            ws.append(list(row))
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value[:1] in _FORMULA_START:
+                    cell.data_type = "s"  # a meeting title such as "=1+1" stays text
+        for index, header in enumerate(headers, start=1):
+            widest = max([len(str(header)), *(len(str(row[index - 1])) for row in rows)] or [10])
+            ws.column_dimensions[get_column_letter(index)].width = min(max(widest + 2, 10), 60)
+        for row_cells in ws.iter_rows(min_row=2):
+            for cell in row_cells:
+                if isinstance(cell.value, date):
+                    cell.number_format = DATE_FORMAT
+        ws.freeze_panes = "A2"
+        count = len(rows) if charted is None else min(charted, len(rows))
+        numeric = [
+            i for i in range(2, len(headers) + 1) if all(isinstance(row[i - 1], int | float) for row in rows[:count])
+        ]
+        if count and numeric:
+            chart = BarChart()
+            chart.type = "col"
+            chart.title = title
+            chart.x_axis.title = x_title or headers[0] or "Kategori"
+            chart.y_axis.title = y_title
+            chart.x_axis.delete = False
+            chart.y_axis.delete = False
+            for column in numeric:
+                chart.add_data(Reference(ws, min_col=column, min_row=1, max_row=count + 1), titles_from_data=True)
+            chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=count + 1))
+            chart.width, chart.height = 24, 12
+            ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}2")
+    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent if path.parent.is_dir() else None)
+    os.close(handle)
+    if not path.parent.is_dir():
+        Path(temporary).unlink(missing_ok=True)
+        raise BadInput(f"cannot write {path}: the folder {path.parent} does not exist")
+    try:
+        workbook.save(temporary)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise BadInput(f"cannot write {path}: {exc.strerror}") from None

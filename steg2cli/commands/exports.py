@@ -78,6 +78,40 @@ def schools(
     common.done(f"Wrote {count} programme run(s) to {output}.")
 
 
+@app.command("agreements")
+def agreements(
+    ctx: typer.Context, output: Output, year: Year = None, municipality: Place = None, trainer: Trainer = None
+) -> None:
+    """Every agreement (sheet Överenskommelser); --year keeps those in force some day that year."""
+    from steg2cli.services import exports
+
+    count = exports.agreements(common.database(ctx), output, _filters(year, municipality, trainer, None))
+    common.done(f"Wrote {count} agreement(s) to {output}.")
+
+
+@app.command("courses")
+def courses(ctx: typer.Context, output: Output, year: Year = None, municipality: Place = None) -> None:
+    """Every Steg 2 course and its participants (sheet Kurser); --year keeps that year's courses."""
+    from steg2cli.services import exports
+
+    count = exports.courses(common.database(ctx), output, _filters(year, municipality, None, None))
+    common.done(f"Wrote {count} course row(s) to {output}.")
+
+
+@app.command("meetings")
+def meetings(
+    ctx: typer.Context,
+    output: Output,
+    year: Annotated[int, typer.Option("--year", help="The calendar year.")],
+    municipality: Place = None,
+) -> None:
+    """Attendance per trainer at the year's network meetings and conference (sheet Närvaro YEAR)."""
+    from steg2cli.services import exports
+
+    count = exports.meetings(common.database(ctx), output, _filters(year, municipality, None, None))
+    common.done(f"Wrote the attendance of {count} trainer(s) to {output}.")
+
+
 @app.command("template")
 def template(output: Output) -> None:
     """The empty trainee list (sheet Utbildade) that trainers fill in and send back."""

@@ -213,6 +213,20 @@ def _dashboard(s: dict[str, Any]) -> None:
             for p in s["stopped_this_year"]
         ],
     )
+    section(
+        "Certified trainers without an agreement",
+        [f"{t['name']} ({t['trainer_id']}), certified {t['certified_on']}" for t in s["certified_without_agreement"]],
+        "steg2 sign-agreement TRAINER --start DATE",
+    )
+    section(
+        "Running programmes with no trainee list for a year",
+        [
+            f"{p['school']} ({p['school_id']}) {p['programme']}, led by trainer {p['trainer_id']},"
+            f" running since {p['since']}"
+            for p in s["programmes_without_trainee_list"]
+        ],
+        "ask the trainer for the list: steg2 export template -o lista.xlsx",
+    )
     out.print("\n[bold]Invoicing[/bold]")
     last = s["last_invoice_run"]
     out.print(

@@ -19,7 +19,20 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database
 from steg2cli.excel import Column, Sheet, write_workbook
-from steg2cli.models import Agreement, Municipality, School, SchoolProgramme, Step, Trainee, Trainer
+from steg2cli.models import (
+    Agreement,
+    Attendance,
+    Course,
+    CourseParticipant,
+    Meeting,
+    Municipality,
+    School,
+    SchoolProblem,
+    SchoolProgramme,
+    Step,
+    Trainee,
+    Trainer,
+)
 from steg2cli.services import common
 from steg2cli.services.courses import certified_dates
 from steg2cli.services.trainees import template_rows
@@ -45,6 +58,7 @@ class _Resolved:
     municipality: str | None
     trainer_id: int | None
     programme: str | None
+    year_bounds: int | None = None  # the calendar year itself, when one was given
 
 
 def _resolve(session: Session, filters: Filters) -> _Resolved:
@@ -54,6 +68,7 @@ def _resolve(session: Session, filters: Filters) -> _Resolved:
         municipality=common.municipality(session, filters.municipality).code if filters.municipality else None,
         trainer_id=common.trainer(session, filters.trainer).id if filters.trainer else None,
         programme=common.programme(filters.programme) if filters.programme else None,
+        year_bounds=filters.year,
     )
 
 
@@ -242,6 +257,13 @@ def schools(db: Database, path: Path, filters: Filters, progress: Progress | Non
         for run_id, step in session.execute(select(Step.run_id, Step.step).where(Step.void_on.is_(None))):
             steps[run_id].append(step)
         trainer_names = {row.id: row.name for row in session.execute(select(Trainer.id, Trainer.name))}
+        notes: dict[int, list[str]] = defaultdict(list)
+        for school_id, noted_on, note in session.execute(
+            select(SchoolProblem.school_id, SchoolProblem.noted_on, SchoolProblem.note)
+            .where(SchoolProblem.void_on.is_(None))
+            .order_by(SchoolProblem.noted_on, SchoolProblem.id)
+        ):
+            notes[school_id].append(f"{noted_on.isoformat()}: {note}")
         query = (
             select(SchoolProgramme, School.name, Municipality.name, Municipality.code)
             .join(School, School.id == SchoolProgramme.school_id)
@@ -277,6 +299,7 @@ def schools(db: Database, path: Path, filters: Filters, progress: Progress | Non
                     held.count("handledning"),
                     run.stopped_on,
                     run.stop_reason,
+                    "\n".join(notes.get(run.school_id, [])),
                 ]
 
         columns = [
@@ -293,5 +316,153 @@ def schools(db: Database, path: Path, filters: Filters, progress: Progress | Non
             Column("Handledningar", 14, "int"),
             Column("Avslutad", 12, "date"),
             Column("Orsak", 30),
+            Column("Problem (noteringar)", 50, "wrap"),
         ]
         return write_workbook(path, [Sheet("Skolor", columns, data())], progress)["Skolor"]
+
+
+def agreements(db: Database, path: Path, filters: Filters) -> int:
+    """Every agreement (the year's, with --year): trainer, scope, start, end and why it ended."""
+    with db.read() as session:
+        wanted = _resolve(session, filters)
+        schools = {row.id: row.name for row in session.execute(select(School.id, School.name))}
+        query = (
+            select(Agreement, Trainer.name, Trainer.email)
+            .join(Trainer, Trainer.id == Agreement.trainer_id)
+            .order_by(Agreement.start, Agreement.id)
+        )
+        if wanted.municipality:
+            query = query.where(Agreement.municipality_code == wanted.municipality)
+        if wanted.trainer_id:
+            query = query.where(Agreement.trainer_id == wanted.trainer_id)
+        rows = []
+        for agreement, name, email in session.execute(query):
+            if wanted.year_bounds and not rules.in_force_during_year(
+                [rules.Span(agreement.start, agreement.end)], wanted.year_bounds
+            ):
+                continue
+            place = common.municipality_by_code(session, agreement.municipality_code)
+            rows.append(
+                [
+                    agreement.id,
+                    name,
+                    email,
+                    place.name if place else "",
+                    agreement.municipality_code,
+                    schools.get(agreement.school_id, "") if agreement.school_id else "kommunen",
+                    agreement.start,
+                    agreement.end,
+                    agreement.end_reason or "",
+                ]
+            )
+        columns = [
+            Column("Överenskommelse", 15, "int"),
+            Column("Utbildare", 24),
+            Column("E-post", 30),
+            Column("Kommun", 16),
+            Column("Kommunkod", 11),
+            Column("Omfattning", 24),
+            Column("Från", 12, "date"),
+            Column("Till (första dag utan)", 20, "date"),
+            Column("Orsak till slut", 30, "wrap"),
+        ]
+        return write_workbook(path, [Sheet("Överenskommelser", columns, rows)])["Överenskommelser"]
+
+
+def courses(db: Database, path: Path, filters: Filters) -> int:
+    """Every Steg 2 course (the year's, with --year) and each participant: one row per participant."""
+    with db.read() as session:
+        wanted = _resolve(session, filters)
+        query = (
+            select(Course, CourseParticipant, Trainer.name, Trainer.email)
+            .outerjoin(CourseParticipant, CourseParticipant.course_id == Course.id)
+            .outerjoin(Trainer, Trainer.id == CourseParticipant.trainer_id)
+            .order_by(Course.course_date, Course.id, Trainer.name)
+        )
+        if wanted.first and wanted.last:
+            query = query.where(Course.course_date.between(wanted.first, wanted.last))
+        if wanted.municipality:
+            query = query.where(Course.municipality_code == wanted.municipality)
+        rows = []
+        for course, seat, name, email in session.execute(query):
+            place = common.municipality_by_code(session, course.municipality_code)
+            rows.append(
+                [
+                    course.id,
+                    "öppen" if course.kind == "open" else "köpt",
+                    course.course_date,
+                    place.name if place else "",
+                    course.place or "",
+                    course.completed_on,
+                    course.cancelled_on,
+                    course.cancel_reason or "",
+                    name or "",
+                    email or "",
+                    seat.unenrolled_on if seat else None,
+                    (seat.unenrol_reason or "") if seat else "",
+                ]
+            )
+        columns = [
+            Column("Kurs", 8, "int"),
+            Column("Slag", 8),
+            Column("Datum", 12, "date"),
+            Column("Kommun (köpt)", 16),
+            Column("Plats", 20),
+            Column("Genomförd", 12, "date"),
+            Column("Inställd", 12, "date"),
+            Column("Varför inställd", 30),
+            Column("Deltagare", 24),
+            Column("E-post", 30),
+            Column("Avanmäld", 12, "date"),
+            Column("Varför avanmäld", 30),
+        ]
+        return write_workbook(path, [Sheet("Kurser", columns, rows)])["Kurser"]
+
+
+def meetings(db: Database, path: Path, filters: Filters) -> int:
+    """Attendance per trainer: every trainer under agreement in the year, a column per meeting (x = came)."""
+    from steg2cli.services.followup import _compliance_rows
+
+    with db.read() as session:
+        wanted = _resolve(session, filters)
+        if wanted.year_bounds is None:
+            from steg2cli.errors import BadInput
+
+            raise BadInput("export meetings needs --year (attendance is counted per calendar year)")
+        year = wanted.year_bounds
+        held = list(
+            session.scalars(
+                select(Meeting)
+                .where(Meeting.meeting_date.between(date(year, 1, 1), date(year, 12, 31)))
+                .order_by(Meeting.meeting_date, Meeting.id)
+            )
+        )
+        came = {
+            (a.meeting_id, a.trainer_id)
+            for a in session.scalars(select(Attendance).where(Attendance.void_on.is_(None)))
+        }
+        rows = []
+        for row in _compliance_rows(session, year):
+            if wanted.municipality and row["municipality"]["code"] != wanted.municipality:
+                continue
+            rows.append(
+                [
+                    row["trainer_id"],
+                    row["name"],
+                    row["municipality"]["name"],
+                    *("x" if (m.id, row["trainer_id"]) in came else "" for m in held),
+                    row["network_meetings"],
+                    row["conferences"],
+                    "ja" if row["ok"] else "nej",
+                ]
+            )
+        columns = [
+            Column("Utbildare (id)", 14, "int"),
+            Column("Namn", 24),
+            Column("Kommun", 16),
+            *(Column(f"{m.meeting_date.isoformat()} {m.title}"[:60], 14) for m in held),
+            Column("Nätverksträffar", 16, "int"),
+            Column("Konferenser", 12, "int"),
+            Column("Uppfyllt", 10),
+        ]
+        return write_workbook(path, [Sheet(f"Närvaro {year}", columns, rows)])[f"Närvaro {year}"]

@@ -306,9 +306,50 @@ def status(db: Database, day: date) -> dict[str, Any]:
             },
             "invoices_to_credit": invoices_with_void_charges(session),
             "payers_not_ready": payers_not_ready,
+            "certified_without_agreement": [
+                {"trainer_id": t.id, "name": t.name, "certified_on": common.iso(certified[t.id])}
+                for t in sorted(trainers, key=lambda t: (t.name, t.id))
+                if t.id in certified and certified[t.id] <= day and t.id not in {a.trainer_id for a in in_force}
+            ],
+            "programmes_without_trainee_list": _silent_programmes(session, running, day),
             "overdue": overdue(session, day),
             "payments_to_match": unmatched(session),
         }
+
+
+def _silent_programmes(session: Session, running: list[Any], day: date) -> list[dict[str, Any]]:
+    """Running programmes, started a year or more ago, for which no trainee was reported in the last year."""
+    from steg2cli.models import Trainee
+    from steg2cli.services.schools import schools_json
+
+    year_ago = day - relativedelta(years=1)
+    reported = {
+        (school_id, programme)
+        for school_id, programme in session.execute(
+            select(Trainee.school_id, Trainee.programme)
+            .where(Trainee.reported_on > year_ago, Trainee.reported_on <= day, Trainee.void_on.is_(None))
+            .distinct()
+        )
+    }
+    silent = [run for run, _, _ in running if run.start <= year_ago and (run.school_id, run.programme) not in reported]
+    if not silent:
+        return []
+    found = [school for school in (session.get(School, r.school_id) for r in silent) if school is not None]
+    schools = {s["id"]: s for s in schools_json(session, found, today=day)}
+    result = []
+    for run in silent:
+        school = schools[run.school_id]
+        current = next(p for p in school["programmes"] if p["id"] == run.id)
+        result.append(
+            {
+                "school_id": run.school_id,
+                "school": school["name"],
+                "programme": run.programme,
+                "since": common.iso(run.start),
+                "trainer_id": current["trainer_id"],
+            }
+        )
+    return sorted(result, key=lambda r: (r["school"], r["programme"]))
 
 
 def _payers_not_ready(session: Session, day: date) -> list[dict[str, Any]]:

@@ -1,0 +1,47 @@
+"""`report --year Y [-o FILE.xlsx]`: the year in numbers (rule 36)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from steg2cli.commands import common
+
+
+def report(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="The calendar year.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the workbook (.xlsx) with charts.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=common.JSON_HELP)] = False,
+) -> None:
+    """The year in numbers for MÄN's board and funders: key figures, or a workbook with charts (-o)."""
+    from steg2cli.rules import format_kr
+    from steg2cli.services import report as service
+
+    db = common.database(ctx)
+    if output is not None:
+        written = service.write_workbook(db, year, output)
+        common.done(f"Wrote the report for {year} to {output}: sheets {', '.join(written['sheets'])}.")
+        return
+    result = service.year_report(db, year)
+    if as_json:
+        common.emit_json(result)
+        return
+    money = {"billed", "credited", "paid", "outstanding"}
+    previous = result["previous"]["figures"]
+
+    def shown(key: str, value: int) -> str:
+        return format_kr(value) if key in money else str(value)
+
+    common.table(
+        f"The year in numbers: {year} (beside {year - 1})",
+        ["figure", str(year), str(year - 1)],
+        (
+            [label.removesuffix(" (kr)"), shown(key, result["figures"][key]), shown(key, previous[key])]
+            for key, label in service.FIGURES.items()
+        ),
+    )
