@@ -34,6 +34,7 @@ demo: check-python $(VENV)/.installed-run
 	$(BIN)/steg2 --db $(DEMO_DB) trainer list
 	$(BIN)/steg2 --db $(DEMO_DB) status
 	$(BIN)/steg2 --db $(DEMO_DB) invoice einvoice -o demo-einvoices
+	$(BIN)/steg2 --db $(DEMO_DB) report --year $$(date +%Y) -o demo-arsrapport.xlsx
 
 lint: check-python $(VENV)/.installed-test
 	$(BIN)/ruff check steg2cli tests $(wildcard bench)

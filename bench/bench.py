@@ -257,6 +257,18 @@ def main() -> None:
         "s",
     )
 
+    record(
+        "`report --year 2026 -o` on the national register",
+        "`export trainees` of the same register (200 000 rows)",
+        1.5,
+        pair(
+            steg2(large, "report", "--year", "2026", "-o", str(scratch / "report.xlsx")),
+            export_large,
+            max(runs // 2, 3),
+        ),
+        "s",
+    )
+
     invoiced = args.work / "invoiced.db"
     if not invoiced.exists():
         shutil.copy(large, invoiced)
