@@ -206,16 +206,30 @@ class Steg2Group(TyperGroup):
             formatter.write_dl([(name, spec[2]) for name, spec in COMMANDS.items()])
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        # The raw arguments below the group (the command and its options), before any is parsed (Click
+        # empties these lists once it hands them to the command).
+        arguments = [*getattr(ctx, "_protected_args", []), *ctx.args]
         try:
-            # The raw arguments below the group (the command and its options), before any is parsed.
-            _check_arguments([*getattr(ctx, "_protected_args", []), *ctx.args])
+            _check_arguments(arguments)
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except RowErrors as exc:
-            from steg2cli.commands.common import row_errors
+            from steg2cli.commands.common import emit_json, row_errors
 
-            row_errors(exc.errors)
+            if "--json" in arguments:
+                # A script asked for JSON: it gets the bad rows as one document (and exit 1 still).
+                emit_json(
+                    {
+                        "error": str(exc),
+                        "rows": [
+                            {"row": row, "column": column, "value": value, "reason": reason}
+                            for row, column, value, reason in exc.errors
+                        ],
+                    }
+                )
+            else:
+                row_errors(exc.errors)
             _fail(str(exc))
         except Steg2Error as exc:
             _fail(str(exc))

@@ -178,7 +178,7 @@ def _dashboard(s: dict[str, Any]) -> None:
         if len(lines) > 10:
             out.print(f"  … and {len(lines) - 10} more (--json lists all)")
         if hint:
-            out.print(f"  [dim]{hint}[/dim]")
+            out.print(f"  [dim]{escape(hint)}[/dim]")
 
     section(
         "Agreement years starting within 30 days",

@@ -216,7 +216,10 @@ def stop(
         common.today(),
         municipality,
     )
-    _emit(result, as_json, f"Recorded that {result['name']} stopped {programme} on {date}.")
+    from steg2cli.rules import PROGRAMMES, programme_code
+
+    name = PROGRAMMES.get(programme_code(programme) or "", programme)
+    _emit(result, as_json, f"Recorded that {result['name']} stopped {name} on {date}.")
 
 
 @app.command("problem")

@@ -78,7 +78,7 @@ def list_(
                 t["id"],
                 t["name"],
                 t["municipality"]["name"],
-                t["state"].replace("under-", ""),
+                t["state"],
                 t["certified_on"] or "",
                 _agreement_text(t),
             ]
@@ -138,7 +138,11 @@ def show(
             ([c["id"], c["kind"], c["date"], c["completed_on"] or "not yet"] for c in result["courses"]),
         )
     if result["moves"]:
-        common.table("Moves", ["date", "from", "to"], ([m["date"], m["from"], m["to"]] for m in result["moves"]))
+        common.table(
+            "Moves",
+            ["date", "from", "to"],
+            ([m["date"], m.get("from_name") or m["from"], m.get("to_name") or m["to"]] for m in result["moves"]),
+        )
 
 
 @app.command("move")
@@ -163,7 +167,8 @@ def move(
         return
     ended = result["ended_agreements"]
     tail = f"; ended agreement(s) {', '.join(map(str, ended))} on {date}" if ended else ""
-    common.done(f"Trainer {result['id']} moved to {common.place(result['municipality'])}{tail}.")
+    where = f"{school} in {common.place(result['municipality'])}" if school else common.place(result["municipality"])
+    common.done(f"Trainer {result['id']} moved to {where}{tail}.")
 
 
 @app.command("edit")

@@ -69,20 +69,31 @@ def municipality(session: Session, text: str | int) -> Municipality:
     for found in every.values():
         if rules.name_key(found.name) == wanted:
             return found
-    import difflib
-
-    folded = {rules.fold_accents(m.name): m.name for m in every.values()}
-    close = difflib.get_close_matches(rules.fold_accents(str(text).strip()), list(folded), n=3, cutoff=0.75)
-    hint = f"; did you mean {' or '.join(folded[c] for c in close)}?" if close else ""
+    hint = did_you_mean(str(text), [m.name for m in every.values()])
     raise NotFound(f"unknown municipality '{text}'{hint}")
 
 
 _municipality = municipality  # for functions whose `municipality` parameter hides it
 
 
+def did_you_mean(text: str, names: Iterable[str]) -> str:
+    """`; did you mean Gävle?` for a misspelled name (accents and case aside), else empty."""
+    import difflib
+
+    folded = {rules.fold_accents(name): name for name in names}
+    close = difflib.get_close_matches(rules.fold_accents(text.strip()), list(folded), n=3, cutoff=0.75)
+    return f"; did you mean {' or '.join(folded[c] for c in close)}?" if close else ""
+
+
 def municipality_json(found: Municipality | None) -> dict[str, str] | None:
     """`{"code", "name"}` for JSON output."""
     return None if found is None else {"code": found.code, "name": found.name}
+
+
+def place_name(session: Session, code: str) -> str:
+    """`Gävle (2180)` for a municipality code."""
+    found = municipality_by_code(session, code)
+    return f"{found.name} ({code})" if found else code
 
 
 def municipality_by_code(session: Session, code: str | None) -> Municipality | None:

@@ -83,7 +83,8 @@ class Lookups:
             raise ValueError(f"no municipality has the code {code}")
         found = self.municipality_names.get(rules.name_key(str(value)))
         if found is None:
-            raise ValueError(f"unknown municipality '{value}'")
+            names = [m.name for m in self.municipalities.values()]
+            raise ValueError(f"unknown municipality '{value}'{common.did_you_mean(str(value), names)}")
         return found
 
     def trainer(self, value: Any) -> int:
@@ -118,6 +119,8 @@ def _cell_date(value: Any) -> date:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date().isoformat()  # a date cell reads as midnight: show the day
     if isinstance(value, str):
         return " ".join(value.split())
     if isinstance(value, float) and value.is_integer():

@@ -165,7 +165,13 @@ def show(db: Database, ref: str, today: date) -> dict[str, Any]:
             )
         ]
         data["moves"] = [
-            {"date": common.iso(m.moved_on), "from": m.from_code, "to": m.to_code}
+            {
+                "date": common.iso(m.moved_on),
+                "from": m.from_code,
+                "to": m.to_code,
+                "from_name": common.place_name(session, m.from_code),
+                "to_name": common.place_name(session, m.to_code),
+            }
             for m in session.scalars(
                 select(TrainerMove).where(TrainerMove.trainer_id == trainer.id).order_by(TrainerMove.moved_on)
             )

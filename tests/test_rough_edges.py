@@ -1,0 +1,85 @@
+"""Rough edges a new user hit (from issue 15), each fixed and kept fixed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import certify, ok, register, run, trainer_under_agreement
+from tests.test_schools import start
+
+
+def test_trainer_list_says_under_agreement_as_the_readme_and_json_do() -> None:
+    trainer_under_agreement(start="2023-04-01")
+    text = ok("trainer", "list").stdout
+    assert "under-agreement" in text
+    assert ok("trainer", "list", "--json")[0]["state"] == "under-agreement"
+
+
+def test_a_move_to_another_school_confirms_the_school() -> None:
+    anna = register()
+    certify(anna["id"], date="2023-03-01")
+    ok("school", "add", "Nordhemsskolan", "--municipality", "Gävle")
+    ok("school", "add", "Sätraskolan", "--municipality", "Gävle")
+    ok("sign-agreement", "1", "--start", "2023-04-01", "--school", "Nordhemsskolan")
+    text = ok("trainer", "move", "1", "--school", "Sätraskolan", "--date", "2025-01-01").stdout
+    assert "moved to Sätraskolan in Gävle (2180)" in text
+
+
+def test_a_stop_is_confirmed_with_the_programmes_name() -> None:
+    trainer_under_agreement(start="2023-04-01")
+    start()
+    text = ok("school", "stop", "1", "--programme", "mvp-hs", "--date", "2025-01-01", "--reason", "x").stdout
+    assert "stopped MVP högstadiet on 2025-01-01" in text
+
+
+def test_a_misspelled_municipality_in_a_list_gets_the_same_hint_as_on_the_command_line(tmp_path: Path) -> None:
+    trainer_under_agreement(start="2023-04-01")
+    start()
+    listing = tmp_path / "lista.csv"
+    listing.write_text(
+        "Namn,E-post,Skola,Kommun,Program,Datum,Utbildare\n"
+        "Kim Ek,kim@skola.se,Nordhemsskolan,Gavle,mvp-hs,2024-03-01,1\n",
+        encoding="utf-8",
+    )
+    result = run("report-trainees", "--file", str(listing))
+    assert result.exit_code == 1 and "did you mean Gävle" in result.stderr
+
+
+def test_dates_in_row_errors_are_days_not_midnights(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    trainer_under_agreement(start="2023-04-01")
+    start()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Utbildade"
+    sheet.append(["Namn", "E-post", "Skola", "Kommun", "Program", "Datum", "Utbildare"])
+    sheet.append(["Kim Ek", "kim@skola.se", "Nordhemsskolan", "Gävle", "mvp-hs", datetime(2023, 3, 1), "1"])
+    path = tmp_path / "lista.xlsx"
+    book.save(path)
+    result = run("report-trainees", "--file", str(path))
+    assert result.exit_code == 1 and "2023-03-01" in result.stderr and "00:00:00" not in result.stderr
+
+
+def test_row_errors_come_as_json_when_json_is_asked_for(tmp_path: Path) -> None:
+    trainer_under_agreement(start="2023-04-01")
+    start()
+    listing = tmp_path / "lista.csv"
+    listing.write_text(
+        "Namn,E-post,Skola,Kommun,Program,Datum,Utbildare\n,kim@skola.se,Nordhemsskolan,Gävle,mvp-hs,2024-03-01,1\n",
+        encoding="utf-8",
+    )
+    result = run("report-trainees", "--file", str(listing), "--json")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: 1 bad row(s)")
+    document = json.loads(result.stdout)
+    assert document["rows"] == [{"row": 2, "column": "Namn", "value": "", "reason": "the name is empty"}]
+
+
+def test_moves_name_the_municipalities() -> None:
+    trainer_under_agreement(start="2023-04-01")
+    ok("trainer", "move", "1", "--municipality", "Sandviken", "--date", "2025-01-01")
+    text = ok("trainer", "show", "1").stdout
+    assert "Gävle (2180)" in text and "Sandviken (2181)" in text
