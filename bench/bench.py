@@ -121,10 +121,11 @@ from openpyxl import Workbook
 conn = sqlite3.connect(sys.argv[1])
 book = Workbook(write_only=True)
 sheet = book.create_sheet("Utbildade")
-sheet.append(["Namn", "E-post", "Skola", "Kommun", "Program", "Datum", "Utbildare", "Utbildarens namn", "Kommunkod"])
-query = ("SELECT e.name, e.email, s.name, m.name, e.programme, e.trained_on, t.email, t.name, m.code"
+sheet.append(["Namn", "E-post", "Skola", "Kommun", "Program", "Datum", "Utbildare", "Utbildarens namn", "Kommunkod",
+              "Id"])
+query = ("SELECT e.name, e.email, s.name, m.name, e.programme, e.trained_on, t.email, t.name, m.code, e.id"
          " FROM trainees e JOIN schools s ON s.id = e.school_id JOIN municipalities m ON m.code = s.municipality_code"
-         " JOIN trainers t ON t.id = e.trainer_id ORDER BY e.trained_on, e.id")
+         " JOIN trainers t ON t.id = e.trainer_id WHERE e.void_on IS NULL ORDER BY e.trained_on, e.id")
 for row in conn.execute(query):
     row = list(row)
     row[5] = datetime.date.fromisoformat(row[5])
