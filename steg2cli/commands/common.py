@@ -86,7 +86,7 @@ def console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     # On a terminal Rich uses its width; piped into a file or another program, lines are not cut at 80.
     width = None if stream.isatty() or os.environ.get("COLUMNS") else 200
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width, emoji=False)
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], empty: str = "none") -> None:
@@ -116,7 +116,8 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
         else:
             grid.add_column(column, overflow="fold")
     for row in cells:
-        grid.add_row(*(Text(cell) for cell in row))
+        # Text() keeps user text from being read as markup; plain text with no "[" needs no wrapping.
+        grid.add_row(*(Text(cell) if "[" in cell else cell for cell in row))
     out.print(grid)
 
 
