@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -341,7 +340,7 @@ def test_a_new_contact_person_from_a_date_keeps_the_history(fresh_db: Path) -> N
             "2026-01-01",
             contains="unknown programme",
         )
-    export = json.loads(ok("person", "export", "per@skola.se").stdout)
+    export = ok("person", "export", "per@skola.se", "--json")
     assert [c["from"] for c in export["as_contact_person"]] == ["2025-08-01"]
     ok("person", "erase", "per@skola.se", "--yes")
     names = [c["name"] for c in ok("school", "show", "1", "--json")["programmes"][0]["contacts"]]
@@ -457,7 +456,7 @@ def test_a_voided_trainee_report_is_exported_apart_and_the_person_can_be_reporte
     assert len(list(book["Utbildade"].iter_rows(values_only=True))) == 1
     voided = list(book["Makulerade"].iter_rows(values_only=True))
     assert voided[0][-2:] == ("Makulerad", "Orsak") and voided[1][0] == "Kim Ek" and voided[1][-1] == "fel skola"
-    assert json.loads(ok("person", "export", "kim@skola.se").stdout)["as_trainee"][0]["void"] is not None
+    assert ok("person", "export", "kim@skola.se", "--json")["as_trainee"][0]["void"] is not None
 
 
 def test_reporting_a_voided_trainee_again_adds_a_new_report(fresh_db: Path) -> None:

@@ -66,14 +66,13 @@ def test_every_write_command_is_in_the_log_with_ids_only() -> None:
 def test_person_export_gathers_every_role(fresh_db: Path) -> None:
     setup_people()
     ok("invoice", "run", "--date", "2024-04-01")
-    as_contact = ok("person", "export", "lisa.berg@skola.se")
-    import json
-
-    held = json.loads(as_contact.stdout)
+    held = ok("person", "export", "lisa.berg@skola.se", "--json")
     assert held["as_contact_person"][0]["phone"] == "026-111 22 33"
     assert held["as_trainee"][0]["school"] == "Nordhemsskolan"
     assert held["what_is_kept_and_why"]
-    trainer = json.loads(ok("person", "export", "ANNA@example.se").stdout)
+    trainer = ok("person", "export", "ANNA@example.se", "--json")
+    summary = ok("person", "export", "ANNA@example.se").stdout
+    assert "Som Steg 2-utbildare:" in summary and "Anna Lind" in summary and "sju år" in summary
     assert trainer["as_trainer"]["agreements"][0]["id"] == 1
     assert trainer["as_trainer"]["trainees_reported"] == 2
     assert {line["name_on_invoice"] for line in trainer["on_invoices"]} == {"Anna Lind"}

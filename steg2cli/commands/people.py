@@ -16,11 +16,46 @@ app = common.group("Personal data: what is held about a person, and erasure.")
 def export(
     ctx: typer.Context,
     email: Annotated[str, typer.Argument(help="The person's e-mail address.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Everything held, as one JSON document.")] = False,
 ) -> None:
-    """Print everything held about one person as JSON (GDPR art. 15)."""
+    """Everything held about one person (GDPR art. 15): a summary in Swedish to send them, or --json."""
     from steg2cli.services import people
 
-    common.emit_json(people.export(common.database(ctx), email))
+    held = people.export(common.database(ctx), email)
+    if as_json:
+        common.emit_json(held)
+        return
+    out = common.console()
+    lines = [f"Uppgifter om {held['email']} i MÄN:s Steg 2-register", ""]
+    trainer = held["as_trainer"]
+    if trainer:
+        lines += [
+            "Som Steg 2-utbildare:",
+            f"  namn: {trainer['name']}, e-post: {trainer['email']}, telefon: {trainer['phone'] or '—'}",
+            f"  kommun: {common.place(trainer['municipality'])}, utsedd av: {trainer['appointed_by']}",
+            f"  grundutbildning {trainer['basic_training']}, programserie hållen {trainer['series_held']},"
+            f" certifierad {trainer['certified_on'] or '—'}",
+            f"  kurser: {len(trainer['courses'])}, överenskommelser: {len(trainer['agreements'])},"
+            f" flyttar: {len(trainer['moves'])}, träffar: {len(trainer['meetings'])},"
+            f" program som lett: {len(trainer['programmes_led'])},"
+            f" rapporterade utbildade: {trainer['trainees_reported']}",
+        ]
+    for contact in held["as_contact_person"]:
+        lines.append(
+            f"Som kontaktperson: {contact['school']} ({contact['programme']}) från {contact['from']}:"
+            f" {contact['name']}, {contact['email']}, {contact['phone'] or '—'}"
+        )
+    for trainee in held["as_trainee"]:
+        void = " (makulerad)" if trainee.get("void") else ""
+        lines.append(
+            f"Som utbildad: {trainee['name']}, {trainee['school']} ({trainee['programme']}),"
+            f" {trainee['trained_on']}, utbildad av {trainee['trained_by']}{void}"
+        )
+    if held["on_invoices"]:
+        lines.append(f"På fakturor (namn, inga kontaktuppgifter): {len(held['on_invoices'])} rad(er)")
+    lines += ["", held["what_is_kept_and_why"], "", "Allt i detalj: steg2 person export E-POST --json"]
+    for line in lines:
+        out.print(line, markup=False)
 
 
 @app.command("erase")
