@@ -109,7 +109,7 @@ def enrol(db: Database, course_ref: str, trainer_refs: list[str]) -> dict[str, A
             )
             if already is not None and already.unenrolled_on is not None:
                 raise Conflict(
-                    f"trainer {trainer.id} ({trainer.name}) was unenrolled from course {course.id} on"
+                    f"trainer {trainer.id} was unenrolled from course {course.id} on"
                     f" {already.unenrolled_on.isoformat()}; enrolment is not undone"
                 )
             if already is not None:
@@ -187,10 +187,10 @@ def unenrol(db: Database, course_ref: str, trainer_refs: list[str], reason: str,
                 )
             )
             if seat is None:
-                problems.append(f"trainer {trainer.id} ({trainer.name}) is not enrolled on course {course.id}")
+                problems.append(f"trainer {trainer.id} is not enrolled on course {course.id}")
                 continue
             found = rules.unenrolling(course.completed_on, course.cancelled_on, seat.unenrolled_on, reason)
-            problems += [f"trainer {trainer.id} ({trainer.name}): {p}" for p in found]
+            problems += [f"trainer {trainer.id}: {p}" for p in found]
             if not found:
                 seat.unenrolled_on, seat.unenrol_reason = today, " ".join(reason.split())
         common.check(problems)

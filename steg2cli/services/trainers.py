@@ -126,7 +126,7 @@ def edit(
         if "email" in wanted:
             other = session.scalar(select(Trainer).where(Trainer.email == wanted["email"], Trainer.id != trainer.id))
             if other is not None:
-                raise Conflict(f"trainer {other.id} ({other.name}) already has the e-mail address {wanted['email']}")
+                raise Conflict(f"trainer {other.id} already has the e-mail address {wanted['email']}")
         for field, value in wanted.items():
             changed(session, "trainer", trainer.id, field, getattr(trainer, field), value)
             setattr(trainer, field, value)
