@@ -261,3 +261,25 @@ def write_report(
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+
+
+def formula_cells(path: Path, sheet_name: str, rows: set[int], width: int) -> dict[tuple[int, int], str]:
+    """(row, column index) → formula text for the formula cells of these rows (1-based row numbers)."""
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except Exception:
+        return {}
+    try:
+        ws = workbook[sheet_name] if sheet_name in workbook.sheetnames else workbook.worksheets[0]
+        found: dict[tuple[int, int], str] = {}
+        last = max(rows, default=0)
+        for number, cells in enumerate(ws.iter_rows(max_row=last, max_col=width), start=1):
+            if number in rows:
+                for index, cell in enumerate(cells):
+                    if getattr(cell, "data_type", None) == "f" and isinstance(cell.value, str):
+                        found[(number, index)] = cell.value
+        return found
+    except Exception:
+        return {}
+    finally:
+        workbook.close()

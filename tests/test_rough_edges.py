@@ -83,3 +83,20 @@ def test_moves_name_the_municipalities() -> None:
     ok("trainer", "move", "1", "--municipality", "Sandviken", "--date", "2025-01-01")
     text = ok("trainer", "show", "1").stdout
     assert "Gävle (2180)" in text and "Sandviken (2181)" in text
+
+
+def test_a_formula_cell_in_a_list_is_called_a_formula(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    trainer_under_agreement(start="2023-04-01")
+    start()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Utbildade"
+    sheet.append(["Namn", "E-post", "Skola", "Kommun", "Program", "Datum", "Utbildare"])
+    sheet.append(["=CONCAT(H2,I2)", "kim@skola.se", "Nordhemsskolan", "Gävle", "mvp-hs", "2024-03-01", "1"])
+    path = tmp_path / "lista.xlsx"
+    book.save(path)  # openpyxl stores no calculated value: the cell reads as empty
+    result = run("report-trainees", "--file", str(path))
+    assert result.exit_code == 1
+    assert "holds a formula" in result.stderr and "the name is empty" not in result.stderr

@@ -285,8 +285,26 @@ def report_file(
         lookups = Lookups(session)
         numbered = ((number, cells) for number, cells in enumerate(rows, start=2))
         reports, errors = parse_rows(numbered, lookups, today, progress)
+        if errors and path.suffix.lower() in (".xlsx", ".xlsm"):
+            errors = _name_formulas(path, errors)
         result = _finish(session, reports, errors, today, dry_run, "list")
     return result
+
+
+def _name_formulas(path: Path, errors: list[tuple[int, str, str, str]]) -> list[tuple[int, str, str, str]]:
+    """A formula cell that was never calculated reads as empty; say it is a formula instead (only the rows
+    already in error are looked at again, so a good list pays nothing for this)."""
+    from steg2cli.excel import formula_cells
+
+    formulas = formula_cells(path, "Utbildade", {row for row, _, _, _ in errors}, len(rules.TRAINEE_COLUMNS))
+    named = []
+    for row, column, value, reason in errors:
+        formula = formulas.get((row, rules.TRAINEE_COLUMNS.index(column))) if column in rules.TRAINEE_COLUMNS else None
+        if formula is not None:
+            named.append((row, column, formula[:60], "the cell holds a formula; type the value itself instead"))
+        else:
+            named.append((row, column, value, reason))
+    return named
 
 
 def report_by_hand(
