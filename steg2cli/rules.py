@@ -213,8 +213,10 @@ def course_enrolment(
     participants_so_far: int,
     completed: bool,
     cancelled: bool = False,
+    names: dict[str, str] | None = None,
 ) -> list[str]:
-    """Rule 2: a purchased course takes at most 10 participants, all from its municipality."""
+    """Rule 2: a purchased course takes at most 10 participants, all from its municipality (`names`: how
+    to call the municipalities in the message, `Gävle (2180)`)."""
     if completed:
         return ["the course is already completed; enrol participants before completing it"]
     if cancelled:
@@ -227,7 +229,8 @@ def course_enrolment(
     if participant_municipality != course_municipality:
         problems.append(
             "a purchased course takes participants from its own municipality only"
-            f" ({course_municipality}), not from {participant_municipality}"
+            f" ({(names or {}).get(course_municipality or '', course_municipality)}), not from"
+            f" {(names or {}).get(participant_municipality, participant_municipality)}"
         )
     return problems
 

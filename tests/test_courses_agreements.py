@@ -42,7 +42,8 @@ def test_purchased_course_refuses_a_trainer_from_elsewhere(fresh_db: Path) -> No
     course = _purchased()
     other = register(email="u@example.se", municipality="Umeå")
     with nothing_written(fresh_db):
-        refused("course", "enrol", str(course), str(other["id"]), contains="own municipality")
+        line = refused("course", "enrol", str(course), str(other["id"]), contains="own municipality")
+    assert "(Gävle (2180)), not from Umeå (2480)" in line  # municipalities by name, not bare codes
 
 
 def test_open_course_takes_trainers_from_anywhere_and_certifies_on_completion() -> None:

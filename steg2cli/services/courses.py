@@ -123,6 +123,11 @@ def enrol(db: Database, course_ref: str, trainer_refs: list[str]) -> dict[str, A
                     so_far,
                     course.completed_on is not None,
                     course.cancelled_on is not None,
+                    {
+                        code: common.place_name(session, code)
+                        for code in (course.municipality_code, trainer.municipality_code)
+                        if code
+                    },
                 )
             ]
             problems += found
