@@ -100,3 +100,10 @@ def test_a_formula_cell_in_a_list_is_called_a_formula(tmp_path: Path) -> None:
     result = run("report-trainees", "--file", str(path))
     assert result.exit_code == 1
     assert "holds a formula" in result.stderr and "the name is empty" not in result.stderr
+
+
+def test_a_credit_note_is_headed_by_its_own_number_first() -> None:
+    trainer_under_agreement(start="2024-04-01")
+    ok("invoice", "run", "--date", "2024-04-01")
+    ok("invoice", "credit", "1", "--reason", "fel", "--date", "2024-04-02")
+    assert ok("invoice", "show", "2").stdout.startswith("Credit note 2 (cancels invoice 1)")

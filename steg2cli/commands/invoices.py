@@ -133,7 +133,11 @@ def show(
     if as_json:
         common.emit_json(invoice)
         return
-    title = "Invoice" if invoice["kind"] == "invoice" else f"Credit note (cancels invoice {invoice['credits']})"
+    title = (
+        f"Invoice {invoice['number']}"
+        if invoice["kind"] == "invoice"
+        else f"Credit note {invoice['number']} (cancels invoice {invoice['credits']})"
+    )
     seller = invoice["seller"]
     payer = invoice["payer"]
     common.fields(
@@ -166,7 +170,7 @@ def show(
             ("credited by", invoice["credited_by"]),
             ("state", state_text(invoice)),
         ],
-        title=f"{title} {invoice['number']}",
+        title=title,
     )
     common.table(
         None,
