@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from steg2cli.errors import BadInput
+from steg2cli.files import user_mode
 
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = '#,##0.00 "kr"'
@@ -123,18 +124,12 @@ def write_workbook(
     os.close(handle)
     try:
         workbook.save(temporary)
-        os.chmod(temporary, 0o666 & ~_umask())  # shared like any file the user writes (mkstemp makes 0600)
+        os.chmod(temporary, user_mode())  # shared like any file the user writes (mkstemp makes 0600)
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise BadInput(f"cannot write {path}: {exc.strerror}") from None
     return counts
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def read_rows(
@@ -256,7 +251,7 @@ def write_report(
         raise BadInput(f"cannot write {path}: the folder {path.parent} does not exist")
     try:
         workbook.save(temporary)
-        os.chmod(temporary, 0o666 & ~_umask())
+        os.chmod(temporary, user_mode())
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)

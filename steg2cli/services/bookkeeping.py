@@ -8,8 +8,6 @@ from a customer). The accounts are settings (`config set account.…`).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -20,6 +18,7 @@ from sqlalchemy import select
 from steg2cli import __version__, rules
 from steg2cli.db import Database
 from steg2cli.errors import BadInput
+from steg2cli.files import write_bytes
 from steg2cli.formats import sie
 from steg2cli.models import Invoice, InvoiceLine, Payment
 from steg2cli.services import settings
@@ -129,18 +128,7 @@ def export_sie(db: Database, path: Path, first: date, last: date) -> dict[str, A
     if not path.parent.is_dir():
         raise BadInput(f"cannot write {path}: the folder {path.parent} does not exist")
     export, counts = verifications(db, first, last)
-    data = sie.write(export)
-    umask = os.umask(0)
-    os.umask(umask)
-    handle, temporary = tempfile.mkstemp(suffix=".se", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+    write_bytes(path, sie.write(export))
     return {
         "file": str(path),
         "from": first.isoformat(),

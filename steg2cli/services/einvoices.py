@@ -6,8 +6,6 @@ refuses the whole export, naming each payer and what it lacks.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -18,6 +16,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database
 from steg2cli.errors import BadInput, RuleViolation
+from steg2cli.files import write_bytes
 from steg2cli.formats import ubl
 from steg2cli.models import Invoice, Payer
 from steg2cli.services import invoicing, settings
@@ -145,19 +144,9 @@ def write(db: Database, folder: Path, numbers: Sequence[int] = (), year: int | N
         docs = documents(session, invoices)
     folder.mkdir(exist_ok=True)
     written = []
-    umask = os.umask(0)
-    os.umask(umask)
     for document in docs:
         target = folder / ubl.file_name(document)
-        handle, temporary = tempfile.mkstemp(suffix=".xml", dir=folder)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(ubl.write(document))
-            os.chmod(temporary, 0o666 & ~umask)
-            os.replace(temporary, target)
-        except OSError as exc:
-            Path(temporary).unlink(missing_ok=True)
-            raise BadInput(f"cannot write {target}: {exc.strerror}") from None
+        write_bytes(target, ubl.write(document))
         written.append(str(target))
     return {
         "folder": str(folder),
