@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 
 from steg2cli import __version__
 from steg2cli.errors import RowErrors, Steg2Error
+from steg2cli.i18n import _
 
 #: Every command: name → (module, attribute, one-line help). Modules load only when their command runs,
 #: so `steg2 --help` reads this table and imports nothing else. A test checks the help lines against
@@ -28,70 +29,78 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "register-trainer": (
         "trainers",
         "register_trainer",
-        "Register a new Steg 2 trainer (rule 1: trained, series held, appointed).",
+        _("Register a new Steg 2 trainer (rule 1: trained, series held, appointed)."),
     ),
-    "sign-agreement": ("agreements", "sign_agreement", "Sign a yearly agreement for a certified trainer (rules 4-7)."),
+    "sign-agreement": (
+        "agreements",
+        "sign_agreement",
+        _("Sign a yearly agreement for a certified trainer (rules 4-7)."),
+    ),
     "start-school": (
         "schools",
         "start_school",
-        "Start a programme at a school, with its contact person and leading trainer (rule 10).",
+        _("Start a programme at a school, with its contact person and leading trainer (rule 10)."),
     ),
     "report-trainees": (
         "trainees",
         "report_trainees",
-        "Report people a trainer has trained, by hand or as a list file (rules 13-15).",
+        _("Report people a trainer has trained, by hand or as a list file (rules 13-15)."),
     ),
     "invoice": (
         "invoices",
         "app",
-        "Invoices: the yearly run, credit notes, the Excel invoice basis, Peppol e-invoices.",
+        _("Invoices: the yearly run, credit notes, the Excel invoice basis, Peppol e-invoices."),
     ),
-    "course": ("courses", "app", "Steg 2 courses: plan, enrol, complete, cancel, unenrol."),
-    "trainer": ("trainers", "app", "The trainer register: list, show, edit and move trainers."),
-    "agreement": ("agreements", "app", "Yearly agreements: list and end them."),
+    "course": ("courses", "app", _("Steg 2 courses: plan, enrol, complete, cancel, unenrol.")),
+    "trainer": ("trainers", "app", _("The trainer register: list, show, edit and move trainers.")),
+    "agreement": ("agreements", "app", _("Yearly agreements: list and end them.")),
     "school": (
         "schools",
         "app",
-        "Schools and their programmes: add, edit, list, show, steps, contacts, leads, payer, stops, problems.",
+        _("Schools and their programmes: add, edit, list, show, steps, contacts, leads, payer, stops, problems."),
     ),
     "void": (
         "corrections",
         "void",
-        "Void a step, an attendance, a trainee report or a problem note: it stays, marked, and stops counting.",
+        _("Void a step, an attendance, a trainee report or a problem note: it stays, marked, and stops counting."),
     ),
-    "meeting": ("followup", "app", "Network meetings and the conference: plan them, record who came."),
+    "meeting": ("followup", "app", _("Network meetings and the conference: plan them, record who came.")),
     "compliance": (
         "followup",
         "compliance",
-        "Who fell short of 2 network meetings and 1 conference in a year (rule 21).",
+        _("Who fell short of 2 network meetings and 1 conference in a year (rule 21)."),
     ),
-    "status": ("followup", "status", "The coordinator's dashboard: what needs doing today."),
+    "status": ("followup", "status", _("The coordinator's dashboard: what needs doing today.")),
     "report": (
         "report",
         "report",
-        "The year in numbers for MÄN's board and funders: key figures, or a workbook with charts (-o).",
+        _("The year in numbers for MÄN's board and funders: key figures, or a workbook with charts (-o)."),
     ),
-    "export": ("exports", "app", "Excel lists (trainees, trainers, schools, the list template) and the books (SIE)."),
-    "price": ("invoices", "price_app", "The price list: annual fee, course seat, purchased course."),
+    "export": (
+        "exports",
+        "app",
+        _("Excel lists (trainees, trainers, schools, the list template) and the books (SIE)."),
+    ),
+    "price": ("invoices", "price_app", _("The price list: annual fee, course seat, purchased course.")),
     "payer": (
         "invoices",
         "payer_app",
-        "Payers: every municipality, and others such as an independent school's company.",
+        _("Payers: every municipality, and others such as an independent school's company."),
     ),
     "payment": (
         "payments",
         "app",
-        "Payments: by hand or from the bank's file (BgMax, camt.054), matched by OCR reference.",
+        _("Payments: by hand or from the bank's file (BgMax, camt.054), matched by OCR reference."),
     ),
-    "config": ("invoices", "config_app", "Settings: seller details, payment terms, invoice numbers."),
+    "config": ("invoices", "config_app", _("Settings: seller details, payment terms, invoice numbers.")),
     "demo": (
         "demo",
         "demo",
-        "Fill an empty database with realistic sample data (trainers, courses, agreements, schools, …).",
+        _("Fill an empty database with realistic sample data (trainers, courses, agreements, schools, …)."),
     ),
-    "db": ("dbcmd", "app", "The database itself: create it, upgrade its schema, back it up, compact it."),
-    "log": ("people", "log", "Show the audit trail: who changed what, when."),
-    "person": ("people", "app", "Personal data: what is held about a person, and erasure."),
+    "db": ("dbcmd", "app", _("The database itself: create it, upgrade its schema, back it up, compact it.")),
+    "log": ("people", "log", _("Show the audit trail: who changed what, when.")),
+    "person": ("people", "app", _("Personal data: what is held about a person, and erasure.")),
 }
 
 
@@ -122,27 +131,35 @@ class _PlainCoercion:
             try:
                 converted = int(str(value).strip())
             except ValueError:
-                raise typer.BadParameter(f"'{value}' is not a whole number", ctx=ctx, param=param) from None
+                raise typer.BadParameter(
+                    _("'{value}' is not a whole number").format(value=value), ctx=ctx, param=param
+                ) from None
             if param.name == "year":
                 from steg2cli.errors import BadInput
                 from steg2cli.rules import year_allowed
 
                 if year_allowed(converted):
-                    raise BadInput(f"--year: {year_allowed(converted)[0]}")
+                    raise BadInput(_("--year: {year_allowed0}").format(year_allowed0=year_allowed(converted)[0]))
             elif abs(converted) > 2**63 - 1:
                 from steg2cli.errors import NotFound
 
-                raise NotFound(f"nothing has the number {converted}")
+                raise NotFound(_("nothing has the number {converted}").format(converted=converted))
         elif issubclass(self.kind, Enum):
             try:
                 converted = self.kind(value)
             except ValueError:
                 choices = ", ".join(str(member.value) for member in self.kind)
-                raise typer.BadParameter(f"'{value}' is not one of {choices}", ctx=ctx, param=param) from None
+                raise typer.BadParameter(
+                    _("'{value}' is not one of {choices}").format(value=value, choices=choices), ctx=ctx, param=param
+                ) from None
         else:
             converted = self.kind(value)  # type: ignore[call-arg]  # str or Path
         if self.minimum is not None and converted < self.minimum:
-            raise typer.BadParameter(f"{converted} is below the minimum {self.minimum}", ctx=ctx, param=param)
+            raise typer.BadParameter(
+                _("{converted} is below the minimum {minimum}").format(converted=converted, minimum=self.minimum),
+                ctx=ctx,
+                param=param,
+            )
         return converted
 
 
@@ -191,7 +208,7 @@ class Steg2Group(TyperGroup):
         spec = COMMANDS.get(cmd_name)
         if spec is None:
             return None
-        module = importlib.import_module(f"steg2cli.commands.{spec[0]}")
+        module = importlib.import_module(_("steg2cli.commands.{spec0}").format(spec0=spec[0]))
         target = getattr(module, spec[1])
         if not isinstance(target, typer.Typer):
             single = typer.Typer(rich_markup_mode=None, add_completion=False)
@@ -235,19 +252,23 @@ class Steg2Group(TyperGroup):
             _fail(str(exc))
         except KeyboardInterrupt:
             if _committed(ctx):
-                _fail("interrupted after the change was saved", code=130)
-            _fail("interrupted; nothing was written", code=130)
+                _fail(_("interrupted after the change was saved"), code=130)
+            _fail(_("interrupted; nothing was written"), code=130)
         except Exception as exc:
             if os.environ.get("STEG2_DEBUG"):
                 raise
             if _committed(ctx):
                 _fail(
-                    f"steg2 failed unexpectedly ({type(exc).__name__}) after the change was saved; check the"
-                    " result with a list or show command. Run again with STEG2_DEBUG=1 to see the details"
+                    _(
+                        "steg2 failed unexpectedly ({name}) after the change was saved; check the result with a "
+                        "list or show command. Run again with STEG2_DEBUG=1 to see the details"
+                    ).format(name=type(exc).__name__)
                 )
             _fail(
-                f"steg2 failed unexpectedly ({type(exc).__name__}); nothing was written."
-                " Run again with STEG2_DEBUG=1 to see the details"
+                _(
+                    "steg2 failed unexpectedly ({name}); nothing was written. Run again with STEG2_DEBUG=1 to "
+                    "see the details"
+                ).format(name=type(exc).__name__)
             )
 
 
@@ -265,19 +286,27 @@ def _check_arguments(arguments: list[str]) -> None:
 
     previous = ""
     for argument in arguments:
-        option, _, inline = argument.partition("=") if argument.startswith("--") else (previous, "", argument)
+        option, _sep, inline = argument.partition("=") if argument.startswith("--") else (previous, "", argument)
         value = inline if argument.startswith("--") else argument
         if has_control_characters(argument, multiline=option in MULTILINE_OPTIONS):
             shown = repr(argument)[1:-1][:60]
-            raise BadInput(f"'{shown}' holds a control character (tab, newline, escape…); type the value again")
+            raise BadInput(
+                _("'{shown}' holds a control character (tab, newline, escape…); type the value again").format(
+                    shown=shown
+                )
+            )
         if len(argument) > ARGUMENT_MAX:
-            raise BadInput(f"a value of {len(argument)} characters is longer than steg2 takes ({ARGUMENT_MAX})")
+            raise BadInput(
+                _("a value of {argument_count} characters is longer than steg2 takes ({argument_max})").format(
+                    argument_count=len(argument), argument_max=ARGUMENT_MAX
+                )
+            )
         if value.isascii() and value.isdigit():
             # Checked here, whatever Typer version parses the rest: a year in range, an id within 64 bits.
             if option == "--year" and year_allowed(int(value)):
-                raise BadInput(f"--year: {year_allowed(int(value))[0]}")
+                raise BadInput(_("--year: {year_allowed0}").format(year_allowed0=year_allowed(int(value))[0]))
             if int(value) > 2**63 - 1:
-                raise NotFound(f"nothing has the number {value}")
+                raise NotFound(_("nothing has the number {value}").format(value=value))
         previous = argument
 
 
@@ -290,7 +319,7 @@ def _committed(ctx: typer.Context) -> bool:
 
 def _fail(message: str, code: int = 1) -> None:
     first_line = " ".join(message.split())
-    typer.echo(f"Error: {first_line}", err=True)
+    typer.echo(_("Error: {first_line}").format(first_line=first_line), err=True)
     raise typer.Exit(code=code)
 
 
@@ -308,7 +337,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"steg2 {__version__}")
+        typer.echo(_("steg2 {version}").format(version=__version__))
         raise typer.Exit()
 
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from steg2cli.errors import Conflict, DatabaseError
+from steg2cli.i18n import _
 
 #: Every schema revision, oldest first; the last is the one this version of steg2 works with.
 #: A test checks that it matches the Alembic scripts in `migrations/versions`.
@@ -99,17 +100,23 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
     path = sqlite_file(url)
     if path is not None:
         if path.is_dir():
-            raise DatabaseError(f"the database path {path} is a folder, not a file")
+            raise DatabaseError(_("the database path {path} is a folder, not a file").format(path=path))
         if not path.parent.is_dir():
-            raise DatabaseError(f"cannot create the database {path}: the folder {path.parent} does not exist")
+            raise DatabaseError(
+                _("cannot create the database {path}: the folder {parent} does not exist").format(
+                    path=path, parent=path.parent
+                )
+            )
         if not path.exists() and not os.access(path.parent, os.W_OK):
-            raise DatabaseError(f"cannot create the database {path}: the folder is not writable")
+            raise DatabaseError(_("cannot create the database {path}: the folder is not writable").format(path=path))
         if path.exists() and not os.access(path, os.R_OK):
-            raise DatabaseError(f"cannot read the database file {path}: permission denied")
+            raise DatabaseError(_("cannot read the database file {path}: permission denied").format(path=path))
     try:
         engine = create_engine(url, poolclass=NullPool) if path is None else create_engine(url)
     except (ArgumentError, ModuleNotFoundError, ImportError) as exc:
-        raise DatabaseError(f"cannot use the database address '{_safe_url(url)}': {exc}") from None
+        raise DatabaseError(
+            _("cannot use the database address '{safe_url}': {exc}").format(safe_url=_safe_url(url), exc=exc)
+        ) from None
     if engine.dialect.name == "sqlite":
         _sqlite_listeners(engine, foreign_keys)
     return engine
@@ -184,24 +191,28 @@ def translate(exc: BaseException, url: str) -> DatabaseError | Conflict:
         or getattr(orig, "sqlite_errorname", "").startswith("SQLITE_CONSTRAINT")
         or str(getattr(orig, "sqlstate", "") or "").startswith("23")
     ):
-        return Conflict("the change collides with a record written at the same time; nothing was written")
+        return Conflict(_("the change collides with a record written at the same time; nothing was written"))
     kind = _error_kind(orig)
     if kind == "busy":
-        return DatabaseError("the database is busy (another steg2 is writing); try again in a moment")
+        return DatabaseError(_("the database is busy (another steg2 is writing); try again in a moment"))
     if kind == "damaged":
-        return DatabaseError(f"the database file {where} is damaged or is not a steg2 database")
+        return DatabaseError(_("the database file {where} is damaged or is not a steg2 database").format(where=where))
     if kind == "readonly":
-        return DatabaseError(f"the database {where} cannot be written (read-only, or no permission)")
+        return DatabaseError(
+            _("the database {where} cannot be written (read-only, or no permission)").format(where=where)
+        )
     if kind == "cantopen":
-        return DatabaseError(f"cannot open the database {where}")
+        return DatabaseError(_("cannot open the database {where}").format(where=where))
     if kind == "full":
-        return DatabaseError("the disk is full; nothing was written")
+        return DatabaseError(_("the disk is full; nothing was written"))
     if kind == "io":
-        return DatabaseError(f"the database file {where} could not be read or written (a disk error)")
+        return DatabaseError(
+            _("the database file {where} could not be read or written (a disk error)").format(where=where)
+        )
     if kind == "unreachable":
-        return DatabaseError(f"cannot reach the database server at {where}")
+        return DatabaseError(_("cannot reach the database server at {where}").format(where=where))
     first = (str(orig).splitlines() or ["?"])[0]
-    return DatabaseError(f"the database failed: {first}")
+    return DatabaseError(_("the database failed: {first}").format(first=first))
 
 
 class _DryRun(Exception):
@@ -210,14 +221,14 @@ class _DryRun(Exception):
 
 def missing(where: object) -> DatabaseError:
     """Rule 35: the refusal for a database that does not exist."""
-    return DatabaseError(f"no steg2 database at {where}; create one with: steg2 db init")
+    return DatabaseError(_("no steg2 database at {where}; create one with: steg2 db init").format(where=where))
 
 
 def _check_sqlite_file(path: Path, create: bool) -> None:
     """Look at an SQLite file before anything is changed in it (not even its journal mode): it must
     exist (unless we create it), be an SQLite file, and hold a steg2 database or nothing."""
     if path.is_dir():
-        raise DatabaseError(f"the database path {path} is a folder, not a file")
+        raise DatabaseError(_("the database path {path} is a folder, not a file").format(path=path))
     if not path.exists() or path.stat().st_size == 0:
         if not create:
             raise missing(path)
@@ -226,9 +237,11 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
         with path.open("rb") as handle:
             header = handle.read(16)
     except OSError as exc:
-        raise DatabaseError(f"cannot read the database file {path}: {exc.strerror}") from None
+        raise DatabaseError(
+            _("cannot read the database file {path}: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from None
     if header != b"SQLite format 3\x00":
-        raise DatabaseError(f"{path} is not an SQLite database (damaged, or another kind of file)")
+        raise DatabaseError(_("{path} is not an SQLite database (damaged, or another kind of file)").format(path=path))
     try:
         check = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=busy_timeout_ms() / 1000)
         try:
@@ -238,7 +251,9 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
     except sqlite3.Error as exc:
         raise translate(exc, f"sqlite:///{path}") from None
     if tables and "alembic_version" not in tables:
-        raise DatabaseError(f"{path} holds tables but is not a steg2 database; nothing in it was changed")
+        raise DatabaseError(
+            _("{path} holds tables but is not a steg2 database; nothing in it was changed").format(path=path)
+        )
     if not tables and not create:
         raise missing(path)
 
@@ -334,7 +349,9 @@ class Database:
                     tables = self._table_count(conn)
                     if tables:
                         raise DatabaseError(
-                            f"{sqlite_file(self.url) or _safe_url(self.url)} holds tables but is not a steg2 database"
+                            _("{value} holds tables but is not a steg2 database").format(
+                                value=sqlite_file(self.url) or _safe_url(self.url)
+                            )
                         ) from None
                     return None
                 return None if row is None else str(row[0])
@@ -358,8 +375,10 @@ class Database:
         if revision != SCHEMA_HEAD:
             if revision is not None and revision not in REVISIONS:
                 raise DatabaseError(
-                    f"the database has schema {revision}, newer than this steg2 knows ({SCHEMA_HEAD});"
-                    " install a newer steg2"
+                    _(
+                        "the database has schema {revision}, newer than this steg2 knows ({schema_head}); install "
+                        "a newer steg2"
+                    ).format(revision=revision, schema_head=SCHEMA_HEAD)
                 )
             self.upgrade(revision)
         self._checked = True
@@ -373,7 +392,9 @@ class Database:
                 backup = path.with_name(f"{path.name}.schema-{revision}.bak")
                 self.backup(backup)
                 self.notify(
-                    f"steg2: upgrading the database schema {revision} → {SCHEMA_HEAD}; the old file is kept as {backup}"
+                    _(
+                        "steg2: upgrading the database schema {revision} → {head}; the old file is kept as {backup}"
+                    ).format(revision=revision, head=SCHEMA_HEAD, backup=backup)
                 )
         from steg2cli.migrations.runner import upgrade_to_head
 
@@ -389,11 +410,15 @@ class Database:
         """A consistent copy of an SQLite database, safe while others write (SQLite's backup API)."""
         path = sqlite_file(self.url)
         if path is None:
-            raise DatabaseError("db backup copies SQLite files; for PostgreSQL use pg_dump (see README)")
+            raise DatabaseError(_("db backup copies SQLite files; for PostgreSQL use pg_dump (see README)"))
         if target.exists():
-            raise DatabaseError(f"{target} exists already; choose another name")
+            raise DatabaseError(_("{target} exists already; choose another name").format(target=target))
         if not target.parent.is_dir():
-            raise DatabaseError(f"cannot write {target}: the folder {target.parent} does not exist")
+            raise DatabaseError(
+                _("cannot write {target}: the folder {parent} does not exist").format(
+                    target=target, parent=target.parent
+                )
+            )
         try:
             source = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=busy_timeout_ms() / 1000)
             try:

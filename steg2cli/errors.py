@@ -39,7 +39,12 @@ class RowErrors(Steg2Error):
     def __init__(self, errors: list[tuple[int, str, str, str]], what: str = "list") -> None:
         #: (row number, column, value, reason)
         self.errors = errors
+        from steg2cli.i18n import _, ngettext
+
         super().__init__(
-            f"{len(errors)} bad row(s) in the {what}; nothing was written"
-            f" (first: row {errors[0][0]}, {errors[0][1]}: {errors[0][3]})"
+            ngettext(
+                "{count} bad row in the {what}; nothing was written (first: row {row}, {column}: {reason})",
+                "{count} bad rows in the {what}; nothing was written (first: row {row}, {column}: {reason})",
+                len(errors),
+            ).format(count=len(errors), what=_(what), row=errors[0][0], column=errors[0][1], reason=errors[0][3])
         )

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from steg2cli.errors import BadInput
 from steg2cli.files import user_mode
+from steg2cli.i18n import _
 
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = '#,##0.00 "kr"'
@@ -85,9 +86,11 @@ def write_workbook(
     """Write the sheets to `path` (xlsx); returns the number of data rows per sheet."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise BadInput(f"{path}: the output file must end in .xlsx")
+        raise BadInput(_("{path}: the output file must end in .xlsx").format(path=path))
     if not path.parent.is_dir():
-        raise BadInput(f"cannot write {path}: the folder {path.parent} does not exist")
+        raise BadInput(
+            _("cannot write {path}: the folder {parent} does not exist").format(path=path, parent=path.parent)
+        )
     workbook = Workbook(write_only=True)
     counts: dict[str, int] = {}
     bold = Font(bold=True)
@@ -128,7 +131,7 @@ def write_workbook(
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+        raise BadInput(_("cannot write {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
     return counts
 
 
@@ -145,16 +148,18 @@ def read_rows(
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
-        raise BadInput(f"{path}: no such file") from None
+        raise BadInput(_("{path}: no such file").format(path=path)) from None
     except Exception:  # a truncated zip, missing or broken parts: openpyxl raises many kinds
-        raise BadInput(f"{path}: not an Excel workbook (.xlsx), or a damaged one") from None
+        raise BadInput(_("{path}: not an Excel workbook (.xlsx), or a damaged one").format(path=path)) from None
     try:
         ws = workbook[sheet_name] if sheet_name and sheet_name in workbook.sheetnames else workbook.worksheets[0]
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None)
     except Exception:
         workbook.close()
-        raise BadInput(f"{path}: the workbook is damaged (its first sheet cannot be read)") from None
+        raise BadInput(
+            _("{path}: the workbook is damaged (its first sheet cannot be read)").format(path=path)
+        ) from None
     if header is None:
         workbook.close()
         return [], iter(())
@@ -184,8 +189,9 @@ def read_rows(
             raise
         except Exception as exc:  # damaged sheet XML, a bad shared-string index, a cell openpyxl cannot read
             raise BadInput(
-                f"{path}: the workbook is damaged at row {number + 1} ({type(exc).__name__});"
-                " open it in Excel and save it again"
+                _("{path}: the workbook is damaged at row {value} ({name}); open it in Excel and save it again").format(
+                    path=path, value=number + 1, name=type(exc).__name__
+                )
             ) from None
         finally:
             workbook.close()
@@ -248,14 +254,16 @@ def write_report(
     os.close(handle)
     if not path.parent.is_dir():
         Path(temporary).unlink(missing_ok=True)
-        raise BadInput(f"cannot write {path}: the folder {path.parent} does not exist")
+        raise BadInput(
+            _("cannot write {path}: the folder {parent} does not exist").format(path=path, parent=path.parent)
+        )
     try:
         workbook.save(temporary)
         os.chmod(temporary, user_mode())
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+        raise BadInput(_("cannot write {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
 
 
 def formula_cells(path: Path, sheet_name: str, rows: set[int], width: int) -> dict[tuple[int, int], str]:

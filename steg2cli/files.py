@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from steg2cli.errors import BadInput
+from steg2cli.i18n import _
 
 
 def user_mode() -> int:
@@ -26,4 +27,4 @@ def write_bytes(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+        raise BadInput(_("cannot write {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None

@@ -17,6 +17,8 @@ from typing import Any, NamedTuple, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
+from steg2cli.i18n import _
+
 _T = TypeVar("_T")
 
 # --------------------------------------------------------------------------------------------------
@@ -57,11 +59,11 @@ def parse_date(text: str | date | datetime) -> date:
     if " " in cleaned or "T" in cleaned:  # Excel text such as "2025-03-01 00:00:00"
         cleaned = re.split(r"[ T]", cleaned, maxsplit=1)[0]
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
-        raise ValueError(f"'{text}' is not a date (use YYYY-MM-DD)")
+        raise ValueError(_("'{text}' is not a date (use YYYY-MM-DD)").format(text=text))
     try:
         parsed = date.fromisoformat(cleaned)
     except ValueError:
-        raise ValueError(f"'{text}' is not a date (no such day)") from None
+        raise ValueError(_("'{text}' is not a date (no such day)").format(text=text)) from None
     return _within_range(parsed, text)
 
 
@@ -74,7 +76,9 @@ LAST_DAY = date(2199, 12, 31)
 def _within_range(day: date, text: object) -> date:
     if not FIRST_DAY <= day <= LAST_DAY:
         raise ValueError(
-            f"'{text}' is outside the dates steg2 takes ({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
+            _("'{text}' is outside the dates steg2 takes ({first_day} to {last_day})").format(
+                text=text, first_day=FIRST_DAY.isoformat(), last_day=LAST_DAY.isoformat()
+            )
         )
     return day
 
@@ -82,7 +86,11 @@ def _within_range(day: date, text: object) -> date:
 def year_allowed(year: int) -> list[str]:
     """A calendar year steg2 takes (1900-2199)."""
     if not FIRST_DAY.year <= year <= LAST_DAY.year:
-        return [f"the year {year} is outside the years steg2 takes ({FIRST_DAY.year} to {LAST_DAY.year})"]
+        return [
+            _("the year {year} is outside the years steg2 takes ({first} to {last})").format(
+                year=year, first=FIRST_DAY.year, last=LAST_DAY.year
+            )
+        ]
     return []
 
 
@@ -95,7 +103,7 @@ def normalize_email(text: str) -> str:
     """A well-formed e-mail address in lower case; raises ValueError for anything else."""
     cleaned = text.strip()
     if len(cleaned) > 254 or not _EMAIL.fullmatch(cleaned) or len(cleaned.split("@")[0]) > 64:
-        raise ValueError(f"'{text}' is not an e-mail address")
+        raise ValueError(_("'{text}' is not an e-mail address").format(text=text))
     return cleaned.lower()
 
 
@@ -148,10 +156,12 @@ def parse_kr(text: str) -> int:
     cleaned = cleaned.removesuffix("kr").removesuffix(":-").strip()
     match = _AMOUNT.fullmatch(cleaned) if cleaned.isascii() else None
     if match is None:
-        raise ValueError(f"'{text}' is not an amount in kronor (digits, a decimal comma, at most two decimals)")
+        raise ValueError(
+            _("'{text}' is not an amount in kronor (digits, a decimal comma, at most two decimals)").format(text=text)
+        )
     ore = int(match[1].replace(" ", "")) * 100 + int((match[2] or "0").ljust(2, "0"))
     if ore > MAX_AMOUNT_ORE:
-        raise ValueError(f"'{text}' is more than 1 000 000 000 kr")
+        raise ValueError(_("'{text}' is more than 1 000 000 000 kr").format(text=text))
     return ore
 
 
@@ -169,10 +179,10 @@ def parse_percent(text: str) -> int:
     try:
         value = Decimal(text.strip().rstrip("%").replace(",", "."))
     except InvalidOperation:
-        raise ValueError(f"'{text}' is not a percentage") from None
+        raise ValueError(_("'{text}' is not a percentage").format(text=text)) from None
     bp = value * 100
     if bp != bp.to_integral_value() or not 0 <= value <= 100:
-        raise ValueError(f"'{text}' is not a VAT rate between 0 and 100 %")
+        raise ValueError(_("'{text}' is not a VAT rate between 0 and 100 %").format(text=text))
     return int(bp)
 
 
@@ -183,7 +193,11 @@ def parse_percent(text: str) -> int:
 def not_in_future(what: str, day: date, today: date) -> list[str]:
     """Rule 0: a record of something that happened cannot be dated after today."""
     if day > today:
-        return [f"{what} is dated {day.isoformat()}, after today ({today.isoformat()})"]
+        return [
+            _("{what} is dated {day}, after today ({today})").format(
+                what=what, day=day.isoformat(), today=today.isoformat()
+            )
+        ]
     return []
 
 
@@ -193,12 +207,13 @@ def not_in_future(what: str, day: date, today: date) -> list[str]:
 
 def trainer_eligibility(basic_training: date, series_held: date, appointed_by: str, today: date) -> list[str]:
     """Rule 1: grundutbildning done, the whole series held after it, and appointed by a named person."""
-    problems = not_in_future("the grundutbildning", basic_training, today)
-    problems += not_in_future("the programme series", series_held, today)
+    problems = not_in_future(_("the grundutbildning"), basic_training, today)
+    problems += not_in_future(_("the programme series"), series_held, today)
     if series_held < basic_training:
         problems.append(
-            f"the programme series ({series_held.isoformat()}) must be held after the"
-            f" grundutbildning ({basic_training.isoformat()})"
+            _("the programme series ({series_held}) must be held after the grundutbildning ({basic_training})").format(
+                series_held=series_held.isoformat(), basic_training=basic_training.isoformat()
+            )
         )
     return problems + appointment(appointed_by)
 
@@ -218,19 +233,27 @@ def course_enrolment(
     """Rule 2: a purchased course takes at most 10 participants, all from its municipality (`names`: how
     to call the municipalities in the message, `Gävle (2180)`)."""
     if completed:
-        return ["the course is already completed; enrol participants before completing it"]
+        return [_("the course is already completed; enrol participants before completing it")]
     if cancelled:
-        return ["the course is cancelled"]
+        return [_("the course is cancelled")]
     if kind != "purchased":
         return []
     problems = []
     if participants_so_far >= PURCHASED_COURSE_MAX:
-        problems.append(f"a purchased course takes at most {PURCHASED_COURSE_MAX} participants; this one is full")
+        problems.append(
+            _("a purchased course takes at most {purchased_course_max} participants; this one is full").format(
+                purchased_course_max=PURCHASED_COURSE_MAX
+            )
+        )
     if participant_municipality != course_municipality:
         problems.append(
-            "a purchased course takes participants from its own municipality only"
-            f" ({(names or {}).get(course_municipality or '', course_municipality)}), not from"
-            f" {(names or {}).get(participant_municipality, participant_municipality)}"
+            _(
+                "a purchased course takes participants from its own municipality only ({course_municipality}),"
+                " not from {participant_municipality}"
+            ).format(
+                course_municipality=(names or {}).get(course_municipality or "", course_municipality),
+                participant_municipality=(names or {}).get(participant_municipality, participant_municipality),
+            )
         )
     return problems
 
@@ -238,9 +261,9 @@ def course_enrolment(
 def course_definition(kind: str, municipality: str | None) -> list[str]:
     """Rule 2: a purchased course belongs to one municipality; an open one is held in Stockholm for all."""
     if kind not in ("open", "purchased"):
-        return [f"course kind must be 'open' or 'purchased', not '{kind}'"]
+        return [_("course kind must be 'open' or 'purchased', not '{kind}'").format(kind=kind)]
     if kind == "purchased" and municipality is None:
-        return ["a purchased course belongs to one municipality: give --municipality"]
+        return [_("a purchased course belongs to one municipality: give --municipality")]
     return []
 
 
@@ -249,13 +272,15 @@ def course_completion(
 ) -> list[str]:
     """Rule 0 and 3: a course is completed once, on or after its date, not in the future, unless cancelled."""
     if cancelled_on is not None:
-        return [f"the course was cancelled on {cancelled_on.isoformat()}"]
+        return [_("the course was cancelled on {cancelled_on}").format(cancelled_on=cancelled_on.isoformat())]
     if already is not None:
-        return [f"the course was already completed on {already.isoformat()}"]
-    problems = not_in_future("the completion", completed_on, today)
+        return [_("the course was already completed on {already}").format(already=already.isoformat())]
+    problems = not_in_future(_("the completion"), completed_on, today)
     if completed_on < course_date:
         problems.append(
-            f"a course cannot be completed ({completed_on.isoformat()}) before it starts ({course_date.isoformat()})"
+            _("a course cannot be completed ({completed_on}) before it starts ({course_date})").format(
+                completed_on=completed_on.isoformat(), course_date=course_date.isoformat()
+            )
         )
     return problems
 
@@ -347,21 +372,24 @@ def agreement_signing(
 ) -> list[str]:
     """Rules 4, 5 and 7: who may sign, for what scope, and never two agreements in force at once."""
     if certified is None:
-        return ["only a certified trainer can sign an agreement: no completed Steg 2 course is recorded"]
+        return [_("only a certified trainer can sign an agreement: no completed Steg 2 course is recorded")]
     problems = []
     if start < certified:
         problems.append(
-            f"the agreement cannot start ({start.isoformat()}) before the trainer was certified"
-            f" ({certified.isoformat()})"
+            _("the agreement cannot start ({start}) before the trainer was certified ({certified})").format(
+                start=start.isoformat(), certified=certified.isoformat()
+            )
         )
     if scope.municipality != trainer_municipality:
-        problems.append("an agreement covers the trainer's own municipality (or one school in it)")
+        problems.append(_("an agreement covers the trainer's own municipality (or one school in it)"))
     if scope.school_id is not None and school_municipality != trainer_municipality:
-        problems.append("the school is not in the trainer's municipality")
+        problems.append(_("the school is not in the trainer's municipality"))
     if any(span.overlaps_from(start) for span in existing):
         problems.append(
-            "the trainer already has an agreement in force on or after"
-            f" {start.isoformat()}; end it first (one agreement at a time)"
+            _(
+                "the trainer already has an agreement in force on or after {start}; end it first (one "
+                "agreement at a time)"
+            ).format(start=start.isoformat())
         )
     return problems
 
@@ -369,9 +397,13 @@ def agreement_signing(
 def agreement_ending(span: Span, end: date) -> list[str]:
     """Rule 6: an agreement ends once, not before its start (ending on the start means never in force)."""
     if span.end is not None:
-        return [f"the agreement already ended on {span.end.isoformat()}"]
+        return [_("the agreement already ended on {end}").format(end=span.end.isoformat())]
     if end < span.start:
-        return [f"the end ({end.isoformat()}) is before the agreement's start ({span.start.isoformat()})"]
+        return [
+            _("the end ({end}) is before the agreement's start ({start})").format(
+                end=end.isoformat(), start=span.start.isoformat()
+            )
+        ]
     return []
 
 
@@ -391,9 +423,9 @@ def may_train(
     """Rule 9: a trainer leads steps and trains people only while an agreement covering the school runs."""
     in_force = [scope for span, scope in agreements if span.in_force_on(day)]
     if not in_force:
-        return [f"the trainer has no agreement in force on {day.isoformat()}"]
+        return [_("the trainer has no agreement in force on {day}").format(day=day.isoformat())]
     if not any(scope.covers(school_municipality, school_id) for scope in in_force):
-        return [f"the school is outside the scope of the trainer's agreement on {day.isoformat()}"]
+        return [_("the school is outside the scope of the trainer's agreement on {day}").format(day=day.isoformat())]
     return []
 
 
@@ -421,15 +453,16 @@ def programme_start(
     """Rule 10: a start names a contact person (name and e-mail); a programme runs once at a time."""
     problems = []
     if programme not in PROGRAMMES:
-        problems.append(f"unknown programme '{programme}'")
+        problems.append(_("unknown programme '{programme}'").format(programme=programme))
     if not contact_name.strip():
-        problems.append("a programme start names the school's contact person (--contact-name)")
+        problems.append(_("a programme start names the school's contact person (--contact-name)"))
     if not contact_email.strip():
-        problems.append("a programme start needs the contact person's e-mail (--contact-email)")
+        problems.append(_("a programme start needs the contact person's e-mail (--contact-email)"))
     if already_running_since is not None:
         problems.append(
-            f"{PROGRAMMES.get(programme, programme)} already runs at this school"
-            f" (since {already_running_since.isoformat()}); stop it before starting it again"
+            _("{programme} already runs at this school (since {since}); stop it before starting it again").format(
+                programme=PROGRAMMES.get(programme, programme), since=already_running_since.isoformat()
+            )
         )
     return problems
 
@@ -444,23 +477,35 @@ def step_allowed(
 ) -> list[str]:
     """Rule 11 (and 0): parts 1-3 in order, every step once except handledning, within the run."""
     if step not in STEPS:
-        return [f"unknown step '{step}' (use one of {', '.join(STEPS)})"]
-    problems = not_in_future(f"the {STEPS[step].lower()}", day, today)
+        return [_("unknown step '{step}' (use one of {steps})").format(step=step, steps=", ".join(STEPS))]
+    problems = not_in_future(_("the {step}").format(step=STEPS[step].lower()), day, today)
     if day < run_start:
-        problems.append(f"the step ({day.isoformat()}) is before the programme started ({run_start.isoformat()})")
+        problems.append(
+            _("the step ({day}) is before the programme started ({run_start})").format(
+                day=day.isoformat(), run_start=run_start.isoformat()
+            )
+        )
     if stopped_on is not None and day >= stopped_on:
-        problems.append(f"the programme was stopped on {stopped_on.isoformat()}")
+        problems.append(_("the programme was stopped on {stopped_on}").format(stopped_on=stopped_on.isoformat()))
     dates = dict(done)
     if step not in REPEATABLE_STEPS and step in dates:
-        problems.append(f"{STEPS[step]} was already held on {dates[step].isoformat()}; it happens once")
+        problems.append(
+            _("{step} was already held on {day}; it happens once").format(step=STEPS[step], day=dates[step].isoformat())
+        )
     before = _PART_BEFORE.get(step)
     if before is not None:
         if before not in dates:
-            problems.append(f"{STEPS[step]} cannot come before {STEPS[before].lower()}")
+            problems.append(
+                _("{step} cannot come before {before}").format(step=STEPS[step], before=STEPS[before].lower())
+            )
         elif day < dates[before]:
             problems.append(
-                f"{STEPS[step]} ({day.isoformat()}) cannot be dated before {STEPS[before].lower()}"
-                f" ({dates[before].isoformat()})"
+                _("{step} ({day}) cannot be dated before {before} ({before_day})").format(
+                    step=STEPS[step],
+                    day=day.isoformat(),
+                    before=STEPS[before].lower(),
+                    before_day=dates[before].isoformat(),
+                )
             )
     return problems
 
@@ -474,20 +519,24 @@ def steps_to_do(done: Iterable[str]) -> list[str]:
 def programme_stop(run_start: date, stopped_on: date | None, day: date, reason: str, today: date) -> list[str]:
     """Rule 12: a stop records its date and reason; a programme stops once, not before it started."""
     if stopped_on is not None:
-        return [f"the programme was already stopped on {stopped_on.isoformat()}"]
-    problems = not_in_future("the stop", day, today)
+        return [_("the programme was already stopped on {stopped_on}").format(stopped_on=stopped_on.isoformat())]
+    problems = not_in_future(_("the stop"), day, today)
     if day < run_start:
-        problems.append(f"the stop ({day.isoformat()}) is before the programme started ({run_start.isoformat()})")
+        problems.append(
+            _("the stop ({day}) is before the programme started ({run_start})").format(
+                day=day.isoformat(), run_start=run_start.isoformat()
+            )
+        )
     if not reason.strip():
-        problems.append("a stop records the reason (--reason)")
+        problems.append(_("a stop records the reason (--reason)"))
     return problems
 
 
 def problem_note(day: date, note: str, today: date) -> list[str]:
     """Rule 12: a problem at a school is a dated note."""
-    problems = not_in_future("the problem", day, today)
+    problems = not_in_future(_("the problem"), day, today)
     if not note.strip():
-        problems.append("the note is empty")
+        problems.append(_("the note is empty"))
     return problems
 
 
@@ -527,11 +576,13 @@ def price_setting(code: str, amount: int, vat_rate: int) -> list[str]:
     """Rule 16: a price has a known code, a non-negative whole-öre amount and a VAT rate of 0-100 %."""
     problems = []
     if code not in PRICE_CODES:
-        problems.append(f"unknown price code '{code}' (use one of {', '.join(PRICE_CODES)})")
+        problems.append(
+            _("unknown price code '{code}' (use one of {codes})").format(code=code, codes=", ".join(PRICE_CODES))
+        )
     if amount < 0:
-        problems.append("a price cannot be negative")
+        problems.append(_("a price cannot be negative"))
     if vat_rate not in VAT_RATES_BP:
-        problems.append("the VAT rate is 0 % (exempt), or 6, 12 or 25 % (rule 29)")
+        problems.append(_("the VAT rate is 0 % (exempt), or 6, 12 or 25 % (rule 29)"))
     return problems
 
 
@@ -714,11 +765,12 @@ def invoice_due_date(invoice_date: date, payment_days: int) -> date:
 
 def run_date_allowed(run_date: date, latest_invoice: date | None, today: date) -> list[str]:
     """Rules 0 and 19: invoices are issued today or earlier, and their numbers follow their dates."""
-    problems = not_in_future("the invoice run", run_date, today)
+    problems = not_in_future(_("the invoice run"), run_date, today)
     if latest_invoice is not None and run_date < latest_invoice:
         problems.append(
-            f"the newest invoice is dated {latest_invoice.isoformat()}; a run cannot be dated before it"
-            " (numbers follow dates)"
+            _(
+                "the newest invoice is dated {latest_invoice}; a run cannot be dated before it (numbers follow dates)"
+            ).format(latest_invoice=latest_invoice.isoformat())
         )
     return problems
 
@@ -726,13 +778,14 @@ def run_date_allowed(run_date: date, latest_invoice: date | None, today: date) -
 def credit_allowed(kind: str, invoice_date: date, credited_by: int | None, credit_date: date) -> list[str]:
     """Rule 19: only an invoice is credited, once, whole, and not before its own date."""
     if kind != "invoice":
-        return ["a credit note cannot itself be credited"]
+        return [_("a credit note cannot itself be credited")]
     if credited_by is not None:
-        return [f"the invoice is already credited by credit note {credited_by}"]
+        return [_("the invoice is already credited by credit note {credited_by}").format(credited_by=credited_by)]
     if credit_date < invoice_date:
         return [
-            f"the credit note ({credit_date.isoformat()}) cannot be dated before the invoice"
-            f" ({invoice_date.isoformat()})"
+            _("the credit note ({credit_date}) cannot be dated before the invoice ({invoice_date})").format(
+                credit_date=credit_date.isoformat(), invoice_date=invoice_date.isoformat()
+            )
         ]
     return []
 
@@ -753,11 +806,11 @@ def trainee_report(
 ) -> list[str]:
     """Rule 13: trained on a day not after today, while the programme ran at the school, by a trainer whose
     agreement covered the school that day (rule 9)."""
-    problems = not_in_future("the training", day, today)
+    problems = not_in_future(_("the training"), day, today)
     if not runs:
-        problems.append("the programme has never run at this school")
+        problems.append(_("the programme has never run at this school"))
     elif not programme_running_on(runs, day):
-        problems.append(f"the programme was not running at the school on {day.isoformat()}")
+        problems.append(_("the programme was not running at the school on {day}").format(day=day.isoformat()))
     return problems + list(agreement_problems)
 
 
@@ -772,7 +825,9 @@ def trainee_header(header: Sequence[str]) -> list[str]:
     wanted = [c.casefold() for c in TRAINEE_COLUMNS]
     if [f.casefold() for f in found[: len(wanted)]] != wanted:
         seen = " | ".join(f for f in found if f) or "nothing"
-        return [f"the header row must be {' | '.join(TRAINEE_COLUMNS)} (found: {seen})"]
+        return [
+            _("the header row must be {columns} (found: {seen})").format(columns=" | ".join(TRAINEE_COLUMNS), seen=seen)
+        ]
     return []
 
 
@@ -783,7 +838,7 @@ def parse_person(text: str) -> tuple[str, str]:
     """`Anna Lind <anna@x.se>` → ("Anna Lind", "anna@x.se"); raises ValueError otherwise."""
     match = _NAME_EMAIL.match(text)
     if match is None:
-        raise ValueError(f"'{text}' is not \"Name <email>\"")
+        raise ValueError(_("'{text}' is not \"Name <email>\"").format(text=text))
     return " ".join(match["name"].split()), normalize_email(match["email"])
 
 
@@ -824,7 +879,7 @@ def compliance(attended: Iterable[tuple[str, date]], year: int) -> Compliance:
 def meeting_definition(kind: str, title: str) -> list[str]:
     """Rule 21: a meeting is a network meeting or the conference."""
     if kind not in MEETING_KINDS:
-        return [f"a meeting is 'network' or 'conference', not '{kind}'"]
+        return [_("a meeting is 'network' or 'conference', not '{kind}'").format(kind=kind)]
     return []
 
 
@@ -839,7 +894,7 @@ def next_renewal(span: Span, day: date) -> date | None:
     """The first day of the agreement's next year after `day`, if it is still running then."""
     k = 0
     while True:
-        first, _ = span.period(k)
+        first, _end = span.period(k)
         if first > day:
             return first if span.end is None or first < span.end else None
         k += 1
@@ -861,12 +916,16 @@ VOIDABLE = ("step", "attendance", "trainee", "problem")
 def voiding(what: str, record_day: date, void_on: date | None, day: date, reason: str, today: date) -> list[str]:
     """Rule 24: a record is voided once, with a reason, on a day not after today nor before the record."""
     if void_on is not None:
-        return [f"the {what} was already voided on {void_on.isoformat()}"]
-    problems = not_in_future("the void", day, today)
+        return [_("{what} was already voided on {void_on}").format(what=what, void_on=void_on.isoformat())]
+    problems = not_in_future(_("the void"), day, today)
     if day < record_day:
-        problems.append(f"the void ({day.isoformat()}) cannot be dated before the {what} ({record_day.isoformat()})")
+        problems.append(
+            _("the void ({day}) cannot be dated before {what} ({record_day})").format(
+                day=day.isoformat(), what=what, record_day=record_day.isoformat()
+            )
+        )
     if not reason.strip():
-        problems.append("a void records the reason (--reason)")
+        problems.append(_("a void records the reason (--reason)"))
     return problems
 
 
@@ -874,18 +933,26 @@ def step_voiding(step: str, live_steps: Iterable[str]) -> list[str]:
     """Rules 11 and 24: a grundutbildning part is voided only while no later part stands on it."""
     later = {before: after for after, before in _PART_BEFORE.items()}.get(step)
     if later is not None and later in set(live_steps):
-        return [f"{STEPS[later]} is recorded after it; void {STEPS[later].lower()} first"]
+        return [
+            _("{later} is recorded after it; void {later_lower} first").format(
+                later=STEPS[later], later_lower=STEPS[later].lower()
+            )
+        ]
     return []
 
 
 def course_cancelling(completed_on: date | None, cancelled_on: date | None, reason: str) -> list[str]:
     """Rule 25: a course is cancelled only before it is completed, once, with a reason."""
     if completed_on is not None:
-        return [f"the course was completed on {completed_on.isoformat()}; a completed course cannot be cancelled"]
+        return [
+            _("the course was completed on {completed_on}; a completed course cannot be cancelled").format(
+                completed_on=completed_on.isoformat()
+            )
+        ]
     if cancelled_on is not None:
-        return [f"the course was already cancelled on {cancelled_on.isoformat()}"]
+        return [_("the course was already cancelled on {cancelled_on}").format(cancelled_on=cancelled_on.isoformat())]
     if not reason.strip():
-        return ["a cancellation records the reason (--reason)"]
+        return [_("a cancellation records the reason (--reason)")]
     return []
 
 
@@ -894,13 +961,17 @@ def unenrolling(
 ) -> list[str]:
     """Rule 25: a participant is unenrolled only before the course is completed, once, with a reason."""
     if completed_on is not None:
-        return [f"the course was completed on {completed_on.isoformat()}; its participants cannot be unenrolled"]
+        return [
+            _("the course was completed on {completed_on}; its participants cannot be unenrolled").format(
+                completed_on=completed_on.isoformat()
+            )
+        ]
     if cancelled_on is not None:
-        return [f"the course was cancelled on {cancelled_on.isoformat()}"]
+        return [_("the course was cancelled on {cancelled_on}").format(cancelled_on=cancelled_on.isoformat())]
     if unenrolled_on is not None:
-        return [f"already unenrolled on {unenrolled_on.isoformat()}"]
+        return [_("already unenrolled on {unenrolled_on}").format(unenrolled_on=unenrolled_on.isoformat())]
     if not reason.strip():
-        return ["an unenrolment records the reason (--reason)"]
+        return [_("an unenrolment records the reason (--reason)")]
     return []
 
 
@@ -910,12 +981,18 @@ def history_change(what: str, day: date, run_start: date, stopped_on: date | Non
     problems = []
     if day < run_start:
         problems.append(
-            f"the new {what} ({day.isoformat()}) cannot start before the programme ({run_start.isoformat()})"
+            _("the new {what} ({day}) cannot start before the programme ({run_start})").format(
+                what=what, day=day.isoformat(), run_start=run_start.isoformat()
+            )
         )
     if stopped_on is not None and day >= stopped_on:
-        problems.append(f"the programme was stopped on {stopped_on.isoformat()}")
+        problems.append(_("the programme was stopped on {stopped_on}").format(stopped_on=stopped_on.isoformat()))
     if run_start <= day < latest_from:
-        problems.append(f"the {what} changed on {latest_from.isoformat()}; a new one takes over on or after that day")
+        problems.append(
+            _("the {what} changed on {latest_from}; a new one takes over on or after that day").format(
+                what=what, latest_from=latest_from.isoformat()
+            )
+        )
     return problems
 
 
@@ -931,19 +1008,19 @@ def in_force_on(history: Sequence[tuple[date, _T]], day: date | None) -> _T:
 
 def appointment(appointed_by: str) -> list[str]:
     """Rule 1: the appointing person is given as "NAME, ROLE"."""
-    name, _, role = appointed_by.partition(",")
+    name, _sep, role = appointed_by.partition(",")
     if not name.strip() or not role.strip():
-        return ['--appointed-by needs the appointing person as "NAME, ROLE"']
+        return [_('--appointed-by needs the appointing person as "NAME, ROLE"')]
     return []
 
 
 def charge_is_void(key: str, cancelled_courses: set[int], unenrolled: set[tuple[int, int]]) -> bool:
     """Rule 26: a charge whose cause was cancelled (a cancelled course, an unenrolled participant)."""
-    kind, _, rest = key.partition(":")
+    kind, _sep, rest = key.partition(":")
     if kind == "purchased-course":
         return int(rest) in cancelled_courses
     if kind == "open-course-seat":
-        course, _, trainer = rest.partition(":")
+        course, _sep, trainer = rest.partition(":")
         return int(course) in cancelled_courses or (int(course), int(trainer)) in unenrolled
     return False
 
@@ -967,9 +1044,9 @@ def org_number(text: str) -> str:
     luhn = _luhn()
     digits = text.strip().replace("-", "").replace(" ", "")
     if not (digits.isascii() and digits.isdigit()) or len(digits) != 10:
-        raise ValueError(f"'{text}' is not an organisation number (10 digits, e.g. 802000-1239)")
+        raise ValueError(_("'{text}' is not an organisation number (10 digits, e.g. 802000-1239)").format(text=text))
     if not luhn.is_valid(digits):
-        raise ValueError(f"'{text}' is not an organisation number (the check digit is wrong)")
+        raise ValueError(_("'{text}' is not an organisation number (the check digit is wrong)").format(text=text))
     return digits
 
 
@@ -977,7 +1054,9 @@ def vat_number(text: str) -> str:
     """Rule 28: a Swedish VAT number, `SE` + organisation number + `01` (`SE802000123901`)."""
     cleaned = text.strip().replace(" ", "").replace("-", "").upper()
     if not (cleaned.startswith("SE") and cleaned.endswith("01") and len(cleaned) == 14):
-        raise ValueError(f"'{text}' is not a Swedish VAT number (SE + the 10-digit organisation number + 01)")
+        raise ValueError(
+            _("'{text}' is not a Swedish VAT number (SE + the 10-digit organisation number + 01)").format(text=text)
+        )
     org_number(cleaned[2:12])
     return cleaned
 
@@ -989,9 +1068,11 @@ def giro_number(text: str, kind: str) -> str:
     digits = text.strip().replace("-", "").replace(" ", "")
     shortest = 7 if kind == "bankgiro" else 2
     if not (digits.isascii() and digits.isdigit()) or not shortest <= len(digits) <= 8:
-        raise ValueError(f"'{text}' is not a {kind} number ({shortest}-8 digits)")
+        raise ValueError(
+            _("'{text}' is not a {kind} number ({shortest}-8 digits)").format(text=text, kind=kind, shortest=shortest)
+        )
     if not luhn.is_valid(digits):
-        raise ValueError(f"'{text}' is not a {kind} number (the check digit is wrong)")
+        raise ValueError(_("'{text}' is not a {kind} number (the check digit is wrong)").format(text=text, kind=kind))
     return digits
 
 
@@ -1004,7 +1085,7 @@ def peppol_id(text: str) -> str:
     cleaned = text.strip()
     match = _PEPPOL_ID.fullmatch(cleaned)
     if match is None:
-        raise ValueError(f"'{text}' is not a Peppol address (SCHEME:ID, e.g. 0007:2120001234)")
+        raise ValueError(_("'{text}' is not a Peppol address (SCHEME:ID, e.g. 0007:2120001234)").format(text=text))
     if match[1] == "0007":
         return "0007:" + org_number(match[2])
     return cleaned
@@ -1059,11 +1140,13 @@ def postal_address(lines: Sequence[str], name: str = "") -> PostalAddress:
     if rest and name and name_key(rest[0]) == name_key(name):
         rest = rest[1:]
     if not rest:
-        raise ValueError("the address is empty")
+        raise ValueError(_("the address is empty"))
     match = _POSTAL_LINE.fullmatch(rest[-1].strip())
     if match is None:
         raise ValueError(
-            f"the address's last line must be the postal code and town, e.g. 801 84 Gävle (found '{rest[-1]}')"
+            _("the address's last line must be the postal code and town, e.g. 801 84 Gävle (found '{rest}')").format(
+                rest=rest[-1]
+            )
         )
     street = rest[:-1]
     return PostalAddress(
@@ -1083,13 +1166,13 @@ def payer_missing(org: str | None, address: Sequence[str], reference: str, name:
     """Rule 29: what a payer lacks before it can be sent an e-invoice."""
     missing = []
     if not org:
-        missing.append("organisation number")
+        missing.append(_("organisation number"))
     try:
         postal_address(address, name)
     except ValueError:
-        missing.append("postal address (street, then postal code and town)")
+        missing.append(_("postal address (street, then postal code and town)"))
     if not reference.strip():
-        missing.append("buyer reference")
+        missing.append(_("buyer reference"))
     return missing
 
 
@@ -1103,14 +1186,14 @@ def seller_missing(seller: dict[str, str], rates: Iterable[int]) -> list[str]:
     try:
         postal_address(address_lines(seller.get("address", "")), seller.get("name", ""))
     except ValueError:
-        missing.append("seller.address (street, then postal code and town)")
+        missing.append(_("seller.address (street, then postal code and town)"))
     if not (seller.get("bankgiro") or seller.get("plusgiro")):
-        missing.append("seller.bankgiro or seller.plusgiro")
+        missing.append(_("seller.bankgiro or seller.plusgiro"))
     used = set(rates)
     if any(rate > 0 for rate in used) and not seller.get("vat-number"):
-        missing.append("seller.vat-number (the invoice charges VAT)")
+        missing.append(_("seller.vat-number (the invoice charges VAT)"))
     if any(rate == 0 for rate in used) and not (seller.get("vat-number") or seller.get("f-skatt") == "ja"):
-        missing.append("seller.f-skatt or seller.vat-number (a VAT-exempt line needs one)")
+        missing.append(_("seller.f-skatt or seller.vat-number (a VAT-exempt line needs one)"))
     return missing
 
 
@@ -1148,11 +1231,11 @@ def invoice_state(kind: str, total: int, due: date, credited: bool, paid: int, d
 def payment_allowed(kind: str, day: date, amount: int, today: date) -> list[str]:
     """Rule 32 (and 0): a payment goes to an invoice (not a credit note), is dated not after today, and is
     a positive amount."""
-    problems = not_in_future("the payment", day, today)
+    problems = not_in_future(_("the payment"), day, today)
     if kind != "invoice":
-        problems.append("a payment goes to an invoice, not to a credit note")
+        problems.append(_("a payment goes to an invoice, not to a credit note"))
     if amount <= 0:
-        problems.append("a payment is an amount above zero")
+        problems.append(_("a payment is an amount above zero"))
     return problems
 
 

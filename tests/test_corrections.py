@@ -29,13 +29,13 @@ TODAY = D("2026-06-15")
 
 
 def test_rule_24_a_record_is_voided_once_with_a_reason_not_before_it_happened() -> None:
-    assert rules.voiding("step", D("2024-01-10"), None, D("2024-02-01"), "fel skola", TODAY) == []
-    assert rules.voiding("step", D("2024-01-10"), D("2024-01-12"), D("2024-02-01"), "x", TODAY) == [
+    assert rules.voiding("the step", D("2024-01-10"), None, D("2024-02-01"), "fel skola", TODAY) == []
+    assert rules.voiding("the step", D("2024-01-10"), D("2024-01-12"), D("2024-02-01"), "x", TODAY) == [
         "the step was already voided on 2024-01-12"
     ]
-    assert "reason" in rules.voiding("step", D("2024-01-10"), None, D("2024-02-01"), " ", TODAY)[0]
-    assert "before the step" in rules.voiding("step", D("2024-01-10"), None, D("2024-01-09"), "x", TODAY)[0]
-    assert "after today" in rules.voiding("step", D("2024-01-10"), None, D("2026-06-16"), "x", TODAY)[0]
+    assert "reason" in rules.voiding("the step", D("2024-01-10"), None, D("2024-02-01"), " ", TODAY)[0]
+    assert "before the step" in rules.voiding("the step", D("2024-01-10"), None, D("2024-01-09"), "x", TODAY)[0]
+    assert "after today" in rules.voiding("the step", D("2024-01-10"), None, D("2026-06-16"), "x", TODAY)[0]
 
 
 def test_rule_24_a_grundutbildning_part_is_voided_only_when_no_later_part_stands_on_it() -> None:

@@ -180,7 +180,7 @@ def test_a_damaged_file_is_refused_whole_listing_every_problem(fresh_db: Any, tm
         result = CliRunner().invoke(app, ["payment", "import", str(path)])
         assert result.exit_code == 1
         assert "add up to 100005 öre, the deposit says 99" in result.stderr
-        assert result.stderr.strip().splitlines()[-1].startswith("Error: 1 bad row(s) in the bank file")
+        assert result.stderr.strip().splitlines()[-1].startswith("Error: 1 bad row in the bank file")
         cut = tmp_path / "cut.txt"
         cut.write_bytes(path.read_bytes()[:-84])
         refused("payment", "import", str(cut), contains="bad row")

@@ -73,7 +73,7 @@ def test_row_errors_come_as_json_when_json_is_asked_for(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = run("report-trainees", "--file", str(listing), "--json")
-    assert result.exit_code == 1 and result.stderr.startswith("Error: 1 bad row(s)")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: 1 bad row")
     document = json.loads(result.stdout)
     assert document["rows"] == [{"row": 2, "column": "Namn", "value": "", "reason": "the name is empty"}]
 

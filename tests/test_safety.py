@@ -245,7 +245,7 @@ def test_control_characters_in_a_list_file_are_row_errors(fresh_db: Any, tmp_pat
     )
     with nothing_written(fresh_db):
         result = run("report-trainees", "--file", str(listing))
-    assert result.exit_code == 1 and "2 bad row(s)" in result.stderr and "control character" in result.stderr
+    assert result.exit_code == 1 and "2 bad rows" in result.stderr and "control character" in result.stderr
     ok("export", "trainees", "-o", str(tmp_path / "ut.xlsx"))  # nothing stored that openpyxl refuses
 
 

@@ -147,7 +147,7 @@ def test_every_bad_row_is_reported(school: None, fresh_db: Path, tmp_path: Path)
     with nothing_written(fresh_db):
         result = run("report-trainees", "--file", str(write_xlsx(tmp_path / "l.xlsx", rows)))
     assert result.exit_code == 1
-    assert "2 bad row(s)" in result.stderr
+    assert "2 bad rows" in result.stderr
     table = result.stderr
     assert "│ 3 " in table and "│ 5 " in table
 

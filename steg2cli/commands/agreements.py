@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
+from steg2cli.i18n import _
 
 app = common.group("Yearly agreements: list and end them.")
 
@@ -16,7 +17,11 @@ JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
 def _scope(agreement: dict[str, Any]) -> str:
     school = agreement["scope"]["school"]
     where = common.place(agreement["scope"]["municipality"])
-    return f"{school['name']} (school {school['id']}), {where}" if school else where
+    return (
+        _("{name} (school {id}), {where}").format(name=school["name"], id=school["id"], where=where)
+        if school
+        else where
+    )
 
 
 def sign_agreement(
@@ -35,7 +40,11 @@ def sign_agreement(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Signed agreement {result['id']} from {result['start']} for {_scope(result)}.")
+        common.done(
+            _("Signed agreement {id} from {start} for {scope}.").format(
+                id=result["id"], start=result["start"], scope=_scope(result)
+            )
+        )
 
 
 @app.command("list")
@@ -53,13 +62,13 @@ def list_(
         common.emit_json(result)
         return
     common.table(
-        "Agreements",
-        ["id", "trainer", "start", "end", "scope"],
+        _("Agreements"),
+        [_("id"), _("trainer"), _("start"), _("end"), _("scope")],
         (
             [a["id"], f"{a['trainer_name']} ({a['trainer_id']})", a["start"], a["end"] or "running", _scope(a)]
             for a in result
         ),
-        empty="no agreements",
+        empty=_("no agreements"),
     )
 
 
@@ -78,4 +87,4 @@ def end(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Agreement {result['id']} ends on {result['end']}.")
+        common.done(_("Agreement {id} ends on {end}.").format(id=result["id"], end=result["end"]))

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from steg2cli.errors import BadInput
+from steg2cli.i18n import _
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from steg2cli.db import Database
 
-JSON_HELP = "Print one JSON document instead of a table."
+JSON_HELP = _("Print one JSON document instead of a table.")
 
 
 def group(help_text: str) -> typer.Typer:
@@ -69,7 +70,7 @@ def today() -> date:
     try:
         return clock_today()
     except ValueError:
-        raise BadInput("STEG2_TODAY must be a date YYYY-MM-DD") from None
+        raise BadInput(_("STEG2_TODAY must be a date YYYY-MM-DD")) from None
 
 
 def emit_json(document: Any) -> None:
@@ -145,7 +146,7 @@ def done(message: str) -> None:
 
 def void_text(void: dict[str, str] | None) -> str:
     """`void 2026-01-10: wrong school` for a voided record, else empty."""
-    return "" if void is None else f"void {void['date']}: {void['reason']}"
+    return "" if void is None else _("void {date}: {reason}").format(date=void["date"], reason=void["reason"])
 
 
 def place(municipality: dict[str, str] | None) -> str:
@@ -157,7 +158,7 @@ def row_errors(errors: Sequence[tuple[int, str, str, str]]) -> None:
     """Every bad row of a list, as a table on stderr (rule 15)."""
     from rich.table import Table
 
-    grid = Table(title="Rows refused", title_justify="left", header_style="bold")
+    grid = Table(title=_("Rows refused"), title_justify="left", header_style="bold")
     for column in ("row", "column", "value", "reason"):
         grid.add_column(column, overflow="fold")
     from rich.text import Text

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from steg2cli.commands import common
+from steg2cli.i18n import _
 
 
 class Voidable(StrEnum):
@@ -37,5 +38,11 @@ def void(
     else:
         what = f" ({result['what']})" if result["what"] != kind.value else ""
         common.done(
-            f"Voided {kind.value} {result['id']}{what} on {result['void']['date']}: {result['void']['reason']}."
+            _("Voided {value} {id}{what} on {date}: {reason}.").format(
+                value=kind.value,
+                id=result["id"],
+                what=what,
+                date=result["void"]["date"],
+                reason=result["void"]["reason"],
+            )
         )

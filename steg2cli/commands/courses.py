@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
+from steg2cli.i18n import _
 
 app = common.group("Steg 2 courses: plan, enrol, complete, cancel, unenrol.")
 
@@ -26,16 +27,16 @@ def _print(course: dict[str, Any]) -> None:
             ("date", course["date"]),
             ("municipality", common.place(course["municipality"])),
             ("place", course["place"]),
-            ("completed", course["completed_on"] or "not yet"),
+            ("completed", course["completed_on"] or _("not yet")),
             ("cancelled", common.void_text(course["cancelled"]).removeprefix("void ") or "no"),
             ("participants", course["participant_count"]),
         ],
-        title=f"Course {course['id']}",
+        title=_("Course {id}").format(id=course["id"]),
     )
     if course.get("participants"):
         common.table(
             None,
-            ["trainer", "name", "from", "unenrolled"],
+            [_("trainer"), _("name"), _("from"), _("unenrolled")],
             (
                 [
                     p["trainer_id"],
@@ -66,7 +67,9 @@ def add(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Added {result['kind']} course {result['id']} on {result['date']}.")
+        common.done(
+            _("Added {kind} course {id} on {date}.").format(kind=result["kind"], id=result["id"], date=result["date"])
+        )
 
 
 @app.command("enrol")
@@ -83,7 +86,11 @@ def enrol(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Course {result['id']} now has {result['participant_count']} participant(s).")
+        common.done(
+            _("Course {id} now has {participant_count} participant(s).").format(
+                id=result["id"], participant_count=result["participant_count"]
+            )
+        )
 
 
 @app.command("complete")
@@ -105,8 +112,9 @@ def complete(
         common.emit_json(result)
     else:
         common.done(
-            f"Course {result['id']} completed on {result['completed_on']};"
-            f" {result['participant_count']} trainer(s) certified."
+            _("Course {id} completed on {completed_on}; {participant_count} trainer(s) certified.").format(
+                id=result["id"], completed_on=result["completed_on"], participant_count=result["participant_count"]
+            )
         )
 
 
@@ -120,8 +128,8 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
         common.emit_json(result)
         return
     common.table(
-        "Steg 2 courses",
-        ["id", "kind", "date", "municipality", "place", "participants", "completed"],
+        _("Steg 2 courses"),
+        [_("id"), _("kind"), _("date"), _("municipality"), _("place"), _("participants"), _("completed")],
         (
             [
                 c["id"],
@@ -134,7 +142,7 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
             ]
             for c in result
         ),
-        empty="no courses",
+        empty=_("no courses"),
     )
 
 
@@ -172,8 +180,10 @@ def cancel(
         common.emit_json(result)
     else:
         common.done(
-            f"Cancelled course {result['id']} ({result['date']}); its charges will not be invoiced."
-            " `steg2 status` lists any invoice that already carries them."
+            _(
+                "Cancelled course {id} ({date}); its charges will not be invoiced. `steg2 status` lists "
+                "any invoice that already carries them."
+            ).format(id=result["id"], date=result["date"])
         )
 
 
@@ -193,6 +203,7 @@ def unenrol(
         common.emit_json(result)
     else:
         common.done(
-            f"Unenrolled {len(trainers)} participant(s) from course {result['id']};"
-            f" {result['participant_count']} remain."
+            _("Unenrolled {trainers_count} participant(s) from course {id}; {participant_count} remain.").format(
+                trainers_count=len(trainers), id=result["id"], participant_count=result["participant_count"]
+            )
         )

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from steg2cli.commands import common
+from steg2cli.i18n import _
 
 app = common.group("The database itself: create it, upgrade its schema, back it up, compact it.")
 
@@ -19,9 +20,17 @@ def init(ctx: typer.Context) -> None:
 
     result = maintenance.init(common.database(ctx, create=True))
     if result["created"]:
-        common.done(f"Created a steg2 database at {result['where']} (schema {result['schema']}).")
+        common.done(
+            _("Created a steg2 database at {where} (schema {schema}).").format(
+                where=result["where"], schema=result["schema"]
+            )
+        )
     else:
-        common.done(f"{result['where']} already holds a steg2 database (schema {result['schema']}); nothing to do.")
+        common.done(
+            _("{where} already holds a steg2 database (schema {schema}); nothing to do.").format(
+                where=result["where"], schema=result["schema"]
+            )
+        )
 
 
 @app.command("upgrade")
@@ -31,9 +40,11 @@ def upgrade(ctx: typer.Context) -> None:
 
     result = maintenance.upgrade(common.database(ctx))
     if result["from"] == result["to"]:
-        common.done(f"The database is at the newest schema ({result['to']}); nothing to do.")
+        common.done(_("The database is at the newest schema ({to}); nothing to do.").format(to=result["to"]))
     else:
-        common.done(f"Upgraded the database schema {result['from'] or '(new)'} → {result['to']}.")
+        common.done(
+            _("Upgraded the database schema {value} → {to}.").format(value=result["from"] or "(new)", to=result["to"])
+        )
 
 
 @app.command("backup")
@@ -45,7 +56,7 @@ def backup(
     from steg2cli.services import maintenance
 
     maintenance.backup(common.database(ctx), file)
-    common.done(f"Wrote a consistent copy of the database to {file}.")
+    common.done(_("Wrote a consistent copy of the database to {file}.").format(file=file))
 
 
 @app.command("compact")
@@ -54,4 +65,4 @@ def compact(ctx: typer.Context) -> None:
     from steg2cli.services import maintenance
 
     maintenance.compact(common.database(ctx))
-    common.done("Compacted the database.")
+    common.done(_("Compacted the database."))

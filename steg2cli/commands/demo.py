@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from steg2cli.commands import common
+from steg2cli.i18n import _
 
 
 def demo(
@@ -23,4 +24,4 @@ def demo(
         summary = demo_service.fill_scale(common.database(ctx, create=True), common.today(), scale, years)
     else:
         summary = demo_service.fill(common.database(ctx, create=True), common.today())
-    common.done("Filled the database with sample data: " + ", ".join(f"{n} {what}" for what, n in summary.items()))
+    common.done(_("Filled the database with sample data: ") + ", ".join(f"{n} {what}" for what, n in summary.items()))

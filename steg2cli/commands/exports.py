@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from steg2cli.commands import common
+from steg2cli.i18n import _
 
 if TYPE_CHECKING:
     from steg2cli.services.exports import Filters
@@ -39,9 +40,9 @@ def trainees(
     """Everyone the trainers have trained (sheet Utbildade), in the columns of the trainee list."""
     from steg2cli.services import exports
 
-    with common.progress(f"Writing {output.name}") as tick:
+    with common.progress(_("Writing {name}").format(name=output.name)) as tick:
         count = exports.trainees(common.database(ctx), output, _filters(year, municipality, trainer, programme), tick)
-    common.done(f"Wrote {count} trainee(s) to {output}.")
+    common.done(_("Wrote {count} trainee(s) to {output}.").format(count=count, output=output))
 
 
 @app.command("trainers")
@@ -59,7 +60,7 @@ def trainers(
     count = exports.trainers(
         common.database(ctx), output, _filters(year, municipality, trainer, programme), common.today()
     )
-    common.done(f"Wrote {count} trainer(s) to {output}.")
+    common.done(_("Wrote {count} trainer(s) to {output}.").format(count=count, output=output))
 
 
 @app.command("schools")
@@ -75,7 +76,7 @@ def schools(
     from steg2cli.services import exports
 
     count = exports.schools(common.database(ctx), output, _filters(year, municipality, trainer, programme))
-    common.done(f"Wrote {count} programme run(s) to {output}.")
+    common.done(_("Wrote {count} programme run(s) to {output}.").format(count=count, output=output))
 
 
 @app.command("agreements")
@@ -86,7 +87,7 @@ def agreements(
     from steg2cli.services import exports
 
     count = exports.agreements(common.database(ctx), output, _filters(year, municipality, trainer, None))
-    common.done(f"Wrote {count} agreement(s) to {output}.")
+    common.done(_("Wrote {count} agreement(s) to {output}.").format(count=count, output=output))
 
 
 @app.command("courses")
@@ -95,7 +96,7 @@ def courses(ctx: typer.Context, output: Output, year: Year = None, municipality:
     from steg2cli.services import exports
 
     count = exports.courses(common.database(ctx), output, _filters(year, municipality, None, None))
-    common.done(f"Wrote {count} course row(s) to {output}.")
+    common.done(_("Wrote {count} course row(s) to {output}.").format(count=count, output=output))
 
 
 @app.command("meetings")
@@ -109,7 +110,7 @@ def meetings(
     from steg2cli.services import exports
 
     count = exports.meetings(common.database(ctx), output, _filters(year, municipality, None, None))
-    common.done(f"Wrote the attendance of {count} trainer(s) to {output}.")
+    common.done(_("Wrote the attendance of {count} trainer(s) to {output}.").format(count=count, output=output))
 
 
 @app.command("template")
@@ -118,7 +119,7 @@ def template(output: Output) -> None:
     from steg2cli.services import exports
 
     exports.template(output)
-    common.done(f"Wrote the trainee list template to {output}.")
+    common.done(_("Wrote the trainee list template to {output}.").format(output=output))
 
 
 @app.command("sie")
@@ -136,18 +137,27 @@ def sie(
     from steg2cli.services import bookkeeping
 
     if year is not None and (first or last):
-        raise BadInput("give --year, or --from and --to, not both")
+        raise BadInput(_("give --year, or --from and --to, not both"))
     if year is not None:
         if not 1900 <= year <= 9998:
-            raise BadInput(f"--year {year} is out of range")
+            raise BadInput(_("--year {year} is out of range").format(year=year))
         start, end = date(year, 1, 1), date(year, 12, 31)
     elif first and last:
         start, end = common.required_day(first, "--from"), common.required_day(last, "--to")
     else:
-        raise BadInput("give the period: --year Y, or --from D --to D")
+        raise BadInput(_("give the period: --year Y, or --from D --to D"))
     result = bookkeeping.export_sie(common.database(ctx), output, start, end)
     common.done(
-        f"Wrote {result['verifications']} verification(s) to {output}: {result['invoices']} invoice(s),"
-        f" {result['credit_notes']} credit note(s), {result['payments']} payment(s),"
-        f" {result['from']} – {result['to']}."
+        _(
+            "Wrote {verifications} verification(s) to {output}: {invoices} invoice(s), {credit_notes} "
+            "credit note(s), {payments} payment(s), {since} – {to}."
+        ).format(
+            verifications=result["verifications"],
+            output=output,
+            invoices=result["invoices"],
+            credit_notes=result["credit_notes"],
+            payments=result["payments"],
+            since=result["from"],
+            to=result["to"],
+        )
     )

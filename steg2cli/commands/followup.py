@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
+from steg2cli.i18n import _
 
 app = common.group("Network meetings and the conference: plan them, record who came.")
 
@@ -35,7 +36,11 @@ def add(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Added meeting {result['id']}: {result['title']} on {result['date']}.")
+        common.done(
+            _("Added meeting {id}: {title} on {date}.").format(
+                id=result["id"], title=result["title"], date=result["date"]
+            )
+        )
 
 
 @app.command("attend")
@@ -53,8 +58,15 @@ def attend(
         common.emit_json(result)
     else:
         common.done(
-            f"Meeting {result['id']}: {result['added']} attendance(s) added,"
-            f" {result['already_attending']} already recorded; {result['attendee_count']} in all."
+            _(
+                "Meeting {id}: {added} attendance(s) added, {already_attending} already recorded; "
+                "{attendee_count} in all."
+            ).format(
+                id=result["id"],
+                added=result["added"],
+                already_attending=result["already_attending"],
+                attendee_count=result["attendee_count"],
+            )
         )
 
 
@@ -72,10 +84,10 @@ def list_(
         common.emit_json(result)
         return
     common.table(
-        "Meetings",
-        ["id", "kind", "date", "title", "attended"],
+        _("Meetings"),
+        [_("id"), _("kind"), _("date"), _("title"), _("attended")],
         ([m["id"], m["kind"], m["date"], m["title"], m["attendee_count"]] for m in result),
-        empty="no meetings",
+        empty=_("no meetings"),
     )
 
 
@@ -93,11 +105,16 @@ def show(
         common.emit_json(result)
         return
     common.table(
-        f"Meeting {result['id']}: {result['title']} ({result['kind']}) on {result['date']},"
-        f" {result['attendee_count']} attended",
-        ["attendance id", "trainer", "name", "void"],
+        _("Meeting {id}: {title} ({kind}) on {date}, {attendee_count} attended").format(
+            id=result["id"],
+            title=result["title"],
+            kind=result["kind"],
+            date=result["date"],
+            attendee_count=result["attendee_count"],
+        ),
+        [_("attendance id"), _("trainer"), _("name"), _("void")],
         ([a["id"], a["trainer_id"], a["name"], common.void_text(a["void"])] for a in result["attendance"]),
-        empty="nobody recorded yet",
+        empty=_("nobody recorded yet"),
     )
 
 
@@ -121,8 +138,10 @@ def compliance(
         return
     short = sum(1 for r in rows if not r["ok"])
     common.table(
-        f"Attendance {year}: {short} of {len(rows)} trainer(s) under agreement fall short",
-        ["id", "name", "municipality", "network", "conference", "ok"],
+        _("Attendance {year}: {short} of {rows_count} trainer(s) under agreement fall short").format(
+            year=year, short=short, rows_count=len(rows)
+        ),
+        [_("id"), _("name"), _("municipality"), _("network"), _("conference"), _("ok")],
         (
             [
                 r["trainer_id"],
@@ -134,10 +153,10 @@ def compliance(
             ]
             for r in rows
         ),
-        empty="no trainer was under agreement that year",
+        empty=_("no trainer was under agreement that year"),
     )
     if output is not None:
-        common.done(f"Wrote the report to {output}.")
+        common.done(_("Wrote the report to {output}.").format(output=output))
 
 
 def status(
@@ -163,20 +182,22 @@ def _dashboard(s: dict[str, Any]) -> None:
 
     out = common.console()
     t = s["trainers"]
-    out.print(f"[bold]steg2 status {s['date']}[/bold]")
+    out.print(_("[bold]steg2 status {date}[/bold]").format(date=s["date"]))
     out.print(
-        f"Trainers: {t['registered']} registered · {t['certified']} certified · {t['under_agreement']} under agreement"
+        _("Trainers: {registered} registered · {certified} certified · {under_agreement} under agreement").format(
+            registered=t["registered"], certified=t["certified"], under_agreement=t["under_agreement"]
+        )
     )
 
     def section(title: str, lines: list[str], hint: str = "") -> None:
         out.print(f"\n[bold]{title}[/bold]" + (f" ({len(lines)})" if lines else ""))
         if not lines:
-            out.print("  [green]✓[/green] none")
+            out.print(_("  [green]✓[/green] none"))
             return
         for line in lines[:10]:
             out.print(f"  • {escape(line)}")
         if len(lines) > 10:
-            out.print(f"  … and {len(lines) - 10} more (--json lists all)")
+            out.print(_("  … and {value} more (--json lists all)").format(value=len(lines) - 10))
         if hint:
             out.print(f"  [dim]{escape(hint)}[/dim]")
 
@@ -230,18 +251,21 @@ def _dashboard(s: dict[str, Any]) -> None:
     out.print("\n[bold]Invoicing[/bold]")
     last = s["last_invoice_run"]
     out.print(
-        f"  last run: {last['date']}, {last['invoices']} invoice(s), {kr(last['total'])}"
+        _("  last run: {date}, {invoices} invoice(s), {total}").format(
+            date=last["date"], invoices=last["invoices"], total=kr(last["total"])
+        )
         if last
-        else "  no invoices issued yet"
+        else _("  no invoices issued yet")
     )
     due = s["not_invoiced"]
     if due["charges"]:
         out.print(
-            f"  due, not invoiced: {due['charges']} charge(s), {kr(due['total'])} before VAT,"
-            f" {due['payers']} payer(s) → steg2 invoice run"
+            _(
+                "  due, not invoiced: {charges} charge(s), {total} before VAT, {payers} payer(s) → steg2 invoice run"
+            ).format(charges=due["charges"], total=kr(due["total"]), payers=due["payers"])
         )
     else:
-        out.print("  [green]✓[/green] everything due is invoiced")
+        out.print(_("  [green]✓[/green] everything due is invoiced"))
     section(
         "Overdue",
         [

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
+from steg2cli.i18n import _
 
 app = common.group("Invoices: the yearly run, credit notes, the Excel invoice basis, Peppol e-invoices.")
 price_app = common.group("The price list: annual fee, course seat, purchased course.")
@@ -28,13 +29,15 @@ def state_text(invoice: dict[str, Any]) -> str:
     """The state as a person reads it, over- and under-payments shown plainly (rule 33)."""
     state = invoice["state"]
     if state == "overdue":
-        return f"overdue {invoice['days_late']} d" + (", part paid" if invoice["paid"] else "")
+        return _("overdue {days_late} d").format(days_late=invoice["days_late"]) + (
+            _(", part paid") if invoice["paid"] else ""
+        )
     if state == "open" and invoice["paid"]:
-        return "open, part paid"
+        return _("open, part paid")
     if state == "paid" and invoice["overpaid"]:
-        return f"overpaid by {kr(invoice['overpaid'])}"
+        return _("overpaid by {overpaid}").format(overpaid=kr(invoice["overpaid"]))
     if state == "credited" and invoice["to_pay_back"]:
-        return f"credited: pay back {kr(invoice['to_pay_back'])}"
+        return _("credited: pay back {to_pay_back}").format(to_pay_back=kr(invoice["to_pay_back"]))
     return str(state)
 
 
@@ -42,7 +45,19 @@ def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None
     shown = invoices if most is None else invoices[:most]
     common.table(
         title,
-        ["number", "kind", "date", "payer", "lines", "total", "due", "credited", "paid", "balance", "state"],
+        [
+            _("number"),
+            _("kind"),
+            _("date"),
+            _("payer"),
+            _("lines"),
+            _("total"),
+            _("due"),
+            _("credited"),
+            _("paid"),
+            _("balance"),
+            _("state"),
+        ],
         (
             [
                 i["number"],
@@ -59,13 +74,14 @@ def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None
             ]
             for i in shown
         ),
-        empty="no invoices",
+        empty=_("no invoices"),
     )
     if len(shown) < len(invoices):
         rest = invoices[len(shown) :]
         common.done(
-            f"… and {len(rest)} more, numbers {rest[0]['number']}–{rest[-1]['number']}"
-            " (steg2 invoice list, or --json, shows them all)"
+            _(
+                "… and {rest_count} more, numbers {number}–{number2} (steg2 invoice list, or --json, shows them all)"
+            ).format(rest_count=len(rest), number=rest[0]["number"], number2=rest[-1]["number"])
         )
 
 
@@ -83,17 +99,17 @@ def run(
 
     today = common.today()
     when = common.day(date, "--date") or today
-    with common.progress("Invoicing"):
+    with common.progress(_("Invoicing")):
         result = invoicing.run(common.database(ctx), when, today, dry_run=dry_run, lines=as_json)
     if as_json:
         common.emit_json({"invoices": result["invoices"], "dry_run": result["dry_run"], "date": result["date"]})
         return
     invoices = result["invoices"]
     if not invoices:
-        common.done(f"Nothing to invoice on {result['date']}.")
+        common.done(_("Nothing to invoice on {date}.").format(date=result["date"]))
         return
     total = sum(i["total"] for i in invoices)
-    lead = "Dry run, nothing written: would issue" if dry_run else "Issued"
+    lead = _("Dry run, nothing written: would issue") if dry_run else _("Issued")
     _summary(invoices, f"{lead} {len(invoices)} invoice(s) dated {result['date']}, {kr(total)} in all", most=20)
 
 
@@ -114,10 +130,14 @@ def list_(
     if as_json:
         common.emit_json(result)
     else:
-        what = "Overdue invoices" if overdue else "Unpaid invoices" if unpaid else "Invoices"
+        what = _("Overdue invoices") if overdue else _("Unpaid invoices") if unpaid else _("Invoices")
         _summary(result, f"{what} on {day.isoformat()}" if unpaid or overdue else what)
         if unpaid or overdue:
-            common.done(f"{len(result)} invoice(s), {kr(sum(i['balance'] for i in result))} owed.")
+            common.done(
+                _("{result_count} invoice(s), {sum} owed.").format(
+                    result_count=len(result), sum=kr(sum(i["balance"] for i in result))
+                )
+            )
 
 
 @app.command("show")
@@ -134,9 +154,11 @@ def show(
         common.emit_json(invoice)
         return
     title = (
-        f"Invoice {invoice['number']}"
+        _("Invoice {number}").format(number=invoice["number"])
         if invoice["kind"] == "invoice"
-        else f"Credit note {invoice['number']} (cancels invoice {invoice['credits']})"
+        else _("Credit note {number} (cancels invoice {credits})").format(
+            number=invoice["number"], credits=invoice["credits"]
+        )
     )
     seller = invoice["seller"]
     payer = invoice["payer"]
@@ -144,7 +166,7 @@ def show(
         [
             ("date", invoice["date"]),
             ("due", invoice["due_date"]),
-            ("OCR reference", invoice["ocr"] if invoice["kind"] == "invoice" else None),
+            (_("OCR reference"), invoice["ocr"] if invoice["kind"] == "invoice" else None),
             (
                 "seller",
                 ", ".join(
@@ -164,17 +186,17 @@ def show(
                 + (f", {payer['org_number']}" if payer["org_number"] else ""),
             ),
             ("address", ", ".join(payer["address"])),
-            ("your reference", payer["reference"]),
+            (_("your reference"), payer["reference"]),
             ("reason", invoice["reason"]),
-            ("waived", "yes: its charges are not billed again" if invoice["waived"] else None),
-            ("credited by", invoice["credited_by"]),
+            ("waived", _("yes: its charges are not billed again") if invoice["waived"] else None),
+            (_("credited by"), invoice["credited_by"]),
             ("state", state_text(invoice)),
         ],
         title=title,
     )
     common.table(
         None,
-        ["charge", "description", "who", "period", "amount", "VAT %"],
+        [_("charge"), _("description"), _("who"), _("period"), _("amount"), _("VAT %")],
         (
             [
                 line["charge"],
@@ -187,15 +209,19 @@ def show(
             for line in invoice["lines"]
         ),
     )
-    pairs = [("before VAT", kr(invoice["net"]))]
-    pairs += [(f"VAT {rate['rate']:g} %", kr(rate["vat"])) for rate in invoice["vat_by_rate"]]
+    pairs = [(_("before VAT"), kr(invoice["net"]))]
+    pairs += [(_("VAT {rate:g} %").format(rate=rate["rate"]), kr(rate["vat"])) for rate in invoice["vat_by_rate"]]
     pairs += [("total", kr(invoice["total"]))]
     if invoice["vat_note"] and any(rate["rate"] == 0 for rate in invoice["vat_by_rate"]):
         exempt = next(rate["net"] for rate in invoice["vat_by_rate"] if rate["rate"] == 0)
-        pairs.append(("VAT exemption", f"{kr(exempt)}: {invoice['vat_note']}"))
+        pairs.append((_("VAT exemption"), f"{kr(exempt)}: {invoice['vat_note']}"))
     if invoice["kind"] == "invoice":
         pairs += [
-            (f"paid {p['date']}", f"{kr(p['amount'])} ({p['source']}, payment {p['id']})") for p in invoice["payments"]
+            (
+                _("paid {date}").format(date=p["date"]),
+                _("{amount} ({source}, payment {id})").format(amount=kr(p["amount"]), source=p["source"], id=p["id"]),
+            )
+            for p in invoice["payments"]
         ]
         pairs.append(("balance", kr(invoice["balance"])))
     common.fields(pairs)
@@ -220,8 +246,12 @@ def credit(
     if as_json:
         common.emit_json(note)
     else:
-        tail = "; its charges are waived and will not be invoiced again" if waive else ""
-        common.done(f"Credit note {note['number']} cancels invoice {number} ({kr(note['total'])}){tail}.")
+        tail = _("; its charges are waived and will not be invoiced again") if waive else ""
+        common.done(
+            _("Credit note {number} cancels invoice {number2} ({total}){tail}.").format(
+                number=note["number"], number2=number, total=kr(note["total"]), tail=tail
+            )
+        )
 
 
 @app.command("export")
@@ -235,7 +265,11 @@ def export(
     from steg2cli.services import invoicing
 
     counts = invoicing.export(common.database(ctx), output, number or (), year)
-    common.done(f"Wrote {counts['Fakturor']} invoice(s) and {counts['Rader']} line(s) to {output}.")
+    common.done(
+        _("Wrote {fakturor} invoice(s) and {rader} line(s) to {output}.").format(
+            fakturor=counts["Fakturor"], rader=counts["Rader"], output=output
+        )
+    )
 
 
 @price_app.command("list")
@@ -248,8 +282,8 @@ def price_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
         common.emit_json(result)
         return
     common.table(
-        "Prices",
-        ["code", "from", "amount", "VAT %", "VAT note"],
+        _("Prices"),
+        [_("code"), _("from"), _("amount"), _("VAT %"), _("VAT note")],
         ([p["code"], p["valid_from"], p["amount_text"], f"{p['vat_rate']:g}", p["vat_note"]] for p in result),
     )
 
@@ -283,7 +317,14 @@ def price_set(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"{code} costs {result['amount_text']} from {result['valid_from']} (VAT {result['vat_rate']:g} %).")
+        common.done(
+            _("{code} costs {amount_text} from {valid_from} (VAT {vat_rate:g} %).").format(
+                code=code,
+                amount_text=result["amount_text"],
+                valid_from=result["valid_from"],
+                vat_rate=result["vat_rate"],
+            )
+        )
 
 
 def _payer_details(
@@ -334,8 +375,12 @@ def payer_set(
     if as_json:
         common.emit_json(result)
     else:
-        ready = "ready for e-invoices" if result["einvoice_ready"] else f"still missing: {', '.join(result['missing'])}"
-        common.done(f"Saved payer {result['id']}: {result['name']} ({ready}).")
+        ready = (
+            _("ready for e-invoices")
+            if result["einvoice_ready"]
+            else _("still missing: {join}").format(join=", ".join(result["missing"]))
+        )
+        common.done(_("Saved payer {id}: {name} ({ready}).").format(id=result["id"], name=result["name"], ready=ready))
 
 
 @payer_app.command("add")
@@ -359,7 +404,11 @@ def payer_add(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Added payer {result['id']}: {result['name']}, {result['org_number']}.")
+        common.done(
+            _("Added payer {id}: {name}, {org_number}.").format(
+                id=result["id"], name=result["name"], org_number=result["org_number"]
+            )
+        )
 
 
 def _payer_rows(result: list[dict[str, Any]]) -> Any:
@@ -392,10 +441,10 @@ def payer_list(
         common.emit_json(result)
         return
     common.table(
-        "Payers",
-        ["id", "code", "name", "org number", "Peppol", "address", "reference", "e-invoice"],
+        _("Payers"),
+        [_("id"), _("code"), _("name"), _("org number"), _("Peppol"), _("address"), _("reference"), _("e-invoice")],
         _payer_rows(result),
-        empty="no invoicing details recorded",
+        empty=_("no invoicing details recorded"),
     )
 
 
@@ -415,15 +464,15 @@ def payer_show(
     common.fields(
         [
             ("code", result["code"]),
-            ("organisation number", result["org_number"]),
-            ("Peppol address", result["peppol_id"]),
+            (_("organisation number"), result["org_number"]),
+            (_("Peppol address"), result["peppol_id"]),
             ("address", ", ".join(result["address"])),
             ("reference", result["reference"]),
             ("e-mail", result["email"]),
             ("e-invoice", "ready" if result["einvoice_ready"] else "missing " + ", ".join(result["missing"])),
             ("schools", ", ".join(f"{s['name']} ({s['id']})" for s in result["schools"])),
         ],
-        title=f"Payer {result['id']}: {result['name']}",
+        title=_("Payer {id}: {name}").format(id=result["id"], name=result["name"]),
     )
 
 
@@ -443,7 +492,7 @@ def einvoice(
         common.emit_json(result)
     else:
         common.done(
-            f"Wrote {len(result['files'])} e-invoice(s) to {output}"
+            _("Wrote {files_count} e-invoice(s) to {output}").format(files_count=len(result["files"]), output=output)
             + (
                 f": {result['files'][0]} … {result['files'][-1]}."
                 if len(result["files"]) > 1
@@ -463,7 +512,9 @@ def config_show(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if as_json:
         common.emit_json(result)
         return
-    common.table("Settings", ["key", "value", "what it is"], ([s["key"], s["value"], s["about"]] for s in result))
+    common.table(
+        _("Settings"), [_("key"), _("value"), _("what it is")], ([s["key"], s["value"], s["about"]] for s in result)
+    )
 
 
 @config_app.command("set")

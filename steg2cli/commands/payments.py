@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
+from steg2cli.i18n import _
 
 app = common.group("Payments: by hand or from the bank's file (BgMax, camt.054), matched by OCR reference.")
 
@@ -37,7 +38,7 @@ def add(
     try:
         ore = rules.parse_kr(amount)
     except ValueError as exc:
-        raise BadInput(f"--amount: {exc}") from None
+        raise BadInput(_("--amount: {exc}").format(exc=exc)) from None
     result = payments.add(
         common.database(ctx), invoice, common.required_day(date, "--date"), ore, reference, common.today()
     )
@@ -45,8 +46,9 @@ def add(
         common.emit_json(result)
     else:
         common.done(
-            f"Recorded payment {result['id']}: {kr(result['amount'])} on invoice {result['invoice']}"
-            f" ({result['date']})."
+            _("Recorded payment {id}: {amount} on invoice {invoice} ({date}).").format(
+                id=result["id"], amount=kr(result["amount"]), invoice=result["invoice"], date=result["date"]
+            )
         )
 
 
@@ -64,16 +66,28 @@ def import_(
     if as_json:
         common.emit_json(result)
         return
-    verb = "Would add" if dry_run else "Added"
+    verb = _("Would add") if dry_run else _("Added")
     common.done(
-        f"{verb} {result['added']} payment(s) from {file.name} ({result['source']}), {kr(result['total'])}:"
-        f" {result['matched']} matched to invoices, {result['unmatched']} to assign;"
-        f" {result['already_imported']} already imported."
+        _(
+            "{verb} {added} payment(s) from {name} ({source}), {total}: {matched} matched to invoices, "
+            "{unmatched} to assign; {already_imported} already imported."
+        ).format(
+            verb=verb,
+            added=result["added"],
+            name=file.name,
+            source=result["source"],
+            total=kr(result["total"]),
+            matched=result["matched"],
+            unmatched=result["unmatched"],
+            already_imported=result["already_imported"],
+        )
     )
     if result["unmatched"] and not dry_run:
         common.done(
-            "See them with `steg2 payment list --unmatched`; put each on its invoice with"
-            " `steg2 payment assign PAYMENT INVOICE`."
+            _(
+                "See them with `steg2 payment list --unmatched`; put each on its invoice with `steg2 "
+                "payment assign PAYMENT INVOICE`."
+            )
         )
 
 
@@ -98,8 +112,8 @@ def list_(
         common.emit_json(result)
         return
     common.table(
-        "Payments to match" if unmatched else "Payments",
-        ["id", "date", "amount", "reference", "invoice", "source", "payer"],
+        _("Payments to match") if unmatched else _("Payments"),
+        [_("id"), _("date"), _("amount"), _("reference"), _("invoice"), _("source"), _("payer")],
         _rows(result),
         empty="none",
     )
@@ -119,4 +133,8 @@ def assign(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Payment {result['id']} ({kr(result['amount'])}) is on invoice {result['invoice']}.")
+        common.done(
+            _("Payment {id} ({amount}) is on invoice {invoice}.").format(
+                id=result["id"], amount=kr(result["amount"]), invoice=result["invoice"]
+            )
+        )

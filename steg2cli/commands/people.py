@@ -8,6 +8,7 @@ import typer
 
 from steg2cli.commands import common
 from steg2cli.errors import BadInput
+from steg2cli.i18n import _
 
 app = common.group("Personal data: what is held about a person, and erasure.")
 
@@ -26,34 +27,65 @@ def export(
         common.emit_json(held)
         return
     out = common.console()
-    lines = [f"Uppgifter om {held['email']} i MÄN:s Steg 2-register", ""]
+    lines = [_("Uppgifter om {email} i MÄN:s Steg 2-register").format(email=held["email"]), ""]
     trainer = held["as_trainer"]
     if trainer:
         lines += [
-            "Som Steg 2-utbildare:",
-            f"  namn: {trainer['name']}, e-post: {trainer['email']}, telefon: {trainer['phone'] or '—'}",
-            f"  kommun: {common.place(trainer['municipality'])}, utsedd av: {trainer['appointed_by']}",
-            f"  grundutbildning {trainer['basic_training']}, programserie hållen {trainer['series_held']},"
-            f" certifierad {trainer['certified_on'] or '—'}",
-            f"  kurser: {len(trainer['courses'])}, överenskommelser: {len(trainer['agreements'])},"
-            f" flyttar: {len(trainer['moves'])}, träffar: {len(trainer['meetings'])},"
-            f" program som lett: {len(trainer['programmes_led'])},"
-            f" rapporterade utbildade: {trainer['trainees_reported']}",
+            _("Som Steg 2-utbildare:"),
+            _("  namn: {name}, e-post: {email}, telefon: {value}").format(
+                name=trainer["name"], email=trainer["email"], value=trainer["phone"] or "—"
+            ),
+            _("  kommun: {municipality}, utsedd av: {appointed_by}").format(
+                municipality=common.place(trainer["municipality"]), appointed_by=trainer["appointed_by"]
+            ),
+            _("  grundutbildning {basic_training}, programserie hållen {series_held}, certifierad {value}").format(
+                basic_training=trainer["basic_training"],
+                series_held=trainer["series_held"],
+                value=trainer["certified_on"] or "—",
+            ),
+            _(
+                "  kurser: {courses_count}, överenskommelser: {agreements_count}, flyttar: {moves_count}, "
+                "träffar: {meetings_count}, program som lett: {programmes_led_count}, rapporterade "
+                "utbildade: {trainees_reported}"
+            ).format(
+                courses_count=len(trainer["courses"]),
+                agreements_count=len(trainer["agreements"]),
+                moves_count=len(trainer["moves"]),
+                meetings_count=len(trainer["meetings"]),
+                programmes_led_count=len(trainer["programmes_led"]),
+                trainees_reported=trainer["trainees_reported"],
+            ),
         ]
     for contact in held["as_contact_person"]:
         lines.append(
-            f"Som kontaktperson: {contact['school']} ({contact['programme']}) från {contact['from']}:"
-            f" {contact['name']}, {contact['email']}, {contact['phone'] or '—'}"
+            _("Som kontaktperson: {school} ({programme}) från {since}: {name}, {email}, {value}").format(
+                school=contact["school"],
+                programme=contact["programme"],
+                since=contact["from"],
+                name=contact["name"],
+                email=contact["email"],
+                value=contact["phone"] or "—",
+            )
         )
     for trainee in held["as_trainee"]:
         void = " (makulerad)" if trainee.get("void") else ""
         lines.append(
-            f"Som utbildad: {trainee['name']}, {trainee['school']} ({trainee['programme']}),"
-            f" {trainee['trained_on']}, utbildad av {trainee['trained_by']}{void}"
+            _("Som utbildad: {name}, {school} ({programme}), {trained_on}, utbildad av {trained_by}{void}").format(
+                name=trainee["name"],
+                school=trainee["school"],
+                programme=trainee["programme"],
+                trained_on=trainee["trained_on"],
+                trained_by=trainee["trained_by"],
+                void=void,
+            )
         )
     if held["on_invoices"]:
-        lines.append(f"På fakturor (namn, inga kontaktuppgifter): {len(held['on_invoices'])} rad(er)")
-    lines += ["", held["what_is_kept_and_why"], "", "Allt i detalj: steg2 person export E-POST --json"]
+        lines.append(
+            _("På fakturor (namn, inga kontaktuppgifter): {on_invoices_count} rad(er)").format(
+                on_invoices_count=len(held["on_invoices"])
+            )
+        )
+    lines += ["", held["what_is_kept_and_why"], "", _("Allt i detalj: steg2 person export E-POST --json")]
     for line in lines:
         out.print(line, markup=False)
 
@@ -69,12 +101,14 @@ def erase(
     from steg2cli.services import people
 
     if not yes:
-        raise BadInput("erasure cannot be undone: add --yes to confirm")
+        raise BadInput(_("erasure cannot be undone: add --yes to confirm"))
     result = people.erase(common.database(ctx), email, common.today())
     if not result["compacted"]:
         common.console(stderr=True).print(
-            "Warning: another steg2 (or program) was reading the database, so an old copy of the erased data may"
-            " remain in the file; run `steg2 db compact` when nobody else is working.",
+            _(
+                "Warning: another steg2 (or program) was reading the database, so an old copy of the "
+                "erased data may remain in the file; run `steg2 db compact` when nobody else is working."
+            ),
             markup=False,
         )
     if as_json:
@@ -82,8 +116,10 @@ def erase(
         return
     counts = result["erased"]
     common.done(
-        f"Erased: {counts['trainer']} trainer, {counts['contact_person']} contact person record(s),"
-        f" {counts['trainee']} trainee record(s). Issued invoices are kept as issued."
+        _(
+            "Erased: {trainer} trainer, {contact_person} contact person record(s), {trainee} trainee "
+            "record(s). Issued invoices are kept as issued."
+        ).format(trainer=counts["trainer"], contact_person=counts["contact_person"], trainee=counts["trainee"])
     )
 
 
@@ -100,8 +136,8 @@ def log(
         common.emit_json(rows)
         return
     common.table(
-        "Audit trail (newest first, UTC)",
-        ["at", "user", "command", "touched", "changed"],
+        _("Audit trail (newest first, UTC)"),
+        [_("at"), _("user"), _("command"), _("touched"), _("changed")],
         (
             [
                 r["at"].replace("T", " ").rstrip("Z"),
@@ -119,5 +155,5 @@ def log(
             ]
             for r in rows
         ),
-        empty="nothing recorded yet",
+        empty=_("nothing recorded yet"),
     )

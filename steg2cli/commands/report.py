@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from steg2cli.commands import common
+from steg2cli.i18n import _
 
 
 def report(
@@ -25,7 +26,11 @@ def report(
     db = common.database(ctx)
     if output is not None:
         written = service.write_workbook(db, year, output)
-        common.done(f"Wrote the report for {year} to {output}: sheets {', '.join(written['sheets'])}.")
+        common.done(
+            _("Wrote the report for {year} to {output}: sheets {join}.").format(
+                year=year, output=output, join=", ".join(written["sheets"])
+            )
+        )
         return
     result = service.year_report(db, year)
     if as_json:
@@ -38,8 +43,8 @@ def report(
         return format_kr(value) if key in money else str(value)
 
     common.table(
-        f"The year in numbers: {year} (beside {year - 1})",
-        ["figure", str(year), str(year - 1)],
+        _("The year in numbers: {year} (beside {value})").format(year=year, value=year - 1),
+        [_("figure"), str(year), str(year - 1)],
         (
             [label.removesuffix(" (kr)"), shown(key, result["figures"][key]), shown(key, previous[key])]
             for key, label in service.FIGURES.items()

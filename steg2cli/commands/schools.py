@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
+from steg2cli.i18n import _
 
 app = common.group(
     "Schools and their programmes: add, edit, list, show, steps, contacts, leads, payer, stops, problems."
@@ -29,14 +30,23 @@ def timeline(school: dict[str, Any]) -> None:
 
     out = common.console()
     out.print(
-        f"[bold]School {school['id']}: {escape(school['name'])}[/bold], {escape(common.place(school['municipality']))}"
+        _("[bold]School {id}: {name}[/bold], {municipality}").format(
+            id=school["id"], name=escape(school["name"]), municipality=escape(common.place(school["municipality"]))
+        )
     )
     for run in school["programmes"]:
         contact = run["contact"]
-        state = f"stopped {run['stopped_on']}" if run["stopped_on"] else "running"
+        state = _("stopped {stopped_on}").format(stopped_on=run["stopped_on"]) if run["stopped_on"] else "running"
         out.print(
-            f"\n[bold]{run['programme_name']}[/bold] ({run['programme']}) started {run['start']},"
-            f" led by trainer {run['trainer_id']} — {state}"
+            _(
+                "\n[bold]{programme_name}[/bold] ({programme}) started {start}, led by trainer {trainer_id} — {state}"
+            ).format(
+                programme_name=run["programme_name"],
+                programme=run["programme"],
+                start=run["start"],
+                trainer_id=run["trainer_id"],
+                state=state,
+            )
         )
         out.print(
             "  contact: "
@@ -47,7 +57,13 @@ def timeline(school: dict[str, Any]) -> None:
         )
         if len(run["contacts"]) > 1:
             for entry in run["contacts"]:
-                out.print(f"    from {entry['from']}: {entry['name']} <{entry['email']}>", markup=False, style="dim")
+                out.print(
+                    _("    from {since}: {name} <{email}>").format(
+                        since=entry["from"], name=entry["name"], email=entry["email"]
+                    ),
+                    markup=False,
+                    style="dim",
+                )
         if len(run["leads"]) > 1:
             out.print("  leads: " + ", ".join(f"trainer {x['trainer_id']} from {x['from']}" for x in run["leads"]))
         live: dict[str, list[dict[str, Any]]] = {}
@@ -65,16 +81,29 @@ def timeline(school: dict[str, Any]) -> None:
         for step in run["steps"]:
             if step["void"] is not None:
                 out.print(
-                    f"  [dim]✗ {rules.STEPS[step['step']]:<24} {step['date']} (id {step['id']}),"
-                    f" {escape(common.void_text(step['void']))}[/dim]"
+                    _("  [dim]✗ {steps:<24} {date} (id {id}), {void}[/dim]").format(
+                        steps=rules.STEPS[step["step"]],
+                        date=step["date"],
+                        id=step["id"],
+                        void=escape(common.void_text(step["void"])),
+                    )
                 )
         if run["stopped_on"]:
-            out.print(f"  [red]■[/red] stopped {run['stopped_on']}: {escape(run['stop_reason'] or '')}")
+            out.print(
+                _("  [red]■[/red] stopped {stopped_on}: {value}").format(
+                    stopped_on=run["stopped_on"], value=escape(run["stop_reason"] or "")
+                )
+            )
     if school.get("problems"):
         out.print("\n[bold]Problems[/bold]")
         for problem in school["problems"]:
             mark = f"  ({common.void_text(problem['void'])})" if problem["void"] else ""
-            out.print(f"  {problem['date']}  {problem['note']}  (id {problem['id']}){mark}", markup=False)
+            out.print(
+                _("  {date}  {note}  (id {id}){mark}").format(
+                    date=problem["date"], note=problem["note"], id=problem["id"], mark=mark
+                ),
+                markup=False,
+            )
 
 
 def _emit(school: dict[str, Any], as_json: bool, message: str) -> None:
@@ -150,7 +179,10 @@ def list_(ctx: typer.Context, municipality: NarrowOption = None, as_json: JsonOp
                 ]
             )
     common.table(
-        "Schools", ["id", "school", "municipality", "programme", "start", "steps", "state"], rows, empty="no schools"
+        _("Schools"),
+        [_("id"), _("school"), _("municipality"), _("programme"), _("start"), _("steps"), _("state")],
+        rows,
+        empty=_("no schools"),
     )
 
 

@@ -9,6 +9,7 @@ import typer
 
 from steg2cli.commands import common
 from steg2cli.errors import BadInput
+from steg2cli.i18n import _
 
 
 def report_trainees(
@@ -33,8 +34,8 @@ def report_trainees(
     db = common.database(ctx)
     if file is not None:
         if people or trainer or school or programme or date:
-            raise BadInput("give either --file, or --trainer/--school/--programme/--date with the people")
-        with common.progress(f"Checking {file.name}") as tick:
+            raise BadInput(_("give either --file, or --trainer/--school/--programme/--date with the people"))
+        with common.progress(_("Checking {name}").format(name=file.name)) as tick:
             result = trainees.report_file(db, file, common.today(), dry_run, tick)
     else:
         missing = [
@@ -48,7 +49,7 @@ def report_trainees(
             if value is None
         ]
         if missing or trainer is None or school is None or programme is None or date is None:
-            raise BadInput(f"give {', '.join(missing)} (or --file LIST)")
+            raise BadInput(_("give {join} (or --file LIST)").format(join=", ".join(missing)))
         result = trainees.report_by_hand(
             db,
             trainer,
@@ -67,5 +68,9 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         common.emit_json(result)
         return
-    lead = "Dry run, nothing written: would add" if result["dry_run"] else "Added"
-    common.done(f"{lead} {result['added']} trainee(s); {result['already_reported']} already reported.")
+    lead = _("Dry run, nothing written: would add") if result["dry_run"] else _("Added")
+    common.done(
+        _("{lead} {added} trainee(s); {already_reported} already reported.").format(
+            lead=lead, added=result["added"], already_reported=result["already_reported"]
+        )
+    )

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
+from steg2cli.i18n import _
 
 app = common.group("The trainer register: list, show, edit and move trainers.")
 
@@ -18,7 +19,9 @@ def _agreement_text(trainer: dict[str, Any]) -> str:
     if agreement is None:
         return ""
     school = agreement["scope"]["school"]
-    return f"#{agreement['id']} from {agreement['start']}" + (f" ({school['name']})" if school else "")
+    return _("#{id} from {start}").format(id=agreement["id"], start=agreement["start"]) + (
+        f" ({school['name']})" if school else ""
+    )
 
 
 def register_trainer(
@@ -54,7 +57,11 @@ def register_trainer(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Registered trainer {result['id']}: {result['name']} ({common.place(result['municipality'])}).")
+        common.done(
+            _("Registered trainer {id}: {name} ({municipality}).").format(
+                id=result["id"], name=result["name"], municipality=common.place(result["municipality"])
+            )
+        )
 
 
 @app.command("list")
@@ -71,8 +78,8 @@ def list_(
         common.emit_json(result)
         return
     common.table(
-        "Trainers",
-        ["id", "name", "municipality", "state", "certified", "agreement"],
+        _("Trainers"),
+        [_("id"), _("name"), _("municipality"), _("state"), _("certified"), _("agreement")],
         (
             [
                 t["id"],
@@ -84,7 +91,7 @@ def list_(
             ]
             for t in result
         ),
-        empty="no trainers registered",
+        empty=_("no trainers registered"),
     )
 
 
@@ -108,18 +115,18 @@ def show(
             ("municipality", common.place(result["municipality"])),
             ("programmes", ", ".join(result["programmes"])),
             ("grundutbildning", result["basic_training"]),
-            ("series held", result["series_held"]),
-            ("appointed by", result["appointed_by"]),
+            (_("series held"), result["series_held"]),
+            (_("appointed by"), result["appointed_by"]),
             ("certified", result["certified_on"]),
             ("state", result["state"]),
-            ("agreement today", _agreement_text(result)),
+            (_("agreement today"), _agreement_text(result)),
         ],
-        title=f"Trainer {result['id']}: {result['name']}",
+        title=_("Trainer {id}: {name}").format(id=result["id"], name=result["name"]),
     )
     if result["agreements"]:
         common.table(
-            "Agreements",
-            ["id", "start", "end", "scope", "reason"],
+            _("Agreements"),
+            [_("id"), _("start"), _("end"), _("scope"), _("reason")],
             (
                 [
                     a["id"],
@@ -133,14 +140,14 @@ def show(
         )
     if result["courses"]:
         common.table(
-            "Steg 2 courses",
-            ["id", "kind", "date", "completed"],
-            ([c["id"], c["kind"], c["date"], c["completed_on"] or "not yet"] for c in result["courses"]),
+            _("Steg 2 courses"),
+            [_("id"), _("kind"), _("date"), _("completed")],
+            ([c["id"], c["kind"], c["date"], c["completed_on"] or _("not yet")] for c in result["courses"]),
         )
     if result["moves"]:
         common.table(
-            "Moves",
-            ["date", "from", "to"],
+            _("Moves"),
+            [_("date"), _("from"), _("to")],
             ([m["date"], m.get("from_name") or m["from"], m.get("to_name") or m["to"]] for m in result["moves"]),
         )
 
@@ -166,9 +173,15 @@ def move(
         common.emit_json(result)
         return
     ended = result["ended_agreements"]
-    tail = f"; ended agreement(s) {', '.join(map(str, ended))} on {date}" if ended else ""
-    where = f"{school} in {common.place(result['municipality'])}" if school else common.place(result["municipality"])
-    common.done(f"Trainer {result['id']} moved to {where}{tail}.")
+    tail = (
+        _("; ended agreement(s) {join} on {date}").format(join=", ".join(map(str, ended)), date=date) if ended else ""
+    )
+    where = (
+        _("{school} in {municipality}").format(school=school, municipality=common.place(result["municipality"]))
+        if school
+        else common.place(result["municipality"])
+    )
+    common.done(_("Trainer {id} moved to {where}{tail}.").format(id=result["id"], where=where, tail=tail))
 
 
 @app.command("edit")
@@ -192,4 +205,8 @@ def edit(
     if as_json:
         common.emit_json(result)
     else:
-        common.done(f"Updated trainer {result['id']}: {result['name']} <{result['email']}>.")
+        common.done(
+            _("Updated trainer {id}: {name} <{email}>.").format(
+                id=result["id"], name=result["name"], email=result["email"]
+            )
+        )

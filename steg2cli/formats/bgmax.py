@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from steg2cli.i18n import N_, _
+
 RECORD = 80
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -108,14 +110,23 @@ def _records(data: bytes) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]
             lines.pop()
     else:
         if len(text) % RECORD:
-            problems.append((len(text) // RECORD + 1, f"the file is not made of {RECORD}-character records"))
+            problems.append(
+                (len(text) // RECORD + 1, _("the file is not made of {record}-character records").format(record=RECORD))
+            )
         lines = [text[i : i + RECORD] for i in range(0, len(text), RECORD)]
     records = []
     for number, line in enumerate(lines, start=1):
         if len(line) > RECORD:
-            problems.append((number, f"the record has {len(line)} characters, more than {RECORD}"))
+            problems.append(
+                (
+                    number,
+                    _("the record has {line_count} characters, more than {record}").format(
+                        line_count=len(line), record=RECORD
+                    ),
+                )
+            )
         elif _CONTROL.search(line):
-            problems.append((number, "the record holds a control character (a tab?)"))
+            problems.append((number, _("the record holds a control character (a tab?)")))
         # Trailing blanks are filler: a line that lost them (an editor, an e-mail) still reads the same.
         records.append((number, line.ljust(RECORD)))
     return records, problems
@@ -145,7 +156,12 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
     def number(line_no: int, line: str, start: int, end: int, what: str) -> int:
         value = _digits(line, start, end)
         if value is None:
-            bad(line_no, f"{what} (positions {start}-{end}) is not a number: '{line[start - 1 : end].strip()}'")
+            bad(
+                line_no,
+                _("{what} (positions {start}-{end}) is not a number: '{line}'").format(
+                    what=what, start=start, end=end, line=line[start - 1 : end].strip()
+                ),
+            )
             return 0
         return int(value)
 
@@ -159,26 +175,31 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
     for line_no, line in records[1:]:
         kind = line[:2]
         if end_seen:
-            bad(line_no, "a record after the end record 70")
+            bad(line_no, _("a record after the end record 70"))
             continue
         if kind == "05":
             if section is not None:
-                bad(line_no, "a new section (05) before the deposit record 15 of the last one")
+                bad(line_no, _("a new section (05) before the deposit record 15 of the last one"))
             currency = line[22:25]
             if currency != currency_wanted:
-                bad(line_no, f"the section is in {currency.strip() or 'no currency'}, not {currency_wanted}")
+                bad(
+                    line_no,
+                    _("the section is in {value}, not {currency_wanted}").format(
+                        value=currency.strip() or _("no currency"), currency_wanted=currency_wanted
+                    ),
+                )
             section = {
                 "line": line_no,
-                "bankgiro": str(number(line_no, line, 3, 12, "the bankgiro number")),
+                "bankgiro": str(number(line_no, line, 3, 12, _("the bankgiro number"))),
                 "currency": currency,
             }
             payments = []
         elif kind in ("20", "21"):
             if section is None:
-                bad(line_no, f"a payment record {kind} outside a section")
+                bad(line_no, _("a payment record {kind} outside a section").format(kind=kind))
                 continue
             counts[kind] += 1
-            amount = number(line_no, line, 38, 55, "the amount")
+            amount = number(line_no, line, 38, 55, _("the amount"))
             payments.append(
                 _Draft(
                     line=line_no,
@@ -192,7 +213,7 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
             )
         elif kind in ("22", "23", "25", "26", "27", "28", "29"):
             if not payments:
-                bad(line_no, f"a record {kind} that belongs to no payment")
+                bad(line_no, _("a record {kind} that belongs to no payment").format(kind=kind))
                 continue
             current = payments[-1]
             if kind in ("22", "23"):
@@ -205,24 +226,36 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
                 current.name = line[2:37].strip()
         elif kind == "15":
             if section is None:
-                bad(line_no, "a deposit record 15 without a section")
+                bad(line_no, _("a deposit record 15 without a section"))
                 continue
             counts["15"] += 1
             day = _day(line[37:45])
             if day is None:
-                bad(line_no, f"the payment date (positions 38-45) is not a date: '{line[37:45]}'")
-            deposit = number(line_no, line, 51, 68, "the deposit amount")
-            listed = number(line_no, line, 72, 79, "the number of payments")
+                bad(line_no, _("the payment date (positions 38-45) is not a date: '{line}'").format(line=line[37:45]))
+            deposit = number(line_no, line, 51, 68, _("the deposit amount"))
+            listed = number(line_no, line, 72, 79, _("the number of payments"))
             if line[68:71] != str(section["currency"]):
                 bad(
                     line_no,
-                    f"the deposit is in {line[68:71].strip() or 'no currency'}, its section in {section['currency']}",
+                    _("the deposit is in {value}, its section in {currency}").format(
+                        value=line[68:71].strip() or _("no currency"), currency=section["currency"]
+                    ),
                 )
             total = sum(p.amount for p in payments)
             if total != deposit:
-                bad(line_no, f"the payments add up to {total} öre, the deposit says {deposit}")
+                bad(
+                    line_no,
+                    _("the payments add up to {total} öre, the deposit says {deposit}").format(
+                        total=total, deposit=deposit
+                    ),
+                )
             if listed != len(payments):
-                bad(line_no, f"the section holds {len(payments)} payment(s), the deposit record says {listed}")
+                bad(
+                    line_no,
+                    _("the section holds {payments_count} payment(s), the deposit record says {listed}").format(
+                        payments_count=len(payments), listed=listed
+                    ),
+                )
             if day is not None:
                 sections.append(
                     Section(
@@ -238,23 +271,28 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
         elif kind == "70":
             end_seen = True
             if section is not None:
-                bad(line_no, "the end record 70 comes before the deposit record 15 of the last section")
+                bad(line_no, _("the end record 70 comes before the deposit record 15 of the last section"))
             for (what, key), start in zip(
                 (
-                    ("payment records 20", "20"),
-                    ("deduction records 21", "21"),
-                    ("extra reference records 22/23", "22"),
-                    ("deposit records 15", "15"),
+                    (N_("payment records 20"), "20"),
+                    (N_("deduction records 21"), "21"),
+                    (N_("extra reference records 22/23"), "22"),
+                    (N_("deposit records 15"), "15"),
                 ),
                 (3, 11, 19, 27),
                 strict=True,
             ):
-                said = number(line_no, line, start, start + 7, f"the number of {what}")
+                said = number(line_no, line, start, start + 7, _("the number of {what}").format(what=_(what)))
                 if said != counts[key]:
-                    bad(line_no, f"the end record counts {said} {what}, the file holds {counts[key]}")
+                    bad(
+                        line_no,
+                        _("the end record counts {said} {what}, the file holds {counts}").format(
+                            said=said, what=_(what), counts=counts[key]
+                        ),
+                    )
         # Other record types are skipped: Bankgirot may add some, and asks readers to ignore them.
     if not end_seen:
-        bad(records[-1][0], "the file has no end record 70 (cut short?)")
+        bad(records[-1][0], _("the file has no end record 70 (cut short?)"))
     if problems:
         return None, sorted(problems)
     return File(timestamp=timestamp, test=first[44] == "T", sections=tuple(sections)), []

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from steg2cli.i18n import _
+
 PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.054."
 
 
@@ -66,7 +68,7 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        return None, [(0, f"not well-formed XML ({exc})")]
+        return None, [(0, _("not well-formed XML ({error})").format(error=exc))]
     namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if not namespace.startswith(PREFIX) or root.tag.split("}")[-1] != "Document":
         return None, [(0, "not an ISO 20022 camt.054 notification")]
@@ -82,7 +84,7 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
     message_id = text(message, "c:GrpHdr/c:MsgId")
     problems: list[tuple[int, str]] = []
     if not message_id:
-        problems.append((0, "the message has no GrpHdr/MsgId"))
+        problems.append((0, _("the message has no GrpHdr/MsgId")))
     payments: list[Payment] = []
     entry_no = 0
     for n_index, notification in enumerate(message.findall("c:Ntfctn", ns), start=1):
@@ -95,15 +97,22 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
             amount = _amount(amount_node.text if amount_node is not None else None)
             currency = amount_node.get("Ccy", "") if amount_node is not None else ""
             if amount is None:
-                problems.append((entry_no, "the entry's amount is not an amount"))
+                problems.append((entry_no, _("the entry's amount is not an amount")))
                 continue
             if currency != currency_wanted:
-                problems.append((entry_no, f"the entry is in {currency or 'no currency'}, not {currency_wanted}"))
+                problems.append(
+                    (
+                        entry_no,
+                        _("the entry is in {value}, not {currency_wanted}").format(
+                            value=currency or _("no currency"), currency_wanted=currency_wanted
+                        ),
+                    )
+                )
             booked = _day(
                 text(entry, "c:BookgDt/c:Dt") or text(entry, "c:BookgDt/c:DtTm") or text(entry, "c:ValDt/c:Dt")
             )
             if booked is None:
-                problems.append((entry_no, "the entry has no booking date"))
+                problems.append((entry_no, _("the entry has no booking date")))
                 continue
             entry_ref = text(entry, "c:AcctSvcrRef") or text(entry, "c:NtryRef")
             details = entry.findall("c:NtryDtls/c:TxDtls", ns)
@@ -121,10 +130,17 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
                 else:
                     tx_amount = _amount(tx_node.text if tx_node is not None else None)
                 if tx_amount is None:
-                    problems.append((entry_no, f"transaction {t_index} has no amount"))
+                    problems.append((entry_no, _("transaction {t_index} has no amount").format(t_index=t_index)))
                     continue
                 if tx_node is not None and tx_node.get("Ccy", currency) != currency:
-                    problems.append((entry_no, f"transaction {t_index} is in {tx_node.get('Ccy')}, not {currency}"))
+                    problems.append(
+                        (
+                            entry_no,
+                            _("transaction {t_index} is in {get}, not {currency}").format(
+                                t_index=t_index, get=tx_node.get("Ccy"), currency=currency
+                            ),
+                        )
+                    )
                 parts += tx_amount
                 tx_ref = text(detail, "c:Refs/c:AcctSvcrRef")
                 key = tx_ref or (
@@ -145,7 +161,14 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
                     )
                 )
             if parts != amount:
-                problems.append((entry_no, f"the transactions add up to {parts} öre, the entry to {amount}"))
+                problems.append(
+                    (
+                        entry_no,
+                        _("the transactions add up to {parts} öre, the entry to {amount}").format(
+                            parts=parts, amount=amount
+                        ),
+                    )
+                )
     if problems:
         return None, problems
     return File(message_id=message_id, version=namespace.removeprefix(PREFIX), payments=tuple(payments)), []

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from steg2cli.errors import DatabaseError
+from steg2cli.i18n import _
 
 
 def alembic_config() -> Config:
@@ -34,7 +35,9 @@ def upgrade_to_head(engine: Engine) -> None:
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise DatabaseError(
-                        f"the schema upgrade would break {len(broken)} reference(s); nothing was changed"
+                        _("the schema upgrade would break {broken_count} reference(s); nothing was changed").format(
+                            broken_count=len(broken)
+                        )
                     )
     finally:
         engine.dispose()

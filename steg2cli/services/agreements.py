@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, touched
 from steg2cli.errors import NotFound
+from steg2cli.i18n import _
 from steg2cli.models import Agreement, School, Trainer
 from steg2cli.services import common
 
@@ -106,10 +107,10 @@ def end(db: Database, agreement_id: int, end_date: date, reason: str) -> dict[st
     with db.write("agreement end") as session:
         agreement = session.get(Agreement, agreement_id)
         if agreement is None:
-            raise NotFound(f"unknown agreement '{agreement_id}'")
+            raise NotFound(_("unknown agreement '{agreement_id}'").format(agreement_id=agreement_id))
         common.check(rules.agreement_ending(span(agreement), end_date))
         if not reason.strip():
-            common.check(["give the reason the agreement ends (--reason)"])
+            common.check([_("give the reason the agreement ends (--reason)")])
         agreement.end = end_date
         agreement.end_reason = reason.strip()
         touched(session, "agreement", agreement.id)

@@ -20,6 +20,7 @@ from steg2cli.db import Database
 from steg2cli.errors import BadInput
 from steg2cli.files import write_bytes
 from steg2cli.formats import sie
+from steg2cli.i18n import _
 from steg2cli.models import Invoice, InvoiceLine, Payment
 from steg2cli.services import settings
 
@@ -122,11 +123,17 @@ def export_sie(db: Database, path: Path, first: date, last: date) -> dict[str, A
     """Write the period's SIE 4I file; the same period gives the same bytes."""
     path = Path(path)
     if first > last:
-        raise BadInput(f"the period starts ({first.isoformat()}) after it ends ({last.isoformat()})")
+        raise BadInput(
+            _("the period starts ({first}) after it ends ({last})").format(
+                first=first.isoformat(), last=last.isoformat()
+            )
+        )
     if path.suffix.lower() not in (".se", ".si"):
-        raise BadInput(f"{path}: a SIE file ends in .se (or .si)")
+        raise BadInput(_("{path}: a SIE file ends in .se (or .si)").format(path=path))
     if not path.parent.is_dir():
-        raise BadInput(f"cannot write {path}: the folder {path.parent} does not exist")
+        raise BadInput(
+            _("cannot write {path}: the folder {parent} does not exist").format(path=path, parent=path.parent)
+        )
     export, counts = verifications(db, first, last)
     write_bytes(path, sie.write(export))
     return {

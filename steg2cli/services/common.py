@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from steg2cli import rules
 from steg2cli.errors import BadInput, NotFound, RuleViolation
+from steg2cli.i18n import _
 from steg2cli.models import Course, Municipality, Payer, School, Trainer
 
 #: The largest id a database integer column holds (64 bits).
@@ -64,13 +65,13 @@ def municipality(session: Session, text: str | int) -> Municipality:
     if code is not None:
         if code in every:
             return every[code]
-        raise NotFound(f"no municipality has the code {code}")
+        raise NotFound(_("no municipality has the code {code}").format(code=code))
     wanted = rules.name_key(str(text))
     for found in every.values():
         if rules.name_key(found.name) == wanted:
             return found
     hint = did_you_mean(str(text), [m.name for m in every.values()])
-    raise NotFound(f"unknown municipality '{text}'{hint}")
+    raise NotFound(_("unknown municipality '{text}'{hint}").format(text=text, hint=hint))
 
 
 _municipality = municipality  # for functions whose `municipality` parameter hides it
@@ -82,7 +83,7 @@ def did_you_mean(text: str, names: Iterable[str]) -> str:
 
     folded = {rules.fold_accents(name): name for name in names}
     close = difflib.get_close_matches(rules.fold_accents(text.strip()), list(folded), n=3, cutoff=0.75)
-    return f"; did you mean {' or '.join(folded[c] for c in close)}?" if close else ""
+    return _("; did you mean {names}?").format(names=_(" or ").join(folded[c] for c in close)) if close else ""
 
 
 def municipality_json(found: Municipality | None) -> dict[str, str] | None:
@@ -113,9 +114,9 @@ def trainer(session: Session, ref: str | int) -> Trainer:
     elif "@" in text:
         found = session.scalar(select(Trainer).where(Trainer.email == text.lower()))
     else:
-        raise NotFound(f"unknown trainer '{text}': give the trainer's id or e-mail address")
+        raise NotFound(_("unknown trainer '{text}': give the trainer's id or e-mail address").format(text=text))
     if found is None:
-        raise NotFound(f"unknown trainer '{text}'")
+        raise NotFound(_("unknown trainer '{text}'").format(text=text))
     return found
 
 
@@ -125,7 +126,7 @@ def course(session: Session, ref: str | int) -> Course:
     number = record_id(text)
     found = session.get(Course, number) if number is not None else None
     if found is None:
-        raise NotFound(f"unknown course '{text}'")
+        raise NotFound(_("unknown course '{text}'").format(text=text))
     return found
 
 
@@ -133,7 +134,9 @@ def programme(text: str) -> str:
     """A programme code (`mvp-ms`, `mvp-hs`, `mvp-gy`, `at`) from a code or its Swedish name."""
     code = rules.programme_code(text)
     if code is None:
-        raise BadInput(f"unknown programme '{text}' (use one of {', '.join(rules.PROGRAMMES)})")
+        raise BadInput(
+            _("unknown programme '{text}' (use one of {join})").format(text=text, join=", ".join(rules.PROGRAMMES))
+        )
     return code
 
 
@@ -147,21 +150,29 @@ def find_school(session: Session, ref: str | int, municipality: str | None = Non
         number = record_id(text)
         found = session.get(School, number) if number is not None else None
         if found is None:
-            raise NotFound(f"unknown school '{text}'")
+            raise NotFound(_("unknown school '{text}'").format(text=text))
         return found
     query = select(School).where(School.name_key == rules.name_key(text))
     if municipality is not None:
         query = query.where(School.municipality_code == _municipality(session, municipality).code)
     candidates = list(session.scalars(query.order_by(School.id)))
     if not candidates:
-        where = f" in {_municipality(session, municipality).name}" if municipality else ""
-        raise NotFound(f"unknown school '{text}'{where}")
+        where = (
+            _(" in {municipality}").format(municipality=_municipality(session, municipality).name)
+            if municipality
+            else ""
+        )
+        raise NotFound(_("unknown school '{text}'{where}").format(text=text, where=where))
     if len(candidates) > 1:
         listed = ", ".join(
             f"{s.id} ({municipality_by_code(session, s.municipality_code).name})"  # type: ignore[union-attr]
             for s in candidates
         )
-        raise NotFound(f"{len(candidates)} schools are called '{text}': {listed}; give the id or --municipality")
+        raise NotFound(
+            _("{candidates_count} schools are called '{text}': {listed}; give the id or --municipality").format(
+                candidates_count=len(candidates), text=text, listed=listed
+            )
+        )
     return candidates[0]
 
 

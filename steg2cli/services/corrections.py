@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, touched
 from steg2cli.errors import BadInput, NotFound
+from steg2cli.i18n import N_, _
 from steg2cli.models import Attendance, Meeting, SchoolProblem, SchoolProgramme, Step, Trainee
 
 
@@ -29,25 +30,27 @@ def _record(session: Session, kind: str, record_id: int) -> tuple[Any, date, str
         if attendance is not None:
             meeting = session.get(Meeting, attendance.meeting_id)
             assert meeting is not None
-            return attendance, meeting.meeting_date, "attendance"
+            return attendance, meeting.meeting_date, N_("attendance")
     elif kind == "trainee":
         trainee = session.get(Trainee, record_id)
         if trainee is not None:
-            return trainee, trainee.trained_on, "trainee report"
+            return trainee, trainee.trained_on, N_("trainee report")
     elif kind == "problem":
         problem = session.get(SchoolProblem, record_id)
         if problem is not None:
-            return problem, problem.noted_on, "problem note"
+            return problem, problem.noted_on, N_("problem note")
     else:
-        raise BadInput(f"cannot void a '{kind}' (use one of {', '.join(rules.VOIDABLE)})")
-    raise NotFound(f"no {kind} has the id {record_id}")
+        raise BadInput(
+            _("cannot void a '{kind}' (use one of {join})").format(kind=kind, join=", ".join(rules.VOIDABLE))
+        )
+    raise NotFound(_("no {kind} has the id {record_id}").format(kind=kind, record_id=record_id))
 
 
 def void(db: Database, kind: str, record_id: int, reason: str, day: date, today: date) -> dict[str, Any]:
     """Mark a record void from `day` with a reason; it stays, shown as void, and stops counting."""
     with db.write(f"void {kind}") as session:
         record, record_day, what = _record(session, kind, record_id)
-        problems = rules.voiding(what, record_day, record.void_on, day, reason, today)
+        problems = rules.voiding(_("the {what}").format(what=_(what)), record_day, record.void_on, day, reason, today)
         if kind == "step" and not problems:
             live = session.scalars(
                 select(Step.step).where(Step.run_id == record.run_id, Step.void_on.is_(None), Step.id != record.id)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, touched
 from steg2cli.errors import Conflict
+from steg2cli.i18n import _
 from steg2cli.models import Course, CourseParticipant, Trainer
 from steg2cli.services import common
 
@@ -109,13 +110,16 @@ def enrol(db: Database, course_ref: str, trainer_refs: list[str]) -> dict[str, A
             )
             if already is not None and already.unenrolled_on is not None:
                 raise Conflict(
-                    f"trainer {trainer.id} was unenrolled from course {course.id} on"
-                    f" {already.unenrolled_on.isoformat()}; enrolment is not undone"
+                    _(
+                        "trainer {id} was unenrolled from course {id2} on {unenrolled_on}; enrolment is not undone"
+                    ).format(id=trainer.id, id2=course.id, unenrolled_on=already.unenrolled_on.isoformat())
                 )
             if already is not None:
-                raise Conflict(f"trainer {trainer.id} is already enrolled on course {course.id}")
+                raise Conflict(
+                    _("trainer {id} is already enrolled on course {id2}").format(id=trainer.id, id2=course.id)
+                )
             found = [
-                f"trainer {trainer.id}: {p}"
+                _("trainer {id}: {problem}").format(id=trainer.id, problem=p)
                 for p in rules.course_enrolment(
                     course.kind,
                     course.municipality_code,
@@ -192,10 +196,10 @@ def unenrol(db: Database, course_ref: str, trainer_refs: list[str], reason: str,
                 )
             )
             if seat is None:
-                problems.append(f"trainer {trainer.id} is not enrolled on course {course.id}")
+                problems.append(_("trainer {id} is not enrolled on course {id2}").format(id=trainer.id, id2=course.id))
                 continue
             found = rules.unenrolling(course.completed_on, course.cancelled_on, seat.unenrolled_on, reason)
-            problems += [f"trainer {trainer.id}: {p}" for p in found]
+            problems += [_("trainer {id}: {problem}").format(id=trainer.id, problem=p) for p in found]
             if not found:
                 seat.unenrolled_on, seat.unenrol_reason = today, " ".join(reason.split())
         common.check(problems)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from steg2cli.db import Database, touched
 from steg2cli.errors import Conflict
+from steg2cli.i18n import _
 from steg2cli.models import Trainer
 from steg2cli.services import agreements, courses, invoicing, payers, schools, settings, trainees, trainers
 
@@ -22,7 +23,7 @@ def fill(db: Database, today: date) -> dict[str, int]:
 
     with db.write("demo") as session:
         if session.scalar(select(func.count()).select_from(Trainer)):
-            raise Conflict("the database already holds trainers; run the demo on a new database (--db demo.db)")
+            raise Conflict(_("the database already holds trainers; run the demo on a new database (--db demo.db)"))
         people = [
             ("Anna Lind", "anna.lind@gavle.example", "Gävle", "Karin Ek, rektor Nordhemsskolan", ("mvp-hs",)),
             ("Erik Berg", "erik.berg@gavle.example", "Gävle", "Per Holm, skolchef", ("mvp-ms", "at")),
@@ -251,7 +252,7 @@ def fill_scale(db: Database, today: date, trainers: int, years: int = 10) -> dic
 
     with db.write("demo --scale") as session:
         if session.scalar(select(func.count()).select_from(Trainer)):
-            raise Conflict("the database already holds trainers; use a new database for --scale")
+            raise Conflict(_("the database already holds trainers; use a new database for --scale"))
         codes = [m.code for m in session.scalars(select(Municipality).order_by(Municipality.code))]
         starts = [first_year + relativedelta(days=i % 300) for i in range(trainers)]
         chunked(

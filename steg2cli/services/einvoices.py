@@ -18,6 +18,7 @@ from steg2cli.db import Database
 from steg2cli.errors import BadInput, RuleViolation
 from steg2cli.files import write_bytes
 from steg2cli.formats import ubl
+from steg2cli.i18n import _
 from steg2cli.models import Invoice, Payer
 from steg2cli.services import invoicing, settings
 
@@ -56,7 +57,7 @@ def documents(session: Session, invoices: Sequence[dict[str, Any]]) -> list[ubl.
     days = settings.payment_days(session)
     rates = {int(round(line["vat_rate"] * 100)) for i in invoices for line in i["lines"]}
     problems = [
-        f"the seller lacks {', '.join(missing)} (steg2 config set …)"
+        _("the seller lacks {missing} (steg2 config set …)").format(missing=", ".join(missing))
         for missing in [rules.seller_missing(seller, rates)]
         if missing
     ]
@@ -71,17 +72,18 @@ def documents(session: Session, invoices: Sequence[dict[str, Any]]) -> list[ubl.
             lacking[payer["id"]] = sorted(set(lacking[payer["id"]]) | set(missing), key=missing.index)
     names = {payers[i["number"]]["id"]: payers[i["number"]]["name"] for i in invoices}
     problems += [
-        f"payer {payer_id} ({names[payer_id]}) lacks {', '.join(missing)}"
+        _("payer {id} ({name}) lacks {missing}").format(id=payer_id, name=names[payer_id], missing=", ".join(missing))
         for payer_id, missing in sorted(lacking.items())
     ]
     bad_rates = sorted(rate for rate in rates if rate not in rules.VAT_RATES_BP)
     if bad_rates:
         problems.append(
-            f"VAT at {', '.join(ubl.percent(r) for r in bad_rates)} % cannot be e-invoiced"
-            " (Swedish rates are 25, 12 and 6 %)"
+            _("VAT at {join} % cannot be e-invoiced (Swedish rates are 25, 12 and 6 %)").format(
+                join=", ".join(ubl.percent(r) for r in bad_rates)
+            )
         )
     if problems:
-        raise RuleViolation(["cannot write e-invoices: " + "; ".join(problems)])
+        raise RuleViolation([_("cannot write e-invoices: ") + "; ".join(problems)])
     party = _seller_party(seller)
     dates = {i["number"]: date.fromisoformat(i["date"]) for i in invoices}
     result = []
@@ -134,13 +136,17 @@ def write(db: Database, folder: Path, numbers: Sequence[int] = (), year: int | N
     """Write one Peppol BIS Billing 3.0 file per invoice and credit note to `folder`; all or nothing."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise BadInput(f"{folder} is a file; give a folder for the e-invoices")
+        raise BadInput(_("{folder} is a file; give a folder for the e-invoices").format(folder=folder))
     if not folder.parent.is_dir():
-        raise BadInput(f"cannot write to {folder}: the folder {folder.parent} does not exist")
+        raise BadInput(
+            _("cannot write to {folder}: the folder {parent} does not exist").format(
+                folder=folder, parent=folder.parent
+            )
+        )
     with db.read() as session:
         invoices = invoicing.list_invoices(db, year=year, numbers=numbers)
         if not invoices:
-            raise BadInput("no invoices to write" + (f" in {year}" if year else ""))
+            raise BadInput(_("no invoices to write") + (_(" in {year}").format(year=year) if year else ""))
         docs = documents(session, invoices)
     folder.mkdir(exist_ok=True)
     written = []

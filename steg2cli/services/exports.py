@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database
 from steg2cli.excel import Column, Sheet, write_workbook
+from steg2cli.i18n import _
 from steg2cli.models import (
     Agreement,
     Attendance,
@@ -428,7 +429,7 @@ def meetings(db: Database, path: Path, filters: Filters) -> int:
         if wanted.year_bounds is None:
             from steg2cli.errors import BadInput
 
-            raise BadInput("export meetings needs --year (attendance is counted per calendar year)")
+            raise BadInput(_("export meetings needs --year (attendance is counted per calendar year)"))
         year = wanted.year_bounds
         held = list(
             session.scalars(

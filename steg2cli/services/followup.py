@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, touched
 from steg2cli.errors import NotFound
+from steg2cli.i18n import _
 from steg2cli.models import Agreement, Attendance, Invoice, Meeting, School, SchoolProgramme, Step, Trainer
 from steg2cli.services import common
 from steg2cli.services.agreements import in_force_filter, span
@@ -66,8 +67,8 @@ def attend(db: Database, meeting_id: int, trainer_refs: list[str], today: date) 
     with db.write("meeting attend") as session:
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
-            raise NotFound(f"unknown meeting '{meeting_id}'")
-        common.check(rules.not_in_future("the attendance", meeting.meeting_date, today))
+            raise NotFound(_("unknown meeting '{meeting_id}'").format(meeting_id=meeting_id))
+        common.check(rules.not_in_future(_("the attendance"), meeting.meeting_date, today))
         trainers = [common.trainer(session, ref) for ref in trainer_refs]
         already = set(
             session.scalars(
@@ -103,7 +104,7 @@ def show_meeting(db: Database, meeting_id: int) -> dict[str, Any]:
     with db.read() as session:
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
-            raise NotFound(f"unknown meeting '{meeting_id}'")
+            raise NotFound(_("unknown meeting '{meeting_id}'").format(meeting_id=meeting_id))
         return _meeting_json(session, meeting)
 
 

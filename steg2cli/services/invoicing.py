@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, bulk_insert, changed, touched
 from steg2cli.errors import BadInput, Conflict, NotFound, RuleViolation
+from steg2cli.i18n import _
 from steg2cli.models import (
     Agreement,
     Charge,
@@ -85,12 +86,13 @@ def set_price(
         rate = vat_rate if vat_rate is not None else (earlier.vat_rate if earlier else 0)
         note = vat_note if vat_note is not None else (earlier.vat_note if earlier else "")
         if rate == 0 and not note.strip():
-            raise BadInput("a price without VAT needs a note saying why (--vat-note)")
+            raise BadInput(_("a price without VAT needs a note saying why (--vat-note)"))
         existing = session.scalar(select(Price).where(Price.code == code, Price.valid_from == valid_from))
         if existing is not None and not replace:
             raise Conflict(
-                f"{code} already has a price from {valid_from.isoformat()}"
-                f" ({rules.format_kr(existing.amount_ore)}); add --replace to change it"
+                _("{code} already has a price from {valid_from} ({format_kr}); add --replace to change it").format(
+                    code=code, valid_from=valid_from.isoformat(), format_kr=rules.format_kr(existing.amount_ore)
+                )
             )
         if existing is not None:
             changed(session, "price", existing.id, "amount_ore", existing.amount_ore, amount)
@@ -577,7 +579,7 @@ def _select_invoices(session: Session, year: int | None, numbers: list[int]) -> 
         found = list(session.scalars(query))
         missing = sorted(set(numbers) - {i.number for i in found})
         if missing:
-            raise NotFound(f"no invoice number {', '.join(map(str, missing))}")
+            raise NotFound(_("no invoice number {join}").format(join=", ".join(map(str, missing))))
         return found
     return list(session.scalars(query))
 
@@ -607,11 +609,11 @@ def credit(
     """Rule 19: a credit note cancels the invoice whole and frees its charges for the next run; with
     `waive` (rule 26) the charges it frees are never invoiced again."""
     if not reason.strip():
-        raise BadInput("a credit note needs a reason (--reason)")
+        raise BadInput(_("a credit note needs a reason (--reason)"))
     with db.write("invoice credit") as session:
         invoice = session.get(Invoice, number)
         if invoice is None:
-            raise NotFound(f"no invoice number {number}")
+            raise NotFound(_("no invoice number {number}").format(number=number))
         credited_by = session.scalar(select(Invoice.number).where(Invoice.credits_number == number))
         latest = session.scalar(select(Invoice.invoice_date).order_by(Invoice.number.desc()).limit(1))
         common.check(

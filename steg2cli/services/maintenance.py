@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from steg2cli.db import SCHEMA_HEAD, Database, missing, sqlite_file
+from steg2cli.i18n import _
 
 
 def init(db: Database) -> dict[str, object]:
@@ -39,6 +40,8 @@ def compact(db: Database) -> None:
     db.ensure_schema()
     if not _compact(db):
         raise DatabaseError(
-            "another steg2 (or program) is using the database, so old copies of changed data may"
-            " remain in the file; run steg2 db compact again when nobody else is working"
+            _(
+                "another steg2 (or program) is using the database, so old copies of changed data may "
+                "remain in the file; run steg2 db compact again when nobody else is working"
+            )
         )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, changed, touched
 from steg2cli.errors import BadInput, Conflict, NotFound
+from steg2cli.i18n import _
 from steg2cli.models import Payer, School
 from steg2cli.services import common
 from steg2cli.services.common import municipality_payers
@@ -75,17 +76,23 @@ def find(session: Session, ref: str | int) -> Payer:
         number = common.record_id(text)
         found = session.get(Payer, number) if number is not None else None
         if found is None:
-            raise NotFound(f"unknown payer '{text}'")
+            raise NotFound(_("unknown payer '{text}'").format(text=text))
         return found
     named = list(session.scalars(select(Payer).where(Payer.name == text)))
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
-        raise NotFound(f"{len(named)} payers are called '{text}': {', '.join(str(p.id) for p in named)}; give the id")
+        raise NotFound(
+            _("{named_count} payers are called '{text}': {join}; give the id").format(
+                named_count=len(named), text=text, join=", ".join(str(p.id) for p in named)
+            )
+        )
     try:
         place = common.municipality(session, text)
     except NotFound:
-        raise NotFound(f"unknown payer '{text}': give a payer id, a municipality or a payer's exact name") from None
+        raise NotFound(
+            _("unknown payer '{text}': give a payer id, a municipality or a payer's exact name").format(text=text)
+        ) from None
     return session.get(Payer, municipality_payers(session)[place.code])  # type: ignore[return-value]
 
 
@@ -96,7 +103,7 @@ def _apply(session: Session, payer: Payer, details: PayerDetails) -> None:
         if details.name is not None:
             wanted["name"] = " ".join(details.name.split())
             if not wanted["name"]:
-                raise ValueError("the payer's name is empty")
+                raise ValueError(_("the payer's name is empty"))
         if details.org_number is not None:
             wanted["org_number"] = rules.org_number(details.org_number) if details.org_number.strip() else None
         if details.peppol_id is not None:
@@ -116,7 +123,9 @@ def _apply(session: Session, payer: Payer, details: PayerDetails) -> None:
         other = session.scalar(select(Payer).where(Payer.org_number == wanted["org_number"], Payer.id != payer.id))
         if other is not None:
             raise Conflict(
-                f"payer {other.id} ({other.name}) already has the organisation number {wanted['org_number']}"
+                _("payer {id} ({name}) already has the organisation number {org_number}").format(
+                    id=other.id, name=other.name, org_number=wanted["org_number"]
+                )
             )
     for field, value in wanted.items():
         if payer.id is not None:
@@ -127,9 +136,9 @@ def _apply(session: Session, payer: Payer, details: PayerDetails) -> None:
 def add(db: Database, details: PayerDetails, municipality: str | None = None) -> dict[str, Any]:
     """Register a payer that is not a municipality (an independent school's company, say)."""
     if not (details.name or "").strip():
-        raise BadInput("the payer's name is empty")
+        raise BadInput(_("the payer's name is empty"))
     if not (details.org_number or "").strip():
-        raise BadInput("a payer needs its organisation number (--org-number)")
+        raise BadInput(_("a payer needs its organisation number (--org-number)"))
     with db.write("payer add") as session:
         place = common.municipality(session, municipality) if municipality else None
         payer = Payer(name="", address="", reference="", email="", located_in=place.code if place else None)
@@ -143,7 +152,9 @@ def add(db: Database, details: PayerDetails, municipality: str | None = None) ->
 def update(db: Database, ref: str, details: PayerDetails) -> dict[str, Any]:
     """Change a payer's details; invoices issued from now on carry them (issued ones keep theirs)."""
     if all(value is None for value in vars(details).values()):
-        raise BadInput("nothing to change: give --name, --org-number, --peppol-id, --address, --reference or --email")
+        raise BadInput(
+            _("nothing to change: give --name, --org-number, --peppol-id, --address, --reference or --email")
+        )
     with db.write("payer set") as session:
         payer = find(session, ref)
         _apply(session, payer, details)

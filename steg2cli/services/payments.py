@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, bulk_insert, changed, touched
 from steg2cli.errors import BadInput, NotFound, RowErrors
+from steg2cli.i18n import _
 from steg2cli.models import Invoice, Payment, PaymentImport
 from steg2cli.services import common
 
@@ -65,12 +66,14 @@ def find_invoice(session: Session, ref: str) -> Invoice:
     by_number = session.get(Invoice, number) if number is not None else None
     if by_ocr is not None and by_number is not None and by_ocr.number != by_number.number:
         raise BadInput(
-            f"{text} is invoice {by_number.number}'s number and invoice {by_ocr.number}'s OCR reference;"
-            f" write #{text} for the invoice number"
+            _(
+                "{text} is invoice {number}'s number and invoice {number2}'s OCR reference; write #{text} "
+                "for the invoice number"
+            ).format(text=text, number=by_number.number, number2=by_ocr.number)
         )
     found = by_ocr or by_number
     if found is None:
-        raise NotFound(f"no invoice has the number or OCR reference '{ref.strip()}'")
+        raise NotFound(_("no invoice has the number or OCR reference '{ref}'").format(ref=ref.strip()))
     return found
 
 
@@ -102,10 +105,10 @@ def assign(db: Database, payment_id: int, invoice_ref: str) -> dict[str, Any]:
     with db.write("payment assign") as session:
         payment = session.get(Payment, payment_id)
         if payment is None:
-            raise NotFound(f"no payment has the id {payment_id}")
+            raise NotFound(_("no payment has the id {payment_id}").format(payment_id=payment_id))
         invoice = find_invoice(session, invoice_ref)
         if invoice.kind != "invoice":
-            raise BadInput(f"{invoice.number} is a credit note; a payment goes to an invoice")
+            raise BadInput(_("{number} is a credit note; a payment goes to an invoice").format(number=invoice.number))
         changed(session, "payment", payment.id, "invoice", payment.invoice_number, invoice.number)
         payment.invoice_number = invoice.number
         return payment_json(payment)
@@ -178,7 +181,7 @@ def read_bank_file(data: bytes) -> tuple[str, str, list[Incoming]]:
             for p in message.payments
         ]
         return "camt054", message.message_id, incoming
-    raise BadInput("not a bank payment file: neither Bankgirot BgMax nor ISO 20022 camt.054")
+    raise BadInput(_("not a bank payment file: neither Bankgirot BgMax nor ISO 20022 camt.054"))
 
 
 def import_file(db: Database, path: Path, today: date, dry_run: bool = False) -> dict[str, Any]:
@@ -186,14 +189,20 @@ def import_file(db: Database, path: Path, today: date, dry_run: bool = False) ->
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise BadInput(f"{path}: {size // (1024 * 1024)} MB is too large for a bank payment file")
+            raise BadInput(
+                _("{path}: {value} MB is too large for a bank payment file").format(
+                    path=path, value=size // (1024 * 1024)
+                )
+            )
         data = path.read_bytes()
     except FileNotFoundError:
-        raise BadInput(f"{path}: no such file") from None
+        raise BadInput(_("{path}: no such file").format(path=path)) from None
     except IsADirectoryError:
-        raise BadInput(f"{path} is a folder, not a file") from None
+        raise BadInput(_("{path} is a folder, not a file").format(path=path)) from None
     except OSError as exc:
-        raise BadInput(f"{path}: cannot read the file ({exc.strerror})") from None
+        raise BadInput(
+            _("{path}: cannot read the file ({strerror})").format(path=path, strerror=exc.strerror)
+        ) from None
     source, file_id, incoming = read_bank_file(data)
     with db.write("payment import", rollback=dry_run) as session:
         keys = [p.bank_key for p in incoming]

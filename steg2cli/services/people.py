@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, touched
 from steg2cli.errors import Conflict, NotFound
+from steg2cli.i18n import _
 from steg2cli.models import (
     Agreement,
     Attendance,
@@ -140,7 +141,7 @@ def export(db: Database, email: str) -> dict[str, Any]:
                 }
             )
         if not (result["as_trainer"] or result["as_contact_person"] or result["as_trainee"]):
-            raise NotFound("nothing is held about that e-mail address")
+            raise NotFound(_("nothing is held about that e-mail address"))
         return result
 
 
@@ -206,8 +207,10 @@ def erase(db: Database, email: str, today: date) -> dict[str, Any]:
             ]
             if running:
                 raise Conflict(
-                    f"trainer {trainer.id} has agreement {running[0].id} in force; end it first"
-                    f" (steg2 agreement end {running[0].id} --date … --reason …)"
+                    _(
+                        "trainer {id} has agreement {id2} in force; end it first (steg2 agreement end {id2} --date "
+                        "… --reason …)"
+                    ).format(id=trainer.id, id2=running[0].id)
                 )
             pseudonym = f"Raderad person {trainer.id}"
             # Charges name the trainer as they were called when billed: find them by their keys too.
@@ -241,7 +244,7 @@ def erase(db: Database, email: str, today: date) -> dict[str, Any]:
             trainee.email = f"raderad-{trainee.id}@invalid"
         erased["trainee"] = len(trainees)
         if not any(erased.values()):
-            raise NotFound("nothing is held about that e-mail address")
+            raise NotFound(_("nothing is held about that e-mail address"))
         if contacts or later_contacts:
             touched(session, "school-programme", *(run.id for run in contacts), *(c.run_id for c in later_contacts))
         if trainees:

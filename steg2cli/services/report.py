@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database
 from steg2cli.errors import BadInput
+from steg2cli.i18n import _
 from steg2cli.models import Agreement, Attendance, Meeting, Municipality, School, SchoolProgramme, Trainee
 from steg2cli.services import common, invoicing
 from steg2cli.services.agreements import span
@@ -192,7 +193,7 @@ def write_workbook(db: Database, year: int, path: Path) -> dict[str, Any]:
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise BadInput(f"{path}: the report is an .xlsx file")
+        raise BadInput(_("{path}: the report is an .xlsx file").format(path=path))
     report = year_report(db, year)
     previous = report["previous"]["figures"]
     money = {"billed", "credited", "paid", "outstanding"}

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, changed, touched
 from steg2cli.errors import BadInput, Conflict, NotFound
+from steg2cli.i18n import _
 from steg2cli.models import (
     Agreement,
     ProgrammeContact,
@@ -48,7 +49,10 @@ def may_train(session: Session, trainer: Trainer, school: School, day: date) -> 
     """Rule 9 for one trainer, school and day."""
     agreements = session.scalars(select(Agreement).where(Agreement.trainer_id == trainer.id))
     pairs = [(span(a), scope(a)) for a in agreements]
-    return [f"trainer {trainer.id}: {p}" for p in rules.may_train(pairs, school.municipality_code, school.id, day)]
+    return [
+        _("trainer {id}: {problem}").format(id=trainer.id, problem=p)
+        for p in rules.may_train(pairs, school.municipality_code, school.id, day)
+    ]
 
 
 def void_json(record: Any) -> dict[str, Any] | None:
@@ -176,7 +180,11 @@ def _latest_run(session: Session, school: School, programme: str) -> SchoolProgr
         .limit(1)
     )
     if run is None:
-        raise NotFound(f"{rules.PROGRAMMES[programme]} has never run at {school.name} (school {school.id})")
+        raise NotFound(
+            _("{programmes} has never run at {name} (school {id})").format(
+                programmes=rules.PROGRAMMES[programme], name=school.name, id=school.id
+            )
+        )
     return run
 
 
@@ -232,9 +240,9 @@ def show(db: Database, ref: str, municipality: str | None = None, today: date | 
 def _school_name(text: str) -> str:
     name = " ".join(text.split())
     if not name:
-        raise BadInput("the school's name is empty")
+        raise BadInput(_("the school's name is empty"))
     if name.isdigit():
-        raise BadInput("a school's name cannot be only digits (digits refer to school ids)")
+        raise BadInput(_("a school's name cannot be only digits (digits refer to school ids)"))
     return name
 
 
@@ -251,7 +259,11 @@ def add(db: Database, name: str, municipality: str) -> dict[str, Any]:
         home = common.municipality(session, municipality)
         existing = _same_name(session, home.code, name)
         if existing is not None:
-            raise Conflict(f"{home.name} already has a school called {existing.name} (school {existing.id})")
+            raise Conflict(
+                _("{name} already has a school called {name2} (school {id})").format(
+                    name=home.name, name2=existing.name, id=existing.id
+                )
+            )
         school = School(name=name, name_key=rules.name_key(name), municipality_code=home.code)
         session.add(school)
         session.flush()
@@ -264,13 +276,17 @@ def edit(
 ) -> dict[str, Any]:
     """Correct a school's name (rule 24); the audit trail keeps the old one."""
     if name is None:
-        raise BadInput("nothing to change: give --name")
+        raise BadInput(_("nothing to change: give --name"))
     new_name = _school_name(name)
     with db.write("school edit") as session:
         school = find_school(session, ref, municipality)
         other = _same_name(session, school.municipality_code, new_name)
         if other is not None and other.id != school.id:
-            raise Conflict(f"another school in the same municipality is called {other.name} (school {other.id})")
+            raise Conflict(
+                _("another school in the same municipality is called {name} (school {id})").format(
+                    name=other.name, id=other.id
+                )
+            )
         changed(session, "school", school.id, "name", school.name, new_name)
         school.name, school.name_key = new_name, rules.name_key(new_name)
         return schools_json(session, [school], with_problems=True, today=today)[0]
@@ -301,13 +317,15 @@ def change_contact(
     code = common.programme(programme)
     clean_name = " ".join(name.split())
     if not clean_name:
-        raise BadInput("the contact person's name is empty (--name)")
+        raise BadInput(_("the contact person's name is empty (--name)"))
     address = common.email(email)
     with db.write("school contact") as session:
         school = find_school(session, ref, municipality)
         run = _latest_run(session, school, code)
         common.check(
-            rules.history_change("contact person", day, run.start, run.stopped_on, _current_contact_from(session, run))
+            rules.history_change(
+                _("contact person"), day, run.start, run.stopped_on, _current_contact_from(session, run)
+            )
         )
         session.add(
             ProgrammeContact(
@@ -345,7 +363,7 @@ def change_lead(
             or run.start
         )
         common.check(
-            rules.history_change("leading trainer", day, run.start, run.stopped_on, latest)
+            rules.history_change(_("leading trainer"), day, run.start, run.stopped_on, latest)
             + may_train(session, trainer, school, day)
         )
         session.add(ProgrammeLead(run_id=run.id, from_date=day, trainer_id=trainer.id))
@@ -393,7 +411,11 @@ def stop(
         school = find_school(session, ref, municipality)
         run = _running(session, school, code)
         if run is None:
-            raise NotFound(f"{rules.PROGRAMMES[code]} is not running at {school.name} (school {school.id})")
+            raise NotFound(
+                _("{programmes} is not running at {name} (school {id})").format(
+                    programmes=rules.PROGRAMMES[code], name=school.name, id=school.id
+                )
+            )
         common.check(rules.programme_stop(run.start, run.stopped_on, day, reason, today))
         run.stopped_on = day
         run.stop_reason = " ".join(reason.split())

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from steg2cli.db import Database, touched
 from steg2cli.errors import BadInput, Conflict
+from steg2cli.i18n import _
 from steg2cli.models import Invoice, Setting
 
 #: key → (default, what it is)
@@ -85,34 +86,40 @@ def checked_value(key: str, value: str) -> str:
         raise BadInput(f"{key}: {exc}") from None
     if key.startswith("account."):
         if not (value.isascii() and value.isdigit() and len(value) == 4 and value[0] != "0"):
-            raise BadInput(f"{key} is a 4-digit BAS account number, e.g. 1510")
+            raise BadInput(_("{key} is a 4-digit BAS account number, e.g. 1510").format(key=key))
         return value
     if key == "seller.f-skatt":
         if value.casefold() not in _YES:
-            raise BadInput("seller.f-skatt is ja or nej")
+            raise BadInput(_("seller.f-skatt is ja or nej"))
         return _YES[value.casefold()]
     if key == "seller.name" and not value:
-        raise BadInput("seller.name cannot be empty")
+        raise BadInput(_("seller.name cannot be empty"))
     return value
 
 
 def set_value(db: Database, key: str, value: str) -> dict[str, Any]:
     """Change one setting; a malformed seller detail is refused (rule 28)."""
     if key not in KNOWN:
-        raise BadInput(f"unknown setting '{key}' (known: {', '.join(KNOWN)})")
+        raise BadInput(_("unknown setting '{key}' (known: {join})").format(key=key, join=", ".join(KNOWN)))
     value = checked_value(key, value)
     if key in ("invoice.payment-days", "invoice.number-start") and (not value.isdigit() or int(value) < 1):
-        raise BadInput(f"{key} must be a whole number of at least 1")
+        raise BadInput(_("{key} must be a whole number of at least 1").format(key=key))
     if key == "invoice.payment-days" and int(value) > 365:
-        raise BadInput("invoice.payment-days must be at most 365")
+        raise BadInput(_("invoice.payment-days must be at most 365"))
     with db.write("config set") as session:
         if key == "seller.vat-number" and value:
             org = all_settings(session)["seller.org-number"]
             if org and value[2:12] != org:
-                raise BadInput(f"seller.vat-number: {value} does not hold the organisation number {org}")
+                raise BadInput(
+                    _("seller.vat-number: {value} does not hold the organisation number {org}").format(
+                        value=value, org=org
+                    )
+                )
         if key == "invoice.number-start":
             if session.scalar(select(func.count()).select_from(Invoice)):
-                raise Conflict("invoices exist already: the number series cannot be restarted (it must stay gapless)")
+                raise Conflict(
+                    _("invoices exist already: the number series cannot be restarted (it must stay gapless)")
+                )
             session.merge(Setting(key=NEXT_NUMBER, value=str(int(value))))
         session.merge(Setting(key=key, value=value))
         touched(session, "setting", key)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, bulk_insert, touched
 from steg2cli.errors import BadInput, RowErrors
+from steg2cli.i18n import _
 from steg2cli.models import Agreement, Municipality, School, SchoolProgramme, Trainee, Trainer
 from steg2cli.services import common
 
@@ -80,11 +81,15 @@ class Lookups:
         if code is not None:
             if code in self.municipalities:
                 return code
-            raise ValueError(f"no municipality has the code {code}")
+            raise ValueError(_("no municipality has the code {code}").format(code=code))
         found = self.municipality_names.get(rules.name_key(str(value)))
         if found is None:
             names = [m.name for m in self.municipalities.values()]
-            raise ValueError(f"unknown municipality '{value}'{common.did_you_mean(str(value), names)}")
+            raise ValueError(
+                _("unknown municipality '{value}'{did_you_mean}").format(
+                    value=value, did_you_mean=common.did_you_mean(str(value), names)
+                )
+            )
         return found
 
     def trainer(self, value: Any) -> int:
@@ -96,7 +101,7 @@ class Lookups:
             return int(text)
         if "@" in text and text.lower() in self.trainers_by_email:
             return self.trainers_by_email[text.lower()]
-        raise ValueError(f"unknown trainer '{text}'")
+        raise ValueError(_("unknown trainer '{text}'").format(text=text))
 
     def check(self, report: Report, today: date) -> list[str]:
         """Rule 13 (and 9) for one checked row."""
@@ -157,7 +162,7 @@ def parse_rows(
         def find(value: Any) -> int:
             school_id = lookups.schools.get((place, rules.name_key(_text(value))))
             if school_id is None:
-                raise ValueError(f"no school of that name in {lookups.municipalities[place].name}")
+                raise ValueError(_("no school of that name in {name}").format(name=lookups.municipalities[place].name))
             return school_id
 
         return find
@@ -165,7 +170,7 @@ def parse_rows(
     def programme_reader(value: Any) -> str:
         code = rules.programme_code(_text(value))
         if code is None:
-            raise ValueError(f"unknown programme (use {', '.join(rules.PROGRAMMES)})")
+            raise ValueError(_("unknown programme (use {join})").format(join=", ".join(rules.PROGRAMMES)))
         return code
 
     for count, (number, cells) in enumerate(rows, start=1):
@@ -180,35 +185,44 @@ def parse_rows(
         bad: list[tuple[int, str, str, str]] = []
         for column, value in zip(rules.TRAINEE_COLUMNS, values, strict=True):
             if isinstance(value, str) and rules.has_control_characters(value):
-                bad.append((number, column, repr(value)[1:-1][:60], "holds a control character; type the value again"))
+                bad.append(
+                    (number, column, repr(value)[1:-1][:60], _("holds a control character; type the value again"))
+                )
         if bad:
             errors += bad
             continue
         name = _text(name_cell)
         if not name:
-            bad.append((number, "Namn", "", "the name is empty"))
+            bad.append((number, _("Namn"), "", _("the name is empty")))
         elif len(name) > rules.NAME_MAX:
-            bad.append((number, "Namn", name[:40] + "…", f"the name is longer than {rules.NAME_MAX} characters"))
+            bad.append(
+                (
+                    number,
+                    _("Namn"),
+                    name[:40] + "…",
+                    _("the name is longer than {name_max} characters").format(name_max=rules.NAME_MAX),
+                )
+            )
         email, problem = read("E-post", email_cell, lambda v: rules.normalize_email(_text(v)))
         if problem:
-            bad.append((number, "E-post", _text(email_cell), problem))
+            bad.append((number, _("E-post"), _text(email_cell), problem))
         place, problem = read("Kommun", place_cell, lambda v: lookups.municipality("" if v is None else v))
         if problem:
-            bad.append((number, "Kommun", _text(place_cell), problem))
+            bad.append((number, _("Kommun"), _text(place_cell), problem))
         school_id = None
         if place is not None:
             school_id, problem = read(f"Skola {place}", school_cell, school_reader(place))
             if problem:
-                bad.append((number, "Skola", _text(school_cell), problem))
+                bad.append((number, _("Skola"), _text(school_cell), problem))
         programme, problem = read("Program", programme_cell, programme_reader)
         if problem:
-            bad.append((number, "Program", _text(programme_cell), problem))
+            bad.append((number, _("Program"), _text(programme_cell), problem))
         day, problem = read("Datum", day_cell, lambda v: _cell_date("" if v is None else v))
         if problem:
-            bad.append((number, "Datum", _text(day_cell), problem))
+            bad.append((number, _("Datum"), _text(day_cell), problem))
         trainer_id, problem = read("Utbildare", trainer_cell, lambda v: lookups.trainer("" if v is None else v))
         if problem:
-            bad.append((number, "Utbildare", _text(trainer_cell), problem))
+            bad.append((number, _("Utbildare"), _text(trainer_cell), problem))
         if bad:
             errors += bad
             continue
@@ -269,7 +283,7 @@ def _finish(
     if errors:
         raise RowErrors(sorted(errors), what)
     if not reports:
-        raise BadInput(f"the {what} has no data rows")
+        raise BadInput(_("the {what} has no data rows").format(what=what))
     added, already = store(session, reports, today)
     touched(session, "trainee-report", len(reports))
     return {"rows": len(reports), "added": added, "already_reported": already, "dry_run": dry_run}
@@ -301,7 +315,7 @@ def _name_formulas(path: Path, errors: list[tuple[int, str, str, str]]) -> list[
     for row, column, value, reason in errors:
         formula = formulas.get((row, rules.TRAINEE_COLUMNS.index(column))) if column in rules.TRAINEE_COLUMNS else None
         if formula is not None:
-            named.append((row, column, formula[:60], "the cell holds a formula; type the value itself instead"))
+            named.append((row, column, formula[:60], _("the cell holds a formula; type the value itself instead")))
         else:
             named.append((row, column, value, reason))
     return named
@@ -320,7 +334,7 @@ def report_by_hand(
 ) -> dict[str, Any]:
     """Report people trained by hand: "Name <email>" each (rules 13-14)."""
     if not people:
-        raise BadInput('name the people trained: "Name <email>" ...')
+        raise BadInput(_('name the people trained: "Name <email>" ...'))
     code = common.programme(programme)
     with db.write("report-trainees", rollback=dry_run) as session:
         trainer = common.trainer(session, trainer_ref)
@@ -347,9 +361,9 @@ def read_list(path: Path) -> tuple[list[str], Iterator[Sequence[Any]]]:
     """The header and rows of a trainee list: .xlsx (openpyxl, read-only) or .csv (UTF-8, , or ;)."""
     path = Path(path)
     if not path.exists():
-        raise BadInput(f"{path}: no such file")
+        raise BadInput(_("{path}: no such file").format(path=path))
     if path.is_dir():
-        raise BadInput(f"{path}: is a folder, not a list")
+        raise BadInput(_("{path}: is a folder, not a list").format(path=path))
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         from steg2cli.excel import read_rows
@@ -357,29 +371,31 @@ def read_list(path: Path) -> tuple[list[str], Iterator[Sequence[Any]]]:
         return read_rows(path, "Utbildade", date_columns=(rules.TRAINEE_COLUMNS.index("Datum"),))
     if suffix in (".csv", ".txt"):
         return _read_csv(path)
-    raise BadInput(f"{path}: a trainee list is an .xlsx or .csv file")
+    raise BadInput(_("{path}: a trainee list is an .xlsx or .csv file").format(path=path))
 
 
 def _read_csv(path: Path) -> tuple[list[str], Iterator[Sequence[Any]]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BadInput(f"{path}: not a UTF-8 text file (save the CSV as UTF-8)") from None
+        raise BadInput(_("{path}: not a UTF-8 text file (save the CSV as UTF-8)").format(path=path)) from None
     except OSError as exc:
-        raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
+        raise BadInput(_("{path}: cannot be read ({strerror})").format(path=path, strerror=exc.strerror)) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader, [])
     except csv.Error as exc:
-        raise BadInput(f"{path}: row 1 cannot be read ({exc})") from None
+        raise BadInput(_("{path}: row 1 cannot be read ({exc})").format(path=path, exc=exc)) from None
 
     def rows() -> Iterator[Sequence[Any]]:
         try:
             yield from reader
         except csv.Error as exc:  # a field of 200 000 characters, a NUL byte, a quote left open
-            raise BadInput(f"{path}: row {reader.line_num} cannot be read ({exc})") from None
+            raise BadInput(
+                _("{path}: row {line_num} cannot be read ({exc})").format(path=path, line_num=reader.line_num, exc=exc)
+            ) from None
 
     return [h.strip() for h in header], rows()
 
@@ -387,11 +403,11 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[Sequence[Any]]]:
 def template_rows() -> list[list[str]]:
     """The instructions that go with the empty template."""
     return [
-        ["Namn", "Den utbildades för- och efternamn."],
-        ["E-post", "Den utbildades e-postadress."],
-        ["Skola", "Skolans namn, som det är registrerat hos MÄN."],
-        ["Kommun", "Kommunens namn eller fyrsiffriga kod (Gävle eller 2180)."],
-        ["Program", "mvp-ms, mvp-hs, mvp-gy eller at (eller programmets namn, t.ex. MVP högstadiet)."],
-        ["Datum", "Utbildningsdagen, ÅÅÅÅ-MM-DD."],
-        ["Utbildare", "Din e-postadress (Steg 2-utbildaren som höll utbildningen)."],
+        [_("Namn"), _("Den utbildades för- och efternamn.")],
+        [_("E-post"), _("Den utbildades e-postadress.")],
+        [_("Skola"), _("Skolans namn, som det är registrerat hos MÄN.")],
+        [_("Kommun"), _("Kommunens namn eller fyrsiffriga kod (Gävle eller 2180).")],
+        [_("Program"), _("mvp-ms, mvp-hs, mvp-gy eller at (eller programmets namn, t.ex. MVP högstadiet).")],
+        [_("Datum"), _("Utbildningsdagen, ÅÅÅÅ-MM-DD.")],
+        [_("Utbildare"), _("Din e-postadress (Steg 2-utbildaren som höll utbildningen).")],
     ]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, changed, touched
 from steg2cli.errors import BadInput, Conflict
+from steg2cli.i18n import _
 from steg2cli.models import Agreement, Course, CourseParticipant, Trainer, TrainerMove
 from steg2cli.services import common
 from steg2cli.services.agreements import agreement_json, in_force_filter, span, trainer_agreements
@@ -70,14 +71,16 @@ def register(db: Database, new: NewTrainer, today: date) -> dict[str, Any]:
     """Register a trainer who meets rule 1 (grundutbildning, series held, appointed)."""
     name = " ".join(new.name.split())
     if not name:
-        common.check(["the trainer's name is empty"])
+        common.check([_("the trainer's name is empty")])
     address = common.email(new.email)
     programmes = sorted({common.programme(p) for p in new.programmes})
     with db.write("register-trainer") as session:
         home = common.municipality(session, new.municipality)
         common.check(rules.trainer_eligibility(new.basic_training, new.series_held, new.appointed_by, today))
         if session.scalar(select(Trainer.id).where(Trainer.email == address)) is not None:
-            raise Conflict(f"a trainer with the e-mail address {address} is already registered")
+            raise Conflict(
+                _("a trainer with the e-mail address {address} is already registered").format(address=address)
+            )
         trainer = Trainer(
             name=name,
             email=address,
@@ -109,7 +112,7 @@ def edit(
     if name is not None:
         wanted["name"] = " ".join(name.split())
         if not wanted["name"]:
-            raise BadInput("the trainer's name is empty")
+            raise BadInput(_("the trainer's name is empty"))
     if email is not None:
         wanted["email"] = common.email(email)
     if phone is not None:
@@ -118,15 +121,21 @@ def edit(
         wanted["appointed_by"] = " ".join(appointed_by.split())
         common.check(rules.appointment(wanted["appointed_by"] or ""))
     if not wanted:
-        raise BadInput("nothing to change: give --name, --email, --phone or --appointed-by")
+        raise BadInput(_("nothing to change: give --name, --email, --phone or --appointed-by"))
     with db.write("trainer edit") as session:
         trainer = common.trainer(session, ref)
         if trainer.erased_on is not None:
-            raise Conflict(f"trainer {trainer.id} was erased on {trainer.erased_on.isoformat()}")
+            raise Conflict(
+                _("trainer {id} was erased on {erased_on}").format(
+                    id=trainer.id, erased_on=trainer.erased_on.isoformat()
+                )
+            )
         if "email" in wanted:
             other = session.scalar(select(Trainer).where(Trainer.email == wanted["email"], Trainer.id != trainer.id))
             if other is not None:
-                raise Conflict(f"trainer {other.id} already has the e-mail address {wanted['email']}")
+                raise Conflict(
+                    _("trainer {id} already has the e-mail address {email}").format(id=other.id, email=wanted["email"])
+                )
         for field, value in wanted.items():
             changed(session, "trainer", trainer.id, field, getattr(trainer, field), value)
             setattr(trainer, field, value)
@@ -188,7 +197,7 @@ def move(
     school-scoped agreement for another school and keeps a municipality-wide one.
     """
     if municipality is None and school is None:
-        raise BadInput("give the new --municipality, or the new --school")
+        raise BadInput(_("give the new --municipality, or the new --school"))
     with db.write("trainer move") as session:
         trainer = common.trainer(session, ref)
         new_school = common.find_school(session, school, municipality) if school is not None else None
@@ -197,8 +206,8 @@ def move(
         else:
             target = common.municipality(session, municipality)  # type: ignore[arg-type]
         if new_school is None and target.code == trainer.municipality_code:
-            raise Conflict(f"the trainer already lives in {target.name}")
-        common.check(rules.not_in_future("the move", moving_date, today))
+            raise Conflict(_("the trainer already lives in {name}").format(name=target.name))
+        common.check(rules.not_in_future(_("the move"), moving_date, today))
         ended = []
         for agreement in trainer_agreements(session, trainer.id):
             still_covered = agreement.municipality_code == target.code and (
