@@ -29,78 +29,78 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "register-trainer": (
         "trainers",
         "register_trainer",
-        _("Register a new Steg 2 trainer (rule 1: trained, series held, appointed)."),
+        "Register a new Steg 2 trainer (rule 1: trained, series held, appointed).",
     ),
     "sign-agreement": (
         "agreements",
         "sign_agreement",
-        _("Sign a yearly agreement for a certified trainer (rules 4-7)."),
+        "Sign a yearly agreement for a certified trainer (rules 4-7).",
     ),
     "start-school": (
         "schools",
         "start_school",
-        _("Start a programme at a school, with its contact person and leading trainer (rule 10)."),
+        "Start a programme at a school, with its contact person and leading trainer (rule 10).",
     ),
     "report-trainees": (
         "trainees",
         "report_trainees",
-        _("Report people a trainer has trained, by hand or as a list file (rules 13-15)."),
+        "Report people a trainer has trained, by hand or as a list file (rules 13-15).",
     ),
     "invoice": (
         "invoices",
         "app",
-        _("Invoices: the yearly run, credit notes, the Excel invoice basis, Peppol e-invoices."),
+        "Invoices: the yearly run, credit notes, the Excel invoice basis, Peppol e-invoices.",
     ),
-    "course": ("courses", "app", _("Steg 2 courses: plan, enrol, complete, cancel, unenrol.")),
-    "trainer": ("trainers", "app", _("The trainer register: list, show, edit and move trainers.")),
-    "agreement": ("agreements", "app", _("Yearly agreements: list and end them.")),
+    "course": ("courses", "app", "Steg 2 courses: plan, enrol, complete, cancel, unenrol."),
+    "trainer": ("trainers", "app", "The trainer register: list, show, edit and move trainers."),
+    "agreement": ("agreements", "app", "Yearly agreements: list and end them."),
     "school": (
         "schools",
         "app",
-        _("Schools and their programmes: add, edit, list, show, steps, contacts, leads, payer, stops, problems."),
+        "Schools and their programmes: add, edit, list, show, steps, contacts, leads, payer, stops, problems.",
     ),
     "void": (
         "corrections",
         "void",
-        _("Void a step, an attendance, a trainee report or a problem note: it stays, marked, and stops counting."),
+        "Void a step, an attendance, a trainee report or a problem note: it stays, marked, and stops counting.",
     ),
-    "meeting": ("followup", "app", _("Network meetings and the conference: plan them, record who came.")),
+    "meeting": ("followup", "app", "Network meetings and the conference: plan them, record who came."),
     "compliance": (
         "followup",
         "compliance",
-        _("Who fell short of 2 network meetings and 1 conference in a year (rule 21)."),
+        "Who fell short of 2 network meetings and 1 conference in a year (rule 21).",
     ),
-    "status": ("followup", "status", _("The coordinator's dashboard: what needs doing today.")),
+    "status": ("followup", "status", "The coordinator's dashboard: what needs doing today."),
     "report": (
         "report",
         "report",
-        _("The year in numbers for MÄN's board and funders: key figures, or a workbook with charts (-o)."),
+        "The year in numbers for MÄN's board and funders: key figures, or a workbook with charts (-o).",
     ),
     "export": (
         "exports",
         "app",
-        _("Excel lists (trainees, trainers, schools, the list template) and the books (SIE)."),
+        "Excel lists (trainees, trainers, schools, the list template) and the books (SIE).",
     ),
-    "price": ("invoices", "price_app", _("The price list: annual fee, course seat, purchased course.")),
+    "price": ("invoices", "price_app", "The price list: annual fee, course seat, purchased course."),
     "payer": (
         "invoices",
         "payer_app",
-        _("Payers: every municipality, and others such as an independent school's company."),
+        "Payers: every municipality, and others such as an independent school's company.",
     ),
     "payment": (
         "payments",
         "app",
-        _("Payments: by hand or from the bank's file (BgMax, camt.054), matched by OCR reference."),
+        "Payments: by hand or from the bank's file (BgMax, camt.054), matched by OCR reference.",
     ),
-    "config": ("invoices", "config_app", _("Settings: seller details, payment terms, invoice numbers.")),
+    "config": ("invoices", "config_app", "Settings: seller details, payment terms, invoice numbers."),
     "demo": (
         "demo",
         "demo",
-        _("Fill an empty database with realistic sample data (trainers, courses, agreements, schools, …)."),
+        "Fill an empty database with realistic sample data (trainers, courses, agreements, schools, …).",
     ),
-    "db": ("dbcmd", "app", _("The database itself: create it, upgrade its schema, back it up, compact it.")),
-    "log": ("people", "log", _("Show the audit trail: who changed what, when.")),
-    "person": ("people", "app", _("Personal data: what is held about a person, and erasure.")),
+    "db": ("dbcmd", "app", "The database itself: create it, upgrade its schema, back it up, compact it."),
+    "log": ("people", "log", "Show the audit trail: who changed what, when."),
+    "person": ("people", "app", "Personal data: what is held about a person, and erasure."),
 }
 
 
@@ -139,7 +139,7 @@ class _PlainCoercion:
                 from steg2cli.rules import year_allowed
 
                 if year_allowed(converted):
-                    raise BadInput(_("--year: {year_allowed0}").format(year_allowed0=year_allowed(converted)[0]))
+                    raise BadInput(f"--year: {year_allowed(converted)[0]}")
             elif abs(converted) > 2**63 - 1:
                 from steg2cli.errors import NotFound
 
@@ -208,7 +208,7 @@ class Steg2Group(TyperGroup):
         spec = COMMANDS.get(cmd_name)
         if spec is None:
             return None
-        module = importlib.import_module(_("steg2cli.commands.{spec0}").format(spec0=spec[0]))
+        module = importlib.import_module(f"steg2cli.commands.{spec[0]}")
         target = getattr(module, spec[1])
         if not isinstance(target, typer.Typer):
             single = typer.Typer(rich_markup_mode=None, add_completion=False)
@@ -216,11 +216,22 @@ class Steg2Group(TyperGroup):
             target = single
         command = typer.main.get_command(target)
         command.name = cmd_name
+        from steg2cli.helptext import localise
+
+        localise(command, cmd_name)
         return command
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        from steg2cli.helptext import localise
+        from steg2cli.i18n import use_for_click
+
+        use_for_click()
+        localise(self, "")
+        return super().main(*args, **kwargs)
+
     def format_commands(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, spec[2]) for name, spec in COMMANDS.items()])
+        with formatter.section(_("Commands")):
+            formatter.write_dl([(name, _(spec[2])) for name, spec in COMMANDS.items()])
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         # The raw arguments below the group (the command and its options), before any is parsed (Click
@@ -304,7 +315,7 @@ def _check_arguments(arguments: list[str]) -> None:
         if value.isascii() and value.isdigit():
             # Checked here, whatever Typer version parses the rest: a year in range, an id within 64 bits.
             if option == "--year" and year_allowed(int(value)):
-                raise BadInput(_("--year: {year_allowed0}").format(year_allowed0=year_allowed(int(value))[0]))
+                raise BadInput(f"--year: {year_allowed(int(value))[0]}")
             if int(value) > 2**63 - 1:
                 raise NotFound(_("nothing has the number {value}").format(value=value))
         previous = argument
@@ -319,7 +330,7 @@ def _committed(ctx: typer.Context) -> bool:
 
 def _fail(message: str, code: int = 1) -> None:
     first_line = " ".join(message.split())
-    typer.echo(_("Error: {first_line}").format(first_line=first_line), err=True)
+    typer.echo(f"Error: {first_line}", err=True)  # never translated: cron jobs and scripts read it
     raise typer.Exit(code=code)
 
 
@@ -331,13 +342,14 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # Help uses the terminal's whole width (Click stops at 80 columns unless told otherwise).
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 10_000},
 )
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(_("steg2 {version}").format(version=__version__))
+        typer.echo(f"steg2 {__version__}")
         raise typer.Exit()
 
 

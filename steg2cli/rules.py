@@ -17,7 +17,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
-from steg2cli.i18n import _
+from steg2cli.i18n import N_, _
 
 _T = TypeVar("_T")
 
@@ -430,6 +430,27 @@ def may_train(
 
 
 # --------------------------------------------------------------------------------------------------
+#: An agreement ended by a move stores this code and the new place (`moved:Sandviken`), never a sentence:
+#: the terminal, the JSON and the Excel list each show it in their own words.
+MOVED = "moved:"
+
+
+def moved_reason(place: str) -> str:
+    """The stored end reason of an agreement ended by a move (rule 8)."""
+    return MOVED + place
+
+
+def moved_to(stored: str | None) -> str | None:
+    """The place an agreement's trainer moved to, when a move ended it; else None."""
+    return stored[len(MOVED) :] if stored and stored.startswith(MOVED) else None
+
+
+def end_reason_text(stored: str | None, moved: str = "moved to {place}") -> str | None:
+    """An agreement's end reason in words: a move in the words given, a typed reason as typed."""
+    place = moved_to(stored)
+    return stored if place is None else moved.format(place=place)
+
+
 # Rules 10-12: schools and implementation
 
 #: The implementation steps (insatser), in the order a school usually meets them:
@@ -1166,13 +1187,13 @@ def payer_missing(org: str | None, address: Sequence[str], reference: str, name:
     """Rule 29: what a payer lacks before it can be sent an e-invoice."""
     missing = []
     if not org:
-        missing.append(_("organisation number"))
+        missing.append(N_("organisation number"))
     try:
         postal_address(address, name)
     except ValueError:
-        missing.append(_("postal address (street, then postal code and town)"))
+        missing.append(N_("postal address (street, then postal code and town)"))
     if not reference.strip():
-        missing.append(_("buyer reference"))
+        missing.append(N_("buyer reference"))
     return missing
 
 
@@ -1186,14 +1207,14 @@ def seller_missing(seller: dict[str, str], rates: Iterable[int]) -> list[str]:
     try:
         postal_address(address_lines(seller.get("address", "")), seller.get("name", ""))
     except ValueError:
-        missing.append(_("seller.address (street, then postal code and town)"))
+        missing.append(N_("seller.address (street, then postal code and town)"))
     if not (seller.get("bankgiro") or seller.get("plusgiro")):
-        missing.append(_("seller.bankgiro or seller.plusgiro"))
+        missing.append(N_("seller.bankgiro or seller.plusgiro"))
     used = set(rates)
     if any(rate > 0 for rate in used) and not seller.get("vat-number"):
-        missing.append(_("seller.vat-number (the invoice charges VAT)"))
+        missing.append(N_("seller.vat-number (the invoice charges VAT)"))
     if any(rate == 0 for rate in used) and not (seller.get("vat-number") or seller.get("f-skatt") == "ja"):
-        missing.append(_("seller.f-skatt or seller.vat-number (a VAT-exempt line needs one)"))
+        missing.append(N_("seller.f-skatt or seller.vat-number (a VAT-exempt line needs one)"))
     return missing
 
 

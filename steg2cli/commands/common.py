@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from steg2cli.errors import BadInput
-from steg2cli.i18n import _
+from steg2cli.i18n import N_, _
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from steg2cli.db import Database
 
-JSON_HELP = _("Print one JSON document instead of a table.")
+JSON_HELP = "Print one JSON document instead of a table."
 
 
 def group(help_text: str) -> typer.Typer:
@@ -142,6 +142,25 @@ def fields(pairs: Iterable[tuple[str, Any]], title: str | None = None) -> None:
 def done(message: str) -> None:
     """A short confirmation for people (user text in it is never read as markup)."""
     console().print(message, markup=False)
+
+
+#: Codes that are stored and appear in JSON, with the word a person reads in a table.
+WORDS = {
+    "registered": N_("registered"),
+    "certified": N_("certified"),
+    "under-agreement": N_("under-agreement"),
+    "open": N_("open"),
+    "purchased": N_("purchased"),
+    "network": N_("network"),
+    "conference": N_("conference"),
+    "running": N_("running"),
+    "stopped": N_("stopped"),
+}
+
+
+def word(code: str | None) -> str:
+    """The word shown for a stored code (`under-agreement`), in the terminal's language."""
+    return "" if code is None else _(WORDS[code]) if code in WORDS else code
 
 
 def void_text(void: dict[str, str] | None) -> str:

@@ -23,13 +23,13 @@ class Kind(StrEnum):
 def _print(course: dict[str, Any]) -> None:
     common.fields(
         [
-            ("kind", course["kind"]),
-            ("date", course["date"]),
-            ("municipality", common.place(course["municipality"])),
-            ("place", course["place"]),
-            ("completed", course["completed_on"] or _("not yet")),
-            ("cancelled", common.void_text(course["cancelled"]).removeprefix("void ") or "no"),
-            ("participants", course["participant_count"]),
+            (_("kind"), common.word(course["kind"])),
+            (_("date"), course["date"]),
+            (_("municipality"), common.place(course["municipality"])),
+            (_("place"), course["place"]),
+            (_("completed"), course["completed_on"] or _("not yet")),
+            (_("cancelled"), common.void_text(course["cancelled"]).removeprefix(_("void") + " ") or _("no")),
+            (_("participants"), course["participant_count"]),
         ],
         title=_("Course {id}").format(id=course["id"]),
     )
@@ -68,7 +68,9 @@ def add(
         common.emit_json(result)
     else:
         common.done(
-            _("Added {kind} course {id} on {date}.").format(kind=result["kind"], id=result["id"], date=result["date"])
+            _("Added {kind} course {id} on {date}.").format(
+                kind=common.word(result["kind"]), id=result["id"], date=result["date"]
+            )
         )
 
 
@@ -133,7 +135,7 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
         (
             [
                 c["id"],
-                c["kind"],
+                common.word(c["kind"]),
                 c["date"],
                 common.place(c["municipality"]),
                 c["place"],

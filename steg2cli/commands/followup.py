@@ -86,7 +86,7 @@ def list_(
     common.table(
         _("Meetings"),
         [_("id"), _("kind"), _("date"), _("title"), _("attended")],
-        ([m["id"], m["kind"], m["date"], m["title"], m["attendee_count"]] for m in result),
+        ([m["id"], common.word(m["kind"]), m["date"], m["title"], m["attendee_count"]] for m in result),
         empty=_("no meetings"),
     )
 
@@ -108,7 +108,7 @@ def show(
         _("Meeting {id}: {title} ({kind}) on {date}, {attendee_count} attended").format(
             id=result["id"],
             title=result["title"],
-            kind=result["kind"],
+            kind=common.word(result["kind"]),
             date=result["date"],
             attendee_count=result["attendee_count"],
         ),
@@ -149,7 +149,7 @@ def compliance(
                 r["municipality"]["name"],
                 f"{r['network_meetings']}/2",
                 f"{r['conferences']}/1",
-                "yes" if r["ok"] else "NO",
+                _("yes") if r["ok"] else _("NO"),
             ]
             for r in rows
         ),
@@ -202,53 +202,51 @@ def _dashboard(s: dict[str, Any]) -> None:
             out.print(f"  [dim]{escape(hint)}[/dim]")
 
     section(
-        "Agreement years starting within 30 days",
-        [f"{r['name']} (agreement {r['agreement_id']}) renews {r['renews_on']}" for r in s["renewals_within_30_days"]],
+        _("Agreement years starting within 30 days"),
+        [_("{name} (agreement {agreement_id}) renews {renews_on}").format(**r) for r in s["renewals_within_30_days"]],
     )
     section(
-        "Municipalities with running programmes and fewer than 2 trainers",
+        _("Municipalities with running programmes and fewer than 2 trainers"),
         [
-            f"{m['municipality']['name']}: {m['trainers_in_force']} trainer(s) in force,"
-            f" {m['running_programmes']} running programme(s)"
+            _(
+                "{municipality}: {trainers_in_force} trainer(s) in force, {running_programmes} running programme(s)"
+            ).format(
+                municipality=m["municipality"]["name"],
+                trainers_in_force=m["trainers_in_force"],
+                running_programmes=m["running_programmes"],
+            )
             for m in s["understaffed_municipalities"]
         ],
     )
     section(
-        f"Short on meetings in {s['date'][:4]} (2 network + 1 conference)",
+        _("Short on meetings in {year} (2 network + 1 conference)").format(year=s["date"][:4]),
         [
-            f"{r['name']} ({r['trainer_id']}): {r['network_meetings']} network, {r['conferences']} conference"
+            _("{name} ({trainer_id}): {network_meetings} network, {conferences} conference").format(**r)
             for r in s["short_on_meetings"]
         ],
     )
     section(
-        "Programmes with nothing recorded for six months",
-        [
-            f"{p['school']} ({p['school_id']}) {p['programme']}: last {p['last_activity']}"
-            for p in s["stalled_programmes"]
-        ],
+        _("Programmes with nothing recorded for six months"),
+        [_("{school} ({school_id}) {programme}: last {last_activity}").format(**p) for p in s["stalled_programmes"]],
     )
     section(
-        f"Programmes stopped in {s['date'][:4]}",
-        [
-            f"{p['school']} ({p['school_id']}) {p['programme']} on {p['stopped_on']}: {p['reason']}"
-            for p in s["stopped_this_year"]
-        ],
+        _("Programmes stopped in {year}").format(year=s["date"][:4]),
+        [_("{school} ({school_id}) {programme} on {stopped_on}: {reason}").format(**p) for p in s["stopped_this_year"]],
     )
     section(
-        "Certified trainers without an agreement",
-        [f"{t['name']} ({t['trainer_id']}), certified {t['certified_on']}" for t in s["certified_without_agreement"]],
-        "steg2 sign-agreement TRAINER --start DATE",
+        _("Certified trainers without an agreement"),
+        [_("{name} ({trainer_id}), certified {certified_on}").format(**t) for t in s["certified_without_agreement"]],
+        _("steg2 sign-agreement TRAINER --start YYYY-MM-DD"),
     )
     section(
-        "Running programmes with no trainee list for a year",
+        _("Running programmes with no trainee list for a year"),
         [
-            f"{p['school']} ({p['school_id']}) {p['programme']}, led by trainer {p['trainer_id']},"
-            f" running since {p['since']}"
+            _("{school} ({school_id}) {programme}, led by trainer {trainer_id}, running since {since}").format(**p)
             for p in s["programmes_without_trainee_list"]
         ],
-        "ask the trainer for the list: steg2 export template -o lista.xlsx",
+        _("ask the trainer for the list: steg2 export template -o lista.xlsx"),
     )
-    out.print("\n[bold]Invoicing[/bold]")
+    out.print("\n[bold]" + _("Invoicing") + "[/bold]")
     last = s["last_invoice_run"]
     out.print(
         _("  last run: {date}, {invoices} invoice(s), {total}").format(
@@ -267,33 +265,48 @@ def _dashboard(s: dict[str, Any]) -> None:
     else:
         out.print(_("  [green]✓[/green] everything due is invoiced"))
     section(
-        "Overdue",
+        _("Overdue"),
         [
-            f"{i['payer']['name']}: invoice {i['number']}, {i['days_late']} day(s) late, {kr(i['balance'])}"
-            f" (due {i['due_date']})"
+            _("{payer}: invoice {number}, {days_late} day(s) late, {balance} (due {due_date})").format(
+                payer=i["payer"]["name"],
+                number=i["number"],
+                days_late=i["days_late"],
+                balance=kr(i["balance"]),
+                due_date=i["due_date"],
+            )
             for i in s["overdue"]
         ],
-        "steg2 invoice list --overdue; a payment arrives with steg2 payment import FILE",
+        _("steg2 invoice list --overdue; a payment arrives with steg2 payment import FILE"),
     )
     section(
-        "Payments to match",
+        _("Payments to match"),
         [
-            f"payment {p['id']}, {p['date']}: {kr(p['amount'])} from {p['payer_name'] or 'unknown'},"
-            f" reference {p['reference'] or '—'}"
+            _("payment {id}, {date}: {amount} from {payer}, reference {reference}").format(
+                id=p["id"],
+                date=p["date"],
+                amount=kr(p["amount"]),
+                payer=p["payer_name"] or _("unknown"),
+                reference=p["reference"] or "—",
+            )
             for p in s["payments_to_match"]
         ],
-        "steg2 payment assign PAYMENT INVOICE",
+        _("steg2 payment assign PAYMENT INVOICE"),
     )
     section(
-        "Payers not ready for an e-invoice (due within 30 days)",
-        [f"{p['name']}: missing {', '.join(p['missing'])}" for p in s["payers_not_ready"]],
-        'steg2 payer set P --org-number N --address "LINE\\nNNN NN Town" --reference R',
-    )
-    section(
-        "Invoices carrying void charges (a cancelled course, an unenrolled participant)",
+        _("Payers not ready for an e-invoice (due within 30 days)"),
         [
-            f"credit invoice {i['number']} ({i['payer']['name']}): {'; '.join(i['void_charges'])}"
+            _("{name}: missing {missing}").format(name=p["name"], missing=", ".join(map(_, p["missing"])))
+            for p in s["payers_not_ready"]
+        ],
+        _('steg2 payer set PAYER --org-number N --address "LINE\\nNNN NN TOWN" --reference R'),
+    )
+    section(
+        _("Invoices carrying void charges (a cancelled course, an unenrolled participant)"),
+        [
+            _("credit invoice {number} ({payer}): {charges}").format(
+                number=i["number"], payer=i["payer"]["name"], charges="; ".join(i["void_charges"])
+            )
             for i in s["invoices_to_credit"]
         ],
-        "steg2 invoice credit N --reason R [--waive]; the next run bills only what is still due",
+        _("steg2 invoice credit N --reason R [--waive]; the next run bills only what is still due"),
     )

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
-from steg2cli.i18n import _
+from steg2cli.i18n import N_, _
 
 app = common.group("Invoices: the yearly run, credit notes, the Excel invoice basis, Peppol e-invoices.")
 price_app = common.group("The price list: annual fee, course seat, purchased course.")
@@ -38,7 +38,12 @@ def state_text(invoice: dict[str, Any]) -> str:
         return _("overpaid by {overpaid}").format(overpaid=kr(invoice["overpaid"]))
     if state == "credited" and invoice["to_pay_back"]:
         return _("credited: pay back {to_pay_back}").format(to_pay_back=kr(invoice["to_pay_back"]))
-    return str(state)
+    return _(STATES.get(state, state))
+
+
+#: Invoice states and kinds as stored and in JSON (codes), and as shown.
+STATES = {"open": N_("open"), "paid": N_("paid"), "credited": N_("credited"), "overdue": N_("overdue")}
+KINDS = {"invoice": N_("invoice"), "credit-note": N_("credit note")}
 
 
 def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None) -> None:
@@ -61,7 +66,7 @@ def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None
         (
             [
                 i["number"],
-                i["kind"],
+                _(KINDS.get(i["kind"], i["kind"])),
                 i["date"],
                 i["payer"]["name"],
                 i.get("line_count", len(i["lines"])),
@@ -110,7 +115,13 @@ def run(
         return
     total = sum(i["total"] for i in invoices)
     lead = _("Dry run, nothing written: would issue") if dry_run else _("Issued")
-    _summary(invoices, f"{lead} {len(invoices)} invoice(s) dated {result['date']}, {kr(total)} in all", most=20)
+    _summary(
+        invoices,
+        _("{lead} {count} invoice(s) dated {date}, {total} in all").format(
+            lead=lead, count=len(invoices), date=result["date"], total=kr(total)
+        ),
+        most=20,
+    )
 
 
 @app.command("list")
@@ -131,7 +142,7 @@ def list_(
         common.emit_json(result)
     else:
         what = _("Overdue invoices") if overdue else _("Unpaid invoices") if unpaid else _("Invoices")
-        _summary(result, f"{what} on {day.isoformat()}" if unpaid or overdue else what)
+        _summary(result, _("{what} on {day}").format(what=what, day=day.isoformat()) if unpaid or overdue else what)
         if unpaid or overdue:
             common.done(
                 _("{result_count} invoice(s), {sum} owed.").format(
@@ -164,33 +175,33 @@ def show(
     payer = invoice["payer"]
     common.fields(
         [
-            ("date", invoice["date"]),
-            ("due", invoice["due_date"]),
+            (_("date"), invoice["date"]),
+            (_("due"), invoice["due_date"]),
             (_("OCR reference"), invoice["ocr"] if invoice["kind"] == "invoice" else None),
             (
-                "seller",
+                _("seller"),
                 ", ".join(
                     v
                     for v in (
                         seller.get("name"),
                         seller.get("org-number"),
-                        seller.get("vat-number") and f"VAT {seller['vat-number']}",
+                        seller.get("vat-number") and _("VAT {number}").format(number=seller["vat-number"]),
                     )
                     if v
                 ),
             ),
             (
-                "payer",
+                _("payer"),
                 payer["name"]
                 + (f" ({payer['code']})" if payer["code"] else "")
                 + (f", {payer['org_number']}" if payer["org_number"] else ""),
             ),
-            ("address", ", ".join(payer["address"])),
+            (_("address"), ", ".join(payer["address"])),
             (_("your reference"), payer["reference"]),
-            ("reason", invoice["reason"]),
-            ("waived", _("yes: its charges are not billed again") if invoice["waived"] else None),
+            (_("reason"), invoice["reason"]),
+            (_("waived"), _("yes: its charges are not billed again") if invoice["waived"] else None),
             (_("credited by"), invoice["credited_by"]),
-            ("state", state_text(invoice)),
+            (_("state"), state_text(invoice)),
         ],
         title=title,
     )
@@ -211,7 +222,7 @@ def show(
     )
     pairs = [(_("before VAT"), kr(invoice["net"]))]
     pairs += [(_("VAT {rate:g} %").format(rate=rate["rate"]), kr(rate["vat"])) for rate in invoice["vat_by_rate"]]
-    pairs += [("total", kr(invoice["total"]))]
+    pairs += [(_("total"), kr(invoice["total"]))]
     if invoice["vat_note"] and any(rate["rate"] == 0 for rate in invoice["vat_by_rate"]):
         exempt = next(rate["net"] for rate in invoice["vat_by_rate"] if rate["rate"] == 0)
         pairs.append((_("VAT exemption"), f"{kr(exempt)}: {invoice['vat_note']}"))
@@ -378,7 +389,7 @@ def payer_set(
         ready = (
             _("ready for e-invoices")
             if result["einvoice_ready"]
-            else _("still missing: {join}").format(join=", ".join(result["missing"]))
+            else _("still missing: {missing}").format(missing=", ".join(map(_, result["missing"])))
         )
         common.done(_("Saved payer {id}: {name} ({ready}).").format(id=result["id"], name=result["name"], ready=ready))
 
@@ -421,7 +432,7 @@ def _payer_rows(result: list[dict[str, Any]]) -> Any:
             p["peppol_id"] or "",
             ", ".join(p["address"]),
             p["reference"],
-            "yes" if p["einvoice_ready"] else "no: " + ", ".join(p["missing"]),
+            _("yes") if p["einvoice_ready"] else _("no: {missing}").format(missing=", ".join(map(_, p["missing"]))),
         ]
         for p in result
     )
@@ -463,14 +474,19 @@ def payer_show(
         return
     common.fields(
         [
-            ("code", result["code"]),
+            (_("code"), result["code"]),
             (_("organisation number"), result["org_number"]),
             (_("Peppol address"), result["peppol_id"]),
-            ("address", ", ".join(result["address"])),
-            ("reference", result["reference"]),
-            ("e-mail", result["email"]),
-            ("e-invoice", "ready" if result["einvoice_ready"] else "missing " + ", ".join(result["missing"])),
-            ("schools", ", ".join(f"{s['name']} ({s['id']})" for s in result["schools"])),
+            (_("address"), ", ".join(result["address"])),
+            (_("reference"), result["reference"]),
+            (_("e-mail"), result["email"]),
+            (
+                _("e-invoice"),
+                _("ready")
+                if result["einvoice_ready"]
+                else _("missing {missing}").format(missing=", ".join(map(_, result["missing"]))),
+            ),
+            (_("schools"), ", ".join(f"{s['name']} ({s['id']})" for s in result["schools"])),
         ],
         title=_("Payer {id}: {name}").format(id=result["id"], name=result["name"]),
     )

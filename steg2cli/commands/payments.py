@@ -115,7 +115,7 @@ def list_(
         _("Payments to match") if unmatched else _("Payments"),
         [_("id"), _("date"), _("amount"), _("reference"), _("invoice"), _("source"), _("payer")],
         _rows(result),
-        empty="none",
+        empty=_("none"),
     )
 
 

@@ -27,27 +27,26 @@ def export(
         common.emit_json(held)
         return
     out = common.console()
-    lines = [_("Uppgifter om {email} i MÄN:s Steg 2-register").format(email=held["email"]), ""]
+    # A summary to send to the person: a document, always in Swedish (like the Excel files).
+    lines = ["Uppgifter om {email} i MÄN:s Steg 2-register".format(email=held["email"]), ""]
     trainer = held["as_trainer"]
     if trainer:
         lines += [
-            _("Som Steg 2-utbildare:"),
-            _("  namn: {name}, e-post: {email}, telefon: {value}").format(
+            "Som Steg 2-utbildare:",
+            "  namn: {name}, e-post: {email}, telefon: {value}".format(
                 name=trainer["name"], email=trainer["email"], value=trainer["phone"] or "—"
             ),
-            _("  kommun: {municipality}, utsedd av: {appointed_by}").format(
+            "  kommun: {municipality}, utsedd av: {appointed_by}".format(
                 municipality=common.place(trainer["municipality"]), appointed_by=trainer["appointed_by"]
             ),
-            _("  grundutbildning {basic_training}, programserie hållen {series_held}, certifierad {value}").format(
+            "  grundutbildning {basic_training}, programserie hållen {series_held}, certifierad {value}".format(
                 basic_training=trainer["basic_training"],
                 series_held=trainer["series_held"],
                 value=trainer["certified_on"] or "—",
             ),
-            _(
-                "  kurser: {courses_count}, överenskommelser: {agreements_count}, flyttar: {moves_count}, "
-                "träffar: {meetings_count}, program som lett: {programmes_led_count}, rapporterade "
-                "utbildade: {trainees_reported}"
-            ).format(
+            "  kurser: {courses_count}, överenskommelser: {agreements_count}, flyttar: {moves_count}, "
+            "träffar: {meetings_count}, program som lett: {programmes_led_count}, rapporterade "
+            "utbildade: {trainees_reported}".format(
                 courses_count=len(trainer["courses"]),
                 agreements_count=len(trainer["agreements"]),
                 moves_count=len(trainer["moves"]),
@@ -58,7 +57,7 @@ def export(
         ]
     for contact in held["as_contact_person"]:
         lines.append(
-            _("Som kontaktperson: {school} ({programme}) från {since}: {name}, {email}, {value}").format(
+            "Som kontaktperson: {school} ({programme}) från {since}: {name}, {email}, {value}".format(
                 school=contact["school"],
                 programme=contact["programme"],
                 since=contact["from"],
@@ -70,7 +69,7 @@ def export(
     for trainee in held["as_trainee"]:
         void = " (makulerad)" if trainee.get("void") else ""
         lines.append(
-            _("Som utbildad: {name}, {school} ({programme}), {trained_on}, utbildad av {trained_by}{void}").format(
+            "Som utbildad: {name}, {school} ({programme}), {trained_on}, utbildad av {trained_by}{void}".format(
                 name=trainee["name"],
                 school=trainee["school"],
                 programme=trainee["programme"],
@@ -81,11 +80,11 @@ def export(
         )
     if held["on_invoices"]:
         lines.append(
-            _("På fakturor (namn, inga kontaktuppgifter): {on_invoices_count} rad(er)").format(
+            "På fakturor (namn, inga kontaktuppgifter): {on_invoices_count} rad(er)".format(
                 on_invoices_count=len(held["on_invoices"])
             )
         )
-    lines += ["", held["what_is_kept_and_why"], "", _("Allt i detalj: steg2 person export E-POST --json")]
+    lines += ["", held["what_is_kept_and_why"], "", "Allt i detalj: steg2 person export E-POST --json"]
     for line in lines:
         out.print(line, markup=False)
 

@@ -36,7 +36,7 @@ def timeline(school: dict[str, Any]) -> None:
     )
     for run in school["programmes"]:
         contact = run["contact"]
-        state = _("stopped {stopped_on}").format(stopped_on=run["stopped_on"]) if run["stopped_on"] else "running"
+        state = _("stopped {stopped_on}").format(stopped_on=run["stopped_on"]) if run["stopped_on"] else _("running")
         out.print(
             _(
                 "\n[bold]{programme_name}[/bold] ({programme}) started {start}, led by trainer {trainer_id} — {state}"
@@ -49,7 +49,7 @@ def timeline(school: dict[str, Any]) -> None:
             )
         )
         out.print(
-            "  contact: "
+            _("  contact: ")
             + contact["name"]
             + f" <{contact['email']}>"
             + (f", {contact['phone']}" if contact["phone"] else ""),
@@ -73,11 +73,18 @@ def timeline(school: dict[str, Any]) -> None:
         for code, label in rules.STEPS.items():
             held = live.get(code, [])
             if held:
-                dates = ", ".join(f"{s['date']} (trainer {s['trainer_id']}, id {s['id']})" for s in held)
+                dates = ", ".join(
+                    _("{date} (trainer {trainer_id}, id {id})").format(
+                        date=s["date"], trainer_id=s["trainer_id"], id=s["id"]
+                    )
+                    for s in held
+                )
                 times = f" ×{len(held)}" if len(held) > 1 else ""
                 out.print(f"  [green]✓[/green] {label + times:<24} {dates}")
             else:
-                out.print(f"  [dim]·[/dim] {label:<24} [dim]{'to do' if not run['stopped_on'] else 'not held'}[/dim]")
+                out.print(
+                    f"  [dim]·[/dim] {label:<24} [dim]{_('to do') if not run['stopped_on'] else _('not held')}[/dim]"
+                )
         for step in run["steps"]:
             if step["void"] is not None:
                 out.print(
@@ -95,7 +102,7 @@ def timeline(school: dict[str, Any]) -> None:
                 )
             )
     if school.get("problems"):
-        out.print("\n[bold]Problems[/bold]")
+        out.print("\n[bold]" + _("Problems") + "[/bold]")
         for problem in school["problems"]:
             mark = f"  ({common.void_text(problem['void'])})" if problem["void"] else ""
             out.print(
@@ -145,7 +152,9 @@ def start_school(
     _emit(
         result,
         as_json,
-        f"Started {run['programme_name']} at {result['name']} (school {result['id']}) on {run['start']}.",
+        _("Started {programme_name} at {name} (school {id}) on {start}.").format(
+            programme_name=run["programme_name"], name=result["name"], id=result["id"], start=run["start"]
+        ),
     )
 
 
@@ -175,7 +184,7 @@ def list_(ctx: typer.Context, municipality: NarrowOption = None, as_json: JsonOp
                     run["programme"],
                     run["start"],
                     f"{done}/5" + (f"+{supervisions}h" if supervisions else ""),
-                    "stopped" if run["stopped_on"] else "running",
+                    _("stopped") if run["stopped_on"] else _("running"),
                 ]
             )
     common.table(
@@ -223,7 +232,13 @@ def step(
         common.today(),
         municipality,
     )
-    _emit(result, as_json, f"Recorded {rules.STEPS.get(step, step).lower()} at {result['name']} on {date}.")
+    _emit(
+        result,
+        as_json,
+        _("Recorded {step} at {name} on {date}.").format(
+            step=rules.STEPS.get(step, step).lower(), name=result["name"], date=date
+        ),
+    )
 
 
 @app.command("stop")
@@ -251,7 +266,13 @@ def stop(
     from steg2cli.rules import PROGRAMMES, programme_code
 
     name = PROGRAMMES.get(programme_code(programme) or "", programme)
-    _emit(result, as_json, f"Recorded that {result['name']} stopped {name} on {date}.")
+    _emit(
+        result,
+        as_json,
+        _("Recorded that {school} stopped {programme} on {date}.").format(
+            school=result["name"], programme=name, date=date
+        ),
+    )
 
 
 @app.command("problem")
@@ -269,7 +290,7 @@ def problem(
     result = schools.note_problem(
         common.database(ctx), school, common.required_day(date, "--date"), note, common.today(), municipality
     )
-    _emit(result, as_json, f"Noted a problem at {result['name']} on {date}.")
+    _emit(result, as_json, _("Noted a problem at {name} on {date}.").format(name=result["name"], date=date))
 
 
 @app.command("add")
@@ -283,7 +304,13 @@ def add(
     from steg2cli.services import schools
 
     result = schools.add(common.database(ctx), name, municipality)
-    _emit(result, as_json, f"Added school {result['id']}: {result['name']}, {common.place(result['municipality'])}.")
+    _emit(
+        result,
+        as_json,
+        _("Added school {id}: {name}, {municipality}.").format(
+            id=result["id"], name=result["name"], municipality=common.place(result["municipality"])
+        ),
+    )
 
 
 @app.command("edit")
@@ -298,7 +325,7 @@ def edit(
     from steg2cli.services import schools
 
     result = schools.edit(common.database(ctx), school, name, municipality, common.today())
-    _emit(result, as_json, f"School {result['id']} is now called {result['name']}.")
+    _emit(result, as_json, _("School {id} is now called {name}.").format(id=result["id"], name=result["name"]))
 
 
 @app.command("contact")
@@ -330,7 +357,9 @@ def contact(
     _emit(
         result,
         as_json,
-        f"{' '.join(name.split())} is the contact person for {programme} at {result['name']} from {date}.",
+        _("{contact} is the contact person for {programme} at {name} from {date}.").format(
+            contact=" ".join(name.split()), programme=programme, name=result["name"], date=date
+        ),
     )
 
 
@@ -356,7 +385,13 @@ def lead(
         common.today(),
         municipality,
     )
-    _emit(result, as_json, f"Trainer {trainer} leads {programme} at {result['name']} from {date}.")
+    _emit(
+        result,
+        as_json,
+        _("Trainer {trainer} leads {programme} at {name} from {date}.").format(
+            trainer=trainer, programme=programme, name=result["name"], date=date
+        ),
+    )
 
 
 @app.command("payer")
@@ -374,6 +409,7 @@ def payer(
     _emit(
         result,
         as_json,
-        f"{result['name']}'s invoices go to {result['payer']['name']} (payer"
-        f" {result['payer']['id']}) from the next invoice run.",
+        _("{school}'s invoices go to {payer} (payer {id}) from the next invoice run.").format(
+            school=result["name"], payer=result["payer"]["name"], id=result["payer"]["id"]
+        ),
     )

@@ -20,7 +20,7 @@ def _agreement_text(trainer: dict[str, Any]) -> str:
         return ""
     school = agreement["scope"]["school"]
     return _("#{id} from {start}").format(id=agreement["id"], start=agreement["start"]) + (
-        f" ({school['name']})" if school else ""
+        f" ({school['name']})" if school else ""  # a name, nothing to translate
     )
 
 
@@ -85,7 +85,7 @@ def list_(
                 t["id"],
                 t["name"],
                 t["municipality"]["name"],
-                t["state"],
+                common.word(t["state"]),
                 t["certified_on"] or "",
                 _agreement_text(t),
             ]
@@ -110,15 +110,15 @@ def show(
         return
     common.fields(
         [
-            ("e-mail", result["email"]),
-            ("phone", result["phone"]),
-            ("municipality", common.place(result["municipality"])),
-            ("programmes", ", ".join(result["programmes"])),
-            ("grundutbildning", result["basic_training"]),
+            (_("e-mail"), result["email"]),
+            (_("phone"), result["phone"]),
+            (_("municipality"), common.place(result["municipality"])),
+            (_("programmes"), ", ".join(result["programmes"])),
+            (_("grundutbildning"), result["basic_training"]),
             (_("series held"), result["series_held"]),
             (_("appointed by"), result["appointed_by"]),
-            ("certified", result["certified_on"]),
-            ("state", result["state"]),
+            (_("certified"), result["certified_on"]),
+            (_("state"), common.word(result["state"])),
             (_("agreement today"), _agreement_text(result)),
         ],
         title=_("Trainer {id}: {name}").format(id=result["id"], name=result["name"]),
@@ -131,9 +131,9 @@ def show(
                 [
                     a["id"],
                     a["start"],
-                    a["end"] or "running",
+                    a["end"] or _("running"),
                     (a["scope"]["school"] or a["scope"]["municipality"])["name"],
-                    a["end_reason"],
+                    _("moved to {place}").format(place=a["moved_to"]) if a.get("moved_to") else a["end_reason"],
                 ]
                 for a in result["agreements"]
             ),
@@ -142,7 +142,10 @@ def show(
         common.table(
             _("Steg 2 courses"),
             [_("id"), _("kind"), _("date"), _("completed")],
-            ([c["id"], c["kind"], c["date"], c["completed_on"] or _("not yet")] for c in result["courses"]),
+            (
+                [c["id"], common.word(c["kind"]), c["date"], c["completed_on"] or _("not yet")]
+                for c in result["courses"]
+            ),
         )
     if result["moves"]:
         common.table(

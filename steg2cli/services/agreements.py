@@ -43,7 +43,8 @@ def agreement_json(session: Session, agreement: Agreement, trainer_name: str | N
         **({"trainer_name": trainer_name} if trainer_name is not None else {}),
         "start": common.iso(agreement.start),
         "end": common.iso(agreement.end),
-        "end_reason": agreement.end_reason,
+        "end_reason": rules.end_reason_text(agreement.end_reason),
+        "moved_to": rules.moved_to(agreement.end_reason),
         "scope": {
             "municipality": common.municipality_json(common.municipality_by_code(session, agreement.municipality_code)),
             "school": school,

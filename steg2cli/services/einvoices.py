@@ -57,7 +57,7 @@ def documents(session: Session, invoices: Sequence[dict[str, Any]]) -> list[ubl.
     days = settings.payment_days(session)
     rates = {int(round(line["vat_rate"] * 100)) for i in invoices for line in i["lines"]}
     problems = [
-        _("the seller lacks {missing} (steg2 config set …)").format(missing=", ".join(missing))
+        _("the seller lacks {missing} (steg2 config set …)").format(missing=", ".join(map(_, missing)))
         for missing in [rules.seller_missing(seller, rates)]
         if missing
     ]
@@ -72,7 +72,9 @@ def documents(session: Session, invoices: Sequence[dict[str, Any]]) -> list[ubl.
             lacking[payer["id"]] = sorted(set(lacking[payer["id"]]) | set(missing), key=missing.index)
     names = {payers[i["number"]]["id"]: payers[i["number"]]["name"] for i in invoices}
     problems += [
-        _("payer {id} ({name}) lacks {missing}").format(id=payer_id, name=names[payer_id], missing=", ".join(missing))
+        _("payer {id} ({name}) lacks {missing}").format(
+            id=payer_id, name=names[payer_id], missing=", ".join(map(_, missing))
+        )
         for payer_id, missing in sorted(lacking.items())
     ]
     bad_rates = sorted(rate for rate in rates if rate not in rules.VAT_RATES_BP)

@@ -353,7 +353,7 @@ def agreements(db: Database, path: Path, filters: Filters) -> int:
                     schools.get(agreement.school_id, "") if agreement.school_id else "kommunen",
                     agreement.start,
                     agreement.end,
-                    agreement.end_reason or "",
+                    rules.end_reason_text(agreement.end_reason, "flyttade till {place}") or "",
                 ]
             )
         columns = [

@@ -216,7 +216,7 @@ def move(
             new_end = None if still_covered else rules.end_on_moving(span(agreement), moving_date)
             if new_end is not None:
                 agreement.end = new_end
-                agreement.end_reason = f"moved to {new_school.name if new_school else target.name}"
+                agreement.end_reason = rules.moved_reason(new_school.name if new_school else target.name)
                 ended.append(agreement.id)
         session.add(
             TrainerMove(

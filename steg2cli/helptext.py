@@ -1,0 +1,190 @@
+"""What `--help` shows beyond the commands' own texts: placeholders a person understands, an example for
+every command, and the help in the terminal's language.
+
+The commands' docstrings and option texts are written in English; `localise` looks each up in the
+catalogue when the command is built, so they need no marking where they are written. Light: `--help`
+imports this and nothing heavy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from steg2cli.i18n import N_, _
+
+#: Placeholder shown for an option or argument, by parameter name (dates are always YYYY-MM-DD).
+DATE = "YYYY-MM-DD"
+METAVARS: dict[str, str] = {
+    **dict.fromkeys(
+        ("date", "start", "basic_training", "series_held", "in_force_on", "first", "last", "valid_from", "on"), DATE
+    ),
+    "year": N_("YEAR"),
+    "years": "N",
+    "limit": "N",
+    "scale": "N",
+    "record": "ID",
+    "email": N_("EMAIL"),
+    "contact_email": N_("EMAIL"),
+    "people": N_("EMAIL"),
+    "name": N_("NAME"),
+    "contact_name": N_("NAME"),
+    "appointed_by": N_("NAME, ROLE"),
+    "trainer": N_("TRAINER"),
+    "trainers": N_("TRAINER"),
+    "school": N_("SCHOOL"),
+    "course": N_("COURSE"),
+    "municipality": N_("MUNICIPALITY"),
+    "programme": N_("PROGRAMME"),
+    "reason": N_("REASON"),
+    "note": N_("NOTE"),
+    "phone": N_("PHONE"),
+    "contact_phone": N_("PHONE"),
+    "output": N_("FILE"),
+    "file": N_("FILE"),
+    "amount": N_("AMOUNT"),
+    "amount_kr": N_("AMOUNT"),
+    "invoice": N_("INVOICE"),
+    "number": N_("NUMBER"),
+    "payer": N_("PAYER"),
+    "payment": N_("PAYMENT"),
+    "meeting": N_("MEETING"),
+    "agreement": N_("AGREEMENT"),
+    "key": N_("KEY"),
+    "value": N_("VALUE"),
+    "address": N_("ADDRESS"),
+    "org_number": N_("ORG-NUMBER"),
+    "peppol_id": "SCHEME:ID",
+    "reference": N_("REFERENCE"),
+    "vat": N_("PERCENT"),
+    "vat_note": N_("TEXT"),
+    "title": N_("TITLE"),
+    "place": N_("PLACE"),
+    "code": N_("CODE"),
+    "step": N_("STEP"),
+    "kind": N_("KIND"),
+    "db": N_("TARGET"),
+}
+
+#: One or two typical uses of every command, by command path.
+EXAMPLES: dict[str, list[str]] = {
+    "register-trainer": [
+        "steg2 register-trainer 'Anna Berg' --email anna.berg@example.se --municipality Gävle"
+        " --basic-training 2025-09-01 --series-held 2025-11-20 --appointed-by 'Eva Ek, rektor'"
+    ],
+    "sign-agreement": ["steg2 sign-agreement anna.berg@example.se --start 2026-01-01"],
+    "start-school": [
+        "steg2 start-school Ekskolan --municipality Gävle --programme mvp-hs --start 2026-02-01"
+        " --trainer 1 --contact-name 'Karin Lund' --contact-email karin.lund@ekskolan.se"
+    ],
+    "report-trainees": [
+        "steg2 report-trainees --file utbildade.xlsx --dry-run",
+        "steg2 report-trainees 'Per Ek <per.ek@ekskolan.se>' --trainer 1 --school Ekskolan --programme mvp-hs"
+        " --date 2026-03-10",
+    ],
+    "invoice run": ["steg2 invoice run --dry-run", "steg2 invoice run --date 2026-06-15"],
+    "invoice list": ["steg2 invoice list --year 2026", "steg2 invoice list --overdue"],
+    "invoice show": ["steg2 invoice show 1001"],
+    "invoice credit": ["steg2 invoice credit 1001 --reason 'fel kommun' --waive"],
+    "invoice export": ["steg2 invoice export --year 2026 -o fakturaunderlag.xlsx"],
+    "invoice einvoice": ["steg2 invoice einvoice --year 2026 -o e-fakturor/"],
+    "course add": ["steg2 course add --kind open --date 2026-09-14 --place Stockholm"],
+    "course enrol": ["steg2 course enrol 3 anna.berg@example.se 7"],
+    "course complete": ["steg2 course complete 3 --date 2026-09-16"],
+    "course list": ["steg2 course list"],
+    "course show": ["steg2 course show 3"],
+    "course cancel": ["steg2 course cancel 3 --reason 'för få anmälda'"],
+    "course unenrol": ["steg2 course unenrol 3 7 --reason 'sjuk'"],
+    "trainer list": ["steg2 trainer list --municipality Gävle"],
+    "trainer show": ["steg2 trainer show anna.berg@example.se"],
+    "trainer move": ["steg2 trainer move 1 --municipality Sandviken --date 2026-08-01"],
+    "trainer edit": ["steg2 trainer edit 1 --phone '070-123 45 67'"],
+    "agreement list": ["steg2 agreement list --in-force-on 2026-06-15"],
+    "agreement end": ["steg2 agreement end 4 --date 2026-12-31 --reason 'slutar som utbildare'"],
+    "school list": ["steg2 school list --municipality Gävle"],
+    "school show": ["steg2 school show Ekskolan --municipality Gävle"],
+    "school step": ["steg2 school step Ekskolan kunskapshalvdag --programme mvp-hs --date 2026-03-02 --trainer 1"],
+    "school stop": ["steg2 school stop Ekskolan --programme mvp-hs --date 2026-06-30 --reason 'ny rektor'"],
+    "school problem": ["steg2 school problem Ekskolan --date 2026-04-01 --note 'svårt att samla personalen'"],
+    "school add": ["steg2 school add Ekskolan --municipality Gävle"],
+    "school edit": ["steg2 school edit 12 --name 'Ekskolan F-9'"],
+    "school contact": [
+        "steg2 school contact Ekskolan --programme mvp-hs --name 'Ola Sten' --email ola.sten@ekskolan.se"
+        " --date 2026-08-15"
+    ],
+    "school lead": ["steg2 school lead Ekskolan --programme mvp-hs --trainer 2 --date 2026-08-15"],
+    "school payer": ["steg2 school payer Friskolan 'Friskolan AB'"],
+    "void": ["steg2 void step 41 --reason 'fel skola'"],
+    "meeting add": ["steg2 meeting add --kind network --date 2026-10-05 --title 'Nätverksträff hösten'"],
+    "meeting attend": ["steg2 meeting attend 2 1 anna.berg@example.se"],
+    "meeting list": ["steg2 meeting list --year 2026"],
+    "meeting show": ["steg2 meeting show 2"],
+    "compliance": ["steg2 compliance --year 2026"],
+    "status": ["steg2 status", "steg2 status --json"],
+    "report": ["steg2 report --year 2026", "steg2 report --year 2026 -o årsrapport.xlsx"],
+    "export trainees": ["steg2 export trainees --year 2026 -o utbildade.xlsx"],
+    "export trainers": ["steg2 export trainers -o utbildare.xlsx"],
+    "export schools": ["steg2 export schools --municipality Gävle -o skolor.xlsx"],
+    "export agreements": ["steg2 export agreements -o overenskommelser.xlsx"],
+    "export courses": ["steg2 export courses -o kurser.xlsx"],
+    "export meetings": ["steg2 export meetings --year 2026 -o narvaro.xlsx"],
+    "export template": ["steg2 export template -o lista.xlsx"],
+    "export sie": ["steg2 export sie --year 2026 -o steg2-2026.se"],
+    "price list": ["steg2 price list"],
+    "price set": ["steg2 price set annual-fee 12000 --from 2027-01-01"],
+    "payer set": ["steg2 payer set Gävle --org-number 212000-2080 --peppol-id 0007:2120002080"],
+    "payer add": ["steg2 payer add 'Friskolan AB' --org-number 556000-0001"],
+    "payer list": ["steg2 payer list"],
+    "payer show": ["steg2 payer show Gävle"],
+    "payment add": ["steg2 payment add 1001 --date 2026-07-10 --amount 12000"],
+    "payment import": ["steg2 payment import bgmax-20260710.txt --dry-run"],
+    "payment list": ["steg2 payment list --unmatched"],
+    "payment assign": ["steg2 payment assign 17 1001"],
+    "config show": ["steg2 config show"],
+    "config set": ["steg2 config set payment-days 30"],
+    "demo": ["steg2 --db demo.db demo"],
+    "db init": ["steg2 --db register.db db init"],
+    "db upgrade": ["steg2 db upgrade"],
+    "db backup": ["steg2 db backup register-2026-11-25.db"],
+    "db compact": ["steg2 db compact"],
+    "log": ["steg2 log --limit 20"],
+    "person export": ["steg2 person export anna.berg@example.se", "steg2 person export anna.berg@example.se --json"],
+    "person erase": ["steg2 person erase anna.berg@example.se --yes"],
+}
+
+
+def localise(command: Any, path: str) -> None:
+    """Translate a built command's help (and its subcommands'), give every option and argument a readable
+    placeholder, and add the command's examples below its options."""
+    if command.help:
+        command.help = _(command.help)
+    if command.short_help:
+        command.short_help = _(command.short_help)
+    examples = EXAMPLES.get(path)
+    if examples:
+        lines = "\n".join(f"  {example}" for example in examples)
+        command.epilog = f"{_('Examples:') if len(examples) > 1 else _('Example:')}\n\n\b\n{lines}"
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = _(param.help)
+        if getattr(param, "is_flag", False) or getattr(param, "metavar", None):
+            continue
+        name = METAVARS.get(param.name or "")
+        if name is None:
+            continue
+        shown = name if name in (DATE, "N", "ID", "SCHEME:ID") else _(name)
+        if getattr(param, "param_type_name", "") == "argument":
+            shown += "..." if getattr(param, "nargs", 1) == -1 else ""
+            _plain_argument(param, shown)
+        param.metavar = shown
+    for name, sub in (getattr(command, "commands", None) or {}).items():
+        localise(sub, f"{path} {name}".strip())
+
+
+def _plain_argument(param: Any, shown: str) -> None:
+    """Typer 0.29 shows an argument as `{name}` in the usage line and `name <str>` in the list: show the
+    placeholder alone (a choice keeps its list of values)."""
+    if hasattr(param, "_usage_display_name"):
+        param._usage_display_name = lambda: shown if param.required else f"[{shown}]"
+    descriptor = getattr(param, "type_descriptor", None)
+    if descriptor is not None and not getattr(descriptor, "is_choice", False):
+        param.display_type_rich = lambda ctx: None
