@@ -162,7 +162,9 @@ def localise(command: Any, path: str) -> None:
     examples = EXAMPLES.get(path)
     if examples:
         lines = "\n".join(f"  {example}" for example in examples)
-        command.epilog = f"{_('Examples:') if len(examples) > 1 else _('Example:')}\n\n\b\n{lines}"
+        lead = _("Examples:") if len(examples) > 1 else _("Example:")
+        command.epilog = f"{lead}\n\n\b\n{lines}"
+    _localise_help_option(command)
     for param in command.params:
         if getattr(param, "help", None):
             param.help = _(param.help)
@@ -178,6 +180,28 @@ def localise(command: Any, path: str) -> None:
         param.metavar = shown
     for name, sub in (getattr(command, "commands", None) or {}).items():
         localise(sub, f"{path} {name}".strip())
+
+
+def _localise_help_option(command: Any) -> None:
+    """Click writes `Usage:` and the --help option's own text itself: have them in the chosen language."""
+    if getattr(command, "_steg2_localised", False):
+        return
+    command._steg2_localised = True
+    make_help_option = command.get_help_option
+
+    def get_help_option(ctx: Any) -> Any:
+        option = make_help_option(ctx)
+        if option is not None and option.help:
+            option.help = _(option.help)
+        return option
+
+    def format_usage(ctx: Any, formatter: Any) -> None:
+        pieces = command.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+    command.get_help_option = get_help_option
+    command.format_usage = format_usage
+    N_("Show this message and exit.")
 
 
 def _plain_argument(param: Any, shown: str) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from steg2cli.commands import common
-from steg2cli.i18n import _
+from steg2cli.i18n import N_, _
 
 
 def demo(
@@ -24,4 +24,16 @@ def demo(
         summary = demo_service.fill_scale(common.database(ctx, create=True), common.today(), scale, years)
     else:
         summary = demo_service.fill(common.database(ctx, create=True), common.today())
-    common.done(_("Filled the database with sample data: ") + ", ".join(f"{n} {what}" for what, n in summary.items()))
+    counted = ", ".join(f"{n} {_(WHAT.get(what, what))}" for what, n in summary.items())
+    common.done(_("Filled the database with sample data: {counted}").format(counted=counted))
+
+
+#: What the demo counts (JSON keys), as shown.
+WHAT = {
+    "trainers": N_("trainers"),
+    "courses": N_("courses"),
+    "agreements": N_("agreements"),
+    "schools": N_("schools"),
+    "trainees": N_("trainees"),
+    "invoices": N_("invoices"),
+}

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, bulk_insert, changed, touched
 from steg2cli.errors import BadInput, NotFound, RowErrors
-from steg2cli.i18n import _
+from steg2cli.i18n import N_, _
 from steg2cli.models import Invoice, Payment, PaymentImport
 from steg2cli.services import common
 
@@ -144,7 +144,7 @@ def read_bank_file(data: bytes) -> tuple[str, str, list[Incoming]]:
     if bgmax.looks_like(data):
         parsed, problems = bgmax.parse(data)
         if parsed is None:
-            raise RowErrors([(line, "record", "", problem) for line, problem in problems], "bank file")
+            raise RowErrors([(line, _("record"), "", problem) for line, problem in problems], N_("bank file"))
         # A payment is named by its deposit (bankgiro, date, deposit serial, unique per bankgiro and year)
         # and its BGC serial number; should a serial repeat within a deposit, by its occurrence too.
         seen: dict[str, int] = {}
@@ -168,7 +168,7 @@ def read_bank_file(data: bytes) -> tuple[str, str, list[Incoming]]:
     if camt054.looks_like(data):
         message, problems = camt054.parse(data)
         if message is None:
-            raise RowErrors([(entry, "entry", "", problem) for entry, problem in problems], "bank file")
+            raise RowErrors([(entry, _("entry"), "", problem) for entry, problem in problems], N_("bank file"))
         incoming = [
             Incoming(
                 bank_key=f"camt054:{p.bank_key}",

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, bulk_insert, touched
 from steg2cli.errors import BadInput, RowErrors
-from steg2cli.i18n import _
+from steg2cli.i18n import N_, _
 from steg2cli.models import Agreement, Municipality, School, SchoolProgramme, Trainee, Trainer
 from steg2cli.services import common
 
@@ -193,36 +193,36 @@ def parse_rows(
             continue
         name = _text(name_cell)
         if not name:
-            bad.append((number, _("Namn"), "", _("the name is empty")))
+            bad.append((number, "Namn", "", _("the name is empty")))
         elif len(name) > rules.NAME_MAX:
             bad.append(
                 (
                     number,
-                    _("Namn"),
+                    "Namn",
                     name[:40] + "…",
                     _("the name is longer than {name_max} characters").format(name_max=rules.NAME_MAX),
                 )
             )
         email, problem = read("E-post", email_cell, lambda v: rules.normalize_email(_text(v)))
         if problem:
-            bad.append((number, _("E-post"), _text(email_cell), problem))
+            bad.append((number, "E-post", _text(email_cell), problem))
         place, problem = read("Kommun", place_cell, lambda v: lookups.municipality("" if v is None else v))
         if problem:
-            bad.append((number, _("Kommun"), _text(place_cell), problem))
+            bad.append((number, "Kommun", _text(place_cell), problem))
         school_id = None
         if place is not None:
             school_id, problem = read(f"Skola {place}", school_cell, school_reader(place))
             if problem:
-                bad.append((number, _("Skola"), _text(school_cell), problem))
+                bad.append((number, "Skola", _text(school_cell), problem))
         programme, problem = read("Program", programme_cell, programme_reader)
         if problem:
-            bad.append((number, _("Program"), _text(programme_cell), problem))
+            bad.append((number, "Program", _text(programme_cell), problem))
         day, problem = read("Datum", day_cell, lambda v: _cell_date("" if v is None else v))
         if problem:
-            bad.append((number, _("Datum"), _text(day_cell), problem))
+            bad.append((number, "Datum", _text(day_cell), problem))
         trainer_id, problem = read("Utbildare", trainer_cell, lambda v: lookups.trainer("" if v is None else v))
         if problem:
-            bad.append((number, _("Utbildare"), _text(trainer_cell), problem))
+            bad.append((number, "Utbildare", _text(trainer_cell), problem))
         if bad:
             errors += bad
             continue
@@ -283,7 +283,7 @@ def _finish(
     if errors:
         raise RowErrors(sorted(errors), what)
     if not reports:
-        raise BadInput(_("the {what} has no data rows").format(what=what))
+        raise BadInput(_("the {what} has no data rows").format(what=_(what)))
     added, already = store(session, reports, today)
     touched(session, "trainee-report", len(reports))
     return {"rows": len(reports), "added": added, "already_reported": already, "dry_run": dry_run}
@@ -301,7 +301,7 @@ def report_file(
         reports, errors = parse_rows(numbered, lookups, today, progress)
         if errors and path.suffix.lower() in (".xlsx", ".xlsm"):
             errors = _name_formulas(path, errors)
-        result = _finish(session, reports, errors, today, dry_run, "list")
+        result = _finish(session, reports, errors, today, dry_run, N_("list"))
     return result
 
 
@@ -351,7 +351,7 @@ def report_by_hand(
             reports.append(Report(number, name, email, school.id, code, day, trainer.id))
         if reports:
             common.check(lookups.check(reports[0], today))
-        return _finish(session, reports, errors, today, dry_run, "people given")
+        return _finish(session, reports, errors, today, dry_run, N_("people given"))
 
 
 # ---- reading list files -----------------------------------------------------------------------
@@ -403,11 +403,11 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[Sequence[Any]]]:
 def template_rows() -> list[list[str]]:
     """The instructions that go with the empty template."""
     return [
-        [_("Namn"), _("Den utbildades för- och efternamn.")],
-        [_("E-post"), _("Den utbildades e-postadress.")],
-        [_("Skola"), _("Skolans namn, som det är registrerat hos MÄN.")],
-        [_("Kommun"), _("Kommunens namn eller fyrsiffriga kod (Gävle eller 2180).")],
-        [_("Program"), _("mvp-ms, mvp-hs, mvp-gy eller at (eller programmets namn, t.ex. MVP högstadiet).")],
-        [_("Datum"), _("Utbildningsdagen, ÅÅÅÅ-MM-DD.")],
-        [_("Utbildare"), _("Din e-postadress (Steg 2-utbildaren som höll utbildningen).")],
+        ["Namn", "Den utbildades för- och efternamn."],
+        ["E-post", "Den utbildades e-postadress."],
+        ["Skola", "Skolans namn, som det är registrerat hos MÄN."],
+        ["Kommun", "Kommunens namn eller fyrsiffriga kod (Gävle eller 2180)."],
+        ["Program", "mvp-ms, mvp-hs, mvp-gy eller at (eller programmets namn, t.ex. MVP högstadiet)."],
+        ["Datum", "Utbildningsdagen, ÅÅÅÅ-MM-DD."],
+        ["Utbildare", "Din e-postadress (Steg 2-utbildaren som höll utbildningen)."],
     ]
