@@ -6,7 +6,7 @@ DEMO_DB ?= demo.db
 # A failed step removes the half-made venv, so the next `make` starts clean instead of failing the same way.
 UNDO   := { rm -rf $(VENV); exit 1; }
 
-.PHONY: demo test test-postgres test-lowest lint bench clean check-python lock
+.PHONY: demo test test-sv test-postgres test-lowest lint bench clean check-python lock i18n readme
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -44,6 +44,21 @@ lint: check-python $(VENV)/.installed-test
 test: lint
 	$(BIN)/pytest
 
+# The suite once more under a Swedish locale: each test pins the language it reads, so it passes anyway.
+test-sv: $(VENV)/.installed-test
+	LANG=sv_SE.UTF-8 LC_ALL= LC_MESSAGES= $(BIN)/pytest -q -p no:cacheprovider
+
+# After changing a message or a help text: bring the Swedish catalogue up to date (new messages come in
+# untranslated, and the catalogue test names them), then compile it. Translate in the .po file, run again.
+i18n: $(VENV)/.installed-test
+	$(BIN)/python tools/i18n.py extract
+	$(BIN)/python tools/i18n.py compile
+	$(BIN)/python tools/i18n.py check
+
+# Regenerate the README's command reference from the help (a test fails when they drift).
+readme: $(VENV)/.installed-test
+	COLUMNS=100 STEG2_LANG=en $(BIN)/cog -r README.md
+
 test-postgres: $(VENV)/.installed-test
 	bash .ci/postgres.sh
 
@@ -53,7 +68,7 @@ test-lowest: check-python
 	$(PYTHON) -m venv .venv-lowest
 	.venv-lowest/bin/python -m pip install -q -r requirements-lowest.txt
 	.venv-lowest/bin/python -m pip install -q --no-deps -e .
-	.venv-lowest/bin/python -m pip install -q pytest==9.2.0 saxonche==13.1.1 lxml==6.1.3
+	.venv-lowest/bin/python -m pip install -q pytest==9.2.0 saxonche==13.1.1 lxml==6.1.3 babel==2.18.0 cogapp==3.6.0
 	.venv-lowest/bin/pytest -p no:cacheprovider
 
 bench: $(VENV)/.installed-test

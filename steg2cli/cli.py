@@ -341,7 +341,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     # Help uses the terminal's whole width (Click stops at 80 columns unless told otherwise).
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 10_000},
 )

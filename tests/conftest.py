@@ -75,6 +75,10 @@ def fresh_db(tmp_path: Path, template_db: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("STEG2_TODAY", TODAY)
     monkeypatch.delenv("STEG2_DEBUG", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
+    # Every test reads English unless it asks for Swedish, whatever the machine's locale (CI runs the suite
+    # once more under LANG=sv_SE.UTF-8); LANGUAGE is what steg2 sets for Click's words, restored after.
+    monkeypatch.setenv("STEG2_LANG", "en")
+    monkeypatch.setenv("LANGUAGE", "")
     if SERVER is not None:
         name = f"steg2_test_{os.getpid()}_{next(_counter)}"
         _admin(f"CREATE DATABASE {name} TEMPLATE steg2_template")

@@ -73,14 +73,14 @@ def extract() -> Any:
     for lineno, message, comments, context in extract_from_file("python", str(_typer_core()), keywords=KEYWORDS):
         template.add(message, locations=[("typer/core.py", lineno)], context=context)
     for text, where in help_texts().items():
-        template.add(text, locations=[(where, 0)] if False else [], auto_comments=[where])
+        template.add(text, auto_comments=[where])
     return template
 
 
-def read() -> Any:
+def read(po: Path = PO) -> Any:
     from babel.messages.pofile import read_po
 
-    with PO.open("rb") as handle:
+    with po.open("rb") as handle:
         return read_po(handle, locale="sv", domain="steg2")
 
 
@@ -130,11 +130,13 @@ def fields(text: str) -> list[str]:
 MARKUP = re.compile(r"\[/?[a-z ]+\]")
 
 
-def problems() -> list[str]:
-    """Everything wrong with the Swedish catalogue, one line each; empty when it is complete."""
-    if not PO.exists():
-        return [f"{PO} is missing: run python tools/i18n.py extract"]
-    catalog = read()
+def problems(po: Path = PO) -> list[str]:
+    """Everything wrong with a Swedish catalogue (by default the project's), one line each; empty when it
+    is complete and its .mo file is compiled from it."""
+    if not po.exists():
+        return [f"{po} is missing: run python tools/i18n.py extract"]
+    catalog = read(po)
+    mo = po.with_suffix(".mo")
     wanted = {message.id if isinstance(message.id, str) else message.id[0] for message in extract() if message.id}
     have = {message.id if isinstance(message.id, str) else message.id[0]: message for message in catalog if message.id}
     found = []
@@ -153,14 +155,12 @@ def problems() -> list[str]:
         if message.fuzzy:
             found.append(f"fuzzy (check it, then remove the flag): {msgid!r}")
         for translated in strs:
-            for original in ids[:1] if len(ids) == 1 else ids:
-                pass
             if fields(translated) != fields(ids[0]) and not (len(ids) > 1 and fields(translated) == fields(ids[1])):
                 found.append(f"placeholders differ: {msgid!r} → {translated!r}")
             if sorted(MARKUP.findall(translated)) != sorted(MARKUP.findall(ids[0])):
                 found.append(f"markup differs: {msgid!r} → {translated!r}")
-    if not MO.exists() or MO.read_bytes() != compiled(catalog):
-        found.append(f"{MO.name} is not compiled from {PO.name}: run make i18n")
+    if not mo.exists() or mo.read_bytes() != compiled(catalog):
+        found.append(f"{mo.name} is not compiled from {po.name}: run make i18n")
     return found
 
 

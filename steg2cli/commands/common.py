@@ -205,3 +205,32 @@ def progress(description: str) -> Iterator[Callable[[int], None] | None]:
     ) as bar:
         task = bar.add_task(description, total=None)
         yield lambda rows: bar.advance(task, rows)
+
+
+def complete_municipality(incomplete: str) -> list[str]:
+    """Shell completion: the municipalities whose name (accents and case aside) or code starts so."""
+    import csv
+    from importlib.resources import files
+
+    from steg2cli.rules import fold_accents
+
+    wanted = fold_accents(incomplete)
+    with files("steg2cli").joinpath("data/municipalities.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [
+        row["name"] for row in rows if fold_accents(row["name"]).startswith(wanted) or row["code"].startswith(wanted)
+    ]
+
+
+def complete_programme(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion: the programme codes, each with its name."""
+    from steg2cli.rules import PROGRAMMES
+
+    return [(code, name) for code, name in PROGRAMMES.items() if code.startswith(incomplete)]
+
+
+def complete_step(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion: the implementation steps, each with its name."""
+    from steg2cli.rules import STEPS
+
+    return [(code, name) for code, name in STEPS.items() if code.startswith(incomplete)]

@@ -55,7 +55,12 @@ def add(
     kind: Annotated[Kind, typer.Option("--kind", help="open (Stockholm, anyone) or purchased (one municipality).")],
     date: Annotated[str, typer.Option("--date", help="The course's first day.")],
     municipality: Annotated[
-        str | None, typer.Option("--municipality", help="The buying municipality (purchased courses).")
+        str | None,
+        typer.Option(
+            "--municipality",
+            autocompletion=common.complete_municipality,
+            help="The buying municipality (purchased courses).",
+        ),
     ] = None,
     place: Annotated[str | None, typer.Option("--place", help="Where it is held.")] = None,
     as_json: JsonOption = False,

@@ -17,9 +17,14 @@ app = common.group("Excel lists (trainees, trainers, schools, the list template)
 
 Output = Annotated[Path, typer.Option("-o", "--output", help="The .xlsx file to write.")]
 Year = Annotated[int | None, typer.Option("--year", help="Only that calendar year.")]
-Place = Annotated[str | None, typer.Option("--municipality", help="Only this municipality.")]
+Place = Annotated[
+    str | None,
+    typer.Option("--municipality", autocompletion=common.complete_municipality, help="Only this municipality."),
+]
 Trainer = Annotated[str | None, typer.Option("--trainer", help="Only this trainer (id or e-mail).")]
-Programme = Annotated[str | None, typer.Option("--programme", help="Only this programme.")]
+Programme = Annotated[
+    str | None, typer.Option("--programme", autocompletion=common.complete_programme, help="Only this programme.")
+]
 
 
 def _filters(year: int | None, municipality: str | None, trainer: str | None, programme: str | None) -> Filters:

@@ -399,7 +399,9 @@ def payer_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The payer's name (an independent school's company, say).")],
     org_number: Annotated[str, typer.Option("--org-number", help="Organisation number (10 digits).")],
-    municipality: Annotated[str | None, typer.Option("--municipality", help="Where it is.")] = None,
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", autocompletion=common.complete_municipality, help="Where it is.")
+    ] = None,
     peppol_id: PeppolOption = None,
     address: AddressOption = None,
     reference: ReferenceOption = None,

@@ -16,9 +16,19 @@ app = common.group(
 JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
 SchoolArg = Annotated[str, typer.Argument(help="School id, or its name where the name is unique.")]
 NarrowOption = Annotated[
-    str | None, typer.Option("--municipality", help="The school's municipality (when the name is not unique).")
+    str | None,
+    typer.Option(
+        "--municipality",
+        autocompletion=common.complete_municipality,
+        help="The school's municipality (when the name is not unique).",
+    ),
 ]
-ProgrammeOption = Annotated[str, typer.Option("--programme", help="Programme: mvp-ms, mvp-hs, mvp-gy or at.")]
+ProgrammeOption = Annotated[
+    str,
+    typer.Option(
+        "--programme", autocompletion=common.complete_programme, help="Programme: mvp-ms, mvp-hs, mvp-gy or at."
+    ),
+]
 
 
 def timeline(school: dict[str, Any]) -> None:
@@ -123,7 +133,10 @@ def _emit(school: dict[str, Any], as_json: bool, message: str) -> None:
 def start_school(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The school's name (a new school is created).")],
-    municipality: Annotated[str, typer.Option("--municipality", help="The school's municipality.")],
+    municipality: Annotated[
+        str,
+        typer.Option("--municipality", autocompletion=common.complete_municipality, help="The school's municipality."),
+    ],
     programme: ProgrammeOption,
     start: Annotated[str, typer.Option("--start", help="The programme's start date.")],
     trainer: Annotated[str, typer.Option("--trainer", help="The trainer who leads the start (id or e-mail).")],
@@ -211,7 +224,13 @@ def show(ctx: typer.Context, school: SchoolArg, municipality: NarrowOption = Non
 def step(
     ctx: typer.Context,
     school: SchoolArg,
-    step: Annotated[str, typer.Argument(help="forankring, kunskapshalvdag, grundutbildning-1|2|3 or handledning.")],
+    step: Annotated[
+        str,
+        typer.Argument(
+            autocompletion=common.complete_step,
+            help="forankring, kunskapshalvdag, grundutbildning-1|2|3 or handledning.",
+        ),
+    ],
     programme: ProgrammeOption,
     date: Annotated[str, typer.Option("--date", help="The day the step was held.")],
     trainer: Annotated[str, typer.Option("--trainer", help="The trainer who led it (id or e-mail).")],
@@ -297,7 +316,10 @@ def problem(
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The school's name (unique within its municipality).")],
-    municipality: Annotated[str, typer.Option("--municipality", help="The school's municipality.")],
+    municipality: Annotated[
+        str,
+        typer.Option("--municipality", autocompletion=common.complete_municipality, help="The school's municipality."),
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Register a school before any programme starts there (so that a school agreement can come first)."""

@@ -17,10 +17,18 @@ def report_trainees(
     people: Annotated[list[str] | None, typer.Argument(help='The people trained: "Name <email>" each.')] = None,
     trainer: Annotated[str | None, typer.Option("--trainer", help="The trainer who trained them.")] = None,
     school: Annotated[str | None, typer.Option("--school", help="The school (id or unique name).")] = None,
-    programme: Annotated[str | None, typer.Option("--programme", help="mvp-ms, mvp-hs, mvp-gy or at.")] = None,
+    programme: Annotated[
+        str | None,
+        typer.Option("--programme", autocompletion=common.complete_programme, help="mvp-ms, mvp-hs, mvp-gy or at."),
+    ] = None,
     date: Annotated[str | None, typer.Option("--date", help="The training day.")] = None,
     municipality: Annotated[
-        str | None, typer.Option("--municipality", help="The school's municipality (when its name is not unique).")
+        str | None,
+        typer.Option(
+            "--municipality",
+            autocompletion=common.complete_municipality,
+            help="The school's municipality (when its name is not unique).",
+        ),
     ] = None,
     file: Annotated[
         Path | None, typer.Option("--file", help="A trainee list: .xlsx or .csv (see the template).")

@@ -28,7 +28,12 @@ def register_trainer(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The trainer's full name.")],
     email: Annotated[str, typer.Option("--email", help="E-mail address (identifies the trainer).")],
-    municipality: Annotated[str, typer.Option("--municipality", help="Home municipality: name or code.")],
+    municipality: Annotated[
+        str,
+        typer.Option(
+            "--municipality", autocompletion=common.complete_municipality, help="Home municipality: name or code."
+        ),
+    ],
     basic_training: Annotated[str, typer.Option("--basic-training", help="Date of the MVP/AT grundutbildning.")],
     series_held: Annotated[
         str, typer.Option("--series-held", help="Date the whole programme series was first held with pupils.")
@@ -36,7 +41,12 @@ def register_trainer(
     appointed_by: Annotated[str, typer.Option("--appointed-by", help='Who appointed the trainer: "NAME, ROLE".')],
     phone: Annotated[str | None, typer.Option("--phone", help="Phone number.")] = None,
     programme: Annotated[
-        list[str] | None, typer.Option("--programme", help="Programme the trainer has worked with (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--programme",
+            autocompletion=common.complete_programme,
+            help="Programme the trainer has worked with (repeatable).",
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -67,7 +77,10 @@ def register_trainer(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    municipality: Annotated[str | None, typer.Option("--municipality", help="Only this municipality.")] = None,
+    municipality: Annotated[
+        str | None,
+        typer.Option("--municipality", autocompletion=common.complete_municipality, help="Only this municipality."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List trainers with their certification and the agreement in force today."""
@@ -160,7 +173,10 @@ def move(
     ctx: typer.Context,
     trainer: Annotated[str, typer.Argument(help="Trainer id or e-mail address.")],
     date: Annotated[str, typer.Option("--date", help="The moving date.")],
-    municipality: Annotated[str | None, typer.Option("--municipality", help="The new home municipality.")] = None,
+    municipality: Annotated[
+        str | None,
+        typer.Option("--municipality", autocompletion=common.complete_municipality, help="The new home municipality."),
+    ] = None,
     school: Annotated[
         str | None, typer.Option("--school", help="The new school (ends a school-scoped agreement elsewhere).")
     ] = None,
