@@ -57,7 +57,7 @@ i18n: $(VENV)/.installed-test
 
 # Regenerate the README's command reference from the help (a test fails when they drift).
 readme: $(VENV)/.installed-test
-	COLUMNS=100 STEG2_LANG=en $(BIN)/cog -r README.md
+	STEG2_LANG=en $(BIN)/cog -r -I . README.md
 
 test-postgres: $(VENV)/.installed-test
 	bash .ci/postgres.sh

@@ -1,0 +1,101 @@
+"""Help that teaches (issue 15): readable placeholders, an example for every command, the terminal's
+width, the README's command reference generated from the help, and shell completion."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from steg2cli.helptext import EXAMPLES
+from tests.conftest import ok
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import readme  # noqa: E402  (tools/readme.py)
+
+
+def leaf_commands() -> list[list[str]]:
+    every = readme.commands()
+    return [path for path in every if path and not any(other[: len(path)] == path and other != path for other in every)]
+
+
+@pytest.mark.parametrize("path", leaf_commands(), ids=lambda path: " ".join(path))
+def test_every_command_has_plain_placeholders_and_an_example(path: list[str]) -> None:
+    text = ok(*path, "--help").stdout
+    assert not re.search(r"<(str|int|list\[str\]|int range|path)>|\{[a-z_]+\}", text), text
+    assert "Example:" in text or "Examples:" in text
+    for example in EXAMPLES[" ".join(path)]:
+        assert example.startswith(f"steg2 {' '.join(path)}") or example.startswith("steg2 --db"), example
+
+
+def test_dates_are_shown_as_yyyy_mm_dd_and_arguments_by_their_meaning() -> None:
+    text = ok("course", "enrol", "--help").stdout
+    assert text.startswith("Usage: steg2 course enrol [OPTIONS] COURSE TRAINER...")
+    assert ok("school", "stop", "--help").stdout.count("--date YYYY-MM-DD") == 1
+    assert "--email EMAIL" in ok("register-trainer", "--help").stdout
+    assert "KIND <step|attendance|trainee|problem>" in ok("void", "--help").stdout
+
+
+def test_help_uses_the_terminal_width() -> None:
+    command = [sys.executable, "-m", "steg2cli", "start-school", "--help"]
+    wide = subprocess.run(command, env={**os.environ, "COLUMNS": "200"}, capture_output=True, text=True, check=True)
+    narrow = subprocess.run(command, env={**os.environ, "COLUMNS": "80"}, capture_output=True, text=True, check=True)
+    assert max(map(len, wide.stdout.splitlines())) > 120
+    assert max(len(line) for line in narrow.stdout.splitlines() if not line.startswith("    steg2")) <= 80
+
+
+def test_the_readme_command_reference_is_the_help_itself() -> None:
+    """`make readme` regenerates it; this fails when a help text changed and the README did not."""
+    result = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", "-I", str(ROOT), str(ROOT / "README.md")],
+        env={**os.environ, "STEG2_LANG": "en"},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_shell_completion_offers_municipalities_programmes_and_steps() -> None:
+    def complete(words: str) -> str:
+        """What bash gets when it asks steg2 to complete the last word (as the installed script does)."""
+        env = {
+            **os.environ,
+            "_STEG2_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - 1),
+        }
+        code = "from steg2cli.cli import app; app(prog_name='steg2')"
+        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout
+
+    assert complete("steg2 trainer list --municipality Gäv").split() == ["Gävle"]
+    assert complete("steg2 school add X --municipality Sandv").split() == ["Sandviken"]
+    assert set(complete("steg2 school list --programme mvp").split()) == set()
+    assert set(complete("steg2 start-school X --programme mvp").split()) == {"mvp-ms", "mvp-hs", "mvp-gy"}
+    assert complete("steg2 school step Ekskolan grund").split() == [
+        "grundutbildning-1",
+        "grundutbildning-2",
+        "grundutbildning-3",
+    ]
+    assert "--install-completion" in ok("--help").stdout
+
+
+def test_help_stays_light(tmp_path: Path) -> None:
+    """Translated help and completion do not pull the database layer into `steg2 --help`."""
+    code = (
+        "import sys; sys.argv = ['steg2', 'school', 'step', '--help']\n"
+        "from steg2cli.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('sqlalchemy', 'openpyxl', 'alembic', 'babel') if m in sys.modules]\n"
+        "print(heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env={**os.environ, "STEG2_LANG": "sv"}, capture_output=True, text=True
+    )
+    assert result.stderr.strip() == "[]", result.stderr
+    assert "Registrera en insats" in result.stdout
