@@ -65,7 +65,7 @@ def list_(
         _("Agreements"),
         [_("id"), _("trainer"), _("start"), _("end"), _("scope")],
         (
-            [a["id"], f"{a['trainer_name']} ({a['trainer_id']})", a["start"], a["end"] or "running", _scope(a)]
+            [a["id"], f"{a['trainer_name']} ({a['trainer_id']})", a["start"], a["end"] or _("running"), _scope(a)]
             for a in result
         ),
         empty=_("no agreements"),

@@ -234,7 +234,7 @@ def show(
             )
             for p in invoice["payments"]
         ]
-        pairs.append(("balance", kr(invoice["balance"])))
+        pairs.append((_("balance"), kr(invoice["balance"])))
     common.fields(pairs)
 
 
