@@ -207,8 +207,10 @@ def _localise_help_option(command: Any) -> None:
 def _plain_argument(param: Any, shown: str) -> None:
     """Typer 0.29 shows an argument as `{name}` in the usage line and `name <str>` in the list: show the
     placeholder alone (a choice keeps its list of values)."""
-    if hasattr(param, "_usage_display_name"):
-        param._usage_display_name = lambda: shown if param.required else f"[{shown}]"
+    in_usage = shown if param.required else f"[{shown}]"
+    param.get_usage_pieces = lambda ctx: [in_usage]  # Typer 0.28
+    if hasattr(param, "_usage_display_name"):  # Typer 0.29
+        param._usage_display_name = lambda: in_usage
     descriptor = getattr(param, "type_descriptor", None)
     if descriptor is not None and not getattr(descriptor, "is_choice", False):
         param.display_type_rich = lambda ctx: None

@@ -3,6 +3,7 @@ width, the README's command reference generated from the help, and shell complet
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import subprocess
@@ -38,7 +39,10 @@ def test_dates_are_shown_as_yyyy_mm_dd_and_arguments_by_their_meaning() -> None:
     assert text.startswith("Usage: steg2 course enrol [OPTIONS] COURSE TRAINER...")
     assert ok("school", "stop", "--help").stdout.count("--date YYYY-MM-DD") == 1
     assert "--email EMAIL" in ok("register-trainer", "--help").stdout
-    assert "KIND <step|attendance|trainee|problem>" in ok("void", "--help").stdout
+    void = ok("void", "--help").stdout
+    assert void.startswith(
+        "Usage: steg2 void [OPTIONS] KIND ID"
+    ) and "step, attendance, trainee or problem" in " ".join(void.split())
 
 
 def test_help_uses_the_terminal_width() -> None:
@@ -49,6 +53,17 @@ def test_help_uses_the_terminal_width() -> None:
     assert max(len(line) for line in narrow.stdout.splitlines() if not line.startswith("    steg2")) <= 80
 
 
+def _locked(package: str) -> str:
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"{package}=="):
+            return line.split("==", 1)[1].strip()
+    return ""
+
+
+@pytest.mark.skipif(
+    importlib.metadata.version("typer") != _locked("typer"),
+    reason="the reference is generated with the locked Typer; another Typer lays help out differently",
+)
 def test_the_readme_command_reference_is_the_help_itself() -> None:
     """`make readme` regenerates it; this fails when a help text changed and the README did not."""
     result = subprocess.run(
