@@ -74,8 +74,10 @@ def today() -> date:
 
 
 def emit_json(document: Any) -> None:
-    """One JSON document on stdout and nothing else."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+    """One JSON document on stdout and nothing else: indented for a person at a terminal, compact (and
+    several times faster: the standard library's C encoder) when a program reads it."""
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=indent, default=str) + "\n")
 
 
 def console(stderr: bool = False) -> Console:
@@ -91,7 +93,12 @@ def console(stderr: bool = False) -> Console:
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], empty: str = "none") -> None:
-    """Print a Rich table, or a short line when there are no rows."""
+    """Print a Rich table at a terminal, or a short line when there are no rows. Piped into a file or
+    another program, the rows stream out as they come, tab-separated under a header line: the first row
+    is written at once and a list of any length takes no more memory than one row."""
+    if not sys.stdout.isatty():
+        _stream(title, columns, rows, empty)
+        return
     from rich.table import Table
     from rich.text import Text
 
@@ -120,6 +127,30 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
         # Text() keeps user text from being read as markup; plain text with no "[" needs no wrapping.
         grid.add_row(*(Text(cell) if "[" in cell else cell for cell in row))
     out.print(grid)
+
+
+def _cell(value: Any) -> str:
+    return (
+        ""
+        if value is None
+        else " ".join(str(value).split())
+        if "\t" in str(value) or "\n" in str(value)
+        else str(value)
+    )
+
+
+def _stream(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], empty: str) -> None:
+    write = sys.stdout.write
+    started = False
+    for row in rows:
+        if not started:
+            if title:
+                write(title + "\n")
+            write("\t".join(columns) + "\n")
+            started = True
+        write("\t".join(map(_cell, row)) + "\n")
+    if not started:
+        write(f"{title + ': ' if title else ''}{empty}\n")
 
 
 def fields(pairs: Iterable[tuple[str, Any]], title: str | None = None) -> None:

@@ -191,6 +191,11 @@ def municipality_payers(session: Session) -> dict[str, int]:
 def school_payer_json(session: Session, school: School) -> dict[str, Any]:
     """`{"id", "code", "name"}` of the payer of a school's own agreements."""
     payer_id = school.payer_id or municipality_payers(session)[school.municipality_code]
-    payer = session.get(Payer, payer_id)
-    assert payer is not None
-    return {"id": payer.id, "code": payer.code, "name": payer.name}
+    # Cached for the session: the identity map holds objects weakly, so a list of 1 500 schools would
+    # otherwise load the same few payers 1 500 times.
+    cache: dict[int, dict[str, Any]] = session.info.setdefault("payer_json", {})
+    if payer_id not in cache:
+        payer = session.get(Payer, payer_id)
+        assert payer is not None
+        cache[payer_id] = {"id": payer.id, "code": payer.code, "name": payer.name}
+    return dict(cache[payer_id])

@@ -215,7 +215,9 @@ def fill(db: Database, today: date) -> dict[str, int]:
         }
 
 
-def fill_scale(db: Database, today: date, trainers: int, years: int = 10) -> dict[str, int]:
+def fill_scale(
+    db: Database, today: date, trainers: int, years: int = 10, schools: int | None = None, trainees: int | None = None
+) -> dict[str, int]:
     """A register at national scale for benchmarks, written in bulk and consistent with every rule.
 
     `trainers` trainers spread over the 290 municipalities, each certified on an open course and under
@@ -235,8 +237,8 @@ def fill_scale(db: Database, today: date, trainers: int, years: int = 10) -> dic
         Trainee,
     )
 
-    schools_n = trainers * 5 // 3
-    trainees_n = trainers * 200 // 3
+    schools_n = schools or max(trainers * 5 // 3, 1)
+    trainees_n = trainees or trainers * 200 // 3
     programmes = ("mvp-hs", "mvp-ms", "mvp-gy", "at")
     first_year = today - relativedelta(years=years)
 
