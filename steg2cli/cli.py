@@ -223,11 +223,12 @@ class Steg2Group(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         from steg2cli.helptext import localise
-        from steg2cli.i18n import use_for_click
+        from steg2cli.i18n import chosen, use_for_click
 
         use_for_click()
-        localise(self, "")
-        return super().main(*args, **kwargs)
+        with chosen():
+            localise(self, "")
+            return super().main(*args, **kwargs)
 
     def format_commands(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
         with formatter.section(_("Commands")):

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 DOMAIN = "steg2"
@@ -23,6 +25,9 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = ("en", "sv")
 
 _catalogues: dict[str, gettext.NullTranslations] = {}
+#: The catalogue of the command being run (set by `chosen`), so that a list of thousands of rows does not
+#: read the environment once per word; None outside a command (each look-up then decides afresh).
+_current: gettext.NullTranslations | None = None
 
 
 def language() -> str:
@@ -52,12 +57,23 @@ def catalogue(lang: str | None = None) -> gettext.NullTranslations:
 
 def _(message: str) -> str:
     """The message in the terminal's language."""
-    return catalogue().gettext(message)
+    return (_current or catalogue()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural message for `n`, in the terminal's language."""
-    return catalogue().ngettext(singular, plural, n)
+    return (_current or catalogue()).ngettext(singular, plural, n)
+
+
+@contextmanager
+def chosen() -> Iterator[None]:
+    """Decide the language once for the command that runs inside."""
+    global _current
+    _current = catalogue()
+    try:
+        yield
+    finally:
+        _current = None
 
 
 def N_(message: str) -> str:

@@ -327,9 +327,7 @@ class Span:
 
     def period(self, k: int) -> tuple[date, date]:
         """Rule 6: period k runs from start + k years to the day before start + (k+1) years."""
-        first = self.start + relativedelta(years=k)
-        last = self.start + relativedelta(years=k + 1) - relativedelta(days=1)
-        return first, last
+        return _add_years(self.start, k), _day_before(_add_years(self.start, k + 1))
 
     def periods_started(self, until: date) -> list[tuple[int, date, date]]:
         """Rule 6 and 17: every period that starts on or before `until` and before the end."""
@@ -913,9 +911,9 @@ def understaffed(active_municipalities: Iterable[str], trainers_in_force: dict[s
 
 def next_renewal(span: Span, day: date) -> date | None:
     """The first day of the agreement's next year after `day`, if it is still running then."""
-    k = 0
+    k = max(day.year - span.start.year - 1, 0)  # the years before cannot start after `day`
     while True:
-        first, _end = span.period(k)
+        first = _add_years(span.start, k)
         if first > day:
             return first if span.end is None or first < span.end else None
         k += 1

@@ -191,11 +191,13 @@ def municipality_payers(session: Session) -> dict[str, int]:
 def school_payer_json(session: Session, school: School) -> dict[str, Any]:
     """`{"id", "code", "name"}` of the payer of a school's own agreements."""
     payer_id = school.payer_id or municipality_payers(session)[school.municipality_code]
-    # Cached for the session: the identity map holds objects weakly, so a list of 1 500 schools would
-    # otherwise load the same few payers 1 500 times.
-    cache: dict[int, dict[str, Any]] = session.info.setdefault("payer_json", {})
-    if payer_id not in cache:
-        payer = session.get(Payer, payer_id)
-        assert payer is not None
-        cache[payer_id] = {"id": payer.id, "code": payer.code, "name": payer.name}
+    # Every payer's name in one query, cached for the session (a few hundred rows: the municipalities and
+    # the independent schools' companies), instead of one look-up per school.
+    cache: dict[int, dict[str, Any]] | None = session.info.get("payer_json")
+    if cache is None:
+        cache = {
+            pid: {"id": pid, "code": code, "name": name}
+            for pid, code, name in session.execute(select(Payer.id, Payer.code, Payer.name))
+        }
+        session.info["payer_json"] = cache
     return dict(cache[payer_id])
