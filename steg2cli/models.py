@@ -136,7 +136,7 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200))
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
-    payer_id: Mapped[int | None] = mapped_column(ForeignKey("payers.id"), default=None)
+    payer_id: Mapped[int | None] = mapped_column(ForeignKey("payers.id"), default=None, index=True)
 
 
 class SchoolProgramme(Base):

@@ -1,0 +1,40 @@
+"""The bounded commands read through indexes (issue 17): a `show` or the audit trail's newest entries
+must not scan a table that grows with the years. SQLite's own plan is the judge (EXPLAIN QUERY PLAN),
+so a query that loses its index fails here, not only in the benchmark."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ok, sqlite_only
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import plans  # noqa: E402  (bench/plans.py)
+
+BOUNDED = [
+    ["trainer", "show", "1", "--json"],
+    ["school", "show", "1", "--json"],
+    ["invoice", "show", "1", "--json"],
+    ["meeting", "show", "1", "--json"],
+    ["course", "show", "1", "--json"],
+    ["payer", "show", "Gävle", "--json"],
+    ["log", "--limit", "5", "--json"],
+]
+
+
+@sqlite_only
+@pytest.mark.parametrize("args", BOUNDED, ids=lambda args: " ".join(args[:2]))
+def test_a_bounded_command_scans_no_growing_table(fresh_db: Path, args: list[str]) -> None:
+    ok("demo")
+    assert plans.scans(fresh_db, args) == []
+
+
+@sqlite_only
+def test_the_check_sees_a_full_scan(fresh_db: Path) -> None:
+    """The plan reader itself: listing every trainee is a scan of the trainees table, and is reported."""
+    ok("demo")
+    found = plans.scans(fresh_db, ["export", "trainees", "-o", str(fresh_db.parent / "alla.xlsx")])
+    assert any(line.startswith("SCAN trainees") for line, _ in found), found
