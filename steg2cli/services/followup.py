@@ -214,12 +214,13 @@ def status(db: Database, day: date) -> dict[str, Any]:
             )
         )
         per_place = Counter(a.municipality_code for a in in_force)
+        running_per_place = Counter(code for _, _, code in running)
         short = rules.understaffed((code for _, _, code in running), dict(per_place))
         understaffed = [
             {
                 "municipality": common.municipality_json(common.municipality_by_code(session, code)),
                 "trainers_in_force": per_place.get(code, 0),
-                "running_programmes": sum(1 for _, _, c in running if c == code),
+                "running_programmes": running_per_place[code],
             }
             for code in short
         ]
@@ -284,8 +285,10 @@ def status(db: Database, day: date) -> dict[str, Any]:
                 "total": sum(total for _, total in issued),
                 "numbers": [number for number, _ in issued],
             }
-        due = not_yet_invoiced(session, day)
-        payers_not_ready = _payers_not_ready(session, day)
+        # What is due within 30 days and not invoiced, worked out once; what is due today is part of it.
+        soon = not_yet_invoiced(session, day + relativedelta(days=30))
+        due = [c for c in soon if c.due <= day]
+        payers_not_ready = _payers_not_ready(session, soon)
 
         return {
             "date": common.iso(day),
@@ -353,13 +356,12 @@ def _silent_programmes(session: Session, running: list[Any], day: date) -> list[
     return sorted(result, key=lambda r: (r["school"], r["programme"]))
 
 
-def _payers_not_ready(session: Session, day: date) -> list[dict[str, Any]]:
-    """Rule 29: payers of what is due within 30 days and not yet invoiced, that cannot receive an e-invoice."""
+def _payers_not_ready(session: Session, soon: list[rules.Charge]) -> list[dict[str, Any]]:
+    """Rule 29: payers of what is due within 30 days and not yet invoiced (`soon`), that cannot receive an
+    e-invoice."""
     from steg2cli.models import Payer
-    from steg2cli.services.invoicing import not_yet_invoiced
     from steg2cli.services.payers import missing_for_einvoice
 
-    soon = not_yet_invoiced(session, day + relativedelta(days=30))
     result = []
     for payer_id in sorted({c.payer for c in soon}):
         payer = session.get(Payer, payer_id)

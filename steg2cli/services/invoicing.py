@@ -523,20 +523,35 @@ def _charge_row(charge: rules.Charge) -> dict[str, Any]:
 def overdue(session: Session, day: date) -> list[dict[str, Any]]:
     """Rule 33: invoices past their due date on `day` and not paid, most days late first (for the dashboard)."""
     credited = select(Invoice.credits_number).where(Invoice.credits_number.is_not(None))
-    candidates = list(
-        session.scalars(
-            select(Invoice).where(Invoice.kind == "invoice", Invoice.due_date < day, Invoice.number.not_in(credited))
+    received = (
+        select(Payment.invoice_number, func.sum(Payment.amount_ore).label("paid"))
+        .where(Payment.invoice_number.is_not(None))
+        .group_by(Payment.invoice_number)
+        .subquery()
+    )
+    paid_so_far = func.coalesce(received.c.paid, 0)
+    # The database sums the payments and keeps what is still owed: only those rows reach Python.
+    candidates = session.execute(
+        select(
+            Invoice.number,
+            Invoice.payer_id,
+            Invoice.payer_name,
+            Invoice.due_date,
+            Invoice.total_ore,
+            Invoice.ocr,
+            paid_so_far.label("paid"),
+        )
+        .outerjoin(received, received.c.invoice_number == Invoice.number)
+        .where(
+            Invoice.kind == "invoice",
+            Invoice.due_date < day,
+            Invoice.number.not_in(credited),
+            Invoice.total_ore > paid_so_far,
         )
     )
-    paid: dict[int, int] = {}
-    numbers = [i.number for i in candidates]
-    for start in range(0, len(numbers), 500):
-        paid.update(paid_by_invoice(session, numbers[start : start + 500]))
     result = []
     for invoice in candidates:
-        state = rules.invoice_state(
-            "invoice", invoice.total_ore, invoice.due_date, False, paid.get(invoice.number, 0), day
-        )
+        state = rules.invoice_state("invoice", invoice.total_ore, invoice.due_date, False, int(invoice.paid), day)
         if state.state == "overdue":
             result.append(
                 {
