@@ -176,14 +176,129 @@ print(len(payments))
 """
 
 
+# ---- growth: MÄN's size (1×) and 10× / 100× the same shape --------------------------------------------
+
+#: 1× is MÄN's realistic size: 290 municipalities, 300 trainers, 1 500 schools, 60 000 trainees and eight
+#: years of yearly invoice runs.
+NATIONAL = {"trainers": 300, "schools": 1_500, "trainees": 60_000, "years": 8}
+FLOOR = [PY, "-c", "import typer, sqlalchemy.orm"]
+
+#: (command, goal): "floor" = within 1.5× the start-up floor at 1×; "bounded" = within 1.3× of its own
+#: 1× time at the largest size; "linear" = grows at most linearly with what it prints.
+DAILY: list[tuple[str, str]] = [
+    ("status", "bounded"),
+    ("status --json", "bounded"),
+    ("trainer list", "floor"),
+    ("trainer list --json", "floor"),
+    ("school list", "floor"),
+    ("school list --json", "floor"),
+    ("agreement list", "floor"),
+    ("invoice list", "floor"),
+    ("invoice list --json", "floor"),
+    ("compliance --year 2026", "bounded"),
+    ("meeting list", "floor"),
+    ("trainer show 1", "bounded"),
+    ("school show 1", "bounded"),
+    ("invoice show 1", "bounded"),
+    ("log", "bounded"),
+    ("invoice run --dry-run", "bounded"),
+]
+
+
+def national(work: Path, k: int) -> Path:
+    """The national register at k× MÄN's size, built with steg2's own commands (and kept for the next run)."""
+    db = work / f"national-{k}x.db"
+    if db.exists():
+        return db
+    print(f"building the national register at {k}× …", file=sys.stderr)
+    partial = work / f"national-{k}x.partial.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{partial}{suffix}").unlink(missing_ok=True)
+    size = {key: value * (k if key != "years" else 1) for key, value in NATIONAL.items()}
+    subprocess.run(
+        steg2(
+            partial,
+            "demo",
+            "--scale",
+            str(size["trainers"]),
+            "--years",
+            str(size["years"]),
+            "--schools",
+            str(size["schools"]),
+            "--trainees",
+            str(size["trainees"]),
+        ),
+        env=ENV,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    for year in range(int(TODAY[:4]) - size["years"], int(TODAY[:4])):
+        subprocess.run(
+            steg2(partial, "invoice", "run", "--date", f"{year}-12-15"), env=ENV, check=True, stdout=subprocess.DEVNULL
+        )
+    subprocess.run(steg2(partial, "invoice", "run", "--date", TODAY), env=ENV, check=True, stdout=subprocess.DEVNULL)
+    with sqlite3.connect(partial) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    partial.rename(db)
+    return db
+
+
+def median_time(command: Sequence[str], runs: int) -> float:
+    run_once(command)  # warm-up
+    return statistics.median(run_once(command)[0] for _ in range(runs))
+
+
+def growth(work: Path, sizes: Sequence[int], runs: int) -> int:
+    """Time the daily commands at each size; print the growth table and the bounded commands' plans."""
+    import math
+
+    databases = {k: national(work, k) for k in sizes}
+    floor = median_time(FLOOR, runs)
+    times = {(c, k): median_time([*steg2(databases[k], *c.split())], runs) for c, _ in DAILY for k in sizes}
+    largest = max(sizes)
+    print(f'\nGrowth: medians of {runs} runs; floor `python -c "import typer, sqlalchemy.orm"` = {floor:.3f} s.\n')
+    heads = " | ".join(f"{k}×" for k in sizes)
+    print(f"| command | {heads} | 1× / floor | exponent | goal | met |")
+    print("| --- | " + " | ".join("---" for _ in sizes) + " | --- | --- | --- | --- |")
+    failed = 0
+    for command, goal in DAILY:
+        at = [times[(command, k)] for k in sizes]
+        exponent = math.log(at[-1] / at[0]) / math.log(largest / sizes[0]) if len(sizes) > 1 else 0.0
+        if goal == "floor":
+            met, shown = at[0] / floor <= 1.5, "≤ 1.5× floor at 1×"
+        elif goal == "bounded":
+            met, shown = at[-1] / at[0] <= 1.3, f"{largest}× ≤ 1.3 × 1×"
+        else:
+            met, shown = exponent <= 1.05, "linear"
+        failed += not met
+        cells = " | ".join(f"{t:.2f} s" for t in at)
+        print(f"| `{command}` | {cells} | {at[0] / floor:.2f} | {exponent:.2f} | {shown} | {'yes' if met else 'NO'} |")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import plans
+
+    print(f"\nFull scans of growing tables by the bounded commands at {largest}× (EXPLAIN QUERY PLAN):\n")
+    for command, goal in DAILY:
+        if goal == "bounded":
+            found = plans.scans(databases[largest], command.split())
+            print(f"- `{command}`: " + ("none" if not found else f"{len(found)}"))
+            for line, statement in found:
+                print(f"  - {line} — `{statement[:120]}`")
+    return failed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="counted runs of each pair (default 5)")
     parser.add_argument("--trainers", type=int, default=3000, help="size of the large register (default 3000)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out", help="where databases are kept")
+    parser.add_argument("--hundred", action="store_true", help="also grow the national register to 100×")
+    parser.add_argument("--growth-only", action="store_true", help="only the growth table (1×, 10×, 100×)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     runs = args.runs
+    sizes = (1, 10, 100) if args.hundred else (1, 10)
+    if args.growth_only:
+        sys.exit(1 if growth(args.work, sizes, runs) else 0)
 
     small = args.work / "small.db"
     if not small.exists():
@@ -327,6 +442,7 @@ def main() -> None:
         failed += not met
         verdict = "yes" if met else "NO"
         print(f"| {figure} | {baseline} | {shown_a} | {shown_b} | {ratio:.2f} | ≤ {target} | {verdict} |")
+    failed += growth(args.work, sizes, runs)
     sys.exit(1 if failed else 0)
 
 

@@ -193,7 +193,11 @@ class Trainee(Voidable, Base):
     # Rule 14: the same person, school, programme and day is one report however often it is sent: the
     # partial unique index uq_trainees_report (email, name_key, school_id, programme, trained_on)
     # WHERE void_on IS NULL lives in migration 0007 (see SchoolProgramme).
-    __table_args__ = (Index("ix_trainees_trained_on", "trained_on"),)
+    __table_args__ = (
+        Index("ix_trainees_trained_on", "trained_on"),
+        # The dashboard's "no trainee list for a year" reads only the last year's reports (issue 17).
+        Index("ix_trainees_reported_on", "reported_on"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

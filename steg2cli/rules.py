@@ -919,9 +919,14 @@ def next_renewal(span: Span, day: date) -> date | None:
         k += 1
 
 
+def stall_threshold(day: date, months: int = 6) -> date:
+    """The last day of activity that leaves a programme stalled on `day` (see `stalled`)."""
+    return day - relativedelta(months=months)
+
+
 def stalled(last_activity: date, day: date, months: int = 6) -> bool:
     """A running programme with nothing recorded for `months` months (its start counts as activity)."""
-    return last_activity <= day - relativedelta(months=months)
+    return last_activity <= stall_threshold(day, months)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -190,6 +190,7 @@ def status(db: Database, day: date) -> dict[str, Any]:
         names = {t.id: t.name for t in trainers}
         certified = certified_dates(session)
         in_force = list(session.scalars(select(Agreement).where(in_force_filter(day))))
+        under_agreement = {a.trainer_id for a in in_force}
 
         renewals = []
         for agreement in in_force:
@@ -235,9 +236,10 @@ def status(db: Database, day: date) -> dict[str, Any]:
             if latest is not None
         }
         stalled = []
+        quiet_since = rules.stall_threshold(day)
         for run, school_name, _code in running:
             latest = max(run.start, last_step.get(run.id, run.start))
-            if rules.stalled(latest, day):
+            if latest <= quiet_since:
                 stalled.append(
                     {
                         "school_id": run.school_id,
@@ -295,7 +297,7 @@ def status(db: Database, day: date) -> dict[str, Any]:
             "trainers": {
                 "registered": len(trainers),
                 "certified": sum(1 for t in trainers if t.id in certified and certified[t.id] <= day),
-                "under_agreement": len({a.trainer_id for a in in_force}),
+                "under_agreement": len(under_agreement),
             },
             "renewals_within_30_days": renewals,
             "understaffed_municipalities": understaffed,
@@ -313,7 +315,7 @@ def status(db: Database, day: date) -> dict[str, Any]:
             "certified_without_agreement": [
                 {"trainer_id": t.id, "name": t.name, "certified_on": common.iso(certified[t.id])}
                 for t in sorted(trainers, key=lambda t: (t.name, t.id))
-                if t.id in certified and certified[t.id] <= day and t.id not in {a.trainer_id for a in in_force}
+                if t.id in certified and certified[t.id] <= day and t.id not in under_agreement
             ],
             "programmes_without_trainee_list": _silent_programmes(session, running, day),
             "overdue": overdue(session, day),
