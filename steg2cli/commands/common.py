@@ -186,6 +186,10 @@ WORDS = {
     "conference": N_("conference"),
     "running": N_("running"),
     "stopped": N_("stopped"),
+    "step": N_("step"),
+    "attendance": N_("attendance"),
+    "trainee": N_("trainee"),
+    "problem": N_("problem"),
 }
 
 

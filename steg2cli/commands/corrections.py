@@ -36,10 +36,10 @@ def void(
     if as_json:
         common.emit_json(result)
     else:
-        what = f" ({result['what']})" if result["what"] != kind.value else ""
+        what = f" ({_(result['what'])})" if result["what"] != kind.value else ""
         common.done(
-            _("Voided {value} {id}{what} on {date}: {reason}.").format(
-                value=kind.value,
+            _("Voided {kind} {id}{what} on {date}: {reason}.").format(
+                kind=common.word(kind.value),
                 id=result["id"],
                 what=what,
                 date=result["void"]["date"],
