@@ -185,16 +185,24 @@ def status(db: Database, day: date) -> dict[str, Any]:
 
     with db.read() as session:
         trainers = list(
-            session.scalars(select(Trainer).where(Trainer.erased_on.is_(None), Trainer.registered_on <= day))
+            session.execute(
+                select(Trainer.id, Trainer.name).where(Trainer.erased_on.is_(None), Trainer.registered_on <= day)
+            )
         )
         names = {t.id: t.name for t in trainers}
         certified = certified_dates(session)
-        in_force = list(session.scalars(select(Agreement).where(in_force_filter(day))))
+        in_force = list(
+            session.execute(
+                select(
+                    Agreement.id, Agreement.trainer_id, Agreement.start, Agreement.end, Agreement.municipality_code
+                ).where(in_force_filter(day))
+            )
+        )
         under_agreement = {a.trainer_id for a in in_force}
 
         renewals = []
         for agreement in in_force:
-            renewal = rules.next_renewal(span(agreement), day)
+            renewal = rules.next_renewal(rules.Span(agreement.start, agreement.end), day)
             if renewal is not None and renewal <= day + relativedelta(days=30):
                 renewals.append(
                     {
@@ -206,14 +214,23 @@ def status(db: Database, day: date) -> dict[str, Any]:
                 )
         renewals.sort(key=lambda r: (r["renews_on"], r["agreement_id"]))
 
-        running = list(
-            session.execute(
-                select(SchoolProgramme, School.name, School.municipality_code)
+        # Plain rows, not ORM objects: every running programme in the country is read (issue 17).
+        running = [
+            (run, run.name, run.municipality_code)
+            for run in session.execute(
+                select(
+                    SchoolProgramme.id,
+                    SchoolProgramme.school_id,
+                    SchoolProgramme.programme,
+                    SchoolProgramme.start,
+                    School.name,
+                    School.municipality_code,
+                )
                 .join(School, School.id == SchoolProgramme.school_id)
                 .where(SchoolProgramme.start <= day)
                 .where(SchoolProgramme.stopped_on.is_(None) | (SchoolProgramme.stopped_on > day))
             )
-        )
+        ]
         per_place = Counter(a.municipality_code for a in in_force)
         running_per_place = Counter(code for _, _, code in running)
         short = rules.understaffed((code for _, _, code in running), dict(per_place))
