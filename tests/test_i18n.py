@@ -167,3 +167,25 @@ def test_row_errors_read_swedish(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("Error: 3 felaktiga rader i listan; ingenting skrevs (första: rad 2, Kommun: okänd kommun")
     assert "menade du Gävle?" in result.stderr
+
+
+def test_every_translated_template_gets_exactly_its_placeholders() -> None:
+    """`_("… {name} …").format(name=…)`: a placeholder without its value (or a value without its place)
+    would fail only when that message is shown, in either language."""
+    import string
+
+    wrong = []
+    for path in sorted((ROOT / "steg2cli").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"):
+                continue
+            inner = node.func.value
+            name = getattr(getattr(inner, "func", None), "id", None)
+            if not (isinstance(inner, ast.Call) and name in ("_", "ngettext")):
+                continue
+            texts = [a.value for a in inner.args[: 2 if name == "ngettext" else 1] if isinstance(a, ast.Constant)]
+            wanted = {field for text in texts for _, field, _, _ in string.Formatter().parse(text) if field}
+            given = {keyword.arg for keyword in node.keywords}
+            if None not in given and (wanted != given or node.args):
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}: {sorted(wanted)} ≠ {sorted(given)}")
+    assert wrong == []
