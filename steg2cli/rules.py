@@ -663,7 +663,11 @@ class MissingPrice(Exception):
 def _priced(prices: Sequence[Price], code: str, due: date) -> Price:
     found = price_on(prices, code, due)
     if found is None:
-        raise MissingPrice(f"no {code} price is valid on {due.isoformat()}; set one with `steg2 price set`")
+        raise MissingPrice(
+            _("no {code} price is valid on {day}; set one with `steg2 price set`").format(
+                code=code, day=due.isoformat()
+            )
+        )
     return found
 
 

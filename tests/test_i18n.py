@@ -44,7 +44,19 @@ def test_the_catalogue_check_names_a_missing_translation_a_wrong_placeholder_and
 
 
 #: Calls whose first argument is a message a person reads: it must go through `_()`.
-MESSAGE_CALLS = {"BadInput", "NotFound", "Conflict", "DatabaseError", "Steg2Error", "done", "_fail", "_emit", "bad"}
+MESSAGE_CALLS = {
+    "BadInput",
+    "NotFound",
+    "Conflict",
+    "DatabaseError",
+    "Steg2Error",
+    "ValueError",
+    "MissingPrice",
+    "done",
+    "_fail",
+    "_emit",
+    "bad",
+}
 
 
 def test_no_message_reaches_a_person_without_going_through_the_catalogue() -> None:

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from steg2cli.i18n import _
+
 ENCODING = "cp437"
 NEWLINE = "\r\n"
 
@@ -81,12 +83,12 @@ def write(export: Export) -> bytes:
     lines += [f"#KONTO {number} {quoted(name)}" for number, name in sorted(export.accounts.items())]
     for verification in export.verifications:
         if sum(t.amount for t in verification.transactions) != 0:
-            raise ValueError(f"the verification '{verification.text}' does not balance")
+            raise ValueError(_("the verification '{text}' does not balance").format(text=verification.text))
         lines.append(f'#VER "" "" {day(verification.day)} {quoted(verification.text)}')
         lines.append("{")
         for transaction in verification.transactions:
             if transaction.account not in export.accounts:
-                raise ValueError(f"account {transaction.account} is not declared")
+                raise ValueError(_("account {account} is not declared").format(account=transaction.account))
             lines.append(f"   #TRANS {transaction.account} {{}} {amount(transaction.amount)}")
         lines.append("}")
     text = NEWLINE.join(line for line in lines if line) + NEWLINE
