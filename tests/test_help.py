@@ -114,3 +114,16 @@ def test_help_stays_light(tmp_path: Path) -> None:
     )
     assert result.stderr.strip() == "[]", result.stderr
     assert "Registrera en insats" in result.stdout
+
+
+def test_limit_shows_the_first_rows_and_says_how_many_more() -> None:
+    ok("demo")
+    every = ok("trainer", "list", "--json")
+    result = ok("trainer", "list", "--limit", "2")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Trainers" and len(lines) == 4  # title, header, two rows: tab-separated when piped
+    assert lines[2].split("\t")[0] == str(every[0]["id"])
+    assert result.stderr.strip() == f"… and {len(every) - 2} more (without --limit: all of them)"
+    assert ok("trainer", "list", "--limit", "2", "--json") == every[:2]
+    assert len(ok("invoice", "list", "--limit", "1", "--json")) == 1
+    assert ok("school", "list", "--limit", "100").stderr == ""  # fewer rows than the limit: no note

@@ -52,6 +52,7 @@ def list_(
     ctx: typer.Context,
     in_force_on: Annotated[str | None, typer.Option("--in-force-on", help="Only agreements in force that day.")] = None,
     trainer: Annotated[str | None, typer.Option("--trainer", help="Only this trainer's agreements.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help=common.LIMIT_HELP)] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List agreements, oldest first."""
@@ -59,7 +60,7 @@ def list_(
 
     result = agreements.list_agreements(common.database(ctx), common.day(in_force_on, "--in-force-on"), trainer)
     if as_json:
-        common.emit_json(result)
+        common.emit_json(common.limited(result, limit))
         return
     common.table(
         _("Agreements"),
@@ -69,6 +70,7 @@ def list_(
             for a in result
         ),
         empty=_("no agreements"),
+        limit=limit,
     )
 
 

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from steg2cli.db import Database
 
 JSON_HELP = "Print one JSON document instead of a table."
+LIMIT_HELP = "Show at most N rows (the JSON too): a long list at the terminal."
 
 
 def group(help_text: str) -> typer.Typer:
@@ -92,10 +94,32 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width, emoji=False)
 
 
-def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], empty: str = "none") -> None:
+def limited(items: list[Any], limit: int | None) -> list[Any]:
+    """The first `limit` items (all without a limit)."""
+    return items if limit is None else items[:limit]
+
+
+def table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    empty: str = "none",
+    limit: int | None = None,
+) -> None:
     """Print a Rich table at a terminal, or a short line when there are no rows. Piped into a file or
     another program, the rows stream out as they come, tab-separated under a header line: the first row
-    is written at once and a list of any length takes no more memory than one row."""
+    is written at once and a list of any length takes no more memory than one row. With `limit`, only the
+    first rows are shown and a line (on stderr when piped) says how many more there are."""
+    if limit is not None:
+        every = iter(rows)
+        rows = list(islice(every, limit))
+        rest = sum(1 for _row in every)
+        table(title, columns, rows, empty)
+        if rest:
+            note = _("… and {rest} more (without --limit: all of them)").format(rest=rest)
+            sys.stdout.flush()
+            console(stderr=not sys.stdout.isatty()).print(note, markup=False)
+        return
     if not sys.stdout.isatty():
         _stream(title, columns, rows, empty)
         return

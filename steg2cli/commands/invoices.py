@@ -46,7 +46,7 @@ STATES = {"open": N_("open"), "paid": N_("paid"), "credited": N_("credited"), "o
 KINDS = {"invoice": N_("invoice"), "credit-note": N_("credit note")}
 
 
-def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None) -> None:
+def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None, limit: int | None = None) -> None:
     shown = invoices if most is None else invoices[:most]
     common.table(
         title,
@@ -80,6 +80,7 @@ def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None
             for i in shown
         ),
         empty=_("no invoices"),
+        limit=limit,
     )
     if len(shown) < len(invoices):
         rest = invoices[len(shown) :]
@@ -131,6 +132,7 @@ def list_(
     unpaid: Annotated[bool, typer.Option("--unpaid", help="Only invoices still owed (open or overdue).")] = False,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only invoices past their due date, unpaid.")] = False,
     on: Annotated[str | None, typer.Option("--on", help="The state as of this day (default: today).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help=common.LIMIT_HELP)] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List invoices and credit notes by number, with what is paid and owed."""
@@ -139,10 +141,14 @@ def list_(
     day = common.day(on, "--on") or common.today()
     result = invoicing.list_invoices(common.database(ctx), year, on=day, unpaid=unpaid, overdue=overdue)
     if as_json:
-        common.emit_json(result)
+        common.emit_json(common.limited(result, limit))
     else:
         what = _("Overdue invoices") if overdue else _("Unpaid invoices") if unpaid else _("Invoices")
-        _summary(result, _("{what} on {day}").format(what=what, day=day.isoformat()) if unpaid or overdue else what)
+        _summary(
+            result,
+            _("{what} on {day}").format(what=what, day=day.isoformat()) if unpaid or overdue else what,
+            limit=limit,
+        )
         if unpaid or overdue:
             common.done(
                 _("{result_count} invoice(s), {sum} owed.").format(

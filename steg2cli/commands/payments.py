@@ -102,6 +102,7 @@ def _rows(result: list[dict[str, Any]]) -> Any:
 def list_(
     ctx: typer.Context,
     unmatched: Annotated[bool, typer.Option("--unmatched", help="Only payments on no invoice.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help=common.LIMIT_HELP)] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List payments, newest first."""
@@ -109,13 +110,14 @@ def list_(
 
     result = payments.list_payments(common.database(ctx), unmatched)
     if as_json:
-        common.emit_json(result)
+        common.emit_json(common.limited(result, limit))
         return
     common.table(
         _("Payments to match") if unmatched else _("Payments"),
         [_("id"), _("date"), _("amount"), _("reference"), _("invoice"), _("source"), _("payer")],
         _rows(result),
         empty=_("none"),
+        limit=limit,
     )
 
 

@@ -172,13 +172,18 @@ def start_school(
 
 
 @app.command("list")
-def list_(ctx: typer.Context, municipality: NarrowOption = None, as_json: JsonOption = False) -> None:
+def list_(
+    ctx: typer.Context,
+    municipality: NarrowOption = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help=common.LIMIT_HELP)] = None,
+    as_json: JsonOption = False,
+) -> None:
     """List schools with their programmes and how far each has come."""
     from steg2cli.services import schools
 
     result = schools.list_schools(common.database(ctx), municipality, common.today())
     if as_json:
-        common.emit_json(result)
+        common.emit_json(common.limited(result, limit))
         return
     rows = []
     for school in result:
@@ -205,6 +210,7 @@ def list_(ctx: typer.Context, municipality: NarrowOption = None, as_json: JsonOp
         [_("id"), _("school"), _("municipality"), _("programme"), _("start"), _("steps"), _("state")],
         rows,
         empty=_("no schools"),
+        limit=limit,
     )
 
 

@@ -81,6 +81,7 @@ def list_(
         str | None,
         typer.Option("--municipality", autocompletion=common.complete_municipality, help="Only this municipality."),
     ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help=common.LIMIT_HELP)] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List trainers with their certification and the agreement in force today."""
@@ -88,7 +89,7 @@ def list_(
 
     result = trainers.list_trainers(common.database(ctx), common.today(), municipality)
     if as_json:
-        common.emit_json(result)
+        common.emit_json(common.limited(result, limit))
         return
     common.table(
         _("Trainers"),
@@ -105,6 +106,7 @@ def list_(
             for t in result
         ),
         empty=_("no trainers registered"),
+        limit=limit,
     )
 
 
