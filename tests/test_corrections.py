@@ -122,6 +122,24 @@ def test_an_unenrolled_seat_on_an_invoice_is_flagged_credited_and_never_billed_a
     ]
 
 
+def test_a_cancelled_course_already_invoiced_is_flagged_with_every_seat_and_its_purchase(fresh_db: Path) -> None:
+    anna = register(email="anna@x.se")
+    bo = register(name="Bo Berg", email="bo@x.se")
+    ok("course", "add", "--kind", "open", "--date", "2026-05-01")
+    ok("course", "enrol", "1", str(anna["id"]), str(bo["id"]))
+    ok("course", "add", "--kind", "purchased", "--date", "2026-05-01", "--municipality", "Umeå")
+    ok("course", "add", "--kind", "open", "--date", "2026-05-03")  # another course: its seat stays billed
+    ok("course", "enrol", "3", str(anna["id"]))
+    invoices = _invoice_run("2026-05-05")
+    assert ok("status", "--json")["invoices_to_credit"] == []
+    ok("course", "cancel", "1", "--reason", "för få anmälda")
+    ok("course", "cancel", "2", "--reason", "kommunen avbokade")
+    flagged = ok("status", "--json")["invoices_to_credit"]
+    assert sum(len(i["void_charges"]) for i in flagged) == 3  # two seats on course 1, the purchase of course 2
+    assert {i["number"] for i in flagged} <= {i["number"] for i in invoices}
+    assert not any("kurs 3" in charge for i in flagged for charge in i["void_charges"])
+
+
 def test_a_cancelled_purchased_course_is_never_billed(fresh_db: Path) -> None:
     ok("course", "add", "--kind", "purchased", "--date", "2026-05-01", "--municipality", "Umeå")
     ok("course", "cancel", "1", "--reason", "kommunen avbokade")

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
@@ -185,11 +185,16 @@ def invoices_with_void_charges(session: Session) -> list[dict[str, Any]]:
     }
     if not cancelled and not unenrolled:
         return []
+    # Only the charges those cancellations and unenrolments could have caused, looked up by their keys
+    # (the unique index on charges.key), not every course charge ever billed.
+    exact = [f"purchased-course:{course}" for course in cancelled]
+    exact += [f"open-course-seat:{course}:{trainer}" for course, trainer in unenrolled]
+    caused = [Charge.key.like(f"open-course-seat:{course}:%") for course in cancelled]
     found: dict[int, list[str]] = defaultdict(list)
     for number, key, description, who in session.execute(
         select(ChargeBilling.invoice_number, Charge.key, Charge.description, Charge.who)
         .join(Charge, Charge.id == ChargeBilling.charge_id)
-        .where(Charge.kind.in_(("open-course-seat", "purchased-course")))
+        .where(or_(Charge.key.in_(exact), *caused))
     ):
         if rules.charge_is_void(key, cancelled, unenrolled):
             found[number].append(f"{description}, {who}" if who else description)
