@@ -8,7 +8,7 @@ a list of violation messages (empty when the request is allowed); the services r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -677,18 +677,29 @@ def charges_due(
     seats: Iterable[CourseSeatForBilling],
     courses: Iterable[PurchasedCourseForBilling],
     prices: Sequence[Price],
+    skip: Container[str] = frozenset(),
 ) -> list[Charge]:
     """Rule 17: every charge due on or before `until`, each with the price valid on its due date.
 
     One `annual-fee` per started agreement year (none for a year starting on or after the end), one
     `open-course-seat` per open-course participant and one `purchased-course` per purchased course,
-    due on the course date.
+    due on the course date. Charges whose key is in `skip` (already on a live invoice, or waived) are
+    left out before they are priced: a register of many years holds far more of those than of new ones.
     """
     charges = []
+    found: dict[tuple[str, date], Price] = {}
+
+    def priced(code: str, day: date) -> Price:
+        if (code, day) not in found:
+            found[code, day] = _priced(prices, code, day)
+        return found[code, day]
+
     for agreement in agreements:
         span = Span(agreement.start, agreement.end)
         for k, first, last in span.periods_started(until):
-            price = _priced(prices, "annual-fee", first)
+            if f"annual-fee:{agreement.id}:{k}" in skip:
+                continue
+            price = priced("annual-fee", first)
             charges.append(
                 Charge(
                     key=f"annual-fee:{agreement.id}:{k}",
@@ -705,9 +716,9 @@ def charges_due(
                 )
             )
     for seat in seats:
-        if seat.course_date > until:
+        if seat.course_date > until or f"open-course-seat:{seat.course_id}:{seat.trainer_id}" in skip:
             continue
-        price = _priced(prices, "open-course-seat", seat.course_date)
+        price = priced("open-course-seat", seat.course_date)
         charges.append(
             Charge(
                 key=f"open-course-seat:{seat.course_id}:{seat.trainer_id}",
@@ -723,9 +734,9 @@ def charges_due(
             )
         )
     for course in courses:
-        if course.course_date > until:
+        if course.course_date > until or f"purchased-course:{course.course_id}" in skip:
             continue
-        price = _priced(prices, "purchased-course", course.course_date)
+        price = priced("purchased-course", course.course_date)
         charges.append(
             Charge(
                 key=f"purchased-course:{course.course_id}",

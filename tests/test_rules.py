@@ -298,6 +298,15 @@ def test_rule17_charges_per_year_seat_and_course() -> None:
     ]
 
 
+def test_rule17_what_is_already_billed_is_left_out_before_it_is_priced() -> None:
+    agreements = [rules.AgreementForBilling(1, D("1999-06-01"), None, "2180", "Anna")]
+    skip = {f"annual-fee:1:{k}" for k in range(27)}  # 1999-2025: no price was valid before 2000
+    found = rules.charges_due(D("2026-06-15"), agreements, [], [], PRICES, skip)
+    assert [(c.key, c.due) for c in found] == [("annual-fee:1:27", D("2026-06-01"))]
+    bought = [rules.PurchasedCourseForBilling(7, D("2024-01-15"), "2180", "Gävle")]
+    assert rules.charges_due(D("2026-06-15"), [], [], bought, PRICES, {"purchased-course:7"}) == []
+
+
 def test_rule18_one_invoice_per_payer_of_what_is_not_billed() -> None:
     seats = [
         rules.CourseSeatForBilling(5, t, D("2024-02-01"), payer, "x")

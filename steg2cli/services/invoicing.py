@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -108,8 +108,9 @@ def set_price(
 # ---- charges ----------------------------------------------------------------------------------
 
 
-def due_charges(session: Session, until: date) -> list[rules.Charge]:
-    """Rule 17: every charge due on or before `until`, priced, from what the register holds."""
+def due_charges(session: Session, until: date, skip: Container[str] = frozenset()) -> list[rules.Charge]:
+    """Rule 17: every charge due on or before `until`, priced, from what the register holds (those keyed
+    in `skip` left out)."""
     names = {row[0]: row[1] for row in session.execute(select(Trainer.id, Trainer.name))}
     payer_of = municipality_payers(session)
     schools = {
@@ -161,7 +162,7 @@ def due_charges(session: Session, until: date) -> list[rules.Charge]:
         )
     ]
     try:
-        return rules.charges_due(until, agreements, seats, bought, _prices(session))
+        return rules.charges_due(until, agreements, seats, bought, _prices(session), skip)
     except rules.MissingPrice as exc:
         raise RuleViolation([str(exc)]) from None
 
@@ -386,7 +387,8 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
     latest = session.scalar(select(Invoice.invoice_date).order_by(Invoice.number.desc()).limit(1))
     if not dry_run:
         common.check(rules.run_date_allowed(run_date, latest, today))
-    groups = rules.invoices_for(due_charges(session, run_date), _blocked_keys(session))
+    blocked = _blocked_keys(session)
+    groups = rules.invoices_for(due_charges(session, run_date, blocked), blocked)
     if not groups:
         return {"date": common.iso(run_date), "dry_run": dry_run, "invoices": []}
     numbers = list(range(first_number, first_number + len(groups)))
@@ -697,7 +699,7 @@ def credit(
 def not_yet_invoiced(session: Session, until: date) -> list[rules.Charge]:
     """What is due on or before `until` and not on a live invoice (for the dashboard)."""
     billed = _blocked_keys(session)
-    return [c for c in due_charges(session, until) if c.key not in billed]
+    return [c for c in due_charges(session, until, billed) if c.key not in billed]
 
 
 # ---- the invoice basis in Excel ---------------------------------------------------------------
