@@ -366,7 +366,8 @@ def fill_scale(
                     "programme": programmes[(t % schools_n) % 4],
                     "trained_on": run_start[t % schools_n] + relativedelta(days=t % span_days),
                     "trainer_id": leader[t % schools_n] + 1,
-                    "reported_on": today,
+                    # Reported a week after the training (as lists come in over the years), never after today.
+                    "reported_on": min(run_start[t % schools_n] + relativedelta(days=t % span_days + 7), today),
                 }
                 for t in range(trainees_n)
             ),
