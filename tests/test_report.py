@@ -247,3 +247,16 @@ def test_status_warns_about_certified_trainers_without_agreement_and_silent_prog
     assert ok("status", "--json")["programmes_without_trainee_list"] == []
     ok("sign-agreement", "bo@x.se", "--start", "2026-06-01")
     assert ok("status", "--json")["certified_without_agreement"] == []
+
+
+def test_a_silent_programme_names_the_trainer_who_leads_it_today() -> None:
+    trainer_under_agreement(start="2023-04-01")
+    bo = register(name="Bo Berg", email="bo@x.se")
+    certify(bo["id"], date="2024-02-01")
+    ok("sign-agreement", "bo@x.se", "--start", "2024-03-01")
+    start()
+    ok("school", "lead", "1", "--programme", "mvp-hs", "--trainer", "bo@x.se", "--date", "2025-06-01")
+    silent = ok("status", "--json")["programmes_without_trainee_list"]
+    assert [(p["school"], p["trainer_id"]) for p in silent] == [("Nordhemsskolan", bo["id"])]
+    before = ok("status", "--date", "2025-05-31", "--json")["programmes_without_trainee_list"]
+    assert [p["trainer_id"] for p in before] == [1]

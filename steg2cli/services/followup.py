@@ -223,6 +223,7 @@ def status(db: Database, day: date) -> dict[str, Any]:
                     SchoolProgramme.school_id,
                     SchoolProgramme.programme,
                     SchoolProgramme.start,
+                    SchoolProgramme.trainer_id,
                     School.name,
                     School.municipality_code,
                 )
@@ -342,8 +343,7 @@ def status(db: Database, day: date) -> dict[str, Any]:
 
 def _silent_programmes(session: Session, running: list[Any], day: date) -> list[dict[str, Any]]:
     """Running programmes, started a year or more ago, for which no trainee was reported in the last year."""
-    from steg2cli.models import Trainee
-    from steg2cli.services.schools import schools_json
+    from steg2cli.models import ProgrammeLead, Trainee
 
     year_ago = day - relativedelta(years=1)
     reported = {
@@ -354,22 +354,34 @@ def _silent_programmes(session: Session, running: list[Any], day: date) -> list[
             .distinct()
         )
     }
-    silent = [run for run, _, _ in running if run.start <= year_ago and (run.school_id, run.programme) not in reported]
+    silent = [
+        (run, name)
+        for run, name, _ in running
+        if run.start <= year_ago and (run.school_id, run.programme) not in reported
+    ]
     if not silent:
         return []
-    found = [school for school in (session.get(School, r.school_id) for r in silent) if school is not None]
-    schools = {s["id"]: s for s in schools_json(session, found, today=day)}
+    # Who leads each one today (rule 25): the run's first trainer, or a later one who took over; the
+    # changes of these programmes only, in one query per 500.
+    leads: dict[int, list[tuple[date, int, int]]] = {}
+    ids = [run.id for run, _ in silent]
+    for start in range(0, len(ids), 500):
+        for run_id, from_date, lead_id, trainer_id in session.execute(
+            select(ProgrammeLead.run_id, ProgrammeLead.from_date, ProgrammeLead.id, ProgrammeLead.trainer_id).where(
+                ProgrammeLead.run_id.in_(ids[start : start + 500])
+            )
+        ):
+            leads.setdefault(run_id, []).append((from_date, lead_id, trainer_id))
     result = []
-    for run in silent:
-        school = schools[run.school_id]
-        current = next(p for p in school["programmes"] if p["id"] == run.id)
+    for run, name in silent:
+        history = [(run.start, run.trainer_id)] + [(d, t) for d, _, t in sorted(leads.get(run.id, []))]
         result.append(
             {
                 "school_id": run.school_id,
-                "school": school["name"],
+                "school": name,
                 "programme": run.programme,
                 "since": common.iso(run.start),
-                "trainer_id": current["trainer_id"],
+                "trainer_id": rules.in_force_on(history, day),
             }
         )
     return sorted(result, key=lambda r: (r["school"], r["programme"]))
