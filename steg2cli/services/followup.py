@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
@@ -17,7 +17,7 @@ from steg2cli.errors import NotFound
 from steg2cli.i18n import _
 from steg2cli.models import Agreement, Attendance, Invoice, Meeting, School, SchoolProgramme, Step, Trainer
 from steg2cli.services import common
-from steg2cli.services.agreements import in_force_filter, span
+from steg2cli.services.agreements import in_force_filter
 from steg2cli.services.courses import certified_dates
 
 # ---- meetings ---------------------------------------------------------------------------------
@@ -113,8 +113,13 @@ def show_meeting(db: Database, meeting_id: int) -> dict[str, Any]:
 
 def _compliance_rows(session: Session, year: int) -> list[dict[str, Any]]:
     spans: dict[int, list[rules.Span]] = defaultdict(list)
-    for agreement in session.scalars(select(Agreement)):
-        spans[agreement.trainer_id].append(span(agreement))
+    # Only the agreements that reach into the year (the rule below decides; the database narrows).
+    for trainer_id, first, end in session.execute(
+        select(Agreement.trainer_id, Agreement.start, Agreement.end).where(
+            Agreement.start <= date(year, 12, 31), or_(Agreement.end.is_(None), Agreement.end > date(year, 1, 1))
+        )
+    ):
+        spans[trainer_id].append(rules.Span(first, end))
     attended: dict[int, list[tuple[str, date]]] = defaultdict(list)
     for trainer_id, kind, day in session.execute(
         select(Attendance.trainer_id, Meeting.kind, Meeting.meeting_date)
@@ -123,8 +128,10 @@ def _compliance_rows(session: Session, year: int) -> list[dict[str, Any]]:
     ):
         attended[trainer_id].append((kind, day))
     rows = []
-    for trainer in session.scalars(select(Trainer).order_by(Trainer.name, Trainer.id)):
-        if not rules.in_force_during_year(spans[trainer.id], year):
+    for trainer in session.execute(
+        select(Trainer.id, Trainer.name, Trainer.municipality_code).order_by(Trainer.name, Trainer.id)
+    ):
+        if trainer.id not in spans or not rules.in_force_during_year(spans[trainer.id], year):
             continue
         result = rules.compliance(attended[trainer.id], year)
         rows.append(
