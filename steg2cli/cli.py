@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from enum import Enum, StrEnum
 from pathlib import Path
 from types import UnionType
@@ -262,6 +263,14 @@ class Steg2Group(TyperGroup):
             _fail(str(exc))
         except Steg2Error as exc:
             _fail(str(exc))
+        except BrokenPipeError:
+            # The reader went away (`steg2 school list | head`): stop quietly, as a pipe's writer does,
+            # and keep Python from complaining about the rest of the output at exit.
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
+            raise typer.Exit(code=141) from None
         except KeyboardInterrupt:
             if _committed(ctx):
                 _fail(_("interrupted after the change was saved"), code=130)

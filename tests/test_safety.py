@@ -372,3 +372,24 @@ def test_erasure_while_another_process_reads_says_that_db_compact_must_follow(fr
     assert "steg2 db compact" in result.stderr
     assert "Compacted" in ok("db", "compact").stdout
     assert b"ana@x.se" not in fresh_db.read_bytes()
+
+
+@sqlite_only
+def test_a_reader_that_stops_early_ends_the_list_quietly(fresh_db: Path) -> None:
+    """`steg2 school list | head -1`: the pipe closes after one line; steg2 stops with the shell's 141 and
+    says nothing, rather than reporting an unexpected failure."""
+    import subprocess
+    import sys
+
+    ok("demo", "--scale", "30", "--schools", "3000", "--trainees", "10")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "steg2cli", "--db", str(fresh_db), "school", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline() == b"Schools\n"
+    process.stdout.close()  # more than a pipe's buffer is still to come
+    errors = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert errors == b""
