@@ -154,13 +154,8 @@ def table(
 
 
 def _cell(value: Any) -> str:
-    return (
-        ""
-        if value is None
-        else " ".join(str(value).split())
-        if "\t" in str(value) or "\n" in str(value)
-        else str(value)
-    )
+    text = "" if value is None else str(value)
+    return " ".join(text.split()) if "\t" in text or "\n" in text else text
 
 
 def _stream(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], empty: str) -> None:

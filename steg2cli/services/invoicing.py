@@ -698,8 +698,7 @@ def credit(
 
 def not_yet_invoiced(session: Session, until: date) -> list[rules.Charge]:
     """What is due on or before `until` and not on a live invoice (for the dashboard)."""
-    billed = _blocked_keys(session)
-    return [c for c in due_charges(session, until, billed) if c.key not in billed]
+    return due_charges(session, until, _blocked_keys(session))
 
 
 # ---- the invoice basis in Excel ---------------------------------------------------------------
