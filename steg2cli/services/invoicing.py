@@ -595,6 +595,7 @@ def list_invoices(
 def _select_invoices(session: Session, year: int | None, numbers: list[int]) -> list[Any]:
     """The invoices as plain rows (read-only: several times cheaper than ORM objects for a long list; the
     rows have the same attribute names)."""
+    session.flush()  # a plain Core select does not autoflush on every SQLAlchemy release
     query = select(Invoice.__table__).order_by(Invoice.number)
     if year is not None:
         # A range on the date, so that the index on invoice_date serves it (extract() would not).

@@ -112,6 +112,9 @@ def schools_json(
 ) -> list[dict[str, Any]]:
     """Schools as CLI.md describes them, loaded with a few queries however many there are. The contact
     person and leading trainer are those in force on `today` (None: the newest)."""
+    # Plain Core selects do not autoflush on every SQLAlchemy release (2.0.40 does not): a change made
+    # in this command must be in the database before it is read back.
+    session.flush()
     ids = [s.id for s in schools]
     # Plain rows with the models' attribute names: read-only here, and several times cheaper than ORM
     # objects for a list of every school in the country (issue 17).
