@@ -29,7 +29,20 @@ from steg2cli.i18n import _
 
 #: Every schema revision, oldest first; the last is the one this version of steg2 works with.
 #: A test checks that it matches the Alembic scripts in `migrations/versions`.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
+REVISIONS: tuple[str, ...] = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010",
+    "0011",
+    "0012",
+)
 SCHEMA_HEAD = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 10_000

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -95,6 +96,11 @@ class Course(Base):
     completed_on: Mapped[date | None] = mapped_column(Date)
     cancelled_on: Mapped[date | None] = mapped_column(Date, default=None)
     cancel_reason: Mapped[str | None] = mapped_column(String(400), default=None)
+    #: The course owes nothing more itself: a purchased course whose fee is on a live invoice or waived,
+    #: as the invoice run left it, or an open course (its seats owe, see `CourseParticipant.billed`).
+    #: The run and the dashboard read only what is not billed (issue 17); a credit note that frees a
+    #: fee clears the mark again.
+    billed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
 
 
 class CourseParticipant(Base):
@@ -109,6 +115,9 @@ class CourseParticipant(Base):
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"))
     unenrolled_on: Mapped[date | None] = mapped_column(Date, default=None)
     unenrol_reason: Mapped[str | None] = mapped_column(String(400), default=None)
+    #: The seat owes nothing more: its charge is on a live invoice or waived, as the invoice run left it
+    #: (see `Course.billed`), or it is a seat on a purchased course, which is billed whole.
+    billed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
 
 
 class Agreement(Base):
@@ -123,6 +132,11 @@ class Agreement(Base):
     end_reason: Mapped[str | None] = mapped_column(String(400))
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    #: The start of the first agreement year whose annual fee is neither on a live invoice nor waived,
+    #: counted past the end, as the last invoice run left it; NULL until a run has looked. The run and
+    #: the dashboard read only agreements with a fee that may be due (issue 17). It may lie too early,
+    #: never too late: a credit note that frees a fee sets it back to NULL.
+    fees_from: Mapped[date | None] = mapped_column(Date, default=None, index=True)
 
 
 class School(Base):

@@ -615,6 +615,64 @@ class AgreementForBilling:
     payer: int
     who: str
     school: str = ""  # a school-scoped agreement names its school on the invoice line
+    #: The start of the first agreement year whose fee may still be unbilled: every year starting before
+    #: it is on a live invoice or waived (None: look from the first year). Too early only costs work.
+    fees_from: date | None = None
+
+
+def annual_fee_key(agreement_id: int, k: int) -> str:
+    """The key of an agreement's annual fee for its year `k` (0 is the first)."""
+    return f"annual-fee:{agreement_id}:{k}"
+
+
+def seat_key(course_id: int, trainer_id: int) -> str:
+    """The key of one participant's seat on an open course."""
+    return f"open-course-seat:{course_id}:{trainer_id}"
+
+
+def course_key(course_id: int) -> str:
+    """The key of a purchased course's fee."""
+    return f"purchased-course:{course_id}"
+
+
+def charge_source(key: str) -> tuple[str, tuple[int, ...]]:
+    """A charge key taken apart: its kind and the ids it names (`annual-fee:12:3` → ("annual-fee", (12, 3)))."""
+    kind, *ids = key.split(":")
+    return kind, tuple(int(part) for part in ids)
+
+
+def fee_years_due(agreement: AgreementForBilling, until: date) -> list[tuple[int, date, date]]:
+    """Rule 17: the agreement years whose annual fee is due on or before `until`, from `fees_from` on."""
+    years = Span(agreement.start, agreement.end).periods_started(until)
+    if agreement.fees_from is None:
+        return years
+    return [year for year in years if year[1] >= agreement.fees_from]
+
+
+def next_fees_from(agreement: AgreementForBilling, until: date, closed: Container[str]) -> date:
+    """Where the next invoice run need start looking for the agreement's annual fees, once every key in
+    `closed` is on a live invoice or waived: the start of its first year, counted past its end, that
+    is neither closed nor before `fees_from`. Years starting after `until` count as open (issue 17)."""
+    k, first = 0, agreement.start
+    while first <= until and (
+        (agreement.fees_from is not None and first < agreement.fees_from) or annual_fee_key(agreement.id, k) in closed
+    ):
+        k += 1
+        first = _add_years(agreement.start, k)
+    return first
+
+
+def charge_keys(
+    until: date,
+    agreements: Iterable[AgreementForBilling],
+    seats: Iterable[CourseSeatForBilling],
+    courses: Iterable[PurchasedCourseForBilling],
+) -> list[str]:
+    """The key of every charge `charges_due` would consider, before any is left out or priced."""
+    keys = [annual_fee_key(a.id, k) for a in agreements for k, _first, _last in fee_years_due(a, until)]
+    keys += [seat_key(s.course_id, s.trainer_id) for s in seats if s.course_date <= until]
+    keys += [course_key(c.course_id) for c in courses if c.course_date <= until]
+    return keys
 
 
 @dataclass(frozen=True)
@@ -685,6 +743,7 @@ def charges_due(
     `open-course-seat` per open-course participant and one `purchased-course` per purchased course,
     due on the course date. Charges whose key is in `skip` (already on a live invoice, or waived) are
     left out before they are priced: a register of many years holds far more of those than of new ones.
+    Agreement years before an agreement's `fees_from` are not looked at: they are billed or waived.
     """
     charges = []
     found: dict[tuple[str, date], Price] = {}
@@ -695,14 +754,13 @@ def charges_due(
         return found[code, day]
 
     for agreement in agreements:
-        span = Span(agreement.start, agreement.end)
-        for k, first, last in span.periods_started(until):
-            if f"annual-fee:{agreement.id}:{k}" in skip:
+        for k, first, last in fee_years_due(agreement, until):
+            if annual_fee_key(agreement.id, k) in skip:
                 continue
             price = priced("annual-fee", first)
             charges.append(
                 Charge(
-                    key=f"annual-fee:{agreement.id}:{k}",
+                    key=annual_fee_key(agreement.id, k),
                     kind="annual-fee",
                     due=first,
                     payer=agreement.payer,
@@ -716,12 +774,12 @@ def charges_due(
                 )
             )
     for seat in seats:
-        if seat.course_date > until or f"open-course-seat:{seat.course_id}:{seat.trainer_id}" in skip:
+        if seat.course_date > until or seat_key(seat.course_id, seat.trainer_id) in skip:
             continue
         price = priced("open-course-seat", seat.course_date)
         charges.append(
             Charge(
-                key=f"open-course-seat:{seat.course_id}:{seat.trainer_id}",
+                key=seat_key(seat.course_id, seat.trainer_id),
                 kind="open-course-seat",
                 due=seat.course_date,
                 payer=seat.payer,
@@ -734,12 +792,12 @@ def charges_due(
             )
         )
     for course in courses:
-        if course.course_date > until or f"purchased-course:{course.course_id}" in skip:
+        if course.course_date > until or course_key(course.course_id) in skip:
             continue
         price = priced("purchased-course", course.course_date)
         charges.append(
             Charge(
-                key=f"purchased-course:{course.course_id}",
+                key=course_key(course.course_id),
                 kind="purchased-course",
                 due=course.course_date,
                 payer=course.payer,

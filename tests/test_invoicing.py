@@ -338,3 +338,66 @@ def test_the_schema_refuses_a_second_live_billing_of_a_charge(fresh_db: Any, tab
                 "INSERT INTO charge_billings (charge_id, invoice_number)"
                 " SELECT charge_id, invoice_number FROM charge_billings LIMIT 1",
             )
+
+
+# ---- the billing marks (issue 17): the run reads only what may still owe ----------------------------
+
+
+def _seat_and_purchased_course_billed() -> tuple[int, int]:
+    trainer = register(email="a@x.se")["id"]
+    open_course = ok("course", "add", "--kind", "open", "--date", "2025-03-10", "--json")["id"]
+    ok("course", "enrol", str(open_course), str(trainer))
+    bought = ok("course", "add", "--kind", "purchased", "--date", "2025-03-10", "--municipality", "Gävle", "--json")
+    ok("course", "enrol", str(bought["id"]), str(trainer))
+    [invoice] = invoice_run("2025-03-10")
+    assert {"open-course-seat", "purchased-course"} <= {line["charge"] for line in invoice["lines"]}
+    return invoice["number"], bought["id"]
+
+
+def test_a_credited_seat_and_purchased_course_are_billed_again_and_then_never(fresh_db: Path) -> None:
+    number, course = _seat_and_purchased_course_billed()
+    marks = f"SELECT billed FROM courses WHERE id = {course} UNION ALL SELECT billed FROM course_participants"
+    assert query(fresh_db, marks) == [(1,), (1,), (1,)]
+    ok("invoice", "credit", str(number), "--reason", "fel kommun", "--date", "2025-03-11")
+    assert query(fresh_db, marks) == [(0,), (0,), (1,)]  # the purchased course's seat never owes
+    [again] = invoice_run("2025-03-11")
+    assert sorted(line["charge"] for line in again["lines"]) == ["open-course-seat", "purchased-course"]
+    assert invoice_run("2025-03-12") == []
+
+
+def test_a_waived_seat_stays_marked_billed(fresh_db: Path) -> None:
+    number, course = _seat_and_purchased_course_billed()
+    ok("invoice", "credit", str(number), "--reason", "bjuder", "--waive", "--date", "2025-03-11")
+    marks = f"SELECT billed FROM courses WHERE id = {course} UNION ALL SELECT billed FROM course_participants"
+    assert query(fresh_db, marks) == [(1,), (1,), (1,)]
+    assert invoice_run("2025-03-12") == []
+
+
+def test_the_run_moves_each_agreement_past_the_years_it_billed(fresh_db: Path) -> None:
+    trainer_under_agreement(start="2023-04-01")
+    assert query(fresh_db, "SELECT fees_from FROM agreements") == [(None,)]
+    invoice_run("2024-05-01")  # years 1 and 2
+    assert query(fresh_db, "SELECT fees_from FROM agreements") == [("2025-04-01",)]
+    ok("agreement", "end", "1", "--date", "2025-01-01", "--reason", "flyttar")
+    assert invoice_run("2025-06-01") == []  # the third year starts after the end
+    assert periods(invoice_run("2025-06-01")) == []
+
+
+def test_marks_that_were_never_set_bill_nothing_twice(fresh_db: Path) -> None:
+    """A register upgraded from before the marks (every agreement NULL, every seat 0) bills nothing again,
+    and the first run records where it got to."""
+    trainer_under_agreement(start="2023-04-01")
+    _seat_and_purchased_course_billed()  # with the agreement's first two years
+
+    with sqlite3.connect(fresh_db) as conn:
+        conn.execute("UPDATE agreements SET fees_from = NULL")
+        conn.execute("UPDATE course_participants SET billed = 0 WHERE course_id = 1")
+        conn.execute("UPDATE courses SET billed = 0 WHERE kind = 'purchased'")
+    assert ok("status", "--date", "2025-03-10", "--json")["not_invoiced"]["charges"] == 0
+    assert invoice_run("2025-03-10") == []
+    assert query(fresh_db, "SELECT fees_from FROM agreements") == [("2025-04-01",)]
+    unbilled = (
+        "SELECT count(*) FROM courses WHERE NOT billed"
+        " UNION ALL SELECT count(*) FROM course_participants WHERE NOT billed"
+    )
+    assert query(fresh_db, unbilled) == [(0,), (0,)]

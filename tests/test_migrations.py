@@ -182,7 +182,14 @@ def test_a_database_written_by_release_0_1_keeps_every_row_when_upgraded(tmp_pat
         assert conn.execute("SELECT count(*) FROM attendance_records WHERE void_on IS NULL").fetchone()[0] == 4
         assert conn.execute("SELECT count(*) FROM invoices WHERE waived").fetchone()[0] == 0
         assert conn.execute("SELECT end_reason FROM agreements WHERE id = 2").fetchone() == ("moved:Gävle",)
+        # The billing marks (0012) start as "not yet looked at"; an open course owes nothing itself.
+        assert conn.execute("SELECT count(*) FROM agreements WHERE fees_from IS NOT NULL").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM courses WHERE billed <> (kind = 'open')").fetchone() == (0,)
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     # The upgraded register works: a step can be voided and recorded again, the invoice run adds nothing new.
     ok("--db", str(path), "void", "step", "3", "--reason", "fel datum", "--date", "2025-06-15")
     assert ok("--db", str(path), "invoice", "run", "--date", "2025-06-15", "--dry-run", "--json")["invoices"] == []
+    # The first real run bills nothing again and records where each agreement got to.
+    assert ok("--db", str(path), "invoice", "run", "--date", "2025-06-15", "--json")["invoices"] == []
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM agreements WHERE fees_from IS NULL").fetchone() == (0,)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ok, sqlite_only
+from tests.conftest import TODAY, ok, sqlite_only
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import plans  # noqa: E402  (bench/plans.py)
@@ -38,3 +38,13 @@ def test_the_check_sees_a_full_scan(fresh_db: Path) -> None:
     ok("demo")
     found = plans.scans(fresh_db, ["export", "trainees", "-o", str(fresh_db.parent / "alla.xlsx")])
     assert any(line.startswith("SCAN trainees") for line, _ in found), found
+
+
+@sqlite_only
+@pytest.mark.parametrize("dry", [["--dry-run"], []], ids=["dry run", "run"])
+def test_the_daily_invoice_run_reads_only_what_may_be_due(fresh_db: Path, dry: list[str]) -> None:
+    """The cron job with nothing due (issue 17): the billing marks lead it to what may owe, through their
+    indexes, instead of every agreement, seat and charge of every year."""
+    ok("demo")
+    ok("invoice", "run", "--date", TODAY)
+    assert plans.scans(fresh_db, ["invoice", "run", *dry, "--date", TODAY, "--json"]) == []

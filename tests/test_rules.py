@@ -307,6 +307,59 @@ def test_rule17_what_is_already_billed_is_left_out_before_it_is_priced() -> None
     assert rules.charges_due(D("2026-06-15"), [], [], bought, PRICES, {"purchased-course:7"}) == []
 
 
+def test_rule17_years_before_fees_from_are_not_looked_at() -> None:
+    """The billing mark (issue 17): years before `fees_from` are billed or waived, so they are neither
+    listed as keys nor priced (no price was valid in 1999)."""
+    agreement = rules.AgreementForBilling(1, D("1999-06-01"), None, "2180", "Anna", fees_from=D("2026-06-01"))
+    assert rules.charge_keys(D("2026-06-15"), [agreement], [], []) == ["annual-fee:1:27"]
+    assert [c.key for c in rules.charges_due(D("2026-06-15"), [agreement], [], [], PRICES)] == ["annual-fee:1:27"]
+    assert rules.charge_keys(D("2026-05-31"), [agreement], [], []) == []
+    seat = rules.CourseSeatForBilling(5, 1, D("2024-02-01"), "2480", "Anna")
+    later = rules.CourseSeatForBilling(6, 1, D("2027-02-01"), "2480", "Anna")
+    bought = rules.PurchasedCourseForBilling(7, D("2024-01-15"), "2180", "Gävle")
+    assert rules.charge_keys(D("2026-06-15"), [], [seat, later], [bought]) == [
+        "open-course-seat:5:1",
+        "purchased-course:7",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("closed", "fees_from", "until", "expected"),
+    [
+        (set(), None, "2026-06-15", "2024-03-01"),  # nothing billed: from the first year
+        ({"annual-fee:1:0", "annual-fee:1:1"}, None, "2026-06-15", "2026-03-01"),
+        ({"annual-fee:1:0", "annual-fee:1:2"}, None, "2026-06-15", "2025-03-01"),  # a freed year in between
+        ({"annual-fee:1:0", "annual-fee:1:1", "annual-fee:1:2"}, None, "2026-06-15", "2027-03-01"),
+        ({"annual-fee:1:2"}, "2026-03-01", "2026-06-15", "2027-03-01"),  # earlier years: before the mark
+        (set(), "2026-03-01", "2026-06-15", "2026-03-01"),
+        ({"annual-fee:1:0"}, None, "2024-03-01", "2025-03-01"),  # a year after `until` is never closed
+    ],
+)
+def test_issue17_the_mark_moves_past_closed_years_only(
+    closed: set[str], fees_from: str | None, until: str, expected: str
+) -> None:
+    agreement = rules.AgreementForBilling(
+        1, D("2024-03-01"), None, "2180", "Anna", fees_from=D(fees_from) if fees_from else None
+    )
+    assert rules.next_fees_from(agreement, D(until), closed) == D(expected)
+
+
+def test_issue17_an_ended_agreement_billed_to_its_end_is_marked_past_it() -> None:
+    """Counted past the end: the mark then lies on or after the end, and the run no longer reads it."""
+    ended = rules.AgreementForBilling(1, D("2024-03-01"), D("2025-06-01"), "2180", "Anna")
+    closed = {"annual-fee:1:0", "annual-fee:1:1"}
+    assert rules.next_fees_from(ended, D("2026-06-15"), closed) == D("2026-03-01")
+    marked = rules.AgreementForBilling(1, D("2024-03-01"), D("2025-06-01"), "2180", "Anna", fees_from=D("2026-03-01"))
+    assert rules.charge_keys(D("2030-01-01"), [marked], [], []) == []
+
+
+def test_issue17_a_charge_key_names_its_source() -> None:
+    assert rules.charge_source("annual-fee:12:3") == ("annual-fee", (12, 3))
+    assert rules.charge_source("open-course-seat:5:7") == ("open-course-seat", (5, 7))
+    assert rules.charge_source("purchased-course:9") == ("purchased-course", (9,))
+    assert rules.charge_source(rules.seat_key(5, 7)) == ("open-course-seat", (5, 7))
+
+
 def test_rule18_one_invoice_per_payer_of_what_is_not_billed() -> None:
     seats = [
         rules.CourseSeatForBilling(5, t, D("2024-02-01"), payer, "x")

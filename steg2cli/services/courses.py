@@ -80,7 +80,11 @@ def add(db: Database, kind: str, course_date: date, municipality: str | None, pl
         if place is None:
             place = "Stockholm" if kind == "open" else (found.name if found else None)
         course = Course(
-            kind=kind, course_date=course_date, municipality_code=found.code if found else None, place=place
+            kind=kind,
+            course_date=course_date,
+            municipality_code=found.code if found else None,
+            place=place,
+            billed=kind == "open",  # an open course owes nothing itself: its seats do (rule 17)
         )
         session.add(course)
         session.flush()
@@ -138,7 +142,10 @@ def enrol(db: Database, course_ref: str, trainer_refs: list[str]) -> dict[str, A
             if not found:
                 session.add(
                     CourseParticipant(
-                        course_id=course.id, trainer_id=trainer.id, municipality_code=trainer.municipality_code
+                        course_id=course.id,
+                        trainer_id=trainer.id,
+                        municipality_code=trainer.municipality_code,
+                        billed=course.kind == "purchased",  # a purchased course's seats owe nothing (rule 17)
                     )
                 )
                 session.flush()

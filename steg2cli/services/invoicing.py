@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, false, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
@@ -108,69 +109,144 @@ def set_price(
 # ---- charges ----------------------------------------------------------------------------------
 
 
-def due_charges(session: Session, until: date, skip: Container[str] = frozenset()) -> list[rules.Charge]:
-    """Rule 17: every charge due on or before `until`, priced, from what the register holds (those keyed
-    in `skip` left out)."""
-    names = {row[0]: row[1] for row in session.execute(select(Trainer.id, Trainer.name))}
+@dataclass
+class Due:
+    """What may be due on or before a day, read through the billing marks (issue 17): the agreements,
+    seats and purchased courses that may owe something, the charges among them not yet billed, and the
+    keys among them already on a live invoice or waived."""
+
+    charges: list[rules.Charge]
+    agreements: list[rules.AgreementForBilling]
+    seats: dict[str, int]  # seat key → course participant id
+    courses: dict[str, int]  # purchased-course key → course id
+    closed: set[str]
+
+
+def due_charges(session: Session, until: date) -> Due:
+    """Rule 17: every charge due on or before `until`, priced, that is neither on a live invoice nor
+    waived. Only what the billing marks say may still owe is read, so the work follows what is new, not
+    every charge of every year."""
     payer_of = municipality_payers(session)
-    schools = {
-        row[0]: (row[1] or payer_of[row[2]], row[3])
-        for row in session.execute(select(School.id, School.payer_id, School.municipality_code, School.name))
-    }
+    may_owe = or_(
+        Agreement.fees_from.is_(None),
+        and_(Agreement.fees_from <= until, or_(Agreement.end.is_(None), Agreement.fees_from < Agreement.end)),
+    )
     agreements = [
         rules.AgreementForBilling(
             id=agreement_id,
             start=start,
             end=end,
-            payer=schools[school_id][0] if school_id is not None else payer_of[place],
-            who=names[trainer_id],
-            school=schools[school_id][1] if school_id is not None else "",
+            payer=(school_payer or payer_of[school_place]) if school_place is not None else payer_of[place],
+            who=who,
+            school=school or "",
+            fees_from=fees_from,
         )
-        for agreement_id, start, end, school_id, place, trainer_id in session.execute(
+        for agreement_id, start, end, fees_from, place, who, school, school_payer, school_place in session.execute(
             select(
                 Agreement.id,
                 Agreement.start,
                 Agreement.end,
-                Agreement.school_id,
+                Agreement.fees_from,
                 Agreement.municipality_code,
-                Agreement.trainer_id,
-            ).where(Agreement.start <= until)
+                Trainer.name,
+                School.name,
+                School.payer_id,
+                School.municipality_code,
+            )
+            .join(Trainer, Trainer.id == Agreement.trainer_id)
+            .outerjoin(School, School.id == Agreement.school_id)
+            .where(may_owe, Agreement.start <= until)
         )
     ]
-    seats = [
-        rules.CourseSeatForBilling(course_id, trainer_id, course_date, payer_of[payer], names[trainer_id])
-        for course_id, trainer_id, course_date, payer in session.execute(
-            select(
-                CourseParticipant.course_id,
-                CourseParticipant.trainer_id,
-                Course.course_date,
-                CourseParticipant.municipality_code,
-            )
-            .join(Course, Course.id == CourseParticipant.course_id)
-            .where(
-                Course.kind == "open",
+    seats: list[rules.CourseSeatForBilling] = []
+    seat_ids: dict[str, int] = {}
+    for participant_id, course_id, trainer_id, course_date, payer, who in session.execute(
+        select(
+            CourseParticipant.id,
+            CourseParticipant.course_id,
+            CourseParticipant.trainer_id,
+            Course.course_date,
+            CourseParticipant.municipality_code,
+            Trainer.name,
+        )
+        .join(Course, Course.id == CourseParticipant.course_id)
+        .join(Trainer, Trainer.id == CourseParticipant.trainer_id)
+        .where(
+            CourseParticipant.billed == false(),
+            Course.kind == "open",
+            Course.course_date <= until,
+            Course.cancelled_on.is_(None),
+            CourseParticipant.unenrolled_on.is_(None),
+        )
+    ):
+        seats.append(rules.CourseSeatForBilling(course_id, trainer_id, course_date, payer_of[payer], who))
+        seat_ids[rules.seat_key(course_id, trainer_id)] = participant_id
+    bought = [
+        rules.PurchasedCourseForBilling(course_id, course_date, payer_of[place or ""], name or "")
+        for course_id, course_date, place, name in session.execute(
+            select(Course.id, Course.course_date, Course.municipality_code, Course.place).where(
+                Course.billed == false(),
+                Course.kind == "purchased",
                 Course.course_date <= until,
                 Course.cancelled_on.is_(None),
-                CourseParticipant.unenrolled_on.is_(None),
             )
         )
     ]
-    bought = [
-        rules.PurchasedCourseForBilling(c.id, c.course_date, payer_of[c.municipality_code or ""], c.place or "")
-        for c in session.scalars(
-            select(Course).where(Course.kind == "purchased", Course.course_date <= until, Course.cancelled_on.is_(None))
-        )
-    ]
+    closed = _closed_among(session, rules.charge_keys(until, agreements, seats, bought))
     try:
-        return rules.charges_due(until, agreements, seats, bought, _prices(session), skip)
+        charges = rules.charges_due(until, agreements, seats, bought, _prices(session), closed)
     except rules.MissingPrice as exc:
         raise RuleViolation([str(exc)]) from None
+    return Due(charges, agreements, seat_ids, {rules.course_key(c.course_id): c.course_id for c in bought}, closed)
 
 
-def _blocked_keys(session: Session) -> set[str]:
-    """Charges the run must not bill: those on a live invoice, and those a credit note waived (rule 26)."""
-    billed = set(session.scalars(select(Charge.key).join(ChargeBilling, ChargeBilling.charge_id == Charge.id)))
-    return billed | set(session.scalars(select(Charge.key).where(Charge.waived_by.is_not(None))))
+def _closed_among(session: Session, keys: Sequence[str]) -> set[str]:
+    """Those of `keys` whose charge is on a live invoice or was waived by a credit note (rule 26)."""
+    closed: set[str] = set()
+    for chunk in common.chunks(keys):
+        closed.update(
+            session.scalars(
+                select(Charge.key)
+                .outerjoin(ChargeBilling, ChargeBilling.charge_id == Charge.id)
+                .where(
+                    Charge.key.in_(chunk),
+                    or_(ChargeBilling.charge_id.is_not(None), Charge.waived_by.is_not(None)),
+                )
+            )
+        )
+    return closed
+
+
+def _settle(session: Session, due: Due, until: date) -> None:
+    """Move the billing marks past what this run billed and what it found billed already, so the next
+    run and the dashboard need not read them again."""
+    closed = due.closed | {c.key for c in due.charges}
+    moved = [
+        {"id": a.id, "fees_from": fees_from}
+        for a in due.agreements
+        if (fees_from := rules.next_fees_from(a, until, closed)) != a.fees_from
+    ]
+    if moved:
+        session.execute(update(Agreement), moved)
+    for table, ids in ((CourseParticipant, due.seats), (Course, due.courses)):
+        for chunk in common.chunks([row_id for key, row_id in ids.items() if key in closed]):
+            session.execute(update(table).where(table.id.in_(chunk)).values(billed=True))
+
+
+def _unsettle(session: Session, keys: Iterable[str]) -> None:
+    """A credit note freed these charges: put the billing marks back so the next run bills them again."""
+    for key in keys:
+        kind, ids = rules.charge_source(key)
+        if kind == "annual-fee":
+            session.execute(update(Agreement).where(Agreement.id == ids[0]).values(fees_from=None))
+        elif kind == "open-course-seat":
+            session.execute(
+                update(CourseParticipant)
+                .where(CourseParticipant.course_id == ids[0], CourseParticipant.trainer_id == ids[1])
+                .values(billed=False)
+            )
+        else:
+            session.execute(update(Course).where(Course.id == ids[0]).values(billed=False))
 
 
 def invoices_with_void_charges(session: Session) -> list[dict[str, Any]]:
@@ -387,8 +463,10 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
     latest = session.scalar(select(Invoice.invoice_date).order_by(Invoice.number.desc()).limit(1))
     if not dry_run:
         common.check(rules.run_date_allowed(run_date, latest, today))
-    blocked = _blocked_keys(session)
-    groups = rules.invoices_for(due_charges(session, run_date, blocked), blocked)
+    found = due_charges(session, run_date)
+    groups = rules.invoices_for(found.charges, found.closed)
+    if not dry_run:
+        _settle(session, found, run_date)  # every charge found due is billed below, in this transaction
     if not groups:
         return {"date": common.iso(run_date), "dry_run": dry_run, "invoices": []}
     numbers = list(range(first_number, first_number + len(groups)))
@@ -484,9 +562,11 @@ def _store_charges(session: Session, charges: Sequence[rules.Charge]) -> dict[st
     """Write the charges (new ones inserted, freed ones brought up to date); key → id."""
     # The charges to bill are not on a live invoice, so those that exist already are the freed ones
     # (their invoice was credited): one query finds them all, however large the run.
-    wanted = {c.key for c in charges}
-    freed = session.execute(select(Charge.key, Charge.id).where(Charge.id.not_in(select(ChargeBilling.charge_id))))
-    ids: dict[str, int] = {key: charge_id for key, charge_id in freed if key in wanted}
+    ids: dict[str, int] = {}
+    for chunk in common.chunks([c.key for c in charges]):
+        ids.update(
+            (row[0], row[1]) for row in session.execute(select(Charge.key, Charge.id).where(Charge.key.in_(chunk)))
+        )
     fresh = [c for c in charges if c.key not in ids]
     again = [c for c in charges if c.key in ids]
     if fresh:
@@ -688,10 +768,11 @@ def credit(
             for line in lines
         )
         session.execute(delete(ChargeBilling).where(ChargeBilling.invoice_number == number))
+        charge_ids = [line.charge_id for line in lines]
         if waive:
-            session.execute(
-                update(Charge).where(Charge.id.in_([line.charge_id for line in lines])).values(waived_by=new_number)
-            )
+            session.execute(update(Charge).where(Charge.id.in_(charge_ids)).values(waived_by=new_number))
+        else:
+            _unsettle(session, session.scalars(select(Charge.key).where(Charge.id.in_(charge_ids))).all())
         session.flush()
         touched(session, "invoice", number, new_number)
         return _load_invoices(session, [note])[0]
@@ -699,7 +780,7 @@ def credit(
 
 def not_yet_invoiced(session: Session, until: date) -> list[rules.Charge]:
     """What is due on or before `until` and not on a live invoice (for the dashboard)."""
-    return due_charges(session, until, _blocked_keys(session))
+    return due_charges(session, until).charges
 
 
 # ---- the invoice basis in Excel ---------------------------------------------------------------

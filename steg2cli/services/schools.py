@@ -125,11 +125,11 @@ def schools_json(
     problems: dict[int, list[Any]] = defaultdict(list)
     programmes, step_table = SchoolProgramme.__table__, Step.__table__
     contact_table, lead_table = ProgrammeContact.__table__, ProgrammeLead.__table__
-    for chunk in _chunks(ids):
+    for chunk in common.chunks(ids):
         for run in session.execute(select(programmes).where(programmes.c.school_id.in_(chunk))):
             runs[run.school_id].append(run)
         run_ids = [r.id for s in chunk for r in runs[s]]
-        for run_chunk in _chunks(run_ids):
+        for run_chunk in common.chunks(run_ids):
             for step in session.execute(select(step_table).where(step_table.c.run_id.in_(run_chunk))):
                 steps[step.run_id].append(step)
             for contact in session.execute(select(contact_table).where(contact_table.c.run_id.in_(run_chunk))):
@@ -158,10 +158,6 @@ def schools_json(
             ]
         result.append(data)
     return result
-
-
-def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def _running(session: Session, school: School, programme: str) -> SchoolProgramme | None:
