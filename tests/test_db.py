@@ -215,7 +215,7 @@ def test_an_unexpected_failure_is_one_line_without_traceback(monkeypatch: pytest
     def boom(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(trainers, "list_trainers", boom)
+    monkeypatch.setattr(trainers, "each_trainer", boom)
     refused("trainer", "list", contains="unexpectedly (ZeroDivisionError)")
 
 

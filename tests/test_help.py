@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from steg2cli.helptext import EXAMPLES
-from tests.conftest import ok
+from tests.conftest import ok, run
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -127,3 +127,47 @@ def test_limit_shows_the_first_rows_and_says_how_many_more() -> None:
     assert ok("trainer", "list", "--limit", "2", "--json") == every[:2]
     assert len(ok("invoice", "list", "--limit", "1", "--json")) == 1
     assert ok("school", "list", "--limit", "100").stderr == ""  # fewer rows than the limit: no note
+
+
+@pytest.mark.parametrize(
+    ("args", "service", "worker"),
+    [
+        (["school", "list"], "steg2cli.services.schools", "schools_json"),
+        (["school", "list", "--json"], "steg2cli.services.schools", "schools_json"),
+        (["invoice", "list"], "steg2cli.services.invoicing", "_load_invoices"),
+        (["invoice", "list", "--json"], "steg2cli.services.invoicing", "_load_invoices"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
+)
+def test_a_piped_list_writes_its_first_rows_before_it_reads_the_rest(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], service: str, worker: str
+) -> None:
+    """Issue 17: the list is worked out a slice at a time as it is written, not built whole first. With
+    slices of one, the first row must be out before the second slice is read."""
+    import functools
+    import importlib
+    import json
+
+    from steg2cli.services import common as service_common
+
+    ok("demo")
+    ok("invoice", "run", "--date", "2026-06-15")
+    whole = run(*args).stdout
+    events: list[str] = []
+    module = importlib.import_module(service)
+    original = getattr(module, worker)
+
+    def reading(*a: object, **k: object) -> object:
+        events.append("read")
+        return original(*a, **k)
+
+    real_dumps = json.dumps
+    monkeypatch.setattr(module, worker, reading)
+    monkeypatch.setattr(service_common, "chunks", functools.partial(service_common.chunks, size=1))
+    monkeypatch.setattr(
+        "steg2cli.commands.common._cell", lambda value: events.append("write") or ("" if value is None else str(value))
+    )
+    monkeypatch.setattr(json, "dumps", lambda *a, **k: events.append("write") or real_dumps(*a, **k))
+    result = run(*args)
+    assert result.exit_code == 0 and result.stdout == whole  # the same bytes as when built whole
+    assert events.count("read") > 2 and events.index("write") < events.index("read", 1), events[:6]

@@ -58,20 +58,21 @@ def list_(
     """List agreements, oldest first."""
     from steg2cli.services import agreements
 
-    result = agreements.list_agreements(common.database(ctx), common.day(in_force_on, "--in-force-on"), trainer)
-    if as_json:
-        common.emit_json(common.limited(result, limit))
-        return
-    common.table(
-        _("Agreements"),
-        [_("id"), _("trainer"), _("start"), _("end"), _("scope")],
-        (
-            [a["id"], f"{a['trainer_name']} ({a['trainer_id']})", a["start"], a["end"] or _("running"), _scope(a)]
-            for a in result
-        ),
-        empty=_("no agreements"),
-        limit=limit,
-    )
+    day = common.day(in_force_on, "--in-force-on")
+    with agreements.each_agreement(common.database(ctx), day, trainer) as found:
+        if as_json:
+            common.emit_json_list(found, limit)
+            return
+        common.table(
+            _("Agreements"),
+            [_("id"), _("trainer"), _("start"), _("end"), _("scope")],
+            (
+                [a["id"], f"{a['trainer_name']} ({a['trainer_id']})", a["start"], a["end"] or _("running"), _scope(a)]
+                for a in found
+            ),
+            empty=_("no agreements"),
+            limit=limit,
+        )
 
 
 @app.command("end")

@@ -82,6 +82,21 @@ def emit_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=indent, default=str) + "\n")
 
 
+def emit_json_list(items: Iterable[Any], limit: int | None = None) -> None:
+    """A JSON list of `items` (the first `limit`): indented as a whole at a terminal; piped, written item by
+    item as they come, so a program reading it gets the first at once (the same bytes as `emit_json`)."""
+    if limit is not None:
+        items = islice(items, limit)
+    if sys.stdout.isatty():
+        emit_json(list(items))
+        return
+    write = sys.stdout.write
+    write("[")
+    for n, item in enumerate(items):
+        write((", " if n else "") + json.dumps(item, ensure_ascii=False, default=str))
+    write("]\n")
+
+
 def console(stderr: bool = False) -> Console:
     """A Rich console (created on demand: Rich is only paid for when a table is printed)."""
     import os

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,8 +47,8 @@ STATES = {"open": N_("open"), "paid": N_("paid"), "credited": N_("credited"), "o
 KINDS = {"invoice": N_("invoice"), "credit-note": N_("credit note")}
 
 
-def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None, limit: int | None = None) -> None:
-    shown = invoices if most is None else invoices[:most]
+def _summary(invoices: Iterable[dict[str, Any]], title: str, limit: int | None = None) -> None:
+    """The invoices as a table, streamed as they come when piped."""
     common.table(
         title,
         [
@@ -77,13 +78,18 @@ def _summary(invoices: list[dict[str, Any]], title: str, most: int | None = None
                 kr(i["balance"]),
                 state_text(i),
             ]
-            for i in shown
+            for i in invoices
         ),
         empty=_("no invoices"),
         limit=limit,
     )
-    if len(shown) < len(invoices):
-        rest = invoices[len(shown) :]
+
+
+def _summary_of_run(invoices: list[dict[str, Any]], title: str, most: int) -> None:
+    """The first `most` invoices of a run, and a line for the rest."""
+    _summary(invoices[:most], title)
+    if len(invoices) > most:
+        rest = invoices[most:]
         common.done(
             _(
                 "… and {rest_count} more, numbers {number}–{number2} (steg2 invoice list, or --json, shows them all)"
@@ -116,7 +122,7 @@ def run(
         return
     total = sum(i["total"] for i in invoices)
     lead = _("Dry run, nothing written: would issue") if dry_run else _("Issued")
-    _summary(
+    _summary_of_run(
         invoices,
         _("{lead} {count} invoice(s) dated {date}, {total} in all").format(
             lead=lead, count=len(invoices), date=result["date"], total=kr(total)
@@ -139,22 +145,26 @@ def list_(
     from steg2cli.services import invoicing
 
     day = common.day(on, "--on") or common.today()
-    result = invoicing.list_invoices(common.database(ctx), year, on=day, unpaid=unpaid, overdue=overdue)
-    if as_json:
-        common.emit_json(common.limited(result, limit))
-    else:
+    with invoicing.each_invoice(common.database(ctx), year, on=day, unpaid=unpaid, overdue=overdue) as found:
+        if as_json:
+            common.emit_json_list(found, limit)
+            return
         what = _("Overdue invoices") if overdue else _("Unpaid invoices") if unpaid else _("Invoices")
+        owed = [0, 0]  # invoices, balance: counted as they stream past
+
+        def counted() -> Iterator[dict[str, Any]]:
+            for invoice in found:
+                owed[0] += 1
+                owed[1] += invoice["balance"]
+                yield invoice
+
         _summary(
-            result,
+            counted(),
             _("{what} on {day}").format(what=what, day=day.isoformat()) if unpaid or overdue else what,
             limit=limit,
         )
-        if unpaid or overdue:
-            common.done(
-                _("{result_count} invoice(s), {sum} owed.").format(
-                    result_count=len(result), sum=kr(sum(i["balance"] for i in result))
-                )
-            )
+    if unpaid or overdue:
+        common.done(_("{result_count} invoice(s), {sum} owed.").format(result_count=owed[0], sum=kr(owed[1])))
 
 
 @app.command("show")

@@ -181,37 +181,40 @@ def list_(
     """List schools with their programmes and how far each has come."""
     from steg2cli.services import schools
 
-    result = schools.list_schools(common.database(ctx), municipality, common.today())
-    if as_json:
-        common.emit_json(common.limited(result, limit))
-        return
+    with schools.each_school(common.database(ctx), municipality, common.today()) as found:
+        if as_json:
+            common.emit_json_list(found, limit)
+            return
+        common.table(
+            _("Schools"),
+            [_("id"), _("school"), _("municipality"), _("programme"), _("start"), _("steps"), _("state")],
+            (row for school in found for row in _school_rows(school)),
+            empty=_("no schools"),
+            limit=limit,
+        )
+
+
+def _school_rows(school: dict[str, Any]) -> list[list[Any]]:
+    """A school's lines in `school list`: one per programme, or one without."""
+    if not school["programmes"]:
+        return [[school["id"], school["name"], school["municipality"]["name"], "", "", "", ""]]
     rows = []
-    for school in result:
-        for run in school["programmes"] or [None]:
-            if run is None:
-                rows.append([school["id"], school["name"], school["municipality"]["name"], "", "", "", ""])
-                continue
-            live = [s for s in run["steps"] if s["void"] is None]
-            done = len({s["step"] for s in live if s["step"] != "handledning"})
-            supervisions = sum(s["step"] == "handledning" for s in live)
-            rows.append(
-                [
-                    school["id"],
-                    school["name"],
-                    school["municipality"]["name"],
-                    run["programme"],
-                    run["start"],
-                    f"{done}/5" + (f"+{supervisions}h" if supervisions else ""),
-                    _("stopped") if run["stopped_on"] else _("running"),
-                ]
-            )
-    common.table(
-        _("Schools"),
-        [_("id"), _("school"), _("municipality"), _("programme"), _("start"), _("steps"), _("state")],
-        rows,
-        empty=_("no schools"),
-        limit=limit,
-    )
+    for run in school["programmes"]:
+        live = [s for s in run["steps"] if s["void"] is None]
+        done = len({s["step"] for s in live if s["step"] != "handledning"})
+        supervisions = sum(s["step"] == "handledning" for s in live)
+        rows.append(
+            [
+                school["id"],
+                school["name"],
+                school["municipality"]["name"],
+                run["programme"],
+                run["start"],
+                f"{done}/5" + (f"+{supervisions}h" if supervisions else ""),
+                _("stopped") if run["stopped_on"] else _("running"),
+            ]
+        )
+    return rows
 
 
 @app.command("show")

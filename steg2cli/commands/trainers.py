@@ -87,27 +87,27 @@ def list_(
     """List trainers with their certification and the agreement in force today."""
     from steg2cli.services import trainers
 
-    result = trainers.list_trainers(common.database(ctx), common.today(), municipality)
-    if as_json:
-        common.emit_json(common.limited(result, limit))
-        return
-    common.table(
-        _("Trainers"),
-        [_("id"), _("name"), _("municipality"), _("state"), _("certified"), _("agreement")],
-        (
-            [
-                t["id"],
-                t["name"],
-                t["municipality"]["name"],
-                common.word(t["state"]),
-                t["certified_on"] or "",
-                _agreement_text(t),
-            ]
-            for t in result
-        ),
-        empty=_("no trainers registered"),
-        limit=limit,
-    )
+    with trainers.each_trainer(common.database(ctx), common.today(), municipality) as found:
+        if as_json:
+            common.emit_json_list(found, limit)
+            return
+        common.table(
+            _("Trainers"),
+            [_("id"), _("name"), _("municipality"), _("state"), _("certified"), _("agreement")],
+            (
+                [
+                    t["id"],
+                    t["name"],
+                    t["municipality"]["name"],
+                    common.word(t["state"]),
+                    t["certified_on"] or "",
+                    _agreement_text(t),
+                ]
+                for t in found
+            ),
+            empty=_("no trainers registered"),
+            limit=limit,
+        )
 
 
 @app.command("show")

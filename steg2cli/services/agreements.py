@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -89,10 +91,12 @@ def sign(db: Database, trainer_ref: str, start: date, school_ref: str | None = N
         return agreement_json(session, agreement, trainer.name)
 
 
-def list_agreements(
+@contextmanager
+def each_agreement(
     db: Database, in_force_on: date | None = None, trainer_ref: str | None = None
-) -> list[dict[str, Any]]:
-    """Every agreement (or those in force on a day, or one trainer's), oldest first."""
+) -> Iterator[Iterator[dict[str, Any]]]:
+    """Every agreement (or those in force on a day, or one trainer's), oldest first, each worked out as it
+    is read (read inside the `with` block)."""
     with db.read() as session:
         query = select(Agreement, Trainer.name).join(Trainer, Trainer.id == Agreement.trainer_id)
         if in_force_on is not None:
@@ -100,7 +104,15 @@ def list_agreements(
         if trainer_ref is not None:
             query = query.where(Agreement.trainer_id == common.trainer(session, trainer_ref).id)
         rows = session.execute(query.order_by(Agreement.start, Agreement.id)).all()
-        return [agreement_json(session, agreement, name) for agreement, name in rows]
+        yield (agreement_json(session, agreement, name) for agreement, name in rows)
+
+
+def list_agreements(
+    db: Database, in_force_on: date | None = None, trainer_ref: str | None = None
+) -> list[dict[str, Any]]:
+    """Every agreement (or those in force on a day, or one trainer's), oldest first."""
+    with each_agreement(db, in_force_on, trainer_ref) as found:
+        return list(found)
 
 
 def end(db: Database, agreement_id: int, end_date: date, reason: str) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -663,13 +664,30 @@ def list_invoices(
 ) -> list[dict[str, Any]]:
     """Invoices and credit notes (of one year, or the given numbers), by number, with their state on `on`;
     `unpaid` keeps invoices still owed (open or overdue), `overdue` those past their due date."""
+    with each_invoice(db, year, numbers, on, unpaid, overdue) as found:
+        return list(found)
+
+
+@contextmanager
+def each_invoice(
+    db: Database,
+    year: int | None = None,
+    numbers: Iterable[int] = (),
+    on: date | None = None,
+    unpaid: bool = False,
+    overdue: bool = False,
+) -> Iterator[Iterator[dict[str, Any]]]:
+    """As `list_invoices`, each invoice worked out 500 at a time as they are read: the first comes at once
+    (issue 17). Read inside the `with` block."""
     with db.read() as session:
-        found = _load_invoices(session, _select_invoices(session, year, list(numbers)), on)
-    if unpaid:
-        found = [i for i in found if i["state"] in ("open", "overdue")]
-    if overdue:
-        found = [i for i in found if i["state"] == "overdue"]
-    return found
+        rows = _select_invoices(session, year, list(numbers))
+        states = ("overdue",) if overdue else ("open", "overdue") if unpaid else None
+        yield (
+            invoice
+            for chunk in common.chunks(rows)
+            for invoice in _load_invoices(session, chunk, on)
+            if states is None or invoice["state"] in states
+        )
 
 
 def _select_invoices(session: Session, year: int | None, numbers: list[int]) -> list[Any]:

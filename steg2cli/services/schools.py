@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -220,13 +221,25 @@ def start(db: Database, wanted: ProgrammeStart) -> dict[str, Any]:
         return schools_json(session, [school], with_problems=True)[0]
 
 
-def list_schools(db: Database, municipality: str | None = None, today: date | None = None) -> list[dict[str, Any]]:
-    """Every school (or one municipality's) with its programmes, by municipality and name."""
+@contextmanager
+def each_school(
+    db: Database, municipality: str | None = None, today: date | None = None
+) -> Iterator[Iterator[dict[str, Any]]]:
+    """Every school (or one municipality's) with its programmes, by municipality and name, worked out 500
+    at a time as they are read: the first comes at once, and the country's schools never sit in memory
+    all at once (issue 17). Read inside the `with` block."""
     with db.read() as session:
         query = select(School.__table__).order_by(School.municipality_code, School.name_key)
         if municipality is not None:
             query = query.where(School.municipality_code == common.municipality(session, municipality).code)
-        return schools_json(session, list(session.execute(query)), today=today)
+        rows = list(session.execute(query))
+        yield (school for chunk in common.chunks(rows) for school in schools_json(session, chunk, today=today))
+
+
+def list_schools(db: Database, municipality: str | None = None, today: date | None = None) -> list[dict[str, Any]]:
+    """Every school (or one municipality's) with its programmes, by municipality and name."""
+    with each_school(db, municipality, today) as schools:
+        return list(schools)
 
 
 def show(db: Database, ref: str, municipality: str | None = None, today: date | None = None) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -144,8 +146,10 @@ def edit(
         return trainer_json(session, trainer, certified_on(session, trainer.id), current)
 
 
-def list_trainers(db: Database, today: date, municipality: str | None = None) -> list[dict[str, Any]]:
-    """Every trainer (or one municipality's), by name, with certification and today's agreement."""
+@contextmanager
+def each_trainer(db: Database, today: date, municipality: str | None = None) -> Iterator[Iterator[dict[str, Any]]]:
+    """Every trainer (or one municipality's), by name, with certification and today's agreement, each
+    worked out as it is read (read inside the `with` block)."""
     with db.read() as session:
         query = select(Trainer).where(Trainer.erased_on.is_(None)).order_by(Trainer.name, Trainer.id)
         if municipality is not None:
@@ -153,7 +157,13 @@ def list_trainers(db: Database, today: date, municipality: str | None = None) ->
         trainers = list(session.scalars(query))
         certified = certified_dates(session)
         in_force = {a.trainer_id: a for a in session.scalars(select(Agreement).where(in_force_filter(today)))}
-        return [trainer_json(session, t, certified.get(t.id), in_force.get(t.id)) for t in trainers]
+        yield (trainer_json(session, t, certified.get(t.id), in_force.get(t.id)) for t in trainers)
+
+
+def list_trainers(db: Database, today: date, municipality: str | None = None) -> list[dict[str, Any]]:
+    """Every trainer (or one municipality's), by name, with certification and today's agreement."""
+    with each_trainer(db, today, municipality) as trainers:
+        return list(trainers)
 
 
 def show(db: Database, ref: str, today: date) -> dict[str, Any]:
