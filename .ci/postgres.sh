@@ -22,4 +22,4 @@ trap stop EXIT
 "${as[@]}" "$bin/pg_ctl" -D "$work/data" -o "-h 127.0.0.1 -p $port -k $work -c fsync=off" -l "$work/log" -w start \
   >/dev/null
 .venv/bin/python -m pip install -q -r requirements-test.lock && .venv/bin/python -m pip install -q --no-deps -e .
-STEG2_TEST_DATABASE_URL="postgresql+psycopg://steg2@127.0.0.1:$port/postgres" .venv/bin/pytest -p no:cacheprovider
+STEG2_TEST_DATABASE_URL="postgresql+psycopg://steg2@127.0.0.1:$port/postgres" .venv/bin/pytest -p no:cacheprovider "$@"
