@@ -42,6 +42,7 @@ REVISIONS: tuple[str, ...] = (
     "0010",
     "0011",
     "0012",
+    "0013",
 )
 SCHEMA_HEAD = REVISIONS[-1]
 

@@ -48,3 +48,16 @@ def test_the_daily_invoice_run_reads_only_what_may_be_due(fresh_db: Path, dry: l
     ok("demo")
     ok("invoice", "run", "--date", TODAY)
     assert plans.scans(fresh_db, ["invoice", "run", *dry, "--date", TODAY, "--json"]) == []
+
+
+@sqlite_only
+def test_the_dashboard_reads_the_years_trainee_reports_from_an_index_alone(fresh_db: Path) -> None:
+    """The trainees table is the largest by far: the dashboard's one question of it (which programmes had a
+    list reported in the last year) is answered by a covering index, never by reading the table."""
+    ok("demo")
+    asked = [
+        plans.plan(fresh_db, statement, parameters)
+        for statement, parameters in plans.statements(fresh_db, ["status", "--json"])
+        if "FROM trainees" in statement
+    ]
+    assert asked and all(any("COVERING INDEX" in line for line in plan) for plan in asked), asked

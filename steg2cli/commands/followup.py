@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -189,61 +190,62 @@ def _dashboard(s: dict[str, Any]) -> None:
         )
     )
 
-    def section(title: str, lines: list[str], hint: str = "") -> None:
-        out.print(f"\n[bold]{title}[/bold]" + (f" ({len(lines)})" if lines else ""))
-        if not lines:
+    def section(title: str, items: list[Any], line: Callable[[Any], str], hint: str = "") -> None:
+        """A heading with the count, the first ten items as lines (only those are worded), and a hint."""
+        out.print(f"\n[bold]{title}[/bold]" + (f" ({len(items)})" if items else ""))
+        if not items:
             out.print(_("  [green]✓[/green] none"))
             return
-        for line in lines[:10]:
-            out.print(f"  • {escape(line)}")
-        if len(lines) > 10:
-            out.print(_("  … and {value} more (--json lists all)").format(value=len(lines) - 10))
+        for item in items[:10]:
+            out.print(f"  • {escape(line(item))}")
+        if len(items) > 10:
+            out.print(_("  … and {value} more (--json lists all)").format(value=len(items) - 10))
         if hint:
             out.print(f"  [dim]{escape(hint)}[/dim]")
 
     section(
         _("Agreement years starting within 30 days"),
-        [_("{name} (agreement {agreement_id}) renews {renews_on}").format(**r) for r in s["renewals_within_30_days"]],
+        s["renewals_within_30_days"],
+        lambda r: _("{name} (agreement {agreement_id}) renews {renews_on}").format(**r),
     )
     section(
         _("Municipalities with running programmes and fewer than 2 trainers"),
-        [
-            _(
-                "{municipality}: {trainers_in_force} trainer(s) in force, {running_programmes} running programme(s)"
-            ).format(
-                municipality=m["municipality"]["name"],
-                trainers_in_force=m["trainers_in_force"],
-                running_programmes=m["running_programmes"],
-            )
-            for m in s["understaffed_municipalities"]
-        ],
+        s["understaffed_municipalities"],
+        lambda m: _(
+            "{municipality}: {trainers_in_force} trainer(s) in force, {running_programmes} running programme(s)"
+        ).format(
+            municipality=m["municipality"]["name"],
+            trainers_in_force=m["trainers_in_force"],
+            running_programmes=m["running_programmes"],
+        ),
     )
     section(
         _("Short on meetings in {year} (2 network + 1 conference)").format(year=s["date"][:4]),
-        [
-            _("{name} ({trainer_id}): {network_meetings} network, {conferences} conference").format(**r)
-            for r in s["short_on_meetings"]
-        ],
+        s["short_on_meetings"],
+        lambda r: _("{name} ({trainer_id}): {network_meetings} network, {conferences} conference").format(**r),
     )
     section(
         _("Programmes with nothing recorded for six months"),
-        [_("{school} ({school_id}) {programme}: last {last_activity}").format(**p) for p in s["stalled_programmes"]],
+        s["stalled_programmes"],
+        lambda p: _("{school} ({school_id}) {programme}: last {last_activity}").format(**p),
     )
     section(
         _("Programmes stopped in {year}").format(year=s["date"][:4]),
-        [_("{school} ({school_id}) {programme} on {stopped_on}: {reason}").format(**p) for p in s["stopped_this_year"]],
+        s["stopped_this_year"],
+        lambda p: _("{school} ({school_id}) {programme} on {stopped_on}: {reason}").format(**p),
     )
     section(
         _("Certified trainers without an agreement"),
-        [_("{name} ({trainer_id}), certified {certified_on}").format(**t) for t in s["certified_without_agreement"]],
+        s["certified_without_agreement"],
+        lambda t: _("{name} ({trainer_id}), certified {certified_on}").format(**t),
         _("steg2 sign-agreement TRAINER --start YYYY-MM-DD"),
     )
     section(
         _("Running programmes with no trainee list for a year"),
-        [
-            _("{school} ({school_id}) {programme}, led by trainer {trainer_id}, running since {since}").format(**p)
-            for p in s["programmes_without_trainee_list"]
-        ],
+        s["programmes_without_trainee_list"],
+        lambda p: _("{school} ({school_id}) {programme}, led by trainer {trainer_id}, running since {since}").format(
+            **p
+        ),
         _("ask the trainer for the list: steg2 export template -o lista.xlsx"),
     )
     out.print("\n[bold]" + _("Invoicing") + "[/bold]")
@@ -266,47 +268,39 @@ def _dashboard(s: dict[str, Any]) -> None:
         out.print(_("  [green]✓[/green] everything due is invoiced"))
     section(
         _("Overdue"),
-        [
-            _("{payer}: invoice {number}, {days_late} day(s) late, {balance} (due {due_date})").format(
-                payer=i["payer"]["name"],
-                number=i["number"],
-                days_late=i["days_late"],
-                balance=kr(i["balance"]),
-                due_date=i["due_date"],
-            )
-            for i in s["overdue"]
-        ],
+        s["overdue"],
+        lambda i: _("{payer}: invoice {number}, {days_late} day(s) late, {balance} (due {due_date})").format(
+            payer=i["payer"]["name"],
+            number=i["number"],
+            days_late=i["days_late"],
+            balance=kr(i["balance"]),
+            due_date=i["due_date"],
+        ),
         _("steg2 invoice list --overdue; a payment arrives with steg2 payment import FILE"),
     )
     section(
         _("Payments to match"),
-        [
-            _("payment {id}, {date}: {amount} from {payer}, reference {reference}").format(
-                id=p["id"],
-                date=p["date"],
-                amount=kr(p["amount"]),
-                payer=p["payer_name"] or _("unknown"),
-                reference=p["reference"] or "—",
-            )
-            for p in s["payments_to_match"]
-        ],
+        s["payments_to_match"],
+        lambda p: _("payment {id}, {date}: {amount} from {payer}, reference {reference}").format(
+            id=p["id"],
+            date=p["date"],
+            amount=kr(p["amount"]),
+            payer=p["payer_name"] or _("unknown"),
+            reference=p["reference"] or "—",
+        ),
         _("steg2 payment assign PAYMENT INVOICE"),
     )
     section(
         _("Payers not ready for an e-invoice (due within 30 days)"),
-        [
-            _("{name}: missing {missing}").format(name=p["name"], missing=", ".join(map(_, p["missing"])))
-            for p in s["payers_not_ready"]
-        ],
+        s["payers_not_ready"],
+        lambda p: _("{name}: missing {missing}").format(name=p["name"], missing=", ".join(map(_, p["missing"]))),
         _('steg2 payer set PAYER --org-number N --address "LINE\\nNNN NN TOWN" --reference R'),
     )
     section(
         _("Invoices carrying void charges (a cancelled course, an unenrolled participant)"),
-        [
-            _("credit invoice {number} ({payer}): {charges}").format(
-                number=i["number"], payer=i["payer"]["name"], charges="; ".join(i["void_charges"])
-            )
-            for i in s["invoices_to_credit"]
-        ],
+        s["invoices_to_credit"],
+        lambda i: _("credit invoice {number} ({payer}): {charges}").format(
+            number=i["number"], payer=i["payer"]["name"], charges="; ".join(i["void_charges"])
+        ),
         _("steg2 invoice credit N --reason R [--waive]; the next run bills only what is still due"),
     )

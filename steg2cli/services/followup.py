@@ -111,7 +111,7 @@ def show_meeting(db: Database, meeting_id: int) -> dict[str, Any]:
 # ---- compliance (rule 21) ---------------------------------------------------------------------
 
 
-def _compliance_rows(session: Session, year: int) -> list[dict[str, Any]]:
+def _compliance_rows(session: Session, year: int, with_municipality: bool = True) -> list[dict[str, Any]]:
     spans: dict[int, list[rules.Span]] = defaultdict(list)
     # Only the agreements that reach into the year (the rule below decides; the database narrows).
     for trainer_id, first, end in session.execute(
@@ -134,18 +134,17 @@ def _compliance_rows(session: Session, year: int) -> list[dict[str, Any]]:
         if trainer.id not in spans or not rules.in_force_during_year(spans[trainer.id], year):
             continue
         result = rules.compliance(attended[trainer.id], year)
-        rows.append(
-            {
-                "trainer_id": trainer.id,
-                "name": trainer.name,
-                "municipality": common.municipality_json(
-                    common.municipality_by_code(session, trainer.municipality_code)
-                ),
-                "network_meetings": result.network_meetings,
-                "conferences": result.conferences,
-                "ok": result.ok,
-            }
-        )
+        row = {
+            "trainer_id": trainer.id,
+            "name": trainer.name,
+            "network_meetings": result.network_meetings,
+            "conferences": result.conferences,
+            "ok": result.ok,
+        }
+        if with_municipality:
+            place = common.municipality_by_code(session, trainer.municipality_code)
+            row = {**row, "municipality": common.municipality_json(place)}
+        rows.append(row)
     return rows
 
 
@@ -208,9 +207,10 @@ def status(db: Database, day: date) -> dict[str, Any]:
         under_agreement = {a.trainer_id for a in in_force}
 
         renewals = []
+        within_30_days = day + relativedelta(days=30)
         for agreement in in_force:
             renewal = rules.next_renewal(rules.Span(agreement.start, agreement.end), day)
-            if renewal is not None and renewal <= day + relativedelta(days=30):
+            if renewal is not None and renewal <= within_30_days:
                 renewals.append(
                     {
                         "agreement_id": agreement.id,
@@ -292,7 +292,7 @@ def status(db: Database, day: date) -> dict[str, Any]:
         ]
         short_on_meetings = [
             {key: row[key] for key in ("trainer_id", "name", "network_meetings", "conferences")}
-            for row in _compliance_rows(session, day.year)
+            for row in _compliance_rows(session, day.year, with_municipality=False)
             if not row["ok"]
         ]
 
@@ -400,11 +400,12 @@ def _payers_not_ready(session: Session, soon: list[rules.Charge]) -> list[dict[s
     from steg2cli.models import Payer
     from steg2cli.services.payers import missing_for_einvoice
 
+    charges = Counter(c.payer for c in soon)
     result = []
-    for payer_id in sorted({c.payer for c in soon}):
-        payer = session.get(Payer, payer_id)
-        if payer is None:
-            continue
+    payers = [
+        p for chunk in common.chunks(sorted(charges)) for p in session.scalars(select(Payer).where(Payer.id.in_(chunk)))
+    ]
+    for payer in sorted(payers, key=lambda p: p.id):
         missing = missing_for_einvoice(payer)
         if missing:
             result.append(
@@ -413,7 +414,7 @@ def _payers_not_ready(session: Session, soon: list[rules.Charge]) -> list[dict[s
                     "code": payer.code,
                     "name": payer.name,
                     "missing": missing,
-                    "charges": sum(1 for c in soon if c.payer == payer_id),
+                    "charges": charges[payer.id],
                 }
             )
     return result
