@@ -416,3 +416,54 @@ def test_marks_that_were_never_set_bill_nothing_twice(fresh_db: Path) -> None:
         " UNION ALL SELECT count(*) FROM course_participants WHERE NOT billed"
     )
     assert query(fresh_db, unbilled) == [(0,), (0,)]
+
+
+def _marks_never_too_late(target: Any) -> None:
+    """The invariant the billing marks keep: a mark may lie too early, never too late. Every agreement year
+    starting before `fees_from`, every seat and purchased course marked billed, is on a live invoice or
+    waived (a seat on a purchased course owes nothing itself; an open course neither)."""
+    from datetime import date
+
+    from steg2cli import rules
+
+    closed = {
+        key
+        for (key,) in query(
+            target,
+            "SELECT c.key FROM charges c LEFT JOIN charge_billings b ON b.charge_id = c.id"
+            " WHERE b.charge_id IS NOT NULL OR c.waived_by IS NOT NULL",
+        )
+    }
+    for agreement_id, start, fees_from in query(
+        target, "SELECT id, CAST(start AS VARCHAR(10)), CAST(fees_from AS VARCHAR(10)) FROM agreements"
+    ):
+        if fees_from is None:
+            continue
+        years = rules.Span(date.fromisoformat(start), None).periods_started(date.fromisoformat(fees_from))
+        for k, first, _last in years:
+            if first < date.fromisoformat(fees_from):
+                assert rules.annual_fee_key(agreement_id, k) in closed, (agreement_id, k, fees_from)
+    for course_id, trainer_id, kind in query(
+        target,
+        "SELECT p.course_id, p.trainer_id, c.kind FROM course_participants p JOIN courses c ON c.id = p.course_id"
+        " WHERE p.billed",
+    ):
+        assert kind == "purchased" or rules.seat_key(course_id, trainer_id) in closed, (course_id, trainer_id)
+    for course_id, kind in query(target, "SELECT id, kind FROM courses WHERE billed"):
+        assert kind == "open" or rules.course_key(course_id) in closed, course_id
+
+
+def test_the_marks_never_lie_too_late_through_runs_and_credit_notes(fresh_db: Any) -> None:
+    ok("demo")
+    _marks_never_too_late(fresh_db)
+    issued = invoice_run("2026-06-15")
+    _marks_never_too_late(fresh_db)
+    numbers = [i["number"] for i in ok("invoice", "list", "--json") if i["kind"] == "invoice" and not i["credited_by"]]
+    assert len(numbers) >= 2 and issued
+    ok("invoice", "credit", str(numbers[0]), "--reason", "fel", "--date", "2026-06-15")
+    ok("invoice", "credit", str(numbers[1]), "--reason", "bjuder", "--waive", "--date", "2026-06-15")
+    _marks_never_too_late(fresh_db)
+    again = invoice_run("2026-06-15")
+    assert again  # the first credit's charges come back; the waived ones do not
+    _marks_never_too_late(fresh_db)
+    assert invoice_run("2026-06-15") == []

@@ -287,6 +287,7 @@ def fill_scale(
                     "municipality_code": None,
                     "place": "Stockholm",
                     "completed_on": first_year - relativedelta(months=2),
+                    "billed": True,  # an open course owes nothing itself; its seats do
                 }
                 for c in range(courses)
             ),
