@@ -246,7 +246,7 @@ def _unsettle(session: Session, keys: Iterable[str]) -> None:
                 .where(CourseParticipant.course_id == ids[0], CourseParticipant.trainer_id == ids[1])
                 .values(billed=False)
             )
-        else:
+        elif kind == "purchased-course":
             session.execute(update(Course).where(Course.id == ids[0]).values(billed=False))
 
 
@@ -562,7 +562,7 @@ def _row(obj: Any) -> dict[str, Any]:
 def _store_charges(session: Session, charges: Sequence[rules.Charge]) -> dict[str, int]:
     """Write the charges (new ones inserted, freed ones brought up to date); key → id."""
     # The charges to bill are not on a live invoice, so those that exist already are the freed ones
-    # (their invoice was credited): one query finds them all, however large the run.
+    # (their invoice was credited): looked up by their keys, through the unique index.
     ids: dict[str, int] = {}
     for chunk in common.chunks([c.key for c in charges]):
         ids.update(
