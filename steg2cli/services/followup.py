@@ -114,10 +114,9 @@ def show_meeting(db: Database, meeting_id: int) -> dict[str, Any]:
 def _compliance_rows(session: Session, year: int, with_municipality: bool = True) -> list[dict[str, Any]]:
     spans: dict[int, list[rules.Span]] = defaultdict(list)
     # Only the agreements that reach into the year (the rule below decides; the database narrows).
+    reaching = (Agreement.start <= date(year, 12, 31), or_(Agreement.end.is_(None), Agreement.end > date(year, 1, 1)))
     for trainer_id, first, end in session.execute(
-        select(Agreement.trainer_id, Agreement.start, Agreement.end).where(
-            Agreement.start <= date(year, 12, 31), or_(Agreement.end.is_(None), Agreement.end > date(year, 1, 1))
-        )
+        select(Agreement.trainer_id, Agreement.start, Agreement.end).where(*reaching)
     ):
         spans[trainer_id].append(rules.Span(first, end))
     attended: dict[int, list[tuple[str, date]]] = defaultdict(list)
@@ -129,7 +128,9 @@ def _compliance_rows(session: Session, year: int, with_municipality: bool = True
         attended[trainer_id].append((kind, day))
     rows = []
     for trainer in session.execute(
-        select(Trainer.id, Trainer.name, Trainer.municipality_code).order_by(Trainer.name, Trainer.id)
+        select(Trainer.id, Trainer.name, Trainer.municipality_code)
+        .where(Trainer.id.in_(select(Agreement.trainer_id).where(*reaching)))
+        .order_by(Trainer.name, Trainer.id)
     ):
         if trainer.id not in spans or not rules.in_force_during_year(spans[trainer.id], year):
             continue
