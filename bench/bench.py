@@ -73,6 +73,16 @@ def steg2(db: Path, *args: str) -> list[str]:
     return [*STEG2, "--db", str(db), *args]
 
 
+def current(db: Path) -> Path:
+    """A kept database brought to the newest schema once (a copy of an old one would be upgraded, and
+    backed up, by every timed run), its backup removed."""
+    result = subprocess.run(steg2(db, "db", "upgrade"), env=ENV, check=True, capture_output=True, text=True)
+    if "upgrading" in result.stderr:
+        for backup in db.parent.glob(f"{db.name}.schema-*.bak"):
+            backup.unlink()
+    return db
+
+
 def build(work: Path, trainers: int) -> Path:
     db = work / f"register-{trainers}.db"
     if not db.exists():
@@ -80,7 +90,7 @@ def build(work: Path, trainers: int) -> Path:
         subprocess.run(
             steg2(db, "demo", "--scale", str(trainers), "--years", "10"), env=ENV, check=True, stdout=subprocess.DEVNULL
         )
-    return db
+    return current(db)
 
 
 def trainee_list(db: Path, path: Path, rows: int) -> None:
@@ -209,7 +219,7 @@ def national(work: Path, k: int) -> Path:
     """The national register at k× MÄN's size, built with steg2's own commands (and kept for the next run)."""
     db = work / f"national-{k}x.db"
     if db.exists():
-        return db
+        return current(db)
     print(f"building the national register at {k}× …", file=sys.stderr)
     partial = work / f"national-{k}x.partial.db"
     for suffix in ("", "-wal", "-shm"):
@@ -321,6 +331,7 @@ def main() -> None:
     small = args.work / "small.db"
     if not small.exists():
         subprocess.run(steg2(small, "demo"), env=ENV, check=True, stdout=subprocess.DEVNULL)
+    current(small)
     large = build(args.work, args.trainers)
     tenth = build(args.work, max(args.trainers // 10, 30))
     scratch = Path(tempfile.mkdtemp(prefix="steg2-bench-"))
@@ -409,6 +420,7 @@ def main() -> None:
         subprocess.run(
             steg2(invoiced, "invoice", "run", "--date", TODAY), env=ENV, check=True, stdout=subprocess.DEVNULL
         )
+    current(invoiced)
     bank_file = scratch / "bgmax.txt"
     bgmax_file(invoiced, bank_file, 10_000)
     payments_db = scratch / "payments.db"
