@@ -121,6 +121,7 @@ class Due:
     seats: dict[str, int]  # seat key → course participant id
     courses: dict[str, int]  # purchased-course key → course id
     closed: set[str]
+    stored: dict[str, int]  # key → id of every charge among them written before (billed once, or now)
 
 
 def due_charges(session: Session, until: date) -> Due:
@@ -193,29 +194,30 @@ def due_charges(session: Session, until: date) -> Due:
             )
         )
     ]
-    closed = _closed_among(session, rules.charge_keys(until, agreements, seats, bought))
+    stored, closed = _stored_among(session, rules.charge_keys(until, agreements, seats, bought))
     try:
         charges = rules.charges_due(until, agreements, seats, bought, _prices(session), closed)
     except rules.MissingPrice as exc:
         raise RuleViolation([str(exc)]) from None
-    return Due(charges, agreements, seat_ids, {rules.course_key(c.course_id): c.course_id for c in bought}, closed)
+    courses = {rules.course_key(c.course_id): c.course_id for c in bought}
+    return Due(charges, agreements, seat_ids, courses, closed, stored)
 
 
-def _closed_among(session: Session, keys: Sequence[str]) -> set[str]:
-    """Those of `keys` whose charge is on a live invoice or was waived by a credit note (rule 26)."""
+def _stored_among(session: Session, keys: Sequence[str]) -> tuple[dict[str, int], set[str]]:
+    """Of `keys`, those written as charges before (key → id), and those among them that are on a live
+    invoice or were waived by a credit note (rule 26): one look-up by key, through the unique index."""
+    stored: dict[str, int] = {}
     closed: set[str] = set()
     for chunk in common.chunks(keys):
-        closed.update(
-            session.scalars(
-                select(Charge.key)
-                .outerjoin(ChargeBilling, ChargeBilling.charge_id == Charge.id)
-                .where(
-                    Charge.key.in_(chunk),
-                    or_(ChargeBilling.charge_id.is_not(None), Charge.waived_by.is_not(None)),
-                )
-            )
-        )
-    return closed
+        for key, charge_id, billed, waived_by in session.execute(
+            select(Charge.key, Charge.id, ChargeBilling.charge_id, Charge.waived_by)
+            .outerjoin(ChargeBilling, ChargeBilling.charge_id == Charge.id)
+            .where(Charge.key.in_(chunk))
+        ):
+            stored[key] = charge_id
+            if billed is not None or waived_by is not None:
+                closed.add(key)
+    return stored, closed
 
 
 def _settle(session: Session, due: Due, until: date) -> None:
@@ -508,7 +510,7 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
             "dry_run": True,
             "invoices": [_described(i, by_number[i.number], with_lines) for i in invoices],
         }
-    charge_ids = _store_charges(session, [charge for _, charge in lines])
+    charge_ids = _store_charges(session, [charge for _, charge in lines], found.stored)
     session.execute(insert(Invoice), [_row(i) for i in invoices])
     bulk_insert(
         session,
@@ -559,15 +561,11 @@ def _row(obj: Any) -> dict[str, Any]:
     return {column.key: getattr(obj, column.key) for column in obj.__table__.columns if column.key != "id"}
 
 
-def _store_charges(session: Session, charges: Sequence[rules.Charge]) -> dict[str, int]:
-    """Write the charges (new ones inserted, freed ones brought up to date); key → id."""
-    # The charges to bill are not on a live invoice, so those that exist already are the freed ones
-    # (their invoice was credited): looked up by their keys, through the unique index.
-    ids: dict[str, int] = {}
-    for chunk in common.chunks([c.key for c in charges]):
-        ids.update(
-            (row[0], row[1]) for row in session.execute(select(Charge.key, Charge.id).where(Charge.key.in_(chunk)))
-        )
+def _store_charges(session: Session, charges: Sequence[rules.Charge], stored: dict[str, int]) -> dict[str, int]:
+    """Write the charges (new ones inserted, freed ones brought up to date); key → id. `stored` holds the
+    ids of those written before: the charges to bill are not on a live invoice, so those are the freed
+    ones (their invoice was credited)."""
+    ids = {c.key: stored[c.key] for c in charges if c.key in stored}
     fresh = [c for c in charges if c.key not in ids]
     again = [c for c in charges if c.key in ids]
     if fresh:
