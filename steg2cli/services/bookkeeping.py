@@ -22,7 +22,7 @@ from steg2cli.files import write_bytes
 from steg2cli.formats import sie
 from steg2cli.i18n import _
 from steg2cli.models import Invoice, InvoiceLine, Payment
-from steg2cli.services import settings
+from steg2cli.services import common, settings
 
 VAT_ACCOUNT = {2500: "vat-25", 1200: "vat-12", 600: "vat-6"}
 
@@ -41,10 +41,10 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
         )
         lines: dict[int, list[tuple[int, int]]] = defaultdict(list)
         numbers = [i.number for i in invoices]
-        for start in range(0, len(numbers), 500):
+        for chunk in common.chunks(numbers):
             for number, amount, rate in session.execute(
                 select(InvoiceLine.invoice_number, InvoiceLine.amount_ore, InvoiceLine.vat_bp).where(
-                    InvoiceLine.invoice_number.in_(numbers[start : start + 500])
+                    InvoiceLine.invoice_number.in_(chunk)
                 )
             ):
                 lines[number].append((amount, rate))

@@ -372,11 +372,10 @@ def _silent_programmes(session: Session, running: list[Any], day: date) -> list[
     # Who leads each one today (rule 25): the run's first trainer, or a later one who took over; the
     # changes of these programmes only, in one query per 500.
     leads: dict[int, list[tuple[date, int, int]]] = {}
-    ids = [run.id for run, _ in silent]
-    for start in range(0, len(ids), 500):
+    for chunk in common.chunks([run.id for run, _name in silent]):
         for run_id, from_date, lead_id, trainer_id in session.execute(
             select(ProgrammeLead.run_id, ProgrammeLead.from_date, ProgrammeLead.id, ProgrammeLead.trainer_id).where(
-                ProgrammeLead.run_id.in_(ids[start : start + 500])
+                ProgrammeLead.run_id.in_(chunk)
             )
         ):
             leads.setdefault(run_id, []).append((from_date, lead_id, trainer_id))

@@ -402,8 +402,7 @@ def _load_invoices(session: Session, invoices: Sequence[Any], on: date | None = 
     lines: dict[int, list[Any]] = defaultdict(list)
     credits: dict[int, int] = {}
     paid: dict[int, int] = {}
-    for start in range(0, len(numbers), 500):
-        chunk = numbers[start : start + 500]
+    for chunk in common.chunks(numbers):
         for line in session.execute(
             select(*LINE_COLUMNS).where(InvoiceLine.invoice_number.in_(chunk)).order_by(InvoiceLine.id)
         ):

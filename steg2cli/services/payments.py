@@ -207,10 +207,8 @@ def import_file(db: Database, path: Path, today: date, dry_run: bool = False) ->
     with db.write("payment import", rollback=dry_run) as session:
         keys = [p.bank_key for p in incoming]
         known: set[str] = set()
-        for start in range(0, len(keys), 500):
-            known.update(
-                session.scalars(select(Payment.bank_key).where(Payment.bank_key.in_(keys[start : start + 500])))
-            )
+        for chunk in common.chunks(keys):
+            known.update(session.scalars(select(Payment.bank_key).where(Payment.bank_key.in_(chunk))))
         fresh = [p for p in incoming if p.bank_key not in known]
         matched = 0
         import_id = None
@@ -283,13 +281,11 @@ def import_file(db: Database, path: Path, today: date, dry_run: bool = False) ->
 def _ocr_index(session: Session, candidates: list[str]) -> dict[str, int]:
     """OCR reference → invoice number, for every candidate that is an invoice's OCR reference."""
     index: dict[str, int] = {}
-    for start in range(0, len(candidates), 500):
+    for chunk in common.chunks(candidates):
         index.update(
             (ocr, number)
             for ocr, number in session.execute(
-                select(Invoice.ocr, Invoice.number).where(
-                    Invoice.ocr.in_(candidates[start : start + 500]), Invoice.kind == "invoice"
-                )
+                select(Invoice.ocr, Invoice.number).where(Invoice.ocr.in_(chunk), Invoice.kind == "invoice")
             )
         )
     return index
