@@ -1113,12 +1113,11 @@ def appointment(appointed_by: str) -> list[str]:
 
 def charge_is_void(key: str, cancelled_courses: set[int], unenrolled: set[tuple[int, int]]) -> bool:
     """Rule 26: a charge whose cause was cancelled (a cancelled course, an unenrolled participant)."""
-    kind, _sep, rest = key.partition(":")
+    kind, ids = charge_source(key)
     if kind == "purchased-course":
-        return int(rest) in cancelled_courses
+        return ids[0] in cancelled_courses
     if kind == "open-course-seat":
-        course, _sep, trainer = rest.partition(":")
-        return int(course) in cancelled_courses or (int(course), int(trainer)) in unenrolled
+        return ids[0] in cancelled_courses or (ids[0], ids[1]) in unenrolled
     return False
 
 

@@ -267,8 +267,8 @@ def invoices_with_void_charges(session: Session) -> list[dict[str, Any]]:
         return []
     # Only the charges those cancellations and unenrolments could have caused, looked up by their keys
     # (the unique index on charges.key), not every course charge ever billed.
-    exact = [f"purchased-course:{course}" for course in cancelled]
-    exact += [f"open-course-seat:{course}:{trainer}" for course, trainer in unenrolled]
+    exact = [rules.course_key(course) for course in cancelled]
+    exact += [rules.seat_key(course, trainer) for course, trainer in unenrolled]
     caused = [Charge.key.like(f"open-course-seat:{course}:%") for course in cancelled]
     found: dict[int, list[str]] = defaultdict(list)
     for number, key, description, who in session.execute(
