@@ -993,13 +993,9 @@ def next_renewal(span: Span, day: date) -> date | None:
 
 
 def stall_threshold(day: date, months: int = 6) -> date:
-    """The last day of activity that leaves a programme stalled on `day` (see `stalled`)."""
+    """The last day of activity that leaves a running programme stalled on `day`: nothing recorded for
+    `months` months (its start counts as activity). Worked out once for all programmes."""
     return day - relativedelta(months=months)
-
-
-def stalled(last_activity: date, day: date, months: int = 6) -> bool:
-    """A running programme with nothing recorded for `months` months (its start counts as activity)."""
-    return last_activity <= stall_threshold(day, months)
 
 
 # --------------------------------------------------------------------------------------------------

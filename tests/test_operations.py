@@ -189,6 +189,5 @@ def test_registering_then_export_from_python_without_the_cli(fresh_db: Path) -> 
 
     register()
     db = Database(f"sqlite:///{fresh_db}")
-    assert [t["email"] for t in trainers.list_trainers(db, __import__("datetime").date(2026, 6, 15))] == [
-        "anna@example.se"
-    ]
+    with trainers.each_trainer(db, __import__("datetime").date(2026, 6, 15)) as found:
+        assert [t["email"] for t in found] == ["anna@example.se"]

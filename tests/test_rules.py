@@ -449,5 +449,5 @@ def test_rule22_two_trainers_per_municipality_with_running_programmes() -> None:
 def test_renewals_and_stalled_programmes() -> None:
     assert rules.next_renewal(rules.Span(D("2023-07-01")), D("2026-06-15")) == D("2026-07-01")
     assert rules.next_renewal(rules.Span(D("2023-07-01"), D("2026-07-01")), D("2026-06-15")) is None
-    assert rules.stalled(D("2025-12-15"), D("2026-06-15"))
-    assert not rules.stalled(D("2025-12-16"), D("2026-06-15"))
+    assert D("2025-12-15") <= rules.stall_threshold(D("2026-06-15"))
+    assert not D("2025-12-16") <= rules.stall_threshold(D("2026-06-15"))

@@ -109,11 +109,6 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width, emoji=False)
 
 
-def limited(items: list[Any], limit: int | None) -> list[Any]:
-    """The first `limit` items (all without a limit)."""
-    return items if limit is None else items[:limit]
-
-
 def table(
     title: str | None,
     columns: Sequence[str],

@@ -110,7 +110,7 @@ def list_(
 
     result = payments.list_payments(common.database(ctx), unmatched)
     if as_json:
-        common.emit_json(common.limited(result, limit))
+        common.emit_json_list(result, limit)
         return
     common.table(
         _("Payments to match") if unmatched else _("Payments"),

@@ -107,14 +107,6 @@ def each_agreement(
         yield (agreement_json(session, agreement, name) for agreement, name in rows)
 
 
-def list_agreements(
-    db: Database, in_force_on: date | None = None, trainer_ref: str | None = None
-) -> list[dict[str, Any]]:
-    """Every agreement (or those in force on a day, or one trainer's), oldest first."""
-    with each_agreement(db, in_force_on, trainer_ref) as found:
-        return list(found)
-
-
 def end(db: Database, agreement_id: int, end_date: date, reason: str) -> dict[str, Any]:
     """End an agreement: `end_date` is the first day it is no longer in force."""
     with db.write("agreement end") as session:

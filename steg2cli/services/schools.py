@@ -236,12 +236,6 @@ def each_school(
         yield (school for chunk in common.chunks(rows) for school in schools_json(session, chunk, today=today))
 
 
-def list_schools(db: Database, municipality: str | None = None, today: date | None = None) -> list[dict[str, Any]]:
-    """Every school (or one municipality's) with its programmes, by municipality and name."""
-    with each_school(db, municipality, today) as schools:
-        return list(schools)
-
-
 def show(db: Database, ref: str, municipality: str | None = None, today: date | None = None) -> dict[str, Any]:
     """One school with its programmes, steps, stops and problems."""
     with db.read() as session:

@@ -160,12 +160,6 @@ def each_trainer(db: Database, today: date, municipality: str | None = None) -> 
         yield (trainer_json(session, t, certified.get(t.id), in_force.get(t.id)) for t in trainers)
 
 
-def list_trainers(db: Database, today: date, municipality: str | None = None) -> list[dict[str, Any]]:
-    """Every trainer (or one municipality's), by name, with certification and today's agreement."""
-    with each_trainer(db, today, municipality) as trainers:
-        return list(trainers)
-
-
 def show(db: Database, ref: str, today: date) -> dict[str, Any]:
     """One trainer with their courses, agreements and moves."""
     with db.read() as session:
