@@ -43,6 +43,7 @@ REVISIONS: tuple[str, ...] = (
     "0011",
     "0012",
     "0013",
+    "0014",
 )
 SCHEMA_HEAD = REVISIONS[-1]
 

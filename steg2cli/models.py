@@ -157,6 +157,10 @@ class SchoolProgramme(Base):
     """One run of a programme at a school (implementering), from its start to an optional stop."""
 
     __tablename__ = "school_programmes"
+    __table_args__ = (
+        Index("ix_school_programmes_activity", "stopped_on", "last_activity_on"),
+        Index("ix_school_programmes_reports", "stopped_on", "last_report_on"),
+    )
     # Rule 10: a programme runs at most once at a time per school. The partial unique index
     # uq_school_programmes_running (school_id, programme) WHERE stopped_on IS NULL lives in migration
     # 0002 only: declaring it here would load the PostgreSQL dialect on every command (about 20 ms).
@@ -171,6 +175,11 @@ class SchoolProgramme(Base):
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     stopped_on: Mapped[date | None] = mapped_column(Date)
     stop_reason: Mapped[str | None] = mapped_column(String(400))
+    # When something last happened (issue 17, migration 0014), kept exact by every write that adds or voids
+    # a step or a trainee (services.common.refresh_activity): the start or the latest live step, and the
+    # start or the latest report of a live trainee of this school and programme.
+    last_activity_on: Mapped[date | None] = mapped_column(Date, default=None)
+    last_report_on: Mapped[date | None] = mapped_column(Date, default=None)
 
 
 class Step(Voidable, Base):

@@ -19,6 +19,20 @@ from steg2cli.cli import app
 
 TODAY = "2026-06-15"
 
+#: Each programme run's activity dates as its live steps and its school's live trainee reports give them
+#: (id, last activity, last report): what the stored columns of migration 0014 must always hold.
+ACTIVITY_FROM_RECORDS = """
+    SELECT sp.id,
+           CASE WHEN s.latest > sp.start THEN s.latest ELSE sp.start END,
+           CASE WHEN t.latest > sp.start THEN t.latest ELSE sp.start END
+    FROM school_programmes sp
+    LEFT JOIN (SELECT run_id, max(step_date) AS latest FROM steps WHERE void_on IS NULL GROUP BY run_id) s
+           ON s.run_id = sp.id
+    LEFT JOIN (SELECT school_id, programme, max(reported_on) AS latest FROM trainees WHERE void_on IS NULL
+               GROUP BY school_id, programme) t
+           ON t.school_id = sp.school_id AND t.programme = sp.programme
+    ORDER BY sp.id"""
+
 runner = CliRunner()
 
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 
-from tests.conftest import certify, nothing_written, ok, refused, register, trainer_under_agreement
+from tests.conftest import (
+    ACTIVITY_FROM_RECORDS,
+    certify,
+    nothing_written,
+    ok,
+    refused,
+    register,
+    trainer_under_agreement,
+)
 
 
 def status(date: str = "2026-06-15") -> dict[str, Any]:
@@ -168,3 +177,86 @@ def test_the_dashboard_fits_80_columns() -> None:
         os.environ["COLUMNS"] = previous or "200"
     assert "Municipalities with running programmes" in text
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+# ---- the terminal's dashboard: counted and cut by the database (issue 17) -------------------------
+
+
+def _busy_register() -> None:
+    """The demo register and more: a voided step and trainee report, a run stopped later, a trainer short
+    on meetings and one certified without an agreement, so that every section has something in it on some
+    of the days below."""
+    ok("demo")
+    steps = [s for s in ok("school", "show", "1", "--json")["programmes"][0]["steps"] if s["void"] is None]
+    ok("void", "step", str(steps[-1]["id"]), "--reason", "fel skola", "--date", "2026-06-01")
+    ok("void", "trainee", "1", "--reason", "dubblett", "--date", "2026-06-15")
+    ok("school", "stop", "4", "--programme", "mvp-hs", "--date", "2026-06-10", "--reason", "slutade")
+    register("Bo Berg", "bo@example.se")
+    certify(7, date="2024-02-01")
+
+
+def _database() -> Any:
+    import os
+
+    from steg2cli.db import Database, resolve_url
+
+    return Database(resolve_url(os.environ["STEG2_DB"]))
+
+
+def test_the_terminal_dashboard_agrees_with_the_json_one_on_every_day_and_cut() -> None:
+    """`status` at a terminal (counts and the first items, from the database's indexes and the runs'
+    stored activity dates) shows exactly what the `--json` document lists whole: on today, and on earlier
+    days, where steps, reports and stops after the day must not count."""
+    from steg2cli.services import followup
+
+    _busy_register()
+    db = _database()
+    seen: set[str] = set()
+    for day in ("2026-06-15", "2026-05-01", "2026-01-20", "2025-09-01", "2025-03-01", "2024-12-31"):
+        whole = followup.status(db, date.fromisoformat(day))
+        for most in (1, 2, 10):
+            cut = followup.status_summary(db, date.fromisoformat(day), most=most)
+            for key in followup.SECTIONS:
+                assert cut["counts"][key] == len(whole[key]), (day, key)
+                assert cut[key] == whole[key][:most], (day, most, key)
+                if whole[key]:
+                    seen.add(key)
+            for key in ("date", "trainers", "last_invoice_run", "not_invoiced"):
+                assert cut[key] == whole[key], (day, key)
+    # The comparison meant something: these sections had items on some day.
+    assert set(followup.SECTIONS) - {"overdue", "payments_to_match", "payers_not_ready", "invoices_to_credit"} <= seen
+
+
+def test_the_runs_stored_activity_dates_follow_every_step_and_report() -> None:
+    """What the dashboard trusts: each run's stored dates equal what its live steps and its school's live
+    trainee reports say, after steps, voids, reports, a new run and a stop."""
+    _busy_register()
+    ok("school", "step", "2", "handledning", "--programme", "at", "--date", "2026-06-14", "--trainer", "2")
+    ok(
+        "report-trainees",
+        "Ny Elev <ny@elev.se>",
+        "--trainer",
+        "2",
+        "--school",
+        "2",
+        "--programme",
+        "at",
+        "--date",
+        "2026-06-10",
+    )
+    from sqlalchemy import text
+
+    target = _database()
+    with target.read() as session:
+        newest = session.scalar(text("SELECT max(id) FROM trainees"))
+    ok("void", "trainee", str(newest), "--reason", "fel skola")  # school 2 has no live report again
+    with target.read() as session:
+        stored = [
+            tuple(r)
+            for r in session.execute(
+                text("SELECT id, last_activity_on, last_report_on FROM school_programmes ORDER BY id")
+            )
+        ]
+        wanted = [tuple(r) for r in session.execute(text(ACTIVITY_FROM_RECORDS))]
+    assert [tuple(str(v) for v in row) for row in stored] == [tuple(str(v) for v in row) for row in wanted]
+    assert len(stored) >= 4

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from steg2cli import db as dbmod
 from steg2cli.migrations.runner import alembic_config
-from tests.conftest import SERVER, ok, register, run
+from tests.conftest import ACTIVITY_FROM_RECORDS, SERVER, ok, register, run
 
 pytestmark = pytest.mark.skipif(SERVER is not None, reason="migrations are compared on SQLite files")
 
@@ -185,6 +185,10 @@ def test_a_database_written_by_release_0_1_keeps_every_row_when_upgraded(tmp_pat
         # The billing marks (0012) start as "not yet looked at"; an open course owes nothing itself.
         assert conn.execute("SELECT count(*) FROM agreements WHERE fees_from IS NOT NULL").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM courses WHERE billed <> (kind = 'open')").fetchone() == (0,)
+        # Each run's activity dates (0014) are worked out from its steps and its school's trainee reports.
+        stored = conn.execute("SELECT id, last_activity_on, last_report_on FROM school_programmes ORDER BY id")
+        assert stored.fetchall() == conn.execute(ACTIVITY_FROM_RECORDS).fetchall() != []
+        assert conn.execute("SELECT count(*) FROM school_programmes WHERE last_activity_on IS NULL").fetchone() == (0,)
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     # The upgraded register works: a step can be voided and recorded again, the invoice run adds nothing new.
     ok("--db", str(path), "void", "step", "3", "--reason", "fel datum", "--date", "2025-06-15")

@@ -61,3 +61,29 @@ def test_the_dashboard_reads_the_years_trainee_reports_from_an_index_alone(fresh
         if "FROM trainees" in statement
     ]
     assert asked and all(any("COVERING INDEX" in line for line in plan) for plan in asked), asked
+
+
+#: What grows with every school year: the terminal's dashboard reads none of it whole.
+HISTORY = {
+    "trainees",
+    "steps",
+    "school_programmes",
+    "schools",
+    "charges",
+    "charge_billings",
+    "invoice_lines",
+    "payments",
+    "audit_log",
+    "attendance_records",
+}
+
+
+@sqlite_only
+def test_the_terminal_dashboard_reads_no_programme_step_or_report_whole(fresh_db: Path) -> None:
+    """`status` at a terminal counts quiet and silent programmes through the runs' stored activity dates and
+    their indexes. What it still reads whole is the live register (trainers, agreements in force, course
+    seats, invoices for what is unpaid), never the history of steps, reports and programmes."""
+    ok("demo")
+    found = {line.split()[1] for line, _ in plans.scans(fresh_db, ["status"])}
+    assert not found & HISTORY, found
+    assert {line.split()[1] for line, _ in plans.scans(fresh_db, ["status", "--json"])} & HISTORY  # the check sees

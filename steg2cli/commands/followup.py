@@ -169,11 +169,10 @@ def status(
     from steg2cli.services import followup
 
     day = common.day(date, "--date") or common.today()
-    result = followup.status(common.database(ctx), day)
     if as_json:
-        common.emit_json(result)
+        common.emit_json(followup.status(common.database(ctx), day))
     else:
-        _dashboard(result)
+        _dashboard(followup.status_summary(common.database(ctx), day, most=10))
 
 
 def _dashboard(s: dict[str, Any]) -> None:
@@ -190,27 +189,28 @@ def _dashboard(s: dict[str, Any]) -> None:
         )
     )
 
-    def section(title: str, items: list[Any], line: Callable[[Any], str], hint: str = "") -> None:
-        """A heading with the count, the first ten items as lines (only those are worded), and a hint."""
-        out.print(f"\n[bold]{title}[/bold]" + (f" ({len(items)})" if items else ""))
-        if not items:
+    def section(title: str, key: str, line: Callable[[Any], str], hint: str = "") -> None:
+        """A heading with the count, the first items as lines, and a hint."""
+        items, count = s[key], s["counts"][key]
+        out.print(f"\n[bold]{title}[/bold]" + (f" ({count})" if count else ""))
+        if not count:
             out.print(_("  [green]✓[/green] none"))
             return
-        for item in items[:10]:
+        for item in items:
             out.print(f"  • {escape(line(item))}")
-        if len(items) > 10:
-            out.print(_("  … and {value} more (--json lists all)").format(value=len(items) - 10))
+        if count > len(items):
+            out.print(_("  … and {value} more (--json lists all)").format(value=count - len(items)))
         if hint:
             out.print(f"  [dim]{escape(hint)}[/dim]")
 
     section(
         _("Agreement years starting within 30 days"),
-        s["renewals_within_30_days"],
+        "renewals_within_30_days",
         lambda r: _("{name} (agreement {agreement_id}) renews {renews_on}").format(**r),
     )
     section(
         _("Municipalities with running programmes and fewer than 2 trainers"),
-        s["understaffed_municipalities"],
+        "understaffed_municipalities",
         lambda m: _(
             "{municipality}: {trainers_in_force} trainer(s) in force, {running_programmes} running programme(s)"
         ).format(
@@ -221,28 +221,28 @@ def _dashboard(s: dict[str, Any]) -> None:
     )
     section(
         _("Short on meetings in {year} (2 network + 1 conference)").format(year=s["date"][:4]),
-        s["short_on_meetings"],
+        "short_on_meetings",
         lambda r: _("{name} ({trainer_id}): {network_meetings} network, {conferences} conference").format(**r),
     )
     section(
         _("Programmes with nothing recorded for six months"),
-        s["stalled_programmes"],
+        "stalled_programmes",
         lambda p: _("{school} ({school_id}) {programme}: last {last_activity}").format(**p),
     )
     section(
         _("Programmes stopped in {year}").format(year=s["date"][:4]),
-        s["stopped_this_year"],
+        "stopped_this_year",
         lambda p: _("{school} ({school_id}) {programme} on {stopped_on}: {reason}").format(**p),
     )
     section(
         _("Certified trainers without an agreement"),
-        s["certified_without_agreement"],
+        "certified_without_agreement",
         lambda t: _("{name} ({trainer_id}), certified {certified_on}").format(**t),
         _("steg2 sign-agreement TRAINER --start YYYY-MM-DD"),
     )
     section(
         _("Running programmes with no trainee list for a year"),
-        s["programmes_without_trainee_list"],
+        "programmes_without_trainee_list",
         lambda p: _("{school} ({school_id}) {programme}, led by trainer {trainer_id}, running since {since}").format(
             **p
         ),
@@ -268,7 +268,7 @@ def _dashboard(s: dict[str, Any]) -> None:
         out.print(_("  [green]✓[/green] everything due is invoiced"))
     section(
         _("Overdue"),
-        s["overdue"],
+        "overdue",
         lambda i: _("{payer}: invoice {number}, {days_late} day(s) late, {balance} (due {due_date})").format(
             payer=i["payer"]["name"],
             number=i["number"],
@@ -280,7 +280,7 @@ def _dashboard(s: dict[str, Any]) -> None:
     )
     section(
         _("Payments to match"),
-        s["payments_to_match"],
+        "payments_to_match",
         lambda p: _("payment {id}, {date}: {amount} from {payer}, reference {reference}").format(
             id=p["id"],
             date=p["date"],
@@ -292,13 +292,13 @@ def _dashboard(s: dict[str, Any]) -> None:
     )
     section(
         _("Payers not ready for an e-invoice (due within 30 days)"),
-        s["payers_not_ready"],
+        "payers_not_ready",
         lambda p: _("{name}: missing {missing}").format(name=p["name"], missing=", ".join(map(_, p["missing"]))),
         _('steg2 payer set PAYER --org-number N --address "LINE\\nNNN NN TOWN" --reference R'),
     )
     section(
         _("Invoices carrying void charges (a cancelled course, an unenrolled participant)"),
-        s["invoices_to_credit"],
+        "invoices_to_credit",
         lambda i: _("credit invoice {number} ({payer}): {charges}").format(
             number=i["number"], payer=i["payer"]["name"], charges="; ".join(i["void_charges"])
         ),

@@ -209,3 +209,34 @@ T = TypeVar("T")
 def chunks(items: Sequence[T], size: int = 500) -> list[Sequence[T]]:
     """`items` in slices of at most `size`: an IN list each database takes without complaint."""
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def refresh_activity(session: Session, *where: Any) -> None:
+    """Work out again the stored activity dates of the programme runs matching `where` (all, if none):
+    `last_activity_on`, the start or the latest live step, and `last_report_on`, the start or the latest
+    report of a live trainee of the run's school and programme. Every write that adds or voids a step or a
+    trainee calls it for the runs it touched, so the dashboard can trust them (issue 17)."""
+    from typing import cast
+
+    from sqlalchemy import Table, case, func, update
+
+    from steg2cli.models import SchoolProgramme, Step, Trainee
+
+    runs = cast(Table, SchoolProgramme.__table__)
+    latest_step = (
+        select(func.max(Step.step_date)).where(Step.run_id == runs.c.id, Step.void_on.is_(None)).scalar_subquery()
+    )
+    latest_report = (
+        select(func.max(Trainee.reported_on))
+        .where(Trainee.school_id == runs.c.school_id, Trainee.programme == runs.c.programme, Trainee.void_on.is_(None))
+        .scalar_subquery()
+    )
+    session.flush()  # a plain Core statement does not flush the session first
+    session.execute(
+        update(runs)
+        .where(*where)
+        .values(
+            last_activity_on=case((latest_step > runs.c.start, latest_step), else_=runs.c.start),
+            last_report_on=case((latest_report > runs.c.start, latest_report), else_=runs.c.start),
+        )
+    )

@@ -17,6 +17,7 @@ from steg2cli.db import Database, touched
 from steg2cli.errors import BadInput, NotFound
 from steg2cli.i18n import N_, _
 from steg2cli.models import Attendance, Meeting, SchoolProblem, SchoolProgramme, Step, Trainee
+from steg2cli.services.common import refresh_activity
 
 
 def _record(session: Session, kind: str, record_id: int) -> tuple[Any, date, str]:
@@ -62,6 +63,12 @@ def void(db: Database, kind: str, record_id: int, reason: str, day: date, today:
             check(problems)
         record.void_on, record.void_reason = day, " ".join(reason.split())
         touched(session, kind, record.id)
+        if kind == "step":
+            refresh_activity(session, SchoolProgramme.id == record.run_id)
+        elif kind == "trainee":
+            refresh_activity(
+                session, SchoolProgramme.school_id == record.school_id, SchoolProgramme.programme == record.programme
+            )
         owner: dict[str, Any] = {}
         if kind == "step":
             run = session.get(SchoolProgramme, record.run_id)

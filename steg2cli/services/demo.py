@@ -373,5 +373,8 @@ def fill_scale(
                 for t in range(trainees_n)
             ),
         )
+        from steg2cli.services.common import refresh_activity
+
+        refresh_activity(session)
         touched(session, "demo-scale", trainers)
         return {"trainers": trainers, "schools": schools_n, "trainees": trainees_n, "agreements": trainers}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
@@ -184,6 +185,16 @@ def export_compliance(db: Database, year: int, path: Path) -> int:
 
 # ---- the dashboard ----------------------------------------------------------------------------
 
+#: A programme run as the dashboard reads it (plain rows, not ORM objects: issue 17).
+_RUN_ROW = (
+    SchoolProgramme.id,
+    SchoolProgramme.school_id,
+    SchoolProgramme.programme,
+    SchoolProgramme.start,
+    SchoolProgramme.trainer_id,
+    School.name,
+)
+
 
 def status(db: Database, day: date) -> dict[str, Any]:
     """The coordinator's morning view of what needs doing, as of `day`."""
@@ -226,15 +237,7 @@ def status(db: Database, day: date) -> dict[str, Any]:
         running = [
             (run, run.name, run.municipality_code)
             for run in session.execute(
-                select(
-                    SchoolProgramme.id,
-                    SchoolProgramme.school_id,
-                    SchoolProgramme.programme,
-                    SchoolProgramme.start,
-                    SchoolProgramme.trainer_id,
-                    School.name,
-                    School.municipality_code,
-                )
+                select(*_RUN_ROW, School.municipality_code)
                 .join(School, School.id == SchoolProgramme.school_id)
                 .where(SchoolProgramme.start <= day)
                 .where(SchoolProgramme.stopped_on.is_(None) | (SchoolProgramme.stopped_on > day))
@@ -263,7 +266,7 @@ def status(db: Database, day: date) -> dict[str, Any]:
         }
         stalled = []
         quiet_since = rules.stall_threshold(day)
-        for run, school_name, _code in running:
+        for run, school_name, _code in sorted(running, key=lambda r: r[0].id):
             latest = max(run.start, last_step.get(run.id, run.start))
             if latest <= quiet_since:
                 stalled.append(
@@ -274,45 +277,17 @@ def status(db: Database, day: date) -> dict[str, Any]:
                         "last_activity": common.iso(latest),
                     }
                 )
+        # By the last activity, then the school, then the run (the order status_summary reads them in).
         stalled.sort(key=lambda s: (s["last_activity"], s["school_id"]))
 
-        stopped = [
-            {
-                "school_id": run.school_id,
-                "school": name,
-                "programme": run.programme,
-                "stopped_on": common.iso(run.stopped_on),
-                "reason": run.stop_reason,
-            }
-            for run, name in session.execute(
-                select(SchoolProgramme, School.name)
-                .join(School, School.id == SchoolProgramme.school_id)
-                .where(SchoolProgramme.stopped_on.between(date(day.year, 1, 1), day))
-                .order_by(SchoolProgramme.stopped_on)
-            )
-        ]
+        stopped = _stopped_this_year(session, day)
         short_on_meetings = [
             {key: row[key] for key in ("trainer_id", "name", "network_meetings", "conferences")}
             for row in _compliance_rows(session, day.year, with_municipality=False)
             if not row["ok"]
         ]
 
-        last_date = session.scalar(select(func.max(Invoice.invoice_date)).where(Invoice.kind == "invoice"))
-        last_run = None
-        if last_date is not None:
-            issued = list(
-                session.execute(
-                    select(Invoice.number, Invoice.total_ore).where(
-                        Invoice.kind == "invoice", Invoice.invoice_date == last_date
-                    )
-                )
-            )
-            last_run = {
-                "date": common.iso(last_date),
-                "invoices": len(issued),
-                "total": sum(total for _, total in issued),
-                "numbers": [number for number, _ in issued],
-            }
+        last_run = _last_run(session)
         # What is due within 30 days and not invoiced, worked out once; what is due today is part of it.
         soon = not_yet_invoiced(session, day + relativedelta(days=30))
         due = [c for c in soon if c.due <= day]
@@ -351,7 +326,7 @@ def status(db: Database, day: date) -> dict[str, Any]:
 
 def _silent_programmes(session: Session, running: list[Any], day: date) -> list[dict[str, Any]]:
     """Running programmes, started a year or more ago, for which no trainee was reported in the last year."""
-    from steg2cli.models import ProgrammeLead, Trainee
+    from steg2cli.models import Trainee
 
     year_ago = day - relativedelta(years=1)
     reported = {
@@ -364,9 +339,16 @@ def _silent_programmes(session: Session, running: list[Any], day: date) -> list[
     }
     silent = [
         (run, name)
-        for run, name, _ in running
+        for run, name, _ in sorted(running, key=lambda r: r[0].id)
         if run.start <= year_ago and (run.school_id, run.programme) not in reported
     ]
+    return sorted(_silent_rows(session, silent, day), key=lambda r: (r["school"], r["programme"], r["school_id"]))
+
+
+def _silent_rows(session: Session, silent: list[tuple[Any, str]], day: date) -> list[dict[str, Any]]:
+    """The dashboard's rows for silent programmes (run, school name), with who leads each one on `day`."""
+    from steg2cli.models import ProgrammeLead
+
     if not silent:
         return []
     # Who leads each one today (rule 25): the run's first trainer, or a later one who took over; the
@@ -391,7 +373,7 @@ def _silent_programmes(session: Session, running: list[Any], day: date) -> list[
                 "trainer_id": rules.in_force_on(history, day),
             }
         )
-    return sorted(result, key=lambda r: (r["school"], r["programme"]))
+    return result
 
 
 def _payers_not_ready(session: Session, soon: list[rules.Charge]) -> list[dict[str, Any]]:
@@ -418,3 +400,379 @@ def _payers_not_ready(session: Session, soon: list[rules.Charge]) -> list[dict[s
                 }
             )
     return result
+
+
+# ---- the dashboard, bounded -------------------------------------------------------------------
+
+#: The dashboard's list sections, in `status`'s keys.
+SECTIONS = (
+    "renewals_within_30_days",
+    "understaffed_municipalities",
+    "short_on_meetings",
+    "stalled_programmes",
+    "stopped_this_year",
+    "certified_without_agreement",
+    "programmes_without_trainee_list",
+    "overdue",
+    "payments_to_match",
+    "payers_not_ready",
+    "invoices_to_credit",
+)
+
+
+def status_summary(db: Database, day: date, most: int = 10) -> dict[str, Any]:
+    """What `status` shows at a terminal: the same document with each list cut to its first `most` items,
+    and `counts` giving every list's full length (issue 17).
+
+    The lists that grow with the register (trainers short on meetings, quiet and silent programmes,
+    certified trainers without an agreement) are counted and cut by the database, through the programme
+    runs' stored activity dates and indexes, so that the view costs about the same in a register of any
+    size; `status` (the `--json` document) still lists them whole. A test checks that both agree."""
+    from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced, overdue
+    from steg2cli.services.payments import unmatched
+
+    with db.read() as session:
+        lists: dict[str, tuple[int, list[dict[str, Any]]]] = {
+            "renewals_within_30_days": _renewals(session, day, most),
+            "understaffed_municipalities": _understaffed(session, day, most),
+            "short_on_meetings": _short_on_meetings(session, day.year, most),
+            "stalled_programmes": _quiet(session, day, most),
+            "certified_without_agreement": _certified_without_agreement(session, day, most),
+            "programmes_without_trainee_list": _silent(session, day, most),
+        }
+        stopped = _stopped_this_year(session, day)
+        lists["stopped_this_year"] = (len(stopped), stopped[:most])
+        soon = not_yet_invoiced(session, day + relativedelta(days=30))
+        due = [c for c in soon if c.due <= day]
+        for key, items in (
+            ("overdue", overdue(session, day)),
+            ("payments_to_match", unmatched(session)),
+            ("payers_not_ready", _payers_not_ready(session, soon)),
+            ("invoices_to_credit", invoices_with_void_charges(session)),
+        ):
+            lists[key] = (len(items), items[:most])
+        return {
+            "date": common.iso(day),
+            "trainers": _trainer_counts(session, day),
+            **{key: items for key, (_n, items) in lists.items()},
+            "last_invoice_run": _last_run(session),
+            "not_invoiced": {
+                "charges": len(due),
+                "total": sum(c.amount for c in due),
+                "payers": len({c.payer for c in due}),
+            },
+            "counts": {key: n for key, (n, _items) in lists.items()},
+        }
+
+
+def _binary(session: Session, column: Any) -> Any:
+    """`column` compared character by character, as Python sorts strings (PostgreSQL would otherwise use
+    the database's locale)."""
+    return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
+
+
+def _registered(day: date) -> Any:
+    return (Trainer.erased_on.is_(None), Trainer.registered_on <= day)
+
+
+def _certified_on() -> Any:
+    """Rule 3 as a subquery: trainer id → the first completed course they stayed enrolled on."""
+    from steg2cli.models import Course, CourseParticipant
+
+    return (
+        select(CourseParticipant.trainer_id.label("trainer_id"), func.min(Course.completed_on).label("on"))
+        .join(Course, Course.id == CourseParticipant.course_id)
+        .where(Course.completed_on.is_not(None), CourseParticipant.unenrolled_on.is_(None))
+        .group_by(CourseParticipant.trainer_id)
+        .subquery()
+    )
+
+
+def _trainer_counts(session: Session, day: date) -> dict[str, int]:
+    certified = _certified_on()
+    return {
+        "registered": session.scalar(select(func.count()).select_from(Trainer).where(*_registered(day))) or 0,
+        "certified": session.scalar(
+            select(func.count())
+            .select_from(Trainer)
+            .join(certified, certified.c.trainer_id == Trainer.id)
+            .where(*_registered(day), certified.c.on <= day)
+        )
+        or 0,
+        "under_agreement": session.scalar(
+            select(func.count(func.distinct(Agreement.trainer_id))).where(in_force_filter(day))
+        )
+        or 0,
+    }
+
+
+def _names(session: Session, ids: set[int], day: date) -> dict[int, str]:
+    """Names of registered trainers among `ids` (an erased or not yet registered one has none here)."""
+    return (
+        dict(session.execute(select(Trainer.id, Trainer.name).where(Trainer.id.in_(ids), *_registered(day))).all())
+        if ids
+        else {}
+    )
+
+
+def _renewals(session: Session, day: date, most: int) -> tuple[int, list[dict[str, Any]]]:
+    """Agreements in force whose next year starts within 30 days. An agreement year starts on the start's
+    day of the year (29 February on the 28th in other years), so only starts on the window's days of the
+    year are read; the rule decides."""
+    from sqlalchemy import extract
+
+    until = day + relativedelta(days=30)
+    days_of_year: dict[int, set[int]] = defaultdict(set)
+    for i in range(1, 31):
+        when = day + relativedelta(days=i)
+        days_of_year[when.month].add(when.day)
+        if (when.month, when.day) == (2, 28):
+            days_of_year[2].add(29)
+    window = or_(
+        *(
+            and_(extract("month", Agreement.start) == month, extract("day", Agreement.start).between(min(d), max(d)))
+            for month, d in days_of_year.items()
+        )
+    )
+    found = []
+    for agreement_id, trainer_id, first, end in session.execute(
+        select(Agreement.id, Agreement.trainer_id, Agreement.start, Agreement.end).where(in_force_filter(day), window)
+    ):
+        renewal = rules.next_renewal(rules.Span(first, end), day)
+        if renewal is not None and renewal <= until:
+            found.append((renewal, agreement_id, trainer_id))
+    found.sort()
+    names = _names(session, {trainer_id for _, _, trainer_id in found[:most]}, day)
+    return len(found), [
+        {"agreement_id": a, "trainer_id": t, "name": names.get(t, ""), "renews_on": common.iso(r)}
+        for r, a, t in found[:most]
+    ]
+
+
+def _running(day: date) -> Any:
+    return and_(
+        SchoolProgramme.start <= day, or_(SchoolProgramme.stopped_on.is_(None), SchoolProgramme.stopped_on > day)
+    )
+
+
+def _understaffed(session: Session, day: date, most: int) -> tuple[int, list[dict[str, Any]]]:
+    """Rule 22: only the municipalities with fewer than two trainers in force have their running
+    programmes counted."""
+    from steg2cli.models import Municipality
+
+    per_place = dict(
+        session.execute(
+            select(Agreement.municipality_code, func.count())
+            .where(in_force_filter(day))
+            .group_by(Agreement.municipality_code)
+        ).all()
+    )
+    codes = [
+        code
+        for code in session.scalars(select(Municipality.code).distinct())
+        if per_place.get(code, 0) < rules.MIN_TRAINERS_PER_MUNICIPALITY
+    ]
+    running: dict[str, int] = {}
+    for chunk in common.chunks(sorted(codes)):
+        running.update(
+            session.execute(
+                select(School.municipality_code, func.count())
+                .join(SchoolProgramme, SchoolProgramme.school_id == School.id)
+                .where(School.municipality_code.in_(chunk), _running(day))
+                .group_by(School.municipality_code)
+            ).all()
+        )
+    short = rules.understaffed(running, per_place)
+    return len(short), [
+        {
+            "municipality": common.municipality_json(common.municipality_by_code(session, code)),
+            "trainers_in_force": per_place.get(code, 0),
+            "running_programmes": running[code],
+        }
+        for code in short[:most]
+    ]
+
+
+def _short_on_meetings(session: Session, year: int, most: int) -> tuple[int, list[dict[str, Any]]]:
+    """Rule 21 in the database: trainers under agreement some day of the year with too few meetings."""
+    first, after = date(year, 1, 1), date(year + 1, 1, 1)
+    reaching = select(Agreement.trainer_id).where(
+        Agreement.start < after,
+        or_(Agreement.end.is_(None), and_(Agreement.end > first, Agreement.end > Agreement.start)),
+    )
+    attended = (
+        select(
+            Attendance.trainer_id.label("trainer_id"),
+            func.sum(case((Meeting.kind == "network", 1), else_=0)).label("network"),
+            func.sum(case((Meeting.kind == "conference", 1), else_=0)).label("conference"),
+        )
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(Meeting.meeting_date >= first, Meeting.meeting_date < after, Attendance.void_on.is_(None))
+        .group_by(Attendance.trainer_id)
+        .subquery()
+    )
+    network = func.coalesce(attended.c.network, 0)
+    conference = func.coalesce(attended.c.conference, 0)
+    rows = session.execute(
+        select(Trainer.id, Trainer.name, network, conference, func.count().over())
+        .outerjoin(attended, attended.c.trainer_id == Trainer.id)
+        .where(
+            Trainer.id.in_(reaching),
+            or_(network < rules.NETWORK_MEETINGS_PER_YEAR, conference < rules.CONFERENCES_PER_YEAR),
+        )
+        .order_by(Trainer.name, Trainer.id)
+        .limit(most)
+    ).all()
+    return (rows[0][4] if rows else 0), [
+        {"trainer_id": t, "name": name, "network_meetings": int(n), "conferences": int(c)} for t, name, n, c, _ in rows
+    ]
+
+
+def _certified_without_agreement(session: Session, day: date, most: int) -> tuple[int, list[dict[str, Any]]]:
+    certified = _certified_on()
+    rows = session.execute(
+        select(Trainer.id, Trainer.name, certified.c.on, func.count().over())
+        .join(certified, certified.c.trainer_id == Trainer.id)
+        .where(
+            *_registered(day),
+            certified.c.on <= day,
+            Trainer.id.not_in(select(Agreement.trainer_id).where(in_force_filter(day))),
+        )
+        .order_by(_binary(session, Trainer.name), Trainer.id)
+        .limit(most)
+    ).all()
+    return (rows[0][3] if rows else 0), [
+        {"trainer_id": t, "name": name, "certified_on": common.iso(on)} for t, name, on, _ in rows
+    ]
+
+
+def _undecided(session: Session, stored: Any, day: date, columns: Sequence[Any]) -> list[Any]:
+    """Runs whose stored activity date cannot answer for `day`: running today with it unset or after
+    `day` (a dashboard for an earlier day), or stopped after `day`. Each of the three is an index range,
+    empty in a dashboard for today."""
+    rows: list[Any] = []
+    for where in (
+        (SchoolProgramme.stopped_on.is_(None), stored.is_(None)),
+        (SchoolProgramme.stopped_on.is_(None), stored > day),
+        (SchoolProgramme.stopped_on > day,),
+    ):
+        rows += session.execute(select(*columns).join(School, School.id == SchoolProgramme.school_id).where(*where))
+    return rows
+
+
+def _quiet(session: Session, day: date, most: int) -> tuple[int, list[dict[str, Any]]]:
+    """Running programmes with nothing recorded for six months. A run running today whose stored last
+    activity lies on or before the threshold is quiet (counted and found by index); those `_undecided`
+    leaves are worked out from their steps; any other is not quiet."""
+    since = rules.stall_threshold(day)
+    certain = (SchoolProgramme.stopped_on.is_(None), SchoolProgramme.last_activity_on <= since)
+    count = session.scalar(select(func.count()).select_from(SchoolProgramme).where(*certain)) or 0
+    found: list[tuple[Any, ...]] = list(
+        session.execute(
+            select(
+                SchoolProgramme.last_activity_on,
+                SchoolProgramme.school_id,
+                SchoolProgramme.id,
+                School.name,
+                SchoolProgramme.programme,
+            )
+            .join(School, School.id == SchoolProgramme.school_id)
+            .where(*certain)
+            .order_by(SchoolProgramme.last_activity_on, SchoolProgramme.school_id, SchoolProgramme.id)
+            .limit(most)
+        )
+    )
+    columns = (SchoolProgramme.id, SchoolProgramme.school_id, SchoolProgramme.programme, SchoolProgramme.start)
+    for run_id, school_id, programme, first, name in _undecided(
+        session, SchoolProgramme.last_activity_on, day, (*columns, School.name)
+    ):
+        if first > since:
+            continue
+        stepped = session.scalar(
+            select(func.max(Step.step_date)).where(Step.run_id == run_id, Step.step_date <= day, Step.void_on.is_(None))
+        )
+        last = max(first, stepped or first)
+        if last <= since:
+            count += 1
+            found.append((last, school_id, run_id, name, programme))
+    found.sort()
+    return count, [
+        {"school_id": school_id, "school": name, "programme": programme, "last_activity": common.iso(last)}
+        for last, school_id, _run_id, name, programme in found[:most]
+    ]
+
+
+def _silent(session: Session, day: date, most: int) -> tuple[int, list[dict[str, Any]]]:
+    """Running programmes started a year or more ago with no trainee reported in the last year: as in
+    `_quiet`, the stored date of the last report decides, or the reports themselves where it cannot."""
+    from steg2cli.models import Trainee
+
+    year_ago = day - relativedelta(years=1)
+    certain = (SchoolProgramme.stopped_on.is_(None), SchoolProgramme.last_report_on <= year_ago)
+    count = session.scalar(select(func.count()).select_from(SchoolProgramme).where(*certain)) or 0
+    columns = _RUN_ROW
+    found = list(
+        session.execute(
+            select(*columns)
+            .join(School, School.id == SchoolProgramme.school_id)
+            .where(*certain)
+            .order_by(_binary(session, School.name), SchoolProgramme.programme, SchoolProgramme.school_id)
+            .limit(most)
+        )
+    )
+    for run in _undecided(session, SchoolProgramme.last_report_on, day, columns):
+        if run.start > year_ago:
+            continue
+        reported = session.scalar(
+            select(func.count())
+            .select_from(Trainee)
+            .where(
+                Trainee.school_id == run.school_id,
+                Trainee.programme == run.programme,
+                Trainee.reported_on > year_ago,
+                Trainee.reported_on <= day,
+                Trainee.void_on.is_(None),
+            )
+        )
+        if not reported:
+            count += 1
+            found.append(run)
+    found.sort(key=lambda run: (run.name, run.programme, run.school_id))
+    return count, _silent_rows(session, [(run, run.name) for run in found[:most]], day)
+
+
+def _stopped_this_year(session: Session, day: date) -> list[dict[str, Any]]:
+    return [
+        {
+            "school_id": run.school_id,
+            "school": name,
+            "programme": run.programme,
+            "stopped_on": common.iso(run.stopped_on),
+            "reason": run.stop_reason,
+        }
+        for run, name in session.execute(
+            select(SchoolProgramme, School.name)
+            .join(School, School.id == SchoolProgramme.school_id)
+            .where(SchoolProgramme.stopped_on.between(date(day.year, 1, 1), day))
+            .order_by(SchoolProgramme.stopped_on, SchoolProgramme.id)
+        )
+    ]
+
+
+def _last_run(session: Session) -> dict[str, Any] | None:
+    last_date = session.scalar(select(func.max(Invoice.invoice_date)).where(Invoice.kind == "invoice"))
+    if last_date is None:
+        return None
+    issued = list(
+        session.execute(
+            select(Invoice.number, Invoice.total_ore).where(
+                Invoice.kind == "invoice", Invoice.invoice_date == last_date
+            )
+        )
+    )
+    return {
+        "date": common.iso(last_date),
+        "invoices": len(issued),
+        "total": sum(total for _, total in issued),
+        "numbers": [number for number, _ in issued],
+    }

@@ -205,18 +205,18 @@ def start(db: Database, wanted: ProgrammeStart) -> dict[str, Any]:
             rules.programme_start(programme, wanted.contact_name, contact_email, running.start if running else None)
             + may_train(session, trainer, school, wanted.start)
         )
-        session.add(
-            SchoolProgramme(
-                school_id=school.id,
-                programme=programme,
-                start=wanted.start,
-                trainer_id=trainer.id,
-                contact_name=" ".join(wanted.contact_name.split()),
-                contact_email=contact_email,
-                contact_phone=(wanted.contact_phone or "").strip() or None,
-            )
+        run = SchoolProgramme(
+            school_id=school.id,
+            programme=programme,
+            start=wanted.start,
+            trainer_id=trainer.id,
+            contact_name=" ".join(wanted.contact_name.split()),
+            contact_email=contact_email,
+            contact_phone=(wanted.contact_phone or "").strip() or None,
         )
+        session.add(run)
         session.flush()
+        common.refresh_activity(session, SchoolProgramme.id == run.id)
         touched(session, "school", school.id)
         return schools_json(session, [school], with_problems=True)[0]
 
@@ -402,7 +402,7 @@ def record_step(
             + may_train(session, trainer, school, day)
         )
         session.add(Step(run_id=run.id, step=step, step_date=day, trainer_id=trainer.id))
-        session.flush()
+        common.refresh_activity(session, SchoolProgramme.id == run.id)
         touched(session, "school", school.id)
         return schools_json(session, [school], with_problems=True)[0]
 

@@ -269,6 +269,9 @@ def store(session: Session, reports: Sequence[Report], today: date) -> tuple[int
         skip_conflicts=True,
     )
     after = session.scalar(select(func.count()).select_from(Trainee)) or 0
+    if after > before:
+        for chunk in common.chunks(sorted({r.school_id for r in reports})):
+            common.refresh_activity(session, SchoolProgramme.school_id.in_(chunk))
     return after - before, len(reports) - (after - before)
 
 
