@@ -193,25 +193,30 @@ print(len(payments))
 NATIONAL = {"trainers": 300, "schools": 1_500, "trainees": 60_000, "years": 8}
 FLOOR = [PY, "-c", "import typer, sqlalchemy.orm"]
 
-#: (command, goal): "floor" = within 1.5× the start-up floor at 1×; "bounded" = within 1.3× of its own
-#: 1× time at the largest size; "linear" = grows at most linearly with what it prints.
-DAILY: list[tuple[str, str]] = [
-    ("status", "bounded"),
-    ("status --json", "bounded"),
-    ("trainer list", "floor"),
-    ("trainer list --json", "floor"),
-    ("school list", "floor"),
-    ("school list --json", "floor"),
-    ("agreement list", "floor"),
-    ("invoice list", "floor"),
-    ("invoice list --json", "floor"),
-    ("compliance --year 2026", "bounded"),
-    ("meeting list", "floor"),
-    ("trainer show 1", "bounded"),
-    ("school show 1", "bounded"),
-    ("invoice show 1", "bounded"),
-    ("log", "bounded"),
-    ("invoice run --dry-run", "bounded"),
+#: (command, growth goal, held to the floor). Every read command a coordinator uses daily (and its --json)
+#: must run within 1.5× the start-up floor at 1×. Growth: "bounded" = within 1.3× of its own 1× time at the
+#: largest size; "linear" = grows at most linearly with the size; "" = a list, held to the floor only.
+#: `status --json` lists every quiet programme and every trainer short on meetings (150 000 and 30 000 at
+#: 100×), and one year's compliance every trainer under agreement (30 000 at 100×): where the register grows
+#: in trainers and schools, not only in years, what they print grows too, so they are held to "linear"
+#: (README, issue 17). The nightly `invoice run --dry-run` and `log` are not among the daily reads.
+DAILY: list[tuple[str, str, bool]] = [
+    ("status", "bounded", True),
+    ("status --json", "linear", True),
+    ("trainer list", "", True),
+    ("trainer list --json", "", True),
+    ("school list", "", True),
+    ("school list --json", "", True),
+    ("agreement list", "", True),
+    ("invoice list", "", True),
+    ("invoice list --json", "", True),
+    ("compliance --year 2026", "linear", True),
+    ("meeting list", "", True),
+    ("trainer show 1", "bounded", True),
+    ("school show 1", "bounded", True),
+    ("invoice show 1", "bounded", True),
+    ("log", "bounded", False),
+    ("invoice run --dry-run", "bounded", False),
 ]
 
 
@@ -266,7 +271,7 @@ def growth(work: Path, sizes: Sequence[int], runs: int) -> int:
     times: dict[tuple[str, int], float] = {}
     to_floor: dict[str, float] = {}
     floors = []
-    for command, _goal in DAILY:
+    for command, _goal, _floor in DAILY:
         # At 1×: alternating pairs against the floor (the ratio of each pair, then the median), as above.
         a, b, ratio = pair([*steg2(databases[sizes[0]], *command.split())], FLOOR, runs)
         times[(command, sizes[0])], to_floor[command] = a, ratio
@@ -280,28 +285,30 @@ def growth(work: Path, sizes: Sequence[int], runs: int) -> int:
         " (1× / floor: the median of alternating pairs).\n"
     )
     heads = " | ".join(f"{k}×" for k in sizes)
-    print(f"| command | {heads} | 1× / floor | exponent | goal | met |")
+    print(f"| command | {heads} | 1× / floor | exponent | goals | met |")
     print("| --- | " + " | ".join("---" for _ in sizes) + " | --- | --- | --- | --- |")
     failed = 0
-    for command, goal in DAILY:
+    for command, goal, held in DAILY:
         at = [times[(command, k)] for k in sizes]
         exponent = math.log(at[-1] / at[0]) / math.log(largest / sizes[0]) if len(sizes) > 1 else 0.0
-        if goal == "floor":
-            met, shown = to_floor[command] <= 1.5, "≤ 1.5× floor at 1×"
-        elif goal == "bounded":
-            met, shown = at[-1] / at[0] <= 1.3, f"{largest}× ≤ 1.3 × 1×"
-        else:
-            met, shown = exponent <= 1.05, "linear"
-        failed += not met
+        checks = []
+        if held:
+            checks.append((to_floor[command] <= 1.5, "≤ 1.5× floor at 1×"))
+        if goal == "bounded":
+            checks.append((at[-1] / at[0] <= 1.3, f"{largest}× ≤ 1.3 × 1×"))
+        elif goal == "linear":
+            checks.append((exponent <= 1.05, "linear"))
+        unmet = [shown for met, shown in checks if not met]
+        failed += bool(unmet)
         cells = " | ".join(f"{t:.2f} s" for t in at)
-        print(
-            f"| `{command}` | {cells} | {to_floor[command]:.2f} | {exponent:.2f} | {shown} | {'yes' if met else 'NO'} |"
-        )
+        goals = "; ".join(shown for _, shown in checks)
+        verdict = "yes" if not unmet else "NO (" + "; ".join(unmet) + ")"
+        print(f"| `{command}` | {cells} | {to_floor[command]:.2f} | {exponent:.2f} | {goals} | {verdict} |")
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import plans
 
     print(f"\nFull scans of growing tables by the bounded commands at {largest}× (EXPLAIN QUERY PLAN):\n")
-    for command, goal in DAILY:
+    for command, goal, _held in DAILY:
         if goal == "bounded":
             found = plans.scans(databases[largest], command.split())
             print(f"- `{command}`: " + ("none" if not found else f"{len(found)}"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -26,15 +27,17 @@ def certified_on(session: Session, trainer_id: int) -> date | None:
     return rules.certified_on(dates)
 
 
-def certified_dates(session: Session) -> dict[int, date]:
-    """Rule 3 for every trainer at once: trainer id → certification date."""
-    rows = session.execute(
+def certified_dates(session: Session, trainer_ids: Sequence[int] | None = None) -> dict[int, date]:
+    """Rule 3 for every trainer at once (or for these): trainer id → certification date."""
+    query = (
         select(CourseParticipant.trainer_id, func.min(Course.completed_on))
         .join(Course, Course.id == CourseParticipant.course_id)
         .where(Course.completed_on.is_not(None), CourseParticipant.unenrolled_on.is_(None))
         .group_by(CourseParticipant.trainer_id)
     )
-    return {row[0]: row[1] for row in rows if row[1] is not None}
+    if trainer_ids is not None:
+        query = query.where(CourseParticipant.trainer_id.in_(trainer_ids))
+    return {row[0]: row[1] for row in session.execute(query) if row[1] is not None}
 
 
 def course_json(session: Session, course: Course, with_participants: bool = True) -> dict[str, Any]:

@@ -428,7 +428,7 @@ def status_summary(db: Database, day: date, most: int = 10) -> dict[str, Any]:
     certified trainers without an agreement) are counted and cut by the database, through the programme
     runs' stored activity dates and indexes, so that the view costs about the same in a register of any
     size; `status` (the `--json` document) still lists them whole. A test checks that both agree."""
-    from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced, overdue
+    from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced, overdue_first
     from steg2cli.services.payments import unmatched
 
     with db.read() as session:
@@ -439,13 +439,13 @@ def status_summary(db: Database, day: date, most: int = 10) -> dict[str, Any]:
             "stalled_programmes": _quiet(session, day, most),
             "certified_without_agreement": _certified_without_agreement(session, day, most),
             "programmes_without_trainee_list": _silent(session, day, most),
+            "overdue": overdue_first(session, day, most),
         }
         stopped = _stopped_this_year(session, day)
         lists["stopped_this_year"] = (len(stopped), stopped[:most])
         soon = not_yet_invoiced(session, day + relativedelta(days=30))
         due = [c for c in soon if c.due <= day]
         for key, items in (
-            ("overdue", overdue(session, day)),
             ("payments_to_match", unmatched(session)),
             ("payers_not_ready", _payers_not_ready(session, soon)),
             ("invoices_to_credit", invoices_with_void_charges(session)),
@@ -475,30 +475,23 @@ def _registered(day: date) -> Any:
     return (Trainer.erased_on.is_(None), Trainer.registered_on <= day)
 
 
-def _certified_on() -> Any:
-    """Rule 3 as a subquery: trainer id → the first completed course they stayed enrolled on."""
+def _certified_by(day: date) -> Any:
+    """Rule 3 as a subquery: the trainers certified on or before `day` (a completed course they stayed
+    enrolled on)."""
     from steg2cli.models import Course, CourseParticipant
 
     return (
-        select(CourseParticipant.trainer_id.label("trainer_id"), func.min(Course.completed_on).label("on"))
+        select(CourseParticipant.trainer_id)
         .join(Course, Course.id == CourseParticipant.course_id)
-        .where(Course.completed_on.is_not(None), CourseParticipant.unenrolled_on.is_(None))
-        .group_by(CourseParticipant.trainer_id)
-        .subquery()
+        .where(Course.completed_on <= day, CourseParticipant.unenrolled_on.is_(None))
     )
 
 
 def _trainer_counts(session: Session, day: date) -> dict[str, int]:
-    certified = _certified_on()
+    registered = select(func.count()).select_from(Trainer).where(*_registered(day))
     return {
-        "registered": session.scalar(select(func.count()).select_from(Trainer).where(*_registered(day))) or 0,
-        "certified": session.scalar(
-            select(func.count())
-            .select_from(Trainer)
-            .join(certified, certified.c.trainer_id == Trainer.id)
-            .where(*_registered(day), certified.c.on <= day)
-        )
-        or 0,
+        "registered": session.scalar(registered) or 0,
+        "certified": session.scalar(registered.where(Trainer.id.in_(_certified_by(day)))) or 0,
         "under_agreement": session.scalar(
             select(func.count(func.distinct(Agreement.trainer_id))).where(in_force_filter(day))
         )
@@ -629,20 +622,19 @@ def _short_on_meetings(session: Session, year: int, most: int) -> tuple[int, lis
 
 
 def _certified_without_agreement(session: Session, day: date, most: int) -> tuple[int, list[dict[str, Any]]]:
-    certified = _certified_on()
     rows = session.execute(
-        select(Trainer.id, Trainer.name, certified.c.on, func.count().over())
-        .join(certified, certified.c.trainer_id == Trainer.id)
+        select(Trainer.id, Trainer.name, func.count().over())
         .where(
             *_registered(day),
-            certified.c.on <= day,
+            Trainer.id.in_(_certified_by(day)),
             Trainer.id.not_in(select(Agreement.trainer_id).where(in_force_filter(day))),
         )
         .order_by(_binary(session, Trainer.name), Trainer.id)
         .limit(most)
     ).all()
-    return (rows[0][3] if rows else 0), [
-        {"trainer_id": t, "name": name, "certified_on": common.iso(on)} for t, name, on, _ in rows
+    certified = certified_dates(session, [t for t, _, _ in rows]) if rows else {}
+    return (rows[0][2] if rows else 0), [
+        {"trainer_id": t, "name": name, "certified_on": common.iso(certified[t])} for t, name, _ in rows
     ]
 
 

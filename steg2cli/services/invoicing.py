@@ -605,8 +605,9 @@ def _charge_row(charge: rules.Charge) -> dict[str, Any]:
 # ---- reading and crediting --------------------------------------------------------------------
 
 
-def overdue(session: Session, day: date) -> list[dict[str, Any]]:
-    """Rule 33: invoices past their due date on `day` and not paid, most days late first (for the dashboard)."""
+def _past_due(day: date) -> Any:
+    """Rule 33 in the database: invoices past their due date on `day`, neither credited nor paid in full,
+    with what has been paid on each. Only those rows reach Python."""
     credited = select(Invoice.credits_number).where(Invoice.credits_number.is_not(None))
     received = (
         select(Payment.invoice_number, func.sum(Payment.amount_ore).label("paid"))
@@ -615,8 +616,7 @@ def overdue(session: Session, day: date) -> list[dict[str, Any]]:
         .subquery()
     )
     paid_so_far = func.coalesce(received.c.paid, 0)
-    # The database sums the payments and keeps what is still owed: only those rows reach Python.
-    candidates = session.execute(
+    return (
         select(
             Invoice.number,
             Invoice.payer_id,
@@ -634,8 +634,11 @@ def overdue(session: Session, day: date) -> list[dict[str, Any]]:
             Invoice.total_ore > paid_so_far,
         )
     )
+
+
+def _overdue_rows(rows: Iterable[Any], day: date) -> list[dict[str, Any]]:
     result = []
-    for invoice in candidates:
+    for invoice in rows:
         state = rules.invoice_state("invoice", invoice.total_ore, invoice.due_date, False, int(invoice.paid), day)
         if state.state == "overdue":
             result.append(
@@ -648,7 +651,20 @@ def overdue(session: Session, day: date) -> list[dict[str, Any]]:
                     "ocr": invoice.ocr,
                 }
             )
-    return sorted(result, key=lambda r: (-r["days_late"], r["number"]))
+    return result
+
+
+def overdue(session: Session, day: date) -> list[dict[str, Any]]:
+    """Rule 33: invoices past their due date on `day` and not paid, most days late first (for the dashboard)."""
+    return sorted(_overdue_rows(session.execute(_past_due(day)), day), key=lambda r: (-r["days_late"], r["number"]))
+
+
+def overdue_first(session: Session, day: date, most: int) -> tuple[int, list[dict[str, Any]]]:
+    """How many invoices `overdue` lists, and its first `most`, counted and cut by the database."""
+    query = _past_due(day)
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    first = session.execute(query.order_by(Invoice.due_date, Invoice.number).limit(most))
+    return count, _overdue_rows(first, day)
 
 
 def list_invoices(
