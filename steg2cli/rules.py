@@ -300,6 +300,7 @@ _DAY_BEFORE = relativedelta(days=-1)
 
 # The invoice run walks every agreement year in the country: remember the calendar arithmetic.
 @lru_cache(maxsize=65_536)
+@lru_cache(maxsize=65_536)
 def _add_years(day: date, years: int) -> date:
     return day + relativedelta(years=years)
 
@@ -329,14 +330,17 @@ class Span:
         """Rule 6: period k runs from start + k years to the day before start + (k+1) years."""
         return _add_years(self.start, k), _day_before(_add_years(self.start, k + 1))
 
-    def periods_started(self, until: date) -> list[tuple[int, date, date]]:
-        """Rule 6 and 17: every period that starts on or before `until` and before the end."""
+    def periods_started(self, until: date, since: date | None = None) -> list[tuple[int, date, date]]:
+        """Rule 6 and 17: every period that starts on or before `until` and before the end (and, with
+        `since`, not before it)."""
         periods: list[tuple[int, date, date]] = []
-        k = 0
-        first = self.start
+        # The periods starting two calendar years or more before `since` are not worked out at all.
+        k = 0 if since is None else max(since.year - self.start.year - 1, 0)
+        first = _add_years(self.start, k)
         while first <= until and (self.end is None or first < self.end):
             following = _add_years(self.start, k + 1)
-            periods.append((k, first, _day_before(following)))
+            if since is None or first >= since:
+                periods.append((k, first, _day_before(following)))
             first = following
             k += 1
         return periods
@@ -643,10 +647,7 @@ def charge_source(key: str) -> tuple[str, tuple[int, ...]]:
 
 def fee_years_due(agreement: AgreementForBilling, until: date) -> list[tuple[int, date, date]]:
     """Rule 17: the agreement years whose annual fee is due on or before `until`, from `fees_from` on."""
-    years = Span(agreement.start, agreement.end).periods_started(until)
-    if agreement.fees_from is None:
-        return years
-    return [year for year in years if year[1] >= agreement.fees_from]
+    return Span(agreement.start, agreement.end).periods_started(until, agreement.fees_from)
 
 
 def next_fees_from(agreement: AgreementForBilling, until: date, closed: Container[str]) -> date:

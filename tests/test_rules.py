@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from steg2cli import rules
 
@@ -136,6 +137,16 @@ def test_rule6_periods_started_stop_at_the_end_and_at_the_day() -> None:
     span = rules.Span(D("2020-05-01"), D("2023-05-01"))
     assert [k for k, _, _ in span.periods_started(D("2030-01-01"))] == [0, 1, 2]
     assert [k for k, _, _ in rules.Span(D("2020-05-01")).periods_started(D("2022-04-30"))] == [0, 1]
+
+
+@pytest.mark.parametrize("start", ["2016-02-29", "2018-07-15", "2019-12-31", "2020-01-01"])
+def test_rule6_periods_started_since_a_day_leave_out_exactly_the_earlier_ones(start: str) -> None:
+    """The periods before `since` are skipped without being worked out (issue 17); none after it is lost."""
+    span = rules.Span(D(start))
+    every = span.periods_started(D("2026-12-31"))
+    for _k, first, _last in every:
+        for since in (first, first + relativedelta(days=1), first - relativedelta(days=1), date(first.year, 1, 1)):
+            assert span.periods_started(D("2026-12-31"), since) == [p for p in every if p[1] >= since], since
 
 
 def test_rule6_ending_refuses_twice_and_before_the_start() -> None:

@@ -240,3 +240,12 @@ def refresh_activity(session: Session, *where: Any) -> None:
             last_report_on=case((latest_report > runs.c.start, latest_report), else_=runs.c.start),
         )
     )
+
+
+def count_and_first(session: Session, query: Any, order: Sequence[Any], most: int) -> tuple[int, list[Any]]:
+    """How many rows `query` gives, and its first `most` in `order`: the database counts them, and sorts
+    (keeping only the first few) when there is anything to show."""
+    from sqlalchemy import func
+
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return count, (list(session.execute(query.order_by(*order).limit(most))) if count else [])

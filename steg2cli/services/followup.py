@@ -488,10 +488,13 @@ def _certified_by(day: date) -> Any:
 
 
 def _trainer_counts(session: Session, day: date) -> dict[str, int]:
-    registered = select(func.count()).select_from(Trainer).where(*_registered(day))
+    # One pass over the trainers for both counts.
+    registered, certified = session.execute(
+        select(func.count(), func.count(case((Trainer.id.in_(_certified_by(day)), 1)))).where(*_registered(day))
+    ).one()
     return {
-        "registered": session.scalar(registered) or 0,
-        "certified": session.scalar(registered.where(Trainer.id.in_(_certified_by(day)))) or 0,
+        "registered": registered,
+        "certified": certified,
         "under_agreement": session.scalar(
             select(func.count(func.distinct(Agreement.trainer_id))).where(in_force_filter(day))
         )
@@ -606,36 +609,35 @@ def _short_on_meetings(session: Session, year: int, most: int) -> tuple[int, lis
     )
     network = func.coalesce(attended.c.network, 0)
     conference = func.coalesce(attended.c.conference, 0)
-    rows = session.execute(
-        select(Trainer.id, Trainer.name, network, conference, func.count().over())
+    count, rows = common.count_and_first(
+        session,
+        select(Trainer.id, Trainer.name, network, conference)
         .outerjoin(attended, attended.c.trainer_id == Trainer.id)
         .where(
             Trainer.id.in_(reaching),
             or_(network < rules.NETWORK_MEETINGS_PER_YEAR, conference < rules.CONFERENCES_PER_YEAR),
-        )
-        .order_by(Trainer.name, Trainer.id)
-        .limit(most)
-    ).all()
-    return (rows[0][4] if rows else 0), [
-        {"trainer_id": t, "name": name, "network_meetings": int(n), "conferences": int(c)} for t, name, n, c, _ in rows
+        ),
+        (Trainer.name, Trainer.id),
+        most,
+    )
+    return count, [
+        {"trainer_id": t, "name": name, "network_meetings": int(n), "conferences": int(c)} for t, name, n, c in rows
     ]
 
 
 def _certified_without_agreement(session: Session, day: date, most: int) -> tuple[int, list[dict[str, Any]]]:
-    rows = session.execute(
-        select(Trainer.id, Trainer.name, func.count().over())
-        .where(
+    count, rows = common.count_and_first(
+        session,
+        select(Trainer.id, Trainer.name).where(
             *_registered(day),
             Trainer.id.in_(_certified_by(day)),
             Trainer.id.not_in(select(Agreement.trainer_id).where(in_force_filter(day))),
-        )
-        .order_by(_binary(session, Trainer.name), Trainer.id)
-        .limit(most)
-    ).all()
-    certified = certified_dates(session, [t for t, _, _ in rows]) if rows else {}
-    return (rows[0][2] if rows else 0), [
-        {"trainer_id": t, "name": name, "certified_on": common.iso(certified[t])} for t, name, _ in rows
-    ]
+        ),
+        (_binary(session, Trainer.name), Trainer.id),
+        most,
+    )
+    certified = certified_dates(session, [t for t, _ in rows]) if rows else {}
+    return count, [{"trainer_id": t, "name": name, "certified_on": common.iso(certified[t])} for t, name in rows]
 
 
 def _undecided(session: Session, stored: Any, day: date, columns: Sequence[Any]) -> list[Any]:

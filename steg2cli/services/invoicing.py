@@ -661,9 +661,7 @@ def overdue(session: Session, day: date) -> list[dict[str, Any]]:
 
 def overdue_first(session: Session, day: date, most: int) -> tuple[int, list[dict[str, Any]]]:
     """How many invoices `overdue` lists, and its first `most`, counted and cut by the database."""
-    query = _past_due(day)
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    first = session.execute(query.order_by(Invoice.due_date, Invoice.number).limit(most))
+    count, first = common.count_and_first(session, _past_due(day), (Invoice.due_date, Invoice.number), most)
     return count, _overdue_rows(first, day)
 
 
