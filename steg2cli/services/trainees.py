@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -270,9 +270,31 @@ def store(session: Session, reports: Sequence[Report], today: date) -> tuple[int
     )
     after = session.scalar(select(func.count()).select_from(Trainee)) or 0
     if after > before:
-        for chunk in common.chunks(sorted({r.school_id for r in reports})):
-            common.refresh_activity(session, SchoolProgramme.school_id.in_(chunk))
+        _reported_today(session, sorted({r.school_id for r in reports}), today)
     return after - before, len(reports) - (after - before)
+
+
+def _reported_today(session: Session, school_ids: Sequence[int], today: date) -> None:
+    """Keep the programme runs' last report dates exact after a list was stored (issue 17). Every row this
+    list added is reported today and stands, so a run whose school and programme now have a report today
+    that stands has its date moved up to today (never down); no other run's date changed. Much cheaper
+    than `common.refresh_activity`, which reads each school's every report."""
+    from sqlalchemy import Table, case, exists, update
+
+    runs = cast(Table, SchoolProgramme.__table__)
+    kept = func.coalesce(runs.c.last_report_on, runs.c.start)
+    today_reported = exists().where(
+        Trainee.reported_on == today,
+        Trainee.school_id == runs.c.school_id,
+        Trainee.programme == runs.c.programme,
+        Trainee.void_on.is_(None),
+    )
+    for chunk in common.chunks(school_ids):
+        session.execute(
+            update(runs)
+            .where(runs.c.school_id.in_(chunk), today_reported)
+            .values(last_report_on=case((kept >= today, kept), else_=today))
+        )
 
 
 def _finish(
