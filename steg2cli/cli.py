@@ -385,6 +385,13 @@ def main_options(
 
 def main() -> None:
     """Console-script entry point."""
+    import gc
+
+    # A command is one short process. Reference counting frees what it is done with; the cycle collector's
+    # passes over the hundreds of thousands of objects SQLAlchemy, the models and the rows create cost
+    # 40-60 ms of a daily command and a tenth of a long export or invoice run, and free nothing that
+    # matters: the 200 000-row export peaks at the same 67 MiB either way (issue 17, README "Performance").
+    gc.disable()
     app(prog_name="steg2")
 
 
