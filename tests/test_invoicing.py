@@ -467,3 +467,18 @@ def test_the_marks_never_lie_too_late_through_runs_and_credit_notes(fresh_db: An
     assert again  # the first credit's charges come back; the waived ones do not
     _marks_never_too_late(fresh_db)
     assert invoice_run("2026-06-15") == []
+
+
+def test_the_invoice_table_counts_the_lines_the_json_lists() -> None:
+    """The table reads no invoice line, only counts them (issue 17); the counts and sums are the JSON's."""
+    from steg2cli.rules import format_kr
+
+    ok("demo")
+    ok("invoice", "credit", "1", "--reason", "fel belopp")
+    whole = {i["number"]: i for i in ok("invoice", "list", "--json")}
+    rows = [line.split("\t") for line in ok("invoice", "list").stdout.splitlines()[2:]]
+    assert len(rows) == len(whole) >= 3
+    for row in rows:
+        invoice = whole[int(row[0])]
+        assert int(row[4]) == len(invoice["lines"]) > 0
+        assert row[5] == format_kr(invoice["total"])

@@ -145,7 +145,9 @@ def list_(
     from steg2cli.services import invoicing
 
     day = common.day(on, "--on") or common.today()
-    with invoicing.each_invoice(common.database(ctx), year, on=day, unpaid=unpaid, overdue=overdue) as found:
+    with invoicing.each_invoice(
+        common.database(ctx), year, on=day, unpaid=unpaid, overdue=overdue, with_lines=as_json
+    ) as found:
         if as_json:
             common.emit_json_list(found, limit)
             return

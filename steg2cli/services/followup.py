@@ -432,12 +432,13 @@ def status_summary(db: Database, day: date, most: int = 10) -> dict[str, Any]:
     from steg2cli.services.payments import unmatched
 
     with db.read() as session:
+        trainers, idle = _trainers(session, day, most)
         lists: dict[str, tuple[int, list[dict[str, Any]]]] = {
+            "certified_without_agreement": idle,
             "renewals_within_30_days": _renewals(session, day, most),
             "understaffed_municipalities": _understaffed(session, day, most),
             "short_on_meetings": _short_on_meetings(session, day.year, most),
             "stalled_programmes": _quiet(session, day, most),
-            "certified_without_agreement": _certified_without_agreement(session, day, most),
             "programmes_without_trainee_list": _silent(session, day, most),
             "overdue": overdue_first(session, day, most),
         }
@@ -453,7 +454,7 @@ def status_summary(db: Database, day: date, most: int = 10) -> dict[str, Any]:
             lists[key] = (len(items), items[:most])
         return {
             "date": common.iso(day),
-            "trainers": _trainer_counts(session, day),
+            "trainers": trainers,
             **{key: items for key, (_n, items) in lists.items()},
             "last_invoice_run": _last_run(session),
             "not_invoiced": {
@@ -487,19 +488,39 @@ def _certified_by(day: date) -> Any:
     )
 
 
-def _trainer_counts(session: Session, day: date) -> dict[str, int]:
-    # One pass over the trainers for both counts.
-    registered, certified = session.execute(
-        select(func.count(), func.count(case((Trainer.id.in_(_certified_by(day)), 1)))).where(*_registered(day))
+def _trainers(session: Session, day: date, most: int) -> tuple[dict[str, int], tuple[int, list[dict[str, Any]]]]:
+    """The trainer counts, and the certified trainers without an agreement in force: counted in one pass
+    over the trainers, the first few read only when there are any."""
+    certified = Trainer.id.in_(_certified_by(day))
+    idle = and_(certified, Trainer.id.not_in(select(Agreement.trainer_id).where(in_force_filter(day))))
+    registered, certified_count, idle_count = session.execute(
+        select(func.count(), func.count(case((certified, 1))), func.count(case((idle, 1)))).where(*_registered(day))
     ).one()
-    return {
+    counts = {
         "registered": registered,
-        "certified": certified,
+        "certified": certified_count,
         "under_agreement": session.scalar(
             select(func.count(func.distinct(Agreement.trainer_id))).where(in_force_filter(day))
         )
         or 0,
     }
+    rows = (
+        list(
+            session.execute(
+                select(Trainer.id, Trainer.name)
+                .where(*_registered(day), idle)
+                .order_by(_binary(session, Trainer.name), Trainer.id)
+                .limit(most)
+            )
+        )
+        if idle_count
+        else []
+    )
+    dates = certified_dates(session, [t for t, _ in rows]) if rows else {}
+    return counts, (
+        idle_count,
+        [{"trainer_id": t, "name": name, "certified_on": common.iso(dates[t])} for t, name in rows],
+    )
 
 
 def _names(session: Session, ids: set[int], day: date) -> dict[int, str]:
@@ -623,21 +644,6 @@ def _short_on_meetings(session: Session, year: int, most: int) -> tuple[int, lis
     return count, [
         {"trainer_id": t, "name": name, "network_meetings": int(n), "conferences": int(c)} for t, name, n, c in rows
     ]
-
-
-def _certified_without_agreement(session: Session, day: date, most: int) -> tuple[int, list[dict[str, Any]]]:
-    count, rows = common.count_and_first(
-        session,
-        select(Trainer.id, Trainer.name).where(
-            *_registered(day),
-            Trainer.id.in_(_certified_by(day)),
-            Trainer.id.not_in(select(Agreement.trainer_id).where(in_force_filter(day))),
-        ),
-        (_binary(session, Trainer.name), Trainer.id),
-        most,
-    )
-    certified = certified_dates(session, [t for t, _ in rows]) if rows else {}
-    return count, [{"trainer_id": t, "name": name, "certified_on": common.iso(certified[t])} for t, name in rows]
 
 
 def _undecided(session: Session, stored: Any, day: date, columns: Sequence[Any]) -> list[Any]:

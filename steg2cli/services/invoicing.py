@@ -397,22 +397,44 @@ def paid_by_invoice(session: Session, numbers: Sequence[int]) -> dict[int, int]:
     return paid
 
 
-def _load_invoices(session: Session, invoices: Sequence[Any], on: date | None = None) -> list[dict[str, Any]]:
+def _load_invoices(
+    session: Session, invoices: Sequence[Any], on: date | None = None, with_lines: bool = True
+) -> list[dict[str, Any]]:
+    """The invoices as `invoice_json` describes them; without `with_lines`, for a table, the lines are only
+    counted (`lines` is empty, `line_count` and the sums stand)."""
     numbers = [i.number for i in invoices]
     lines: dict[int, list[Any]] = defaultdict(list)
+    counts: dict[int, int] = {}
     credits: dict[int, int] = {}
     paid: dict[int, int] = {}
     for chunk in common.chunks(numbers):
-        for line in session.execute(
-            select(*LINE_COLUMNS).where(InvoiceLine.invoice_number.in_(chunk)).order_by(InvoiceLine.id)
-        ):
-            lines[line.invoice_number].append(line)
+        if with_lines:
+            for line in session.execute(
+                select(*LINE_COLUMNS).where(InvoiceLine.invoice_number.in_(chunk)).order_by(InvoiceLine.id)
+            ):
+                lines[line.invoice_number].append(line)
+        else:
+            counts.update(
+                session.execute(
+                    select(InvoiceLine.invoice_number, func.count())
+                    .where(InvoiceLine.invoice_number.in_(chunk))
+                    .group_by(InvoiceLine.invoice_number)
+                ).all()
+            )
         for number, credited in session.execute(
             select(Invoice.number, Invoice.credits_number).where(Invoice.credits_number.in_(chunk))
         ):
             if credited is not None:
                 credits[credited] = number
         paid.update(paid_by_invoice(session, chunk))
+    if not with_lines:
+        return [
+            {
+                **invoice_json(i, (), credits.get(i.number), paid.get(i.number, 0), on),
+                "line_count": counts.get(i.number, 0),
+            }
+            for i in invoices
+        ]
     return [invoice_json(i, lines[i.number], credits.get(i.number), paid.get(i.number, 0), on) for i in invoices]
 
 
@@ -687,16 +709,18 @@ def each_invoice(
     on: date | None = None,
     unpaid: bool = False,
     overdue: bool = False,
+    with_lines: bool = True,
 ) -> Iterator[Iterator[dict[str, Any]]]:
     """As `list_invoices`, each invoice worked out 500 at a time as they are read: the first comes at once
-    (issue 17). Read inside the `with` block."""
+    (issue 17). Read inside the `with` block. Without `with_lines` the lines are only counted (for a
+    table)."""
     with db.read() as session:
         rows = _select_invoices(session, year, list(numbers))
         states = ("overdue",) if overdue else ("open", "overdue") if unpaid else None
         yield (
             invoice
             for chunk in common.chunks(rows)
-            for invoice in _load_invoices(session, chunk, on)
+            for invoice in _load_invoices(session, chunk, on, with_lines)
             if states is None or invoice["state"] in states
         )
 
