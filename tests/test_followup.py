@@ -231,6 +231,23 @@ def test_the_runs_stored_activity_dates_follow_every_step_and_report() -> None:
     """What the dashboard trusts: each run's stored dates equal what its live steps and its school's live
     trainee reports say, after steps, voids, reports, a new run and a stop."""
     _busy_register()
+    school = ok("school", "show", "4", "--json")
+    ok(  # a new run beside the stopped one: it takes the school's reports for its programme at once
+        "start-school",
+        school["name"],
+        "--municipality",
+        school["municipality"]["name"],
+        "--programme",
+        "mvp-hs",
+        "--start",
+        "2026-06-12",
+        "--trainer",
+        "5",
+        "--contact-name",
+        "Ny Kontakt",
+        "--contact-email",
+        "ny@skola.se",
+    )
     ok("school", "step", "2", "handledning", "--programme", "at", "--date", "2026-06-14", "--trainer", "2")
     ok(
         "report-trainees",
