@@ -300,7 +300,6 @@ _DAY_BEFORE = relativedelta(days=-1)
 
 # The invoice run walks every agreement year in the country: remember the calendar arithmetic.
 @lru_cache(maxsize=65_536)
-@lru_cache(maxsize=65_536)
 def _add_years(day: date, years: int) -> date:
     return day + relativedelta(years=years)
 
