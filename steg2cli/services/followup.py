@@ -112,10 +112,20 @@ def show_meeting(db: Database, meeting_id: int) -> dict[str, Any]:
 # ---- compliance (rule 21) ---------------------------------------------------------------------
 
 
+def _reaching(year: int) -> Any:
+    """Rule 21 in SQL: an agreement in force on at least one day of the calendar year (one ended on its
+    start date never was)."""
+    first, after = date(year, 1, 1), date(year + 1, 1, 1)
+    return (
+        Agreement.start < after,
+        or_(Agreement.end.is_(None), and_(Agreement.end > first, Agreement.end > Agreement.start)),
+    )
+
+
 def _compliance_rows(session: Session, year: int, with_municipality: bool = True) -> list[dict[str, Any]]:
     spans: dict[int, list[rules.Span]] = defaultdict(list)
     # Only the agreements that reach into the year (the rule below decides; the database narrows).
-    reaching = (Agreement.start <= date(year, 12, 31), or_(Agreement.end.is_(None), Agreement.end > date(year, 1, 1)))
+    reaching = _reaching(year)
     for trainer_id, first, end in session.execute(
         select(Agreement.trainer_id, Agreement.start, Agreement.end).where(*reaching)
     ):
@@ -239,8 +249,7 @@ def status(db: Database, day: date) -> dict[str, Any]:
             for run in session.execute(
                 select(*_RUN_ROW, School.municipality_code)
                 .join(School, School.id == SchoolProgramme.school_id)
-                .where(SchoolProgramme.start <= day)
-                .where(SchoolProgramme.stopped_on.is_(None) | (SchoolProgramme.stopped_on > day))
+                .where(_running(day))
             )
         ]
         per_place = Counter(a.municipality_code for a in in_force)
@@ -613,10 +622,7 @@ def _understaffed(session: Session, day: date, most: int) -> tuple[int, list[dic
 def _short_on_meetings(session: Session, year: int, most: int) -> tuple[int, list[dict[str, Any]]]:
     """Rule 21 in the database: trainers under agreement some day of the year with too few meetings."""
     first, after = date(year, 1, 1), date(year + 1, 1, 1)
-    reaching = select(Agreement.trainer_id).where(
-        Agreement.start < after,
-        or_(Agreement.end.is_(None), and_(Agreement.end > first, Agreement.end > Agreement.start)),
-    )
+    reaching = select(Agreement.trainer_id).where(*_reaching(year))
     attended = (
         select(
             Attendance.trainer_id.label("trainer_id"),
@@ -710,17 +716,16 @@ def _silent(session: Session, day: date, most: int) -> tuple[int, list[dict[str,
     year_ago = day - relativedelta(years=1)
     certain = (SchoolProgramme.stopped_on.is_(None), SchoolProgramme.last_report_on <= year_ago)
     count = session.scalar(select(func.count()).select_from(SchoolProgramme).where(*certain)) or 0
-    columns = _RUN_ROW
     found = list(
         session.execute(
-            select(*columns)
+            select(*_RUN_ROW)
             .join(School, School.id == SchoolProgramme.school_id)
             .where(*certain)
             .order_by(_binary(session, School.name), SchoolProgramme.programme, SchoolProgramme.school_id)
             .limit(most)
         )
     )
-    for run in _undecided(session, SchoolProgramme.last_report_on, day, columns):
+    for run in _undecided(session, SchoolProgramme.last_report_on, day, _RUN_ROW):
         if run.start > year_ago:
             continue
         reported = session.scalar(
