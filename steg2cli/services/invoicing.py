@@ -346,10 +346,16 @@ def payer_snapshot_json(invoice: Any) -> dict[str, Any]:
 
 
 def invoice_json(
-    invoice: Any, lines: Sequence[Any], credited_by: int | None, paid: int = 0, on: date | None = None
+    invoice: Any,
+    lines: Sequence[Any],
+    credited_by: int | None,
+    paid: int = 0,
+    on: date | None = None,
+    line_count: int | None = None,
 ) -> dict[str, Any]:
     """An invoice or credit note as CLI.md describes it, with its payment state on `on` (rule 33; default:
-    its own date)."""
+    its own date). For a table, `line_count` stands in for lines not read (`lines` and `vat_by_rate` are
+    then empty)."""
     totals = rules.invoice_totals((line.amount_ore, line.vat_bp) for line in lines)
     state = rules.invoice_state(
         invoice.kind, invoice.total_ore, invoice.due_date, credited_by is not None, paid, on or invoice.invoice_date
@@ -365,7 +371,7 @@ def invoice_json(
         "payer_reference": invoice.payer_reference,
         "seller": _seller(invoice.seller),
         "lines": [_line_json(line) for line in lines],
-        "line_count": len(lines),
+        "line_count": len(lines) if line_count is None else line_count,
         "net": invoice.net_ore,
         "vat": invoice.vat_ore,
         "vat_by_rate": [{"rate": r / 100, "net": n, "vat": v} for r, n, v in totals.vat_by_rate],
@@ -401,7 +407,7 @@ def _load_invoices(
     session: Session, invoices: Sequence[Any], on: date | None = None, with_lines: bool = True
 ) -> list[dict[str, Any]]:
     """The invoices as `invoice_json` describes them; without `with_lines`, for a table, the lines are only
-    counted (`lines` is empty, `line_count` and the sums stand)."""
+    counted (`lines` and `vat_by_rate` are empty; `line_count` and the sums stand)."""
     numbers = [i.number for i in invoices]
     lines: dict[int, list[Any]] = defaultdict(list)
     counts: dict[int, int] = {}
@@ -427,15 +433,17 @@ def _load_invoices(
             if credited is not None:
                 credits[credited] = number
         paid.update(paid_by_invoice(session, chunk))
-    if not with_lines:
-        return [
-            {
-                **invoice_json(i, (), credits.get(i.number), paid.get(i.number, 0), on),
-                "line_count": counts.get(i.number, 0),
-            }
-            for i in invoices
-        ]
-    return [invoice_json(i, lines[i.number], credits.get(i.number), paid.get(i.number, 0), on) for i in invoices]
+    return [
+        invoice_json(
+            i,
+            lines[i.number],
+            credits.get(i.number),
+            paid.get(i.number, 0),
+            on,
+            None if with_lines else counts.get(i.number, 0),
+        )
+        for i in invoices
+    ]
 
 
 def _next_number(session: Session) -> int:
