@@ -197,3 +197,60 @@ def test_a_database_written_by_release_0_1_keeps_every_row_when_upgraded(tmp_pat
     assert ok("--db", str(path), "invoice", "run", "--date", "2025-06-15", "--json")["invoices"] == []
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM agreements WHERE fees_from IS NULL").fetchone() == (0,)
+
+
+RELEASE_0_2 = Path(__file__).parent / "data" / "release-0.2.0.db"
+
+#: Columns whose stored values a later migration converts on purpose: (table, column) → conversion of the
+#: old value. Every other column of every table of release 0.2.0 must come through an upgrade unchanged.
+CONVERTED_SINCE_0_2: dict[tuple[str, str], object] = {}
+
+
+def test_a_database_written_by_release_0_2_keeps_every_row_when_upgraded(tmp_path: Path) -> None:
+    """tests/data/release-0.2.0.db was written by steg2 after the second build (schema 0014): payers, a school
+    with its own payer, invoices, a credit note and a waived one, payments by hand and from a BgMax file (one
+    assigned by hand), voids, contact and lead changes (tests/data/make-release-0.2.0.sh made it)."""
+    path = tmp_path / "register.db"
+    path.write_bytes(RELEASE_0_2.read_bytes())
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0014",)
+        old_tables = {
+            name: [c[1] for c in conn.execute(f"PRAGMA table_info('{name}')")]
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if name != "alembic_version"
+        }
+    before = {table: _rows(path, table, columns) for table, columns in old_tables.items()}
+    assert all(before[t] for t in ("invoices", "invoice_lines", "payments", "payment_imports", "charge_billings"))
+
+    invoices = ok("--db", str(path), "invoice", "list", "--json", "--on", "2026-03-15")
+    assert [(i["number"], i["state"], i["balance"]) for i in invoices] == [
+        (1, "overdue", 3_876_550),
+        (2, "credited", 0),
+        (3, "paid", -500_000),
+        (4, "credit", 0),
+        (5, "credited", 0),
+        (6, "credit", 0),
+        (7, "overdue", 1_000_000),
+        (8, "overdue", 2_000_000),
+        (9, "overdue", 1_000_000),
+        (10, "open", 1_100_000),
+    ]
+    for table, columns in old_tables.items():
+        after = _rows(path, table, columns)
+        expected = before[table]
+        converting = {c: f for (t, c), f in CONVERTED_SINCE_0_2.items() if t == table}
+        if converting:
+            expected = sorted(
+                (
+                    tuple(converting[c](v) if c in converting else v for c, v in zip(columns, row, strict=True))  # type: ignore[operator]
+                    for row in expected
+                ),
+                key=repr,
+            )
+        assert after == expected, f"rows of {table} changed"
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    # The upgraded register bills nothing twice and takes new work.
+    assert ok("--db", str(path), "invoice", "run", "--date", "2026-03-15", "--dry-run", "--json")["invoices"] == []
+    ok("--db", str(path), "payment", "add", "7", "--date", "2026-03-15", "--amount", "10000")
+    assert ok("--db", str(path), "invoice", "show", "7", "--json")["paid"] == 1_000_000
