@@ -254,3 +254,27 @@ def test_a_database_written_by_release_0_2_keeps_every_row_when_upgraded(tmp_pat
     assert ok("--db", str(path), "invoice", "run", "--date", "2026-03-15", "--dry-run", "--json")["invoices"] == []
     ok("--db", str(path), "payment", "add", "7", "--date", "2026-03-15", "--amount", "10000")
     assert ok("--db", str(path), "invoice", "show", "7", "--json")["paid"] == 1_000_000
+
+
+VERSIONS = Path(dbmod.__file__).parent / "migrations" / "versions"
+
+
+def test_no_migration_depends_on_code_or_data_that_may_change() -> None:
+    """A migration gives the same result for ever: it imports neither the rules nor the services (which change
+    with the product), nor the models, and reads no package data outside its own frozen copies."""
+    import ast
+
+    allowed_data = "migrations/data/"
+    for script in sorted(VERSIONS.glob("0*.py")):
+        tree = ast.parse(script.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                names = []
+            for name in names:
+                assert not name.startswith("steg2cli"), f"{script.name} imports {name}"
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.endswith(".csv"):
+                assert node.value.startswith(allowed_data), f"{script.name} reads {node.value}"

@@ -125,7 +125,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_audit_log_at", "audit_log", ["at"])
 
-    source = resources.files("steg2cli").joinpath("data/municipalities.csv")
+    # The list as it stood when this revision was written, frozen beside the migrations: the package's own
+    # data/municipalities.csv may be brought up to date later, and a migration must give the same result for ever.
+    source = resources.files("steg2cli").joinpath("migrations/data/municipalities-0001.csv")
     text = source.read_text(encoding="utf-8")
     rows = [
         {"code": r["code"], "name": r["name"], "county_code": r["county_code"], "county": r["county"]}
