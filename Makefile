@@ -6,7 +6,7 @@ DEMO_DB ?= demo.db
 # A failed step removes the half-made venv, so the next `make` starts clean instead of failing the same way.
 UNDO   := { rm -rf $(VENV); exit 1; }
 
-.PHONY: demo test test-sv test-postgres test-lowest lint bench clean check-python lock i18n readme
+.PHONY: demo test test-sv test-postgres test-lowest lint bench clean check-python lock i18n readme reference docs
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -57,9 +57,15 @@ i18n: $(VENV)/.installed-test
 	$(BIN)/python tools/i18n.py compile
 	$(BIN)/python tools/i18n.py check
 
-# Regenerate the README's command reference from the help (a test fails when they drift).
-readme: $(VENV)/.installed-test
-	STEG2_LANG=en $(BIN)/cog -r -I . README.md
+# Regenerate the manual's command reference (docs/reference.md) from the help (a test fails when they drift).
+reference: $(VENV)/.installed-test
+	STEG2_LANG=en $(BIN)/cog -r -I . docs/reference.md
+
+readme: reference
+
+# The manual as a website in site/ (MkDocs); a broken link, a missing page or one left out of the navigation fails.
+docs: $(VENV)/.installed-test
+	$(BIN)/mkdocs build --strict --quiet
 
 test-postgres: $(VENV)/.installed-test
 	bash .ci/postgres.sh
@@ -73,14 +79,14 @@ test-lowest: check-python
 	.venv-lowest/bin/python -m pip install -q pytest==9.2.0 saxonche==13.1.1 lxml==6.1.3 babel==2.18.0 cogapp==3.6.0
 	.venv-lowest/bin/pytest -p no:cacheprovider
 
-# make bench BENCH_ARGS=--hundred also grows the national register to 100× (about 2 GB, see the README).
+# make bench BENCH_ARGS=--hundred also grows the national register to 100× (about 2 GB, see docs/performance.md).
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 # Renew the lock files after changing a dependency in pyproject.toml (needs pip-tools).
 lock:
-	pip-compile -q --strip-extras --no-header --output-file requirements.lock pyproject.toml
-	pip-compile -q --strip-extras --no-header --extra test --extra postgres --output-file requirements-test.lock pyproject.toml
+	pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+	pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra test --extra postgres --output-file requirements-test.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) .venv-lowest build *.egg-info .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .venv-lowest build site *.egg-info .pytest_cache .ruff_cache .mypy_cache

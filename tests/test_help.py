@@ -4,6 +4,7 @@ width, the README's command reference generated from the help, and shell complet
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 import os
 import re
 import subprocess
@@ -64,16 +65,43 @@ def _locked(package: str) -> str:
     importlib.metadata.version("typer") != _locked("typer"),
     reason="the reference is generated with the locked Typer; another Typer lays help out differently",
 )
-def test_the_readme_command_reference_is_the_help_itself() -> None:
-    """`make readme` regenerates it; this fails when a help text changed and the README did not."""
+def test_the_manuals_command_reference_is_the_help_itself() -> None:
+    """`make reference` regenerates it; this fails when a help text changed and docs/reference.md did not."""
     result = subprocess.run(
-        [sys.executable, "-m", "cogapp", "--check", "-I", str(ROOT), str(ROOT / "README.md")],
+        [sys.executable, "-m", "cogapp", "--check", "-I", str(ROOT), str(ROOT / "docs" / "reference.md")],
         env={**os.environ, "STEG2_LANG": "en"},
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="MkDocs is a test dependency")
+def test_the_manual_builds_with_every_link_and_page_in_place(tmp_path: Path) -> None:
+    """`mkdocs build --strict`: a link to a missing page or anchor, or a page left out of the navigation,
+    fails (mkdocs.yml turns each into a warning, --strict into an error)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(tmp_path / "site")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_readme_is_short_and_sends_the_reader_on() -> None:
+    """The README is what a newcomer reads first: what steg2 is, the two set-up commands, a session, and
+    links into the manual, each to a page that exists; no team-internal words."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) < 150
+    assert "make demo" in text and "make test" in text
+    links = re.findall(r"\]\((docs/[^)#]+)", text)
+    assert len(links) >= 5
+    for link in links:
+        assert (ROOT / link).exists(), link
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        assert not re.search(r"\bissue \d+", page.read_text(encoding="utf-8"), re.IGNORECASE), page.name
 
 
 def test_shell_completion_offers_municipalities_programmes_and_steps() -> None:

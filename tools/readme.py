@@ -1,5 +1,6 @@
-"""The README's command reference, generated from the help itself by cog (`make readme`); a test runs
-`cog --check` so that README and help cannot drift apart. English, 80 columns (Click's test runner)."""
+"""The manual's command reference (docs/reference.md), generated from the help itself by cog (`make reference`);
+a test runs `cog --check` so that the page and the help cannot drift apart. English, 80 columns (Click's test
+runner)."""
 
 from __future__ import annotations
 
@@ -36,9 +37,8 @@ def reference() -> str:
     for path in commands():
         result = runner.invoke(app, [*path, "--help"], prog_name="steg2")
         title = " ".join(["steg2", *path])
-        parts.append(
-            f"<details><summary><code>{title}</code></summary>\n\n```text\n{result.stdout.rstrip()}\n```\n\n</details>"
-        )
+        level = "#" * min(len(path) + 2, 4)
+        parts.append(f"{level} {title}\n\n```text\n{result.stdout.rstrip()}\n```\n")
     return "\n".join(parts)
 
 
