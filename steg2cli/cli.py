@@ -223,10 +223,12 @@ class Steg2Group(TyperGroup):
         return command
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        from steg2cli import clickwords
         from steg2cli.helptext import localise
         from steg2cli.i18n import chosen, use_for_click
 
         use_for_click()
+        clickwords.install()
         with chosen():
             localise(self, "")
             return super().main(*args, **kwargs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from steg2cli.clickwords import localise_command
 from steg2cli.i18n import N_, _
 
 #: Placeholder shown for an option or argument, by parameter name (dates are always YYYY-MM-DD).
@@ -170,6 +171,7 @@ def localise(command: Any, path: str) -> None:
         lead = _("Examples:") if len(examples) > 1 else _("Example:")
         command.epilog = f"{lead}\n\n\b\n{lines}"
     _localise_help_option(command)
+    localise_command(command)
     for param in command.params:
         if getattr(param, "help", None):
             param.help = _(param.help)

@@ -199,3 +199,11 @@ def test_a_piped_list_writes_its_first_rows_before_it_reads_the_rest(
     result = run(*args)
     assert result.exit_code == 0 and result.stdout == whole  # the same bytes as when built whole
     assert events.count("read") > 2 and events.index("write") < events.index("read", 1), events[:6]
+
+
+def test_the_suite_needs_nothing_beside_the_checkout() -> None:
+    """A fresh clone without ../shared runs every test: the Peppol kit and the bank samples are vendored
+    (tests/peppol, tests/payments), so no test reaches for the folder beside the checkout."""
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert '/ "shared"' not in text and "../shared/peppol/validate" not in text, path.name

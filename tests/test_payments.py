@@ -14,12 +14,11 @@ from steg2cli.formats import bgmax, camt054
 from tests.conftest import SERVER, nothing_written, ok, refused, trainer_under_agreement
 from tests.sie_reader import SieError, read
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "payments"
+SAMPLES = Path(__file__).resolve().parent / "payments"  # vendored from ../shared/payments (see its SOURCES.md)
 OCR_SAMPLE = SAMPLES / "bgmax" / "bankgiroinbetalningar_exempelfil_avtal-om-ocr-kontroll_checksiffra_langd_sv.txt"
 FREE_SAMPLE = SAMPLES / "bgmax" / "bangiroinbetalningar_exempelfil_avtalutantillval_kontroller_sv.txt"
 CAMT_FI = SAMPLES / "camt054" / "finance-finland_camt054.001.02_credit-notification.xml"
 CAMT_CH = SAMPLES / "camt054" / "oca_test-camt054.001.04.xml"
-needs_samples = pytest.mark.skipif(not SAMPLES.exists(), reason="../shared/payments is not beside the checkout")
 D = date.fromisoformat
 
 
@@ -91,7 +90,6 @@ def test_rule_32_a_reference_with_a_wrong_check_digit_matches_no_invoice(fresh_d
 # ---- the bank's files --------------------------------------------------------------------------------
 
 
-@needs_samples
 def test_bankgirots_sample_without_ocr_check_is_read_record_by_record() -> None:
     parsed, problems = bgmax.parse(FREE_SAMPLE.read_bytes())
     assert problems == [] and parsed is not None
@@ -108,7 +106,6 @@ def test_bankgirots_sample_without_ocr_check_is_read_record_by_record() -> None:
     assert section.deposit_amount == 85000
 
 
-@needs_samples
 def test_bankgirots_ocr_sample_as_vendored_is_refused_with_every_problem() -> None:
     parsed, problems = bgmax.parse(OCR_SAMPLE.read_bytes())
     assert parsed is None
@@ -121,7 +118,6 @@ def _repaired_ocr_sample() -> bytes:
     return OCR_SAMPLE.read_bytes().replace(b"\t", b" ").replace(b"EUR", b"SEK")
 
 
-@needs_samples
 def test_bankgirots_ocr_sample_imports_and_matches_by_ocr(fresh_db: Any, tmp_path: Path) -> None:
     ok("config", "set", "invoice.number-start", "6559")
     invoice = issue()
@@ -138,7 +134,6 @@ def test_bankgirots_ocr_sample_imports_and_matches_by_ocr(fresh_db: Any, tmp_pat
     assert len(ok("payment", "list", "--json")) == 9
 
 
-@needs_samples
 def test_camt054_samples_are_read_and_a_sek_copy_imports_and_matches(fresh_db: Any, tmp_path: Path) -> None:
     message, problems = camt054.parse(CAMT_FI.read_bytes(), currency_wanted="EUR")
     assert problems == [] and message is not None and message.version == "001.02"
@@ -345,3 +340,14 @@ def test_bgmax_payment_date_and_amount_fields_are_read_from_the_layout() -> None
         "000000000042",
         "50501055",
     )
+
+
+def test_the_vendored_bank_samples_are_the_banks_files_byte_for_byte() -> None:
+    """tests/payments holds copies of ../shared/payments; SOURCES.md gives each file's SHA-256 as published."""
+    import hashlib
+    import re
+
+    sums = re.findall(r"^([0-9a-f]{64})  (\S+)$", (SAMPLES / "SOURCES.md").read_text(encoding="utf-8"), re.MULTILINE)
+    assert len(sums) == 4
+    for digest, name in sums:
+        assert hashlib.sha256((SAMPLES / name).read_bytes()).hexdigest() == digest, name
