@@ -30,7 +30,10 @@ _SENTENCES: list[tuple[re.Pattern[str], str]] = [
         N_("No such option: {name} (possible options: {options})"),
     ),
     (re.compile(r"No such command '(?P<name>.*)'\."), N_("No such command '{name}'.")),
-    (re.compile(r"Got unexpected extra argument \((?P<values>.*)\)"), N_("Got an unexpected extra argument ({values})")),
+    (
+        re.compile(r"Got unexpected extra argument \((?P<values>.*)\)"),
+        N_("Got an unexpected extra argument ({values})"),
+    ),
     (
         re.compile(r"Got unexpected extra arguments \((?P<values>.*)\)"),
         N_("Got unexpected extra arguments ({values})"),
@@ -92,7 +95,10 @@ def localise_command(command: Any) -> None:
         return
     if getattr(command, "options_metavar", None) == "[OPTIONS]":
         command.options_metavar = _("[OPTIONS]")
-    if getattr(command, "subcommand_metavar", None) in ("COMMAND [ARGS]...", "COMMAND1 [ARGS]... [COMMAND2 [ARGS]...]..."):
+    if getattr(command, "subcommand_metavar", None) in (
+        "COMMAND [ARGS]...",
+        "COMMAND1 [ARGS]... [COMMAND2 [ARGS]...]...",
+    ):
         command.subcommand_metavar = _("COMMAND [ARGS]...")
     for param in getattr(command, "params", []):
         if hasattr(param, "_get_number_range_help_str") and (
@@ -109,7 +115,7 @@ def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
     if not value or ctx.resilient_parsing:
         return value
     import typer
-    from typer.completion import install
+    from typer._completion_shared import install
 
     shell, path = install(shell=value) if isinstance(value, str) else install()
     typer.secho(_("Completion for {shell} is installed in {path}").format(shell=shell, path=path), fg="green")
@@ -150,4 +156,4 @@ def install() -> None:
         typer.echo(f"Error: {sentence(self.format_message())}", file=out, color=ctx.color if ctx else None)
 
     original = usage_error.show
-    usage_error.show = show  # a subclass with a `show` of its own (the help shown for no arguments) keeps it
+    usage_error.show = show  # type: ignore[method-assign]  # a subclass with a `show` of its own (the help shown for no arguments) keeps it

@@ -134,7 +134,7 @@ def test_tables_and_confirmations_read_swedish_and_json_is_the_same_in_both(monk
 def test_help_reads_swedish_with_swedish_placeholders(monkeypatch: pytest.MonkeyPatch) -> None:
     swedish(monkeypatch)
     text = ok("school", "step", "--help").stdout
-    assert text.startswith("Användning: steg2 school step [OPTIONS] SKOLA INSATS")
+    assert text.startswith("Användning: steg2 school step [FLAGGOR] SKOLA INSATS")
     assert "Registrera en insats som hållits på en skola" in text
     assert "--date YYYY-MM-DD" in text and "--trainer UTBILDARE" in text and "[obligatorisk]" in text
     assert "Visa den här hjälpen och avsluta." in text and "Exempel:" in text

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
-from steg2cli.i18n import _
+from steg2cli.i18n import _, ngettext
 
 app = common.group("Steg 2 courses: plan, enrol, complete, cancel, unenrol.")
 
@@ -94,9 +94,11 @@ def enrol(
         common.emit_json(result)
     else:
         common.done(
-            _("Course {id} now has {participant_count} participant(s).").format(
-                id=result["id"], participant_count=result["participant_count"]
-            )
+            ngettext(
+                "Course {id} now has {participant_count} participant.",
+                "Course {id} now has {participant_count} participants.",
+                result["participant_count"],
+            ).format(id=result["id"], participant_count=result["participant_count"])
         )
 
 
@@ -119,7 +121,11 @@ def complete(
         common.emit_json(result)
     else:
         common.done(
-            _("Course {id} completed on {completed_on}; {participant_count} trainer(s) certified.").format(
+            ngettext(
+                "Course {id} completed on {completed_on}; {participant_count} trainer certified.",
+                "Course {id} completed on {completed_on}; {participant_count} trainers certified.",
+                result["participant_count"],
+            ).format(
                 id=result["id"], completed_on=result["completed_on"], participant_count=result["participant_count"]
             )
         )
@@ -210,7 +216,9 @@ def unenrol(
         common.emit_json(result)
     else:
         common.done(
-            _("Unenrolled {trainers_count} participant(s) from course {id}; {participant_count} remain.").format(
-                trainers_count=len(trainers), id=result["id"], participant_count=result["participant_count"]
-            )
+            ngettext(
+                "Unenrolled {trainers_count} participant from course {id}; {participant_count} remain.",
+                "Unenrolled {trainers_count} participants from course {id}; {participant_count} remain.",
+                len(trainers),
+            ).format(trainers_count=len(trainers), id=result["id"], participant_count=result["participant_count"])
         )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from steg2cli.commands import common
-from steg2cli.i18n import _
+from steg2cli.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from steg2cli.services.exports import Filters
@@ -47,7 +47,11 @@ def trainees(
 
     with common.progress(_("Writing {name}").format(name=output.name)) as tick:
         count = exports.trainees(common.database(ctx), output, _filters(year, municipality, trainer, programme), tick)
-    common.done(_("Wrote {count} trainee(s) to {output}.").format(count=count, output=output))
+    common.done(
+        ngettext("Wrote {count} trainee to {output}.", "Wrote {count} trainees to {output}.", count).format(
+            count=count, output=output
+        )
+    )
 
 
 @app.command("trainers")
@@ -65,7 +69,11 @@ def trainers(
     count = exports.trainers(
         common.database(ctx), output, _filters(year, municipality, trainer, programme), common.today()
     )
-    common.done(_("Wrote {count} trainer(s) to {output}.").format(count=count, output=output))
+    common.done(
+        ngettext("Wrote {count} trainer to {output}.", "Wrote {count} trainers to {output}.", count).format(
+            count=count, output=output
+        )
+    )
 
 
 @app.command("schools")
@@ -81,7 +89,11 @@ def schools(
     from steg2cli.services import exports
 
     count = exports.schools(common.database(ctx), output, _filters(year, municipality, trainer, programme))
-    common.done(_("Wrote {count} programme run(s) to {output}.").format(count=count, output=output))
+    common.done(
+        ngettext("Wrote {count} programme run to {output}.", "Wrote {count} programme runs to {output}.", count).format(
+            count=count, output=output
+        )
+    )
 
 
 @app.command("agreements")
@@ -92,7 +104,11 @@ def agreements(
     from steg2cli.services import exports
 
     count = exports.agreements(common.database(ctx), output, _filters(year, municipality, trainer, None))
-    common.done(_("Wrote {count} agreement(s) to {output}.").format(count=count, output=output))
+    common.done(
+        ngettext("Wrote {count} agreement to {output}.", "Wrote {count} agreements to {output}.", count).format(
+            count=count, output=output
+        )
+    )
 
 
 @app.command("courses")
@@ -101,7 +117,11 @@ def courses(ctx: typer.Context, output: Output, year: Year = None, municipality:
     from steg2cli.services import exports
 
     count = exports.courses(common.database(ctx), output, _filters(year, municipality, None, None))
-    common.done(_("Wrote {count} course row(s) to {output}.").format(count=count, output=output))
+    common.done(
+        ngettext("Wrote {count} course row to {output}.", "Wrote {count} course rows to {output}.", count).format(
+            count=count, output=output
+        )
+    )
 
 
 @app.command("meetings")
@@ -115,7 +135,13 @@ def meetings(
     from steg2cli.services import exports
 
     count = exports.meetings(common.database(ctx), output, _filters(year, municipality, None, None))
-    common.done(_("Wrote the attendance of {count} trainer(s) to {output}.").format(count=count, output=output))
+    common.done(
+        ngettext(
+            "Wrote the attendance of {count} trainer to {output}.",
+            "Wrote the attendance of {count} trainers to {output}.",
+            count,
+        ).format(count=count, output=output)
+    )
 
 
 @app.command("template")
@@ -152,16 +178,14 @@ def sie(
     else:
         raise BadInput(_("give the period: --year Y, or --from D --to D"))
     result = bookkeeping.export_sie(common.database(ctx), output, start, end)
+    n = result["verifications"], result["invoices"], result["credit_notes"], result["payments"]
     common.done(
-        _(
-            "Wrote {verifications} verification(s) to {output}: {invoices} invoice(s), {credit_notes} "
-            "credit note(s), {payments} payment(s), {since} – {to}."
-        ).format(
-            verifications=result["verifications"],
+        _("Wrote {verifications} to {output}: {invoices}, {credit_notes}, {payments}, {since} – {to}.").format(
+            verifications=ngettext("{count} verification", "{count} verifications", n[0]).format(count=n[0]),
             output=output,
-            invoices=result["invoices"],
-            credit_notes=result["credit_notes"],
-            payments=result["payments"],
+            invoices=ngettext("{count} invoice", "{count} invoices", n[1]).format(count=n[1]),
+            credit_notes=ngettext("{count} credit note", "{count} credit notes", n[2]).format(count=n[2]),
+            payments=ngettext("{count} payment", "{count} payments", n[3]).format(count=n[3]),
             since=result["from"],
             to=result["to"],
         )

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
-from steg2cli.i18n import _
+from steg2cli.i18n import _, ngettext
 
 app = common.group("Network meetings and the conference: plan them, record who came.")
 
@@ -59,12 +59,11 @@ def attend(
         common.emit_json(result)
     else:
         common.done(
-            _(
-                "Meeting {id}: {added} attendance(s) added, {already_attending} already recorded; "
-                "{attendee_count} in all."
-            ).format(
+            _("Meeting {id}: {added}, {already_attending} already recorded; {attendee_count} in all.").format(
                 id=result["id"],
-                added=result["added"],
+                added=ngettext("{count} attendance added", "{count} attendances added", result["added"]).format(
+                    count=result["added"]
+                ),
                 already_attending=result["already_attending"],
                 attendee_count=result["attendee_count"],
             )
@@ -139,9 +138,11 @@ def compliance(
         return
     short = sum(1 for r in rows if not r["ok"])
     common.table(
-        _("Attendance {year}: {short} of {rows_count} trainer(s) under agreement fall short").format(
-            year=year, short=short, rows_count=len(rows)
-        ),
+        ngettext(
+            "Attendance {year}: {short} of {rows_count} trainer under agreement falls short",
+            "Attendance {year}: {short} of {rows_count} trainers under agreement fall short",
+            len(rows),
+        ).format(year=year, short=short, rows_count=len(rows)),
         [_("id"), _("name"), _("municipality"), _("network"), _("conference"), _("ok")],
         (
             [
@@ -211,12 +212,14 @@ def _dashboard(s: dict[str, Any]) -> None:
     section(
         _("Municipalities with running programmes and fewer than 2 trainers"),
         "understaffed_municipalities",
-        lambda m: _(
-            "{municipality}: {trainers_in_force} trainer(s) in force, {running_programmes} running programme(s)"
-        ).format(
+        lambda m: _("{municipality}: {trainers_in_force}, {running_programmes}").format(
             municipality=m["municipality"]["name"],
-            trainers_in_force=m["trainers_in_force"],
-            running_programmes=m["running_programmes"],
+            trainers_in_force=ngettext(
+                "{count} trainer in force", "{count} trainers in force", m["trainers_in_force"]
+            ).format(count=m["trainers_in_force"]),
+            running_programmes=ngettext(
+                "{count} running programme", "{count} running programmes", m["running_programmes"]
+            ).format(count=m["running_programmes"]),
         ),
     )
     section(
@@ -251,8 +254,10 @@ def _dashboard(s: dict[str, Any]) -> None:
     out.print("\n[bold]" + _("Invoicing") + "[/bold]")
     last = s["last_invoice_run"]
     out.print(
-        _("  last run: {date}, {invoices} invoice(s), {total}").format(
-            date=last["date"], invoices=last["invoices"], total=kr(last["total"])
+        _("  last run: {date}, {invoices}, {total}").format(
+            date=last["date"],
+            invoices=ngettext("{count} invoice", "{count} invoices", last["invoices"]).format(count=last["invoices"]),
+            total=kr(last["total"]),
         )
         if last
         else _("  no invoices issued yet")
@@ -260,19 +265,21 @@ def _dashboard(s: dict[str, Any]) -> None:
     due = s["not_invoiced"]
     if due["charges"]:
         out.print(
-            _(
-                "  due, not invoiced: {charges} charge(s), {total} before VAT, {payers} payer(s) → steg2 invoice run"
-            ).format(charges=due["charges"], total=kr(due["total"]), payers=due["payers"])
+            _("  due, not invoiced: {charges}, {total} before VAT, {payers} → steg2 invoice run").format(
+                charges=ngettext("{count} charge", "{count} charges", due["charges"]).format(count=due["charges"]),
+                total=kr(due["total"]),
+                payers=ngettext("{count} payer", "{count} payers", due["payers"]).format(count=due["payers"]),
+            )
         )
     else:
         out.print(_("  [green]✓[/green] everything due is invoiced"))
     section(
         _("Overdue"),
         "overdue",
-        lambda i: _("{payer}: invoice {number}, {days_late} day(s) late, {balance} (due {due_date})").format(
+        lambda i: _("{payer}: invoice {number}, {days_late} late, {balance} (due {due_date})").format(
             payer=i["payer"]["name"],
             number=i["number"],
-            days_late=i["days_late"],
+            days_late=ngettext("{count} day", "{count} days", i["days_late"]).format(count=i["days_late"]),
             balance=kr(i["balance"]),
             due_date=i["due_date"],
         ),

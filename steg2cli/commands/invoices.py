@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
-from steg2cli.i18n import N_, _
+from steg2cli.i18n import N_, _, ngettext
 
 app = common.group("Invoices: the yearly run, credit notes, the Excel invoice basis, Peppol e-invoices.")
 price_app = common.group("The price list: annual fee, course seat, purchased course.")
@@ -124,9 +124,11 @@ def run(
     lead = _("Dry run, nothing written: would issue") if dry_run else _("Issued")
     _summary_of_run(
         invoices,
-        _("{lead} {count} invoice(s) dated {date}, {total} in all").format(
-            lead=lead, count=len(invoices), date=result["date"], total=kr(total)
-        ),
+        ngettext(
+            "{lead} {count} invoice dated {date}, {total} in all",
+            "{lead} {count} invoices dated {date}, {total} in all",
+            len(invoices),
+        ).format(lead=lead, count=len(invoices), date=result["date"], total=kr(total)),
         most=20,
     )
 
@@ -166,7 +168,11 @@ def list_(
             limit=limit,
         )
     if unpaid or overdue:
-        common.done(_("{result_count} invoice(s), {sum} owed.").format(result_count=owed[0], sum=kr(owed[1])))
+        common.done(
+            ngettext("{result_count} invoice, {sum} owed.", "{result_count} invoices, {sum} owed.", owed[0]).format(
+                result_count=owed[0], sum=kr(owed[1])
+            )
+        )
 
 
 @app.command("show")
@@ -295,8 +301,12 @@ def export(
 
     counts = invoicing.export(common.database(ctx), output, number or (), year)
     common.done(
-        _("Wrote {fakturor} invoice(s) and {rader} line(s) to {output}.").format(
-            fakturor=counts["Fakturor"], rader=counts["Rader"], output=output
+        _("Wrote {fakturor} and {rader} to {output}.").format(
+            fakturor=ngettext("{count} invoice", "{count} invoices", counts["Fakturor"]).format(
+                count=counts["Fakturor"]
+            ),
+            rader=ngettext("{count} line", "{count} lines", counts["Rader"]).format(count=counts["Rader"]),
+            output=output,
         )
     )
 
@@ -528,7 +538,11 @@ def einvoice(
         common.emit_json(result)
     else:
         common.done(
-            _("Wrote {files_count} e-invoice(s) to {output}").format(files_count=len(result["files"]), output=output)
+            ngettext(
+                "Wrote {files_count} e-invoice to {output}",
+                "Wrote {files_count} e-invoices to {output}",
+                len(result["files"]),
+            ).format(files_count=len(result["files"]), output=output)
             + (
                 f": {result['files'][0]} … {result['files'][-1]}."
                 if len(result["files"]) > 1

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
-from steg2cli.i18n import _
+from steg2cli.i18n import _, ngettext
 
 app = common.group("Payments: by hand or from the bank's file (BgMax, camt.054), matched by OCR reference.")
 
@@ -69,11 +69,11 @@ def import_(
     verb = _("Would add") if dry_run else _("Added")
     common.done(
         _(
-            "{verb} {added} payment(s) from {name} ({source}), {total}: {matched} matched to invoices, "
+            "{verb} {added} from {name} ({source}), {total}: {matched} matched to invoices, "
             "{unmatched} to assign; {already_imported} already imported."
         ).format(
             verb=verb,
-            added=result["added"],
+            added=ngettext("{count} payment", "{count} payments", result["added"]).format(count=result["added"]),
             name=file.name,
             source=result["source"],
             total=kr(result["total"]),

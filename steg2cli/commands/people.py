@@ -8,7 +8,7 @@ import typer
 
 from steg2cli.commands import common
 from steg2cli.errors import BadInput
-from steg2cli.i18n import _
+from steg2cli.i18n import _, ngettext
 
 app = common.group("Personal data: what is held about a person, and erasure.")
 
@@ -115,10 +115,15 @@ def erase(
         return
     counts = result["erased"]
     common.done(
-        _(
-            "Erased: {trainer} trainer, {contact_person} contact person record(s), {trainee} trainee "
-            "record(s). Issued invoices are kept as issued."
-        ).format(trainer=counts["trainer"], contact_person=counts["contact_person"], trainee=counts["trainee"])
+        _("Erased: {trainer}, {contact_person}, {trainee}. Issued invoices are kept as issued.").format(
+            trainer=ngettext("{count} trainer", "{count} trainers", counts["trainer"]).format(count=counts["trainer"]),
+            contact_person=ngettext(
+                "{count} contact person record", "{count} contact person records", counts["contact_person"]
+            ).format(count=counts["contact_person"]),
+            trainee=ngettext("{count} trainee record", "{count} trainee records", counts["trainee"]).format(
+                count=counts["trainee"]
+            ),
+        )
     )
 
 

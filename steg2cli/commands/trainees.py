@@ -9,7 +9,7 @@ import typer
 
 from steg2cli.commands import common
 from steg2cli.errors import BadInput
-from steg2cli.i18n import _
+from steg2cli.i18n import _, ngettext
 
 
 def report_trainees(
@@ -78,7 +78,9 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
         return
     lead = _("Dry run, nothing written: would add") if result["dry_run"] else _("Added")
     common.done(
-        _("{lead} {added} trainee(s); {already_reported} already reported.").format(
-            lead=lead, added=result["added"], already_reported=result["already_reported"]
+        _("{lead} {added}; {already_reported} already reported.").format(
+            lead=lead,
+            added=ngettext("{count} trainee", "{count} trainees", result["added"]).format(count=result["added"]),
+            already_reported=result["already_reported"],
         )
     )

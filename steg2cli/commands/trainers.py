@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
-from steg2cli.i18n import _
+from steg2cli.i18n import _, ngettext
 
 app = common.group("The trainer register: list, show, edit and move trainers.")
 
@@ -195,7 +195,11 @@ def move(
         return
     ended = result["ended_agreements"]
     tail = (
-        _("; ended agreement(s) {join} on {date}").format(join=", ".join(map(str, ended)), date=date) if ended else ""
+        ngettext("; ended agreement {join} on {date}", "; ended agreements {join} on {date}", len(ended)).format(
+            join=", ".join(map(str, ended)), date=date
+        )
+        if ended
+        else ""
     )
     where = (
         _("{school} in {municipality}").format(school=school, municipality=common.place(result["municipality"]))

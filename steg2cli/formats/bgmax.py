@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from steg2cli.i18n import N_, _
+from steg2cli.i18n import N_, _, ngettext
+from steg2cli.rules import format_kr
 
 RECORD = 80
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -245,16 +246,18 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
             if total != deposit:
                 bad(
                     line_no,
-                    _("the payments add up to {total} öre, the deposit says {deposit}").format(
-                        total=total, deposit=deposit
+                    _("the payments add up to {total}, the deposit says {deposit}").format(
+                        total=format_kr(total), deposit=format_kr(deposit)
                     ),
                 )
             if listed != len(payments):
                 bad(
                     line_no,
-                    _("the section holds {payments_count} payment(s), the deposit record says {listed}").format(
-                        payments_count=len(payments), listed=listed
-                    ),
+                    ngettext(
+                        "the section holds {payments_count} payment, the deposit record says {listed}",
+                        "the section holds {payments_count} payments, the deposit record says {listed}",
+                        len(payments),
+                    ).format(payments_count=len(payments), listed=listed),
                 )
             if day is not None:
                 sections.append(

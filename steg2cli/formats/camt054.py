@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from steg2cli.i18n import _
+from steg2cli.rules import format_kr
 
 PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.054."
 
@@ -164,8 +165,8 @@ def parse(data: bytes, currency_wanted: str = "SEK") -> tuple[File | None, list[
                 problems.append(
                     (
                         entry_no,
-                        _("the transactions add up to {parts} öre, the entry to {amount}").format(
-                            parts=parts, amount=amount
+                        _("the transactions add up to {parts}, the entry to {amount}").format(
+                            parts=format_kr(parts), amount=format_kr(amount)
                         ),
                     )
                 )

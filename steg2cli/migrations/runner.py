@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from steg2cli.errors import DatabaseError
-from steg2cli.i18n import _
+from steg2cli.i18n import ngettext
 
 
 def alembic_config() -> Config:
@@ -35,9 +35,11 @@ def upgrade_to_head(engine: Engine) -> None:
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise DatabaseError(
-                        _("the schema upgrade would break {broken_count} reference(s); nothing was changed").format(
-                            broken_count=len(broken)
-                        )
+                        ngettext(
+                            "the schema upgrade would break {broken_count} reference; nothing was changed",
+                            "the schema upgrade would break {broken_count} references; nothing was changed",
+                            len(broken),
+                        ).format(broken_count=len(broken))
                     )
     finally:
         engine.dispose()
