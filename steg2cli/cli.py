@@ -130,7 +130,11 @@ class _PlainCoercion:
             converted = value
         elif self.kind is int:
             try:
-                converted = int(str(value).strip())
+                text = str(value).strip()
+                # Digits only: int() would also take full-width and other scripts' digits, and `1_000`.
+                if not (text.lstrip("-").isascii() and text.lstrip("-").isdigit()) or text.count("-") > 1:
+                    raise ValueError(text)
+                converted = int(text)
             except ValueError:
                 raise typer.BadParameter(
                     _("'{value}' is not a whole number").format(value=value), ctx=ctx, param=param

@@ -511,7 +511,7 @@ def touched(session: Session, kind: str, *ids: int | str) -> None:
         known.extend(i for i in ids if i not in known)
 
 
-def changed(session: Session, kind: str, record_id: int, field: str, old: Any, new: Any) -> None:
+def changed(session: Session, kind: str, record_id: int | str, field: str, old: Any, new: Any) -> None:
     """Note in the audit trail that an edit changed a field, with the old and the new value (rule 24)."""
     audit = session.info.get("audit")
     if audit is not None and old != new:

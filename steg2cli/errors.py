@@ -41,10 +41,24 @@ class RowErrors(Steg2Error):
         self.errors = errors
         from steg2cli.i18n import _, ngettext
 
-        super().__init__(
-            ngettext(
+        rows = len({error[0] for error in errors})
+        first = {"row": errors[0][0], "column": errors[0][1], "reason": errors[0][3], "what": _(what)}
+        if rows == len(errors):
+            message = ngettext(
                 "{count} bad row in the {what}; nothing was written (first: row {row}, {column}: {reason})",
                 "{count} bad rows in the {what}; nothing was written (first: row {row}, {column}: {reason})",
-                len(errors),
-            ).format(count=len(errors), what=_(what), row=errors[0][0], column=errors[0][1], reason=errors[0][3])
-        )
+                rows,
+            ).format(count=rows, **first)
+        else:
+            # Several problems on one row: say how many rows, and how many problems in all.
+            message = ngettext(
+                "{count} bad row in the {what}, {problems}; nothing was written (first: row {row}, {column}: {reason})",
+                "{count} bad rows in the {what}, {problems}; nothing was written "
+                "(first: row {row}, {column}: {reason})",
+                rows,
+            ).format(
+                count=rows,
+                problems=ngettext("{count} problem", "{count} problems", len(errors)).format(count=len(errors)),
+                **first,
+            )
+        super().__init__(message)

@@ -172,18 +172,22 @@ def format_kr(ore: int) -> str:
     return f"{sign}{kronor:,}".replace(",", " ") + f",{rest:02d} kr"
 
 
-def parse_percent(text: str) -> int:
-    """A VAT rate in percent (`25`, `6`, `12,5`) → basis points (2500)."""
-    from decimal import Decimal, InvalidOperation
+_PERCENT = re.compile(r"(\d{1,3})(?:[.,](\d{1,2}))?")
 
-    try:
-        value = Decimal(text.strip().rstrip("%").replace(",", "."))
-    except InvalidOperation:
-        raise ValueError(_("'{text}' is not a percentage").format(text=text)) from None
-    bp = value * 100
-    if bp != bp.to_integral_value() or not 0 <= value <= 100:
+
+def parse_percent(text: str) -> int:
+    """A VAT rate in percent (`25`, `6`, `12,5`, `25 %`) → basis points (2500).
+
+    Digits with an optional decimal comma or point and at most two decimals, as `parse_kr` takes kronor: no
+    sign, exponent, `NaN` or `Infinity`, and only ASCII digits."""
+    cleaned = text.strip().removesuffix("%").strip()
+    match = _PERCENT.fullmatch(cleaned) if cleaned.isascii() else None
+    if match is None:
+        raise ValueError(_("'{text}' is not a percentage").format(text=text))
+    bp = int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
+    if bp > 10_000:
         raise ValueError(_("'{text}' is not a VAT rate between 0 and 100 %").format(text=text))
-    return int(bp)
+    return bp
 
 
 # --------------------------------------------------------------------------------------------------
@@ -865,6 +869,20 @@ def run_date_allowed(run_date: date, latest_invoice: date | None, today: date) -
             ).format(latest_invoice=latest_invoice.isoformat())
         )
     return problems
+
+
+def vat_needs_a_vat_number(rates: Iterable[int], vat_number: str) -> list[str]:
+    """Rules 28 and 30: an invoice that charges VAT carries the seller's VAT number, so a seller without one
+    (`seller.vat-number`) cannot issue it: no e-invoice could carry it, and no payer could deduct the VAT."""
+    charged = sorted({rate for rate in rates if rate > 0})
+    if charged and not vat_number.strip():
+        return [
+            _(
+                "the run would charge VAT ({rates} %) but seller.vat-number is not set; set it with `steg2 config set "
+                "seller.vat-number SE…01`, or the prices back to 0 % with `steg2 price set`"
+            ).format(rates=", ".join(f"{rate / 100:g}" for rate in charged))
+        ]
+    return []
 
 
 def credit_allowed(kind: str, invoice_date: date, credited_by: int | None, credit_date: date) -> list[str]:

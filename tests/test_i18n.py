@@ -177,7 +177,9 @@ def test_row_errors_read_swedish(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     result = run("report-trainees", "--file", str(listing))
     assert result.exit_code == 1
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("Error: 3 felaktiga rader i listan; ingenting skrevs (första: rad 2, Kommun: okänd kommun")
+    assert last.startswith(
+        "Error: 1 felaktig rad i listan, 3 fel; ingenting skrevs (första: rad 2, Kommun: okänd kommun"
+    )
     assert "menade du Gävle?" in result.stderr
 
 

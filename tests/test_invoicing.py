@@ -19,6 +19,7 @@ from tests.conftest import (
     query,
     refused,
     register,
+    run,
     sqlite_only,
     trainer_under_agreement,
 )
@@ -135,6 +136,7 @@ def test_a_price_change_applies_from_its_date_by_due_date(valid_from: str, secon
 
 
 def test_vat_is_computed_per_rate_in_whole_ore() -> None:
+    ok("config", "set", "seller.vat-number", "SE802000123901")
     ok("price", "set", "annual-fee", "10 000,01", "--from", "2000-01-01", "--vat", "25", "--replace")
     trainer_under_agreement(start="2023-04-01")
     invoice = invoice_run("2023-04-01")[0]
@@ -482,3 +484,19 @@ def test_the_invoice_table_counts_the_lines_the_json_lists() -> None:
         invoice = whole[int(row[0])]
         assert int(row[4]) == len(invoice["lines"]) > 0
         assert row[5] == format_kr(invoice["total"])
+
+
+def test_a_price_with_vat_warns_without_a_vat_number_and_the_run_refuses_until_it_is_set(fresh_db: Path) -> None:
+    """Issue 27, point 9 (rules 28 and 30): no invoice charging VAT without the seller's VAT number."""
+    result = run("price", "set", "annual-fee", "10 000", "--from", "2023-01-01", "--vat", "25")
+    assert result.exit_code == 0
+    assert "Warning: the run would charge VAT (25 %) but seller.vat-number is not set" in result.stderr
+    trainer_under_agreement(start="2023-04-01")
+    preview = ok("invoice", "run", "--date", "2023-04-01", "--dry-run", "--json")
+    assert preview["warnings"] and preview["invoices"]
+    with nothing_written(fresh_db):
+        refused("invoice", "run", "--date", "2023-04-01", contains="seller.vat-number is not set")
+    ok("config", "set", "seller.vat-number", "SE802000123901")
+    assert "Warning" not in run("price", "set", "annual-fee", "10 000", "--from", "2024-01-01", "--vat", "25").stderr
+    [invoice] = invoice_run("2023-04-01")
+    assert {r["rate"] for r in invoice["vat_by_rate"]} == {0, 25}

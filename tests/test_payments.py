@@ -256,6 +256,7 @@ def test_payment_add_and_assign_refuse_what_cannot_be(fresh_db: Any, tmp_path: P
 
 def test_sie_verifications_balance_and_receivables_net_to_what_is_owed(fresh_db: Any, tmp_path: Path) -> None:
     ok("config", "set", "seller.org-number", "802000-1239")
+    ok("config", "set", "seller.vat-number", "SE802000123901")
     issue()  # invoice 1: 30 000 kr, VAT-free
     ok("price", "set", "annual-fee", "10 000", "--from", "2025-01-01", "--vat", "25")
     [second] = ok("invoice", "run", "--date", "2025-04-01", "--json")["invoices"]  # 12 500 kr, 25 % VAT

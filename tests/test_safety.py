@@ -393,3 +393,98 @@ def test_a_reader_that_stops_early_ends_the_list_quietly(fresh_db: Path) -> None
     errors = process.stderr.read()
     assert process.wait(timeout=60) == 141
     assert errors == b""
+
+
+# ---- every numeric option, fuzzed ----------------------------------------------------------------------
+
+#: Values that are numbers to Python (float('nan'), Decimal('sNaN'), int('１２３')) but never to a person
+#: typing an amount, a rate, a year or an id at the terminal.
+FUZZ = ["NaN", "sNaN", "nan", "Infinity", "-inf", "1e9999", "-0", "１２３", "99999999999999999999", "1_000", "0x10", ""]
+#: Text options whose value is a number by meaning.
+NUMERIC_TEXT = {"amount", "amount_kr", "vat", "percent", "rate", "value"}
+#: A plausible value for every other required parameter, by name, so that the fuzzed one is the one read.
+PLAUSIBLE = {
+    "date": "2026-01-01",
+    "start": "2026-01-01",
+    "basic_training": "2022-01-10",
+    "series_held": "2022-06-01",
+    "valid_from": "2026-01-01",
+    "first": "2026-01-01",
+    "last": "2026-12-31",
+    "year": "2026",
+    "email": "anna@example.se",
+    "contact_email": "lisa@example.se",
+    "municipality": "Gävle",
+    "appointed_by": "Karin Ek, rektor",
+    "programme": "mvp-hs",
+    "kind": "network",
+    "code": "annual-fee",
+    "key": "invoice.payment-days",
+    "output": "out.xlsx",
+    "reason": "fel",
+    "note": "anteckning",
+    "name": "Anna Lind",
+    "contact_name": "Lisa Berg",
+    "org_number": "802000-1239",
+    "step": "forankring",
+    "people": "Eva Ek <eva@example.se>",
+}
+
+
+def _numeric_options() -> list[tuple[list[str], str, list[str]]]:
+    """(command path, the numeric parameter's name, the arguments with `{}` where its value goes) for every
+    numeric parameter of every command; every other required parameter has a plausible value."""
+    import typer.main
+
+    from steg2cli import cli
+
+    found: list[tuple[list[str], str, list[str]]] = []
+
+    def plausible(path: list[str], name: str) -> str:
+        if name == "kind" and path[0] == "void":
+            return "step"
+        return PLAUSIBLE.get(name, "1")
+
+    def walk(command: Any, path: list[str]) -> None:
+        for name in command.list_commands(None) if hasattr(command, "list_commands") else []:
+            walk(command.get_command(None, name), [*path, name])
+        if hasattr(command, "list_commands"):
+            return
+        params = [p for p in command.params if p.name not in ("help", "json", "as_json")]
+        for target in params:
+            annotation = getattr(getattr(target, "type_descriptor", None), "annotation", None)
+            numeric = "int" in str(annotation) or target.name in NUMERIC_TEXT
+            if not numeric or getattr(target, "is_flag", False):
+                continue
+            args: list[str] = []
+            for other in params:
+                if other is not target and not (other.required or other.param_type_name == "argument"):
+                    continue
+                value = "{}" if other is target else plausible(path, other.name or "")
+                args += [value] if other.param_type_name == "argument" else [other.opts[0], value]
+            found.append((path, target.name or "", args))
+
+    walk(typer.main.get_command(cli.app), [])
+    return found
+
+
+def test_every_numeric_option_refuses_what_is_not_a_plain_number_without_failing(fresh_db: Any) -> None:
+    """Issue 27, point 7: NaN, Infinity, 1e9999, -0, full-width digits, 20-digit numbers … in every numeric
+    option and argument: a plain refusal (exit 1, or 2 for Typer's own conversion), never "failed unexpectedly"."""
+    options = _numeric_options()
+    assert len(options) >= 20
+    names = {name for _path, name, _args in options}
+    assert {"vat", "amount", "amount_kr", "limit", "year", "value"} <= names
+    for path, _name, template in options:
+        for value in FUZZ:
+            args = [*path, *(value if part == "{}" else part for part in template)]
+            result = run(*args)
+            shown = f"steg2 {' '.join(args)} → exit {result.exit_code}: {result.output[-300:]}"
+            assert "unexpectedly" not in result.output and "Traceback" not in result.output, shown
+            assert result.exit_code in ((0, 1, 2) if value in ("-0", "") else (1, 2)), shown
+
+
+def test_a_vat_rate_of_snan_is_refused_plainly() -> None:
+    refused("price", "set", "annual-fee", "10000", "--from", "2024-01-01", "--vat", "sNaN", contains="percentage")
+    refused("price", "set", "annual-fee", "10000", "--from", "2024-01-01", "--vat", "１２", contains="percentage")
+    refused("config", "set", "invoice.payment-days", "１２", contains="whole number")

@@ -74,7 +74,16 @@ def extract() -> Any:
         template.add(message, locations=[("typer/core.py", lineno)], context=context)
     for text, where in help_texts().items():
         template.add(text, auto_comments=[where])
+    for key, (_default, about) in settings_descriptions().items():
+        template.add(about, auto_comments=[f"config show: what {key} is"])
     return template
+
+
+def settings_descriptions() -> dict[str, tuple[str, str]]:
+    """Every setting's default and description (`config show` translates the description when it prints)."""
+    from steg2cli.services.settings import KNOWN
+
+    return dict(KNOWN)
 
 
 def read(po: Path = PO) -> Any:

@@ -115,16 +115,21 @@ def table(
     rows: Iterable[Sequence[Any]],
     empty: str = "none",
     limit: int | None = None,
+    priority: Sequence[int] | None = None,
 ) -> None:
     """Print a Rich table at a terminal, or a short line when there are no rows. Piped into a file or
     another program, the rows stream out as they come, tab-separated under a header line: the first row
     is written at once and a list of any length takes no more memory than one row. With `limit`, only the
-    first rows are shown and a line (on stderr when piped) says how many more there are."""
+    first rows are shown and a line (on stderr when piped) says how many more there are.
+
+    `priority` lists the columns (by index) from the most needed to the least: on a terminal too narrow
+    for all of them, the least needed are left out (and a line says which), as `gh` and `kubectl` do,
+    instead of squeezing a name to one letter a line. Piped output always has every column."""
     if limit is not None:
         every = iter(rows)
         rows = list(islice(every, limit))
         rest = sum(1 for _row in every)
-        table(title, columns, rows, empty)
+        table(title, columns, rows, empty, priority=priority)
         if rest:
             note = _("… and {rest} more (without --limit: all of them)").format(rest=rest)
             sys.stdout.flush()
@@ -142,6 +147,13 @@ def table(
         out.print(f"{title + ': ' if title else ''}{empty}", markup=False)
         return
     cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    shown = _columns_that_fit(columns, cells, out.width, priority)
+    if len(shown) < len(columns):
+        hidden = [columns[i] for i in range(len(columns)) if i not in shown]
+        columns = [columns[i] for i in shown]
+        cells = [[row[i] for i in shown] for row in cells]
+    else:
+        hidden = []
     grid = Table(
         title=None if title is None else Text(title, style="table.title"),
         title_justify="left",
@@ -153,14 +165,48 @@ def table(
     for index, column in enumerate(columns):
         # Short values (ids, dates, codes) never wrap; long text takes what width is left.
         widest = max([len(column), *(len(row[index]) for row in cells)])
-        if widest <= 14 or all(row[index].endswith(" kr") for row in cells if row[index]):
+        if widest <= 14 or _is_money(cells, index):
             grid.add_column(column, no_wrap=True, min_width=widest)
         else:
-            grid.add_column(column, overflow="fold")
+            grid.add_column(column, overflow="fold", min_width=min(widest, TEXT_MIN))
     for row in cells:
         # Text() keeps user text from being read as markup; plain text with no "[" needs no wrapping.
         grid.add_row(*(Text(cell) if "[" in cell else cell for cell in row))
     out.print(grid)
+    if hidden:
+        out.print(
+            _("(not shown at this width: {columns}; a wider terminal or --json shows them)").format(
+                columns=", ".join(hidden)
+            ),
+            style="dim",
+            markup=False,
+        )
+
+
+#: The narrowest a column of text (a name) is squeezed to before less needed columns are left out.
+TEXT_MIN = 16
+
+
+def _columns_that_fit(
+    columns: Sequence[str], cells: Sequence[Sequence[str]], width: int, priority: Sequence[int] | None
+) -> list[int]:
+    """The indexes of the columns to show on a terminal `width` wide: all of them when they fit, else the
+    most needed ones (`priority`) that do, in their own order."""
+    if priority is None:
+        return list(range(len(columns)))
+
+    def need(index: int) -> int:
+        widest = max([len(columns[index]), *(len(row[index]) for row in cells)])
+        return min(widest, TEXT_MIN) if widest > 14 and not _is_money(cells, index) else widest
+
+    kept = list(priority) + [i for i in range(len(columns)) if i not in priority]
+    while len(kept) > 1 and sum(need(i) + 2 for i in kept) > width:
+        kept.pop()
+    return sorted(kept)
+
+
+def _is_money(cells: Sequence[Sequence[str]], index: int) -> bool:
+    return all(row[index].endswith(" kr") for row in cells if row[index])
 
 
 def _cell(value: Any) -> str:
@@ -199,6 +245,13 @@ def fields(pairs: Iterable[tuple[str, Any]], title: str | None = None) -> None:
     out.print(grid)
 
 
+def warn(warnings: Iterable[str]) -> None:
+    """Each warning as one line on stderr (`Warning: …`): the command did its work, but something needs
+    the coordinator's attention."""
+    for warning in warnings:
+        typer.echo(_("Warning: {warning}").format(warning=warning), err=True)
+
+
 def done(message: str) -> None:
     """A short confirmation for people (user text in it is never read as markup)."""
     console().print(message, markup=False)
@@ -222,6 +275,12 @@ WORDS = {
 }
 
 
+def translated(text: str) -> str:
+    """A text written in English elsewhere and put in the catalogue by `tools/i18n.py` (a setting's
+    description), in the terminal's language."""
+    return _(text)
+
+
 def word(code: str | None) -> str:
     """The word shown for a stored code (`under-agreement`), in the terminal's language."""
     return "" if code is None else _(WORDS[code]) if code in WORDS else code
@@ -242,7 +301,7 @@ def row_errors(errors: Sequence[tuple[int, str, str, str]]) -> None:
     from rich.table import Table
 
     grid = Table(title=_("Rows refused"), title_justify="left", header_style="bold")
-    for column in ("row", "column", "value", "reason"):
+    for column in (_("row"), _("column"), _("value"), _("reason")):
         grid.add_column(column, overflow="fold")
     from rich.text import Text
 

@@ -246,9 +246,9 @@ def _dashboard(s: dict[str, Any]) -> None:
     section(
         _("Running programmes with no trainee list for a year"),
         "programmes_without_trainee_list",
-        lambda p: _("{school} ({school_id}) {programme}, led by trainer {trainer_id}, running since {since}").format(
-            **p
-        ),
+        lambda p: _(
+            "{school} ({school_id}) {programme}, led by {trainer_name} ({trainer_id}), running since {since}"
+        ).format(**p),
         _("ask the trainer for the list: steg2 export template -o lista.xlsx"),
     )
     out.print("\n[bold]" + _("Invoicing") + "[/bold]")

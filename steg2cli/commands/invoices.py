@@ -43,8 +43,14 @@ def state_text(invoice: dict[str, Any]) -> str:
 
 
 #: Invoice states and kinds as stored and in JSON (codes), and as shown.
-STATES = {"open": N_("open"), "paid": N_("paid"), "credited": N_("credited"), "overdue": N_("overdue")}
-KINDS = {"invoice": N_("invoice"), "credit-note": N_("credit note")}
+STATES = {
+    "open": N_("open"),
+    "paid": N_("paid"),
+    "credited": N_("credited"),
+    "overdue": N_("overdue"),
+    "credit": N_("credit note"),
+}
+KINDS = {"invoice": N_("invoice"), "credit": N_("credit note")}
 
 
 def _summary(invoices: Iterable[dict[str, Any]], title: str, limit: int | None = None) -> None:
@@ -82,6 +88,8 @@ def _summary(invoices: Iterable[dict[str, Any]], title: str, limit: int | None =
         ),
         empty=_("no invoices"),
         limit=limit,
+        # At 80 columns: the number, payer, total, balance and state; then the rest as the width allows.
+        priority=(0, 3, 5, 9, 10, 2, 6, 8, 1, 7, 4),
     )
 
 
@@ -114,8 +122,16 @@ def run(
     with common.progress(_("Invoicing")):
         result = invoicing.run(common.database(ctx), when, today, dry_run=dry_run, lines=as_json)
     if as_json:
-        common.emit_json({"invoices": result["invoices"], "dry_run": result["dry_run"], "date": result["date"]})
+        common.emit_json(
+            {
+                "invoices": result["invoices"],
+                "dry_run": result["dry_run"],
+                "date": result["date"],
+                "warnings": result["warnings"],
+            }
+        )
         return
+    common.warn(result["warnings"])
     invoices = result["invoices"]
     if not invoices:
         common.done(_("Nothing to invoice on {date}.").format(date=result["date"]))
@@ -364,6 +380,7 @@ def price_set(
                 vat_rate=result["vat_rate"],
             )
         )
+    common.warn(result["warnings"])
 
 
 def _payer_details(
@@ -563,7 +580,9 @@ def config_show(ctx: typer.Context, as_json: JsonOption = False) -> None:
         common.emit_json(result)
         return
     common.table(
-        _("Settings"), [_("key"), _("value"), _("what it is")], ([s["key"], s["value"], s["about"]] for s in result)
+        _("Settings"),
+        [_("key"), _("value"), _("what it is")],
+        ([s["key"], s["value"], common.translated(s["about"])] for s in result),
     )
 
 

@@ -8,7 +8,7 @@ import typer
 
 from steg2cli.commands import common
 from steg2cli.errors import BadInput
-from steg2cli.i18n import _, ngettext
+from steg2cli.i18n import N_, _, ngettext
 
 app = common.group("Personal data: what is held about a person, and erasure.")
 
@@ -19,7 +19,7 @@ def export(
     email: Annotated[str, typer.Argument(help="The person's e-mail address.")],
     as_json: Annotated[bool, typer.Option("--json", help="Everything held, as one JSON document.")] = False,
 ) -> None:
-    """Everything held about one person (GDPR art. 15): a summary in Swedish to send them, or --json."""
+    """Everything held about one person (GDPR Article 15): a summary in Swedish to send them, or --json."""
     from steg2cli.services import people
 
     held = people.export(common.database(ctx), email)
@@ -80,11 +80,12 @@ def export(
         )
     if held["on_invoices"]:
         lines.append(
-            "På fakturor (namn, inga kontaktuppgifter): {on_invoices_count} rad(er)".format(
-                on_invoices_count=len(held["on_invoices"])
+            "På fakturor (namn, inga kontaktuppgifter): {count} {rows}".format(
+                count=len(held["on_invoices"]), rows="rad" if len(held["on_invoices"]) == 1 else "rader"
             )
         )
-    lines += ["", held["what_is_kept_and_why"], "", "Allt i detalj: steg2 person export E-POST --json"]
+    # Written for the person, so it ends with what is kept and why, not with a command for the coordinator.
+    lines += ["", held["what_is_kept_and_why"]]
     for line in lines:
         out.print(line, markup=False)
 
@@ -96,7 +97,7 @@ def erase(
     yes: Annotated[bool, typer.Option("--yes", help="Confirm: the erasure cannot be undone.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help=common.JSON_HELP)] = False,
 ) -> None:
-    """Pseudonymise a person everywhere (GDPR art. 17); issued invoices keep their sums and names."""
+    """Pseudonymise a person everywhere (GDPR Article 17); issued invoices keep their sums and names."""
     from steg2cli.services import people
 
     if not yes:
@@ -127,6 +128,66 @@ def erase(
     )
 
 
+#: What the audit trail names (stored codes), as a person reads them.
+AUDIT_WORDS = {
+    "trainer": N_("trainer"),
+    "agreement": N_("agreement"),
+    "course": N_("course"),
+    "invoice": N_("invoice"),
+    "meeting": N_("meeting"),
+    "payer": N_("payer"),
+    "payment": N_("payment"),
+    "payment-import": N_("imported bank file"),
+    "price": N_("price"),
+    "school": N_("school"),
+    "school-programme": N_("programme run"),
+    "setting": N_("setting"),
+    "trainee": N_("trainee"),
+    "step": N_("step"),
+    "attendance": N_("attendance"),
+    "problem": N_("problem"),
+    "demo-scale": N_("demo data"),
+}
+#: The fields an edit records, as a person reads them.
+FIELD_WORDS = {
+    "name": N_("name"),
+    "email": N_("e-mail"),
+    "phone": N_("phone"),
+    "appointed_by": N_("appointed by"),
+    "invoice": N_("invoice"),
+    "payer_id": N_("payer"),
+    "amount_ore": N_("amount (öre)"),
+    "value": N_("value"),
+    "address": N_("address"),
+    "reference": N_("reference"),
+    "org_number": N_("organisation number"),
+    "peppol_id": N_("Peppol address"),
+}
+
+
+def _audit_word(kind: str) -> str:
+    return _(AUDIT_WORDS[kind]) if kind in AUDIT_WORDS else kind
+
+
+def _field_word(field: str) -> str:
+    return _(FIELD_WORDS[field]) if field in FIELD_WORDS else field
+
+
+def _value(value: object) -> str:
+    """An old or new value as the audit trail shows it: nothing as a dash, text quoted."""
+    if value is None or value == "":
+        return "—"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _touched_text(kind: str, ids: object) -> str:
+    if kind == "trainee-report":  # a list taken in: the trail keeps its number of rows, not ids
+        rows = int(ids[0]) if isinstance(ids, list) and ids else 0
+        return ngettext("a trainee list of {count} row", "a trainee list of {count} rows", rows).format(count=rows)
+    shown = ", ".join(map(str, ids)) if isinstance(ids, list) else str(ids)
+    return f"{_audit_word(kind)} {shown}"
+
+
 def log(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many entries (newest first).")] = 50,
@@ -147,11 +208,15 @@ def log(
                 r["at"].replace("T", " ").rstrip("Z"),
                 r["user"],
                 r["command"],
+                "; ".join(_touched_text(kind, ids) for kind, ids in r["touched"].items()),
                 "; ".join(
-                    f"{k} {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in r["touched"].items()
-                ),
-                "; ".join(
-                    f"{kind} {record} {field}: {old!r} → {new!r}"
+                    _("{kind} {record} {field}: {old} → {new}").format(
+                        kind=_audit_word(kind),
+                        record=record,
+                        field=_field_word(field),
+                        old=_value(old),
+                        new=_value(new),
+                    )
                     for kind, records in r["changes"].items()
                     for record, fields in records.items()
                     for field, (old, new) in fields.items()

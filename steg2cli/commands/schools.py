@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
-from steg2cli.i18n import _
+from steg2cli.i18n import _, ngettext
 
 app = common.group(
     "Schools and their programmes: add, edit, list, show, steps, contacts, leads, payer, stops, problems."
@@ -48,13 +48,11 @@ def timeline(school: dict[str, Any]) -> None:
         contact = run["contact"]
         state = _("stopped {stopped_on}").format(stopped_on=run["stopped_on"]) if run["stopped_on"] else _("running")
         out.print(
-            _(
-                "\n[bold]{programme_name}[/bold] ({programme}) started {start}, led by trainer {trainer_id} — {state}"
-            ).format(
+            _("\n[bold]{programme_name}[/bold] ({programme}) started {start}, led by {trainer} — {state}").format(
                 programme_name=run["programme_name"],
                 programme=run["programme"],
                 start=run["start"],
-                trainer_id=run["trainer_id"],
+                trainer=escape(trainer_text(run)),
                 state=state,
             )
         )
@@ -75,7 +73,15 @@ def timeline(school: dict[str, Any]) -> None:
                     style="dim",
                 )
         if len(run["leads"]) > 1:
-            out.print("  leads: " + ", ".join(f"trainer {x['trainer_id']} from {x['from']}" for x in run["leads"]))
+            out.print(
+                _("  leading trainers: {leads}").format(
+                    leads=", ".join(
+                        _("{trainer} from {since}").format(trainer=trainer_text(x), since=x["from"])
+                        for x in run["leads"]
+                    )
+                ),
+                markup=False,
+            )
         live: dict[str, list[dict[str, Any]]] = {}
         for step in run["steps"]:
             if step["void"] is None:
@@ -84,17 +90,16 @@ def timeline(school: dict[str, Any]) -> None:
             held = live.get(code, [])
             if held:
                 dates = ", ".join(
-                    _("{date} (trainer {trainer_id}, id {id})").format(
-                        date=s["date"], trainer_id=s["trainer_id"], id=s["id"]
+                    _("{date} ({trainer}, id {id})").format(
+                        date=s["date"], trainer=trainer_text(s, short=True), id=s["id"]
                     )
                     for s in held
                 )
                 times = f" ×{len(held)}" if len(held) > 1 else ""
-                out.print(f"  [green]✓[/green] {label + times:<24} {dates}")
+                out.print(f"  [green]✓[/green] {escape(label + times):<24} {escape(dates)}")
             else:
-                out.print(
-                    f"  [dim]·[/dim] {label:<24} [dim]{_('to do') if not run['stopped_on'] else _('not held')}[/dim]"
-                )
+                pending = _("to do") if not run["stopped_on"] else _("not held")
+                out.print(f"  [dim]·[/dim] {escape(label):<24} [dim]{pending}[/dim]")
         for step in run["steps"]:
             if step["void"] is not None:
                 out.print(
@@ -121,6 +126,45 @@ def timeline(school: dict[str, Any]) -> None:
                 ),
                 markup=False,
             )
+    _trainees(school.get("trainees") or [])
+
+
+#: How many trainee reports `school show` lists at a terminal (the newest; --json lists them all).
+TRAINEES_SHOWN = 20
+
+
+def _trainees(trainees: list[dict[str, Any]]) -> None:
+    """The school's newest trainee reports with the ids `steg2 void trainee ID` takes."""
+    if not trainees:
+        return
+    live = sum(1 for t in trainees if t["void"] is None)
+    out = common.console()
+    out.print(
+        "\n[bold]" + ngettext("{count} person trained", "{count} people trained", live).format(count=live) + "[/bold]"
+    )
+    shown = trainees[-TRAINEES_SHOWN:]
+    common.table(
+        None,
+        [_("id"), _("date"), _("programme"), _("name"), _("trained by"), ""],
+        (
+            [t["id"], t["date"], t["programme"], t["name"], trainer_text(t), common.void_text(t["void"])]
+            for t in reversed(shown)
+        ),
+    )
+    if len(trainees) > len(shown):
+        common.done(
+            _("… and {rest} earlier (steg2 school show SCHOOL --json lists them all)").format(
+                rest=len(trainees) - len(shown)
+            )
+        )
+
+
+def trainer_text(entry: dict[str, Any], short: bool = False) -> str:
+    """`Anna Lind (trainer 6)`: who did or leads something, by name and id (`short`: the name alone)."""
+    name = entry.get("trainer_name")
+    if not name:
+        return _("trainer {id}").format(id=entry["trainer_id"])
+    return name if short else _("{name} (trainer {id})").format(name=name, id=entry["trainer_id"])
 
 
 def _emit(school: dict[str, Any], as_json: bool, message: str) -> None:
@@ -419,8 +463,8 @@ def lead(
     _emit(
         result,
         as_json,
-        _("Trainer {trainer} leads {programme} at {name} from {date}.").format(
-            trainer=trainer, programme=programme, name=result["name"], date=date
+        _("{trainer} leads {programme} at {name} from {date}.").format(
+            trainer=trainer_text(result["new_lead"]), programme=programme, name=result["name"], date=date
         ),
     )
 

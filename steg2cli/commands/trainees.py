@@ -84,3 +84,12 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
             already_reported=result["already_reported"],
         )
     )
+    ids = [str(r["id"]) for r in result.get("reports", []) if r["id"] is not None]
+    if ids:
+        common.done(
+            ngettext(
+                "The report's id is {ids} (steg2 void trainee ID takes one back).",
+                "The reports' ids are {ids} (steg2 void trainee ID takes one back).",
+                len(ids),
+            ).format(ids=", ".join(ids))
+        )

@@ -135,7 +135,7 @@ def _records(data: bytes) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]
 
 def _digits(line: str, start: int, end: int) -> str | None:
     value = line[start - 1 : end]
-    return value if value.isdigit() else None
+    return value if value.isascii() and value.isdigit() else None
 
 
 def _day(text: str) -> date | None:

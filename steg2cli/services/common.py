@@ -162,7 +162,12 @@ def find_school(session: Session, ref: str | int, municipality: str | None = Non
             if municipality
             else ""
         )
-        raise NotFound(_("unknown school '{text}'{where}").format(text=text, where=where))
+        # Only on this path (a name that matched nothing) are the names read, to suggest the one meant.
+        names = select(School.name)
+        if municipality is not None:
+            names = names.where(School.municipality_code == _municipality(session, municipality).code)
+        hint = did_you_mean(text, set(session.scalars(names)))
+        raise NotFound(_("unknown school '{text}'{where}{hint}").format(text=text, where=where, hint=hint))
     if len(candidates) > 1:
         listed = ", ".join(
             f"{s.id} ({municipality_by_code(session, s.municipality_code).name})"  # type: ignore[union-attr]

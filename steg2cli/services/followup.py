@@ -370,19 +370,26 @@ def _silent_rows(session: Session, silent: list[tuple[Any, str]], day: date) -> 
             )
         ):
             leads.setdefault(run_id, []).append((from_date, lead_id, trainer_id))
-    result = []
-    for run, name in silent:
-        history = [(run.start, run.trainer_id)] + [(d, t) for d, _, t in sorted(leads.get(run.id, []))]
-        result.append(
-            {
-                "school_id": run.school_id,
-                "school": name,
-                "programme": run.programme,
-                "since": common.iso(run.start),
-                "trainer_id": rules.in_force_on(history, day),
-            }
+    leading = {
+        run.id: rules.in_force_on(
+            [(run.start, run.trainer_id)] + [(d, t) for d, _, t in sorted(leads.get(run.id, []))], day
         )
-    return result
+        for run, _name in silent
+    }
+    names: dict[int, str] = {}
+    for chunk in common.chunks(sorted(set(leading.values()))):
+        names.update(session.execute(select(Trainer.id, Trainer.name).where(Trainer.id.in_(chunk))).all())
+    return [
+        {
+            "school_id": run.school_id,
+            "school": name,
+            "programme": run.programme,
+            "since": common.iso(run.start),
+            "trainer_id": leading[run.id],
+            "trainer_name": names.get(leading[run.id], ""),
+        }
+        for run, name in silent
+    ]
 
 
 def _payers_not_ready(session: Session, soon: list[rules.Charge]) -> list[dict[str, Any]]:

@@ -104,7 +104,10 @@ def set_price(
         existing.amount_ore, existing.vat_bp, existing.vat_note = amount, rate, note.strip()
         session.flush()
         touched(session, "price", existing.id)
-        return _price_json(rules.Price(code, valid_from, amount, rate, note.strip()))
+        result = _price_json(rules.Price(code, valid_from, amount, rate, note.strip()))
+        # Allowed (the VAT number may come next), but the invoice run refuses until it is set.
+        result["warnings"] = rules.vat_needs_a_vat_number([rate], settings.seller(session)["vat-number"])
+        return result
 
 
 # ---- charges ----------------------------------------------------------------------------------
@@ -497,10 +500,14 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
         common.check(rules.run_date_allowed(run_date, latest, today))
     found = due_charges(session, run_date)
     groups = rules.invoices_for(found.charges, found.closed)
+    vat_problem = rules.vat_needs_a_vat_number(
+        (c.vat_rate for c in found.charges), settings.seller(session)["vat-number"]
+    )
     if not dry_run:
+        common.check(vat_problem)
         _settle(session, found, run_date)  # every charge found due is billed below, in this transaction
     if not groups:
-        return {"date": common.iso(run_date), "dry_run": dry_run, "invoices": []}
+        return {"date": common.iso(run_date), "dry_run": dry_run, "invoices": [], "warnings": vat_problem}
     numbers = list(range(first_number, first_number + len(groups)))
     due = rules.invoice_due_date(run_date, settings.payment_days(session))
     seller = json.dumps(settings.seller(session), ensure_ascii=False, sort_keys=True)
@@ -538,6 +545,7 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
             "date": common.iso(run_date),
             "dry_run": True,
             "invoices": [_described(i, by_number[i.number], with_lines) for i in invoices],
+            "warnings": vat_problem,
         }
     charge_ids = _store_charges(session, [charge for _, charge in lines], found.stored)
     session.execute(insert(Invoice), [_row(i) for i in invoices])
@@ -569,6 +577,7 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
         "date": common.iso(run_date),
         "dry_run": False,
         "invoices": [_described(i, issued[i.number], with_lines) for i in invoices],
+        "warnings": [],
     }
 
 

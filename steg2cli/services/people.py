@@ -128,6 +128,7 @@ def export(db: Database, email: str) -> dict[str, Any]:
         ):
             result["as_trainee"].append(
                 {
+                    "id": trainee.id,
                     "name": trainee.name,
                     "email": trainee.email,
                     "school": school.name,

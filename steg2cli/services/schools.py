@@ -24,6 +24,7 @@ from steg2cli.models import (
     SchoolProblem,
     SchoolProgramme,
     Step,
+    Trainee,
     Trainer,
 )
 from steg2cli.services import common
@@ -237,9 +238,41 @@ def each_school(
 
 
 def show(db: Database, ref: str, municipality: str | None = None, today: date | None = None) -> dict[str, Any]:
-    """One school with its programmes, steps, stops and problems."""
+    """One school with its programmes, steps, stops and problems, the name of every trainer named, and the
+    trainee reports of the school with their ids (so that one can be voided without opening Excel)."""
     with db.read() as session:
-        return schools_json(session, [find_school(session, ref, municipality)], with_problems=True, today=today)[0]
+        school = find_school(session, ref, municipality)
+        data = schools_json(session, [school], with_problems=True, today=today)[0]
+        runs = data["programmes"]
+        named = {run["trainer_id"] for run in runs}
+        named |= {lead["trainer_id"] for run in runs for lead in run["leads"]}
+        named |= {step["trainer_id"] for run in runs for step in run["steps"]}
+        trainees = list(
+            session.scalars(
+                select(Trainee).where(Trainee.school_id == school.id).order_by(Trainee.trained_on, Trainee.id)
+            )
+        )
+        named |= {t.trainer_id for t in trainees}
+        names = dict(session.execute(select(Trainer.id, Trainer.name).where(Trainer.id.in_(sorted(named)))).all())
+        for run in runs:
+            run["trainer_name"] = names.get(run["trainer_id"])
+            for entry in (*run["leads"], *run["steps"]):
+                entry["trainer_name"] = names.get(entry["trainer_id"])
+        data["trainees"] = [
+            {
+                "id": t.id,
+                "name": t.name,
+                "email": t.email,
+                "programme": t.programme,
+                "date": common.iso(t.trained_on),
+                "trainer_id": t.trainer_id,
+                "trainer_name": names.get(t.trainer_id),
+                "reported_on": common.iso(t.reported_on),
+                "void": void_json(t),
+            }
+            for t in trainees
+        ]
+        return data
 
 
 def _school_name(text: str) -> str:
@@ -374,7 +407,9 @@ def change_lead(
         session.add(ProgrammeLead(run_id=run.id, from_date=day, trainer_id=trainer.id))
         session.flush()
         touched(session, "school-programme", run.id)
-        return schools_json(session, [school], with_problems=True, today=today)[0]
+        result = schools_json(session, [school], with_problems=True, today=today)[0]
+        result["new_lead"] = {"trainer_id": trainer.id, "trainer_name": trainer.name, "from": common.iso(day)}
+        return result
 
 
 def record_step(

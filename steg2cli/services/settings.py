@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from steg2cli.db import Database, touched
+from steg2cli.db import Database, changed, touched
 from steg2cli.errors import BadInput, Conflict
 from steg2cli.i18n import _
 from steg2cli.models import Invoice, Setting
@@ -102,7 +102,9 @@ def set_value(db: Database, key: str, value: str) -> dict[str, Any]:
     if key not in KNOWN:
         raise BadInput(_("unknown setting '{key}' (known: {join})").format(key=key, join=", ".join(KNOWN)))
     value = checked_value(key, value)
-    if key in ("invoice.payment-days", "invoice.number-start") and (not value.isdigit() or int(value) < 1):
+    if key in ("invoice.payment-days", "invoice.number-start") and (
+        not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1
+    ):
         raise BadInput(_("{key} must be a whole number of at least 1").format(key=key))
     if key == "invoice.payment-days" and int(value) > 365:
         raise BadInput(_("invoice.payment-days must be at most 365"))
@@ -121,8 +123,10 @@ def set_value(db: Database, key: str, value: str) -> dict[str, Any]:
                     _("invoices exist already: the number series cannot be restarted (it must stay gapless)")
                 )
             session.merge(Setting(key=NEXT_NUMBER, value=str(int(value))))
+        old = all_settings(session)[key]
         session.merge(Setting(key=key, value=value))
         touched(session, "setting", key)
+        changed(session, "setting", key, "value", old, value)
         return {"key": key, "value": value}
 
 

@@ -376,7 +376,32 @@ def report_by_hand(
             reports.append(Report(number, name, email, school.id, code, day, trainer.id))
         if reports:
             common.check(lookups.check(reports[0], today))
-        return _finish(session, reports, errors, today, dry_run, N_("people given"))
+        result = _finish(session, reports, errors, today, dry_run, N_("people given"))
+        result["reports"] = _report_ids(session, reports, dry_run)
+        return result
+
+
+def _report_ids(session: Session, reports: Sequence[Report], dry_run: bool) -> list[dict[str, Any]]:
+    """Each report given by hand with the id of the record that stands for it (new, or reported before), so
+    that a mistake can be voided at once (`steg2 void trainee ID`); None in a dry run."""
+    found = []
+    for report in reports:
+        record_id = (
+            None
+            if dry_run
+            else session.scalar(
+                select(Trainee.id).where(
+                    Trainee.email == report.email,
+                    Trainee.name_key == rules.name_key(report.name),
+                    Trainee.school_id == report.school_id,
+                    Trainee.programme == report.programme,
+                    Trainee.trained_on == report.day,
+                    Trainee.void_on.is_(None),
+                )
+            )
+        )
+        found.append({"id": record_id, "name": report.name, "email": report.email, "date": common.iso(report.day)})
+    return found
 
 
 # ---- reading list files -----------------------------------------------------------------------
