@@ -404,7 +404,10 @@ def test_another_trainer_leads_from_a_date_only_with_an_agreement_covering_the_s
     run_ = school["programmes"][0]
     assert run_["trainer_id"] == bo["id"]
     assert run_["leads"] == [{"trainer_id": 1, "from": "2024-01-10"}, {"trainer_id": bo["id"], "from": "2025-06-01"}]
-    assert "leads: trainer 1 from 2024-01-10, trainer 2 from 2025-06-01" in ok("school", "show", "1").stdout
+    assert (
+        "leading trainers: Anna Lind (trainer 1) from 2024-01-10, Bo Berg (trainer 2) from 2025-06-01"
+        in ok("school", "show", "1").stdout
+    )
 
 
 # ---- voids -----------------------------------------------------------------------------------------
@@ -427,7 +430,7 @@ def test_a_voided_part_1_can_be_recorded_again_and_stops_counting(fresh_db: Path
     assert [s["void"] is None for s in run_["steps"]] == [False, True, False]
     assert "grundutbildning-1" not in run_["steps_to_do"] and "grundutbildning-2" in run_["steps_to_do"]
     shown = ok("school", "show", "1").stdout
-    assert "2024-02-10 (trainer 1, id 3)" in shown and "void 2026-06-15: hölls aldrig" in shown
+    assert "2024-02-10 (Anna Lind, id 3)" in shown and "void 2026-06-15: hölls aldrig" in shown
     assert "1/5" in ok("school", "list").stdout
 
 
