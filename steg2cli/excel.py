@@ -6,11 +6,12 @@ many rows there are, and into a temporary file that replaces the target only whe
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,22 @@ from steg2cli.i18n import _
 
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = '#,##0.00 "kr"'
+#: Money on a chart's axis: whole kronor.
+KRONOR_AXIS_FORMAT = '#,##0 "kr"'
+#: A sheet whose columns add up to more than this many characters prints in landscape (A4 portrait holds
+#: about 95 characters of Calibri 11 between its margins, landscape about 140).
+PORTRAIT_WIDTH = 95
+#: The rows read before a streamed sheet's column widths are chosen (the rest stream past unmeasured).
+SAMPLE_ROWS = 200
+#: The widest a column gets before its text wraps (characters).
+WIDEST = 48
 
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its Swedish header, width in characters, and kind (`text`, `date`, `money`, `int`,
-    `number` (a decimal such as a VAT rate), or `wrap` (text wrapped on several lines, as an address))."""
+    """A column: its Swedish header, the most characters it is given (its text wraps beyond, where it
+    wraps), and kind (`text`, `date`, `money`, `int`, `number` (a decimal such as a VAT rate), or `wrap`
+    (text wrapped on several lines, as an address))."""
 
     header: str
     width: int = 16
@@ -45,8 +56,10 @@ class Sheet:
     name: str
     columns: Sequence[Column]
     rows: Iterable[Sequence[Any]]
-    #: Printed on A4 landscape, one page wide, with the header row on every page.
-    landscape: bool = False
+    #: True: always A4 landscape; None: landscape when the columns are wider than a portrait page.
+    landscape: bool | None = None
+    #: Left out of the workbook when it has no rows (so that nobody prints a page of headers).
+    optional: bool = False
 
 
 def _cell(ws: Any, value: Any, kind: str) -> Any:
@@ -59,7 +72,12 @@ def _cell(ws: Any, value: Any, kind: str) -> Any:
         return cell
     if kind == "date":
         # openpyxl shows a plain date value as yyyy-mm-dd by itself
-        return value if isinstance(value, date) else date.fromisoformat(str(value))
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            kind = "text"  # not a date after all (an old line's period as typed): kept as text
     if kind in ("int", "number") and isinstance(value, int | float | Decimal):
         return value
     text = str(value)
@@ -80,10 +98,65 @@ _FORMULA_START = frozenset("=")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
+def shown_length(value: Any, kind: str = "text") -> int:
+    """About how many characters a value takes in its cell (its longest line; money as `10 000,00 kr`)."""
+    if value is None or value == "":
+        return 0
+    if kind == "money" or isinstance(value, Decimal):
+        ore = int(value) if kind == "money" else int(value * 100)
+        return len(f"{abs(ore) // 100:,},00 kr") + (ore < 0)
+    if isinstance(value, date | datetime):
+        return 10
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def header_width(header: str) -> float:
+    """The narrowest a column may be for its header to wrap between words, never inside one (bold)."""
+    return max((len(word) for word in header.split()), default=0) * 1.15 + 2
+
+
+def fitted_widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[float]:
+    """Column widths that fit the header's words and the sampled content, each at most its column's width
+    (where the text wraps) or `WIDEST`."""
+    widths = []
+    for index, column in enumerate(columns):
+        content = max((shown_length(row[index], column.kind) for row in sample if index < len(row)), default=0)
+        limit = column.width if column.kind == "wrap" else max(column.width, WIDEST)
+        widths.append(round(max(header_width(column.header), min(content * 1.1 + 2, limit), 6), 1))
+    return widths
+
+
+def print_setup(ws: Any, widths: Sequence[float], landscape: bool | None = None, one_page: bool = False) -> None:
+    """Print on A4, one page wide (`one_page`: and one page tall), landscape when wide, the header row
+    repeated on every page and frozen on screen, the sheet's name and page number in the footer."""
+    wide = sum(widths) > PORTRAIT_WIDTH if landscape is None else landscape
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape" if wide else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
+    ws.print_options.horizontalCentered = False
+    ws.print_title_rows = "1:1"
+    ws.freeze_panes = "A2"
+    ws.HeaderFooter.oddFooter.left.text = "&A"
+    ws.HeaderFooter.oddFooter.right.text = "Sida &P av &N"
+    ws.HeaderFooter.oddFooter.left.size = ws.HeaderFooter.oddFooter.right.size = 8
+
+
+_HEADER_ALIGNMENT = Alignment(vertical="top", wrap_text=True)
+
+
 def write_workbook(
     path: Path, sheets: Sequence[Sheet], progress: Callable[[int], None] | None = None
 ) -> dict[str, int]:
-    """Write the sheets to `path` (xlsx); returns the number of data rows per sheet."""
+    """Write the sheets to `path` (xlsx); returns the number of data rows per sheet.
+
+    Every sheet prints well: A4, one page wide, landscape when its columns are wide, the header row on
+    every page; column widths fit the header's words and the first `SAMPLE_ROWS` rows (the rest stream
+    past, so memory stays flat). An optional sheet with no rows is left out.
+    """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise BadInput(_("{path}: the output file must end in .xlsx").format(path=path))
@@ -95,27 +168,26 @@ def write_workbook(
     counts: dict[str, int] = {}
     bold = Font(bold=True)
     for sheet in sheets:
+        rows = iter(sheet.rows)
+        sample = list(itertools.islice(rows, SAMPLE_ROWS))
+        if not sample and sheet.optional:
+            counts[sheet.name] = 0
+            continue
         ws = workbook.create_sheet(title=sheet.name[:31])
-        for index, column in enumerate(sheet.columns, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = column.width
-        ws.freeze_panes = "A2"
-        if sheet.landscape:
-            ws.page_setup.orientation = "landscape"
-            ws.page_setup.paperSize = "9"  # A4
-            ws.page_setup.fitToWidth = 1
-            ws.page_setup.fitToHeight = 0
-            ws.sheet_properties.pageSetUpPr.fitToPage = True
-            ws.print_title_rows = "1:1"
+        widths = fitted_widths(sheet.columns, sample)
+        for index, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+        print_setup(ws, widths, sheet.landscape)
         header = []
         for column in sheet.columns:
             cell = WriteOnlyCell(ws, value=column.header)
             cell.font = bold
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.alignment = _HEADER_ALIGNMENT
             header.append(cell)
         ws.append(header)
         count = 0
         kinds = [c.kind for c in sheet.columns]
-        for row in sheet.rows:
+        for row in itertools.chain(sample, rows):
             ws.append([_cell(ws, value, kind) for value, kind in zip(row, kinds, strict=False)])
             count += 1
             if progress is not None and count % 1000 == 0:
@@ -123,6 +195,12 @@ def write_workbook(
         last = get_column_letter(max(len(sheet.columns), 1))
         ws.auto_filter.ref = f"A1:{last}{count + 1}"
         counts[sheet.name] = count
+    _save(workbook, path)
+    return counts
+
+
+def _save(workbook: Any, path: Path) -> None:
+    """Save into a temporary file beside `path` that replaces it only when complete."""
     handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
     os.close(handle)
     try:
@@ -132,7 +210,6 @@ def write_workbook(
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise BadInput(_("cannot write {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
-    return counts
 
 
 def read_rows(
@@ -205,11 +282,17 @@ def write_report(
     """A small workbook of tables, each with a native bar chart (the numbers stay live in Excel).
 
     Each sheet is (name, headers, rows, (chart title, x-axis title, y-axis title, rows charted or None for
-    all)); the first column holds the categories, the others the series.
+    all)); the first column holds the categories, the others the series. A Decimal is money in kronor
+    (formatted as such, and charted on an axis in kronor); counts are charted on whole-number axes. Each
+    sheet prints on one A4 landscape page, table and chart side by side (a long table continues below).
     """
     from openpyxl.chart import BarChart, Reference
     from openpyxl.worksheet.worksheet import Worksheet
 
+    if not path.parent.is_dir():
+        raise BadInput(
+            _("cannot write {path}: the folder {parent} does not exist").format(path=path, parent=path.parent)
+        )
     workbook = Workbook()
     first = workbook.active
     bold = Font(bold=True)
@@ -220,24 +303,33 @@ def write_report(
         ws.append(list(headers))
         for cell in ws[1]:
             cell.font = bold
+            cell.alignment = _HEADER_ALIGNMENT
         for row in rows:
             ws.append(list(row))
             for cell in ws[ws.max_row]:
                 if isinstance(cell.value, str) and cell.value[:1] in _FORMULA_START:
                     cell.data_type = "s"  # a meeting title such as "=1+1" stays text
-        for index, header in enumerate(headers, start=1):
-            widest = max([len(str(header)), *(len(str(row[index - 1])) for row in rows)] or [10])
-            ws.column_dimensions[get_column_letter(index)].width = min(max(widest + 2, 10), 60)
-        for row_cells in ws.iter_rows(min_row=2):
-            for cell in row_cells:
-                if isinstance(cell.value, date):
+                elif isinstance(cell.value, Decimal):
+                    cell.number_format = MONEY_FORMAT
+                elif isinstance(cell.value, date):
                     cell.number_format = DATE_FORMAT
-        ws.freeze_panes = "A2"
+        widths = []
+        for index, header in enumerate(headers, start=1):
+            content = max((shown_length(row[index - 1]) for row in rows), default=0)
+            width = round(max(header_width(str(header)), min(content * 1.1 + 2, WIDEST), 8), 1)
+            ws.column_dimensions[get_column_letter(index)].width = width
+            widths.append(width)
         count = len(rows) if charted is None else min(charted, len(rows))
         numeric = [
-            i for i in range(2, len(headers) + 1) if all(isinstance(row[i - 1], int | float) for row in rows[:count])
+            i
+            for i in range(2, len(headers) + 1)
+            if all(isinstance(row[i - 1], int | float | Decimal) for row in rows[:count])
         ]
+        chart_width_cm, chart_height_cm = 17.0, 10.5
+        # The chart beside the table, its width in characters added so that the page fits both.
+        print_setup(ws, [*widths, 2, chart_width_cm * 5.2], landscape=True, one_page=len(rows) <= 30)
         if count and numeric:
+            money = any(isinstance(row[i - 1], Decimal) for row in rows[:count] for i in numeric)
             chart = BarChart()
             chart.type = "col"
             chart.title = title
@@ -245,25 +337,32 @@ def write_report(
             chart.y_axis.title = y_title
             chart.x_axis.delete = False
             chart.y_axis.delete = False
+            chart.y_axis.scaling.min = 0
+            if money:
+                chart.y_axis.number_format = KRONOR_AXIS_FORMAT
+            else:
+                highest = max((row[i - 1] for row in rows[:count] for i in numeric), default=0)
+                chart.y_axis.number_format = "0"
+                chart.y_axis.majorUnit = whole_step(highest)
             for column in numeric:
                 chart.add_data(Reference(ws, min_col=column, min_row=1, max_row=count + 1), titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=count + 1))
-            chart.width, chart.height = 24, 12
+            chart.width, chart.height = chart_width_cm, chart_height_cm
+            if len(numeric) == 1:
+                chart.legend = None
             ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}2")
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent if path.parent.is_dir() else None)
-    os.close(handle)
-    if not path.parent.is_dir():
-        Path(temporary).unlink(missing_ok=True)
-        raise BadInput(
-            _("cannot write {path}: the folder {parent} does not exist").format(path=path, parent=path.parent)
-        )
-    try:
-        workbook.save(temporary)
-        os.chmod(temporary, user_mode())
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise BadInput(_("cannot write {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
+    _save(workbook, path)
+
+
+def whole_step(highest: float) -> int:
+    """A major unit for a count axis: a whole number giving at most about eight steps (1, 2, 5, 10, 20, …)."""
+    step = 1
+    while highest / step > 8:
+        for factor in (2, 2.5, 2):
+            step = int(step * factor)
+            if highest / step <= 8:
+                break
+    return step
 
 
 def formula_cells(path: Path, sheet_name: str, rows: set[int], width: int) -> dict[tuple[int, int], str]:

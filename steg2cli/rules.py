@@ -773,7 +773,7 @@ def charges_due(
                     description=f"{PRICE_CODES['annual-fee']}, år {k + 1} (överenskommelse {agreement.id}"
                     + (f", {agreement.school})" if agreement.school else ")"),
                     who=agreement.who,
-                    period=f"{first.isoformat()} – {last.isoformat()}",
+                    period=fee_period(first, last, agreement.end),
                     vat_note=price.vat_note,
                 )
             )
@@ -814,6 +814,35 @@ def charges_due(
             )
         )
     return sorted(charges, key=itemgetter(3, 2, 0))  # payer, due date, key
+
+
+def fee_period(first: date, last: date, end: date | None) -> str:
+    """An annual fee's period as its invoice line shows it: `2025-03-01 – 2026-02-28`, and for a year the
+    agreement did not run to its end, the day it ended (its first day no longer in force): `2025-03-01 –
+    2026-02-28 (upphörde 2025-08-15)`. A started year is billed whole (rule 17); the line says when it ended."""
+    text = f"{first.isoformat()} – {last.isoformat()}"
+    if end is not None and first < end <= last:
+        text += f" (upphörde {end.isoformat()})"
+    return text
+
+
+_PERIOD = re.compile(r"(\d{4}-\d{2}-\d{2})(?: – (\d{4}-\d{2}-\d{2}))?(?: \(upphörde (\d{4}-\d{2}-\d{2})\))?")
+
+
+def period_dates(text: str) -> tuple[date, date | None, date | None] | None:
+    """An invoice line's period as dates: (first day, last day or None for a course date, the day the
+    agreement ended or None); None when the text is not one steg2 writes."""
+    match = _PERIOD.fullmatch(text.strip())
+    if match is None:
+        return None
+    try:
+        return (
+            date.fromisoformat(match[1]),
+            date.fromisoformat(match[2]) if match[2] else None,
+            date.fromisoformat(match[3]) if match[3] else None,
+        )
+    except ValueError:
+        return None
 
 
 def invoices_for(charges: Iterable[Charge], already_billed: Iterable[str]) -> dict[int, list[Charge]]:

@@ -19,24 +19,8 @@ from steg2cli.errors import BadInput, RuleViolation
 from steg2cli.files import write_bytes
 from steg2cli.formats import ubl
 from steg2cli.i18n import _
-from steg2cli.models import Invoice, Payer
+from steg2cli.models import Invoice
 from steg2cli.services import invoicing, settings
-
-
-def _filled(session: Session, invoice: dict[str, Any]) -> dict[str, Any]:
-    """The payer as the invoice was issued to it; a detail left empty then is taken from the payer now
-    (the issued details themselves never change)."""
-    payer = dict(invoice["payer"])
-    current = session.get(Payer, payer["id"])
-    if current is not None:
-        from steg2cli.services.payers import effective_peppol_id
-
-        payer["org_number"] = payer["org_number"] or current.org_number
-        payer["peppol_id"] = payer["peppol_id"] or effective_peppol_id(current)
-        payer["address"] = payer["address"] or rules.address_lines(current.address)
-        payer["reference"] = payer["reference"] or current.reference
-        payer["email"] = payer["email"] or current.email
-    return payer
 
 
 def _seller_party(seller: dict[str, str]) -> ubl.Party:
@@ -64,7 +48,7 @@ def documents(session: Session, invoices: Sequence[dict[str, Any]]) -> list[ubl.
     payers: dict[int, dict[str, Any]] = {}
     lacking: dict[int, list[str]] = {}
     for invoice in invoices:
-        payer = _filled(session, invoice)
+        payer = invoice["payer"]  # as issued, an empty detail filled in from the payer now (invoicing.fill_payers)
         payers[invoice["number"]] = payer
         missing = rules.payer_missing(payer["org_number"], payer["address"], payer["reference"], payer["name"])
         if missing:

@@ -108,7 +108,8 @@ VOID_TRAINEE_COLUMNS = [*TRAINEE_COLUMNS, Column("Makulerad", 12, "date"), Colum
 
 def trainees(db: Database, path: Path, filters: Filters, progress: Progress | None = None) -> int:
     """Every reported trainee (filtered), in the columns of the trainee list and a few more (so that the
-    sheet `Utbildade` can be read back in); voided reports (rule 24) on a sheet of their own, `Makulerade`."""
+    sheet `Utbildade` can be read back in); voided reports (rule 24) on a sheet of their own, `Makulerade`
+    (left out when there are none)."""
     with db.read() as session:
         wanted = _resolve(session, filters)
         query = (
@@ -172,7 +173,7 @@ def trainees(db: Database, path: Path, filters: Filters, progress: Progress | No
 
         return write_workbook(
             path,
-            [Sheet("Utbildade", TRAINEE_COLUMNS, data(False)), Sheet("Makulerade", VOID_TRAINEE_COLUMNS, data(True))],
+            [Sheet("Utbildade", TRAINEE_COLUMNS, data(False)), Sheet("Makulerade", VOID_TRAINEE_COLUMNS, data(True), optional=True)],
             progress,
         )["Utbildade"]
 

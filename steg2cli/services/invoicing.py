@@ -345,7 +345,42 @@ def payer_snapshot_json(invoice: Any) -> dict[str, Any]:
         "address": rules.address_lines(invoice.payer_address),
         "reference": invoice.payer_reference,
         "email": invoice.payer_email,
+        "filled_in": [],
     }
+
+
+#: The payer details an invoice carries that may have been empty when it was issued, JSON key → Payer column.
+FILLABLE = ("org_number", "peppol_id", "address", "reference", "email")
+
+
+def fill_payers(session: Session, invoices: Sequence[dict[str, Any]]) -> None:
+    """One reading of an issued invoice's payer everywhere (`invoice show`, `--json`, the invoice basis, the
+    e-invoice, the PDF): the details as issued, and a detail that was empty then taken from the payer as it
+    is now, named in `payer.filled_in` (rule 27: what was issued never changes; what was missing may be
+    completed)."""
+    lacking = {i["payer"]["id"] for i in invoices if any(not i["payer"][key] for key in FILLABLE)}
+    lacking.discard(None)
+    if not lacking:
+        return
+    current = {p.id: p for p in session.scalars(select(Payer).where(Payer.id.in_(sorted(lacking))))}
+    for invoice in invoices:
+        payer = invoice["payer"]
+        now = current.get(payer["id"])
+        if now is None:
+            continue
+        today = {
+            "org_number": now.org_number,
+            "peppol_id": effective_peppol_id(now),
+            "address": rules.address_lines(now.address),
+            "reference": now.reference,
+            "email": now.email,
+        }
+        for key in FILLABLE:
+            if not payer[key] and today[key]:
+                payer[key] = today[key]
+                payer["filled_in"].append(key)
+        invoice["payer_address"] = "\n".join(payer["address"])
+        invoice["payer_reference"] = payer["reference"]
 
 
 def invoice_json(
@@ -436,7 +471,7 @@ def _load_invoices(
             if credited is not None:
                 credits[credited] = number
         paid.update(paid_by_invoice(session, chunk))
-    return [
+    loaded = [
         invoice_json(
             i,
             lines[i.number],
@@ -447,6 +482,8 @@ def _load_invoices(
         )
         for i in invoices
     ]
+    fill_payers(session, loaded)
+    return loaded
 
 
 def _next_number(session: Session) -> int:
@@ -857,7 +894,11 @@ def not_yet_invoiced(session: Session, until: date) -> list[rules.Charge]:
 
 
 def export(db: Database, path: Path, numbers: Sequence[int] = (), year: int | None = None) -> dict[str, int]:
-    """Write the invoice basis (fakturaunderlag): a summary sheet, a sheet of lines, the seller."""
+    """Write the invoice basis (fakturaunderlag): the invoices, their lines, their payers, the seller.
+
+    Each sheet prints on A4 one page wide and stays readable: the invoices with what is owed, the payers'
+    details on a sheet of their own, the lines with their periods as real dates and the VAT exemption
+    note beside the 0 % lines (rule 30)."""
     from steg2cli.excel import Column, Sheet, write_workbook
 
     with db.read() as session:
@@ -867,25 +908,20 @@ def export(db: Database, path: Path, numbers: Sequence[int] = (), year: int | No
     summary = Sheet(
         "Fakturor",
         [
-            Column("Fakturanummer", 14, "int"),
+            Column("Fakturanummer", 10, "int"),
             Column("Typ", 12),
-            Column("Fakturadatum", 13, "date"),
-            Column("Förfallodatum", 13, "date"),
-            Column("OCR-nummer", 14),
-            Column("Kommunkod", 11),
-            Column("Betalare", 24),
-            Column("Organisationsnummer", 20),
-            Column("Peppol-adress", 20),
-            Column("Fakturaadress", 30, "wrap"),
-            Column("Er referens", 20),
-            Column("E-post för faktura", 26),
-            Column("Belopp exkl. moms", 18, "money"),
-            Column("Moms", 14, "money"),
-            Column("Att betala", 18, "money"),
-            Column("Krediterar faktura", 12, "int"),
-            Column("Krediteras av", 12, "int"),
-            Column("Orsak", 30, "wrap"),
-            Column("Momsupplysning", 50, "wrap"),
+            Column("Fakturadatum", 11, "date"),
+            Column("Förfallodatum", 11, "date"),
+            Column("OCR-nummer", 12),
+            Column("Betalare", 24, "wrap"),
+            Column("Fakturaadress", 26, "wrap"),
+            Column("Er referens", 16, "wrap"),
+            Column("Belopp exkl. moms", 14, "money"),
+            Column("Moms", 12, "money"),
+            Column("Att betala", 14, "money"),
+            Column("Krediterar faktura", 10, "int"),
+            Column("Krediteras av", 10, "int"),
+            Column("Orsak", 24, "wrap"),
         ],
         (
             [
@@ -894,6 +930,34 @@ def export(db: Database, path: Path, numbers: Sequence[int] = (), year: int | No
                 i["date"],
                 i["due_date"],
                 i["ocr"],
+                i["payer"]["name"],
+                "\n".join(i["payer"]["address"]),
+                i["payer"]["reference"],
+                i["net"],
+                i["vat"],
+                i["total"],
+                i["credits"],
+                i["credited_by"],
+                i["reason"],
+            ]
+            for i in invoices
+        ),
+    )
+    payers = Sheet(
+        "Betalare",
+        [
+            Column("Fakturanummer", 10, "int"),
+            Column("Kommunkod", 8),
+            Column("Betalare", 26, "wrap"),
+            Column("Organisationsnummer", 13),
+            Column("Peppol-adress", 17),
+            Column("Fakturaadress", 28, "wrap"),
+            Column("Er referens", 16, "wrap"),
+            Column("E-post för faktura", 26, "wrap"),
+        ],
+        (
+            [
+                i["number"],
                 i["payer"]["code"],
                 i["payer"]["name"],
                 i["payer"]["org_number"],
@@ -901,49 +965,46 @@ def export(db: Database, path: Path, numbers: Sequence[int] = (), year: int | No
                 "\n".join(i["payer"]["address"]),
                 i["payer"]["reference"],
                 i["payer"]["email"],
-                i["net"],
-                i["vat"],
-                i["total"],
-                i["credits"],
-                i["credited_by"],
-                i["reason"],
-                i["vat_note"],
             ]
             for i in invoices
         ),
-        landscape=True,
     )
+
+    def line_row(invoice: dict[str, Any], line: dict[str, Any]) -> list[Any]:
+        dates = rules.period_dates(line["period"] or "")
+        first, last, ended = dates if dates is not None else (line["period"] or None, None, None)
+        return [
+            invoice["number"],
+            rules.PRICE_CODES.get(line["charge"], line["charge"]),
+            line["description"],
+            line["who"],
+            first,
+            last,
+            ended,
+            line["amount"],
+            _percent(line["vat_rate"]),
+            invoice["vat_note"] if line["vat_rate"] == 0 else "",
+        ]
+
     lines = Sheet(
         "Rader",
         [
-            Column("Fakturanummer", 14, "int"),
-            Column("Avgift", 30),
-            Column("Beskrivning", 50, "wrap"),
-            Column("Vem", 24),
-            Column("Period / kursdatum", 26),
-            Column("Belopp exkl. moms", 18, "money"),
-            Column("Momssats (%)", 12, "number"),
-            Column("Betalare", 24),
+            Column("Fakturanummer", 10, "int"),
+            Column("Avgift", 22, "wrap"),
+            Column("Beskrivning", 36, "wrap"),
+            Column("Vem", 22, "wrap"),
+            Column("Period från / datum", 11, "date"),
+            Column("Period till", 11, "date"),
+            Column("Överenskommelsen upphörde", 12, "date"),
+            Column("Belopp exkl. moms", 14, "money"),
+            Column("Momssats (%)", 8, "number"),
+            Column("Momsupplysning", 30, "wrap"),
         ],
-        (
-            [
-                i["number"],
-                rules.PRICE_CODES.get(line["charge"], line["charge"]),
-                line["description"],
-                line["who"],
-                line["period"],
-                line["amount"],
-                _percent(line["vat_rate"]),
-                i["payer"]["name"],
-            ]
-            for i in invoices
-            for line in i["lines"]
-        ),
-        landscape=True,
+        (line_row(i, line) for i in invoices for line in i["lines"]),
     )
     seller_sheet = Sheet(
         "Säljare",
-        [Column("Uppgift", 22), Column("Värde", 50, "wrap")],
+        [Column("Uppgift", 24), Column("Värde", 50, "wrap")],
         [
             ["Namn", seller["name"]],
             ["Organisationsnummer", seller["org-number"]],
@@ -956,7 +1017,7 @@ def export(db: Database, path: Path, numbers: Sequence[int] = (), year: int | No
             ["Betalningsvillkor", f"{days} dagar netto"],
         ],
     )
-    return write_workbook(path, [summary, lines, seller_sheet])
+    return write_workbook(path, [summary, payers, lines, seller_sheet])
 
 
 def _percent(rate: float) -> int | float:

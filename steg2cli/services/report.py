@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from steg2cli import rules
 from steg2cli.db import Database
+from steg2cli.documents.report import Money, Section
 from steg2cli.errors import BadInput
 from steg2cli.i18n import _
 from steg2cli.models import Agreement, Attendance, Meeting, Municipality, School, SchoolProgramme, Trainee
-from steg2cli.services import common, invoicing
+from steg2cli.services import common, invoicing, settings
 from steg2cli.services.agreements import span
 from steg2cli.services.followup import _compliance_rows
 
@@ -64,7 +66,13 @@ def _figures(session: Session, db: Database, year: int) -> dict[str, Any]:
     for agreement in session.scalars(select(Agreement).order_by(Agreement.start, Agreement.id)):
         if agreement.trainer_id in in_force_ids and rules.in_force_during_year([span(agreement)], year):
             by_trainer[agreement.trainer_id].append(agreement)
-    trainers_by_county = Counter(counties[agreements[-1].municipality_code] for agreements in by_trainer.values())
+    # A trainer who moved during the year worked (and was billed an annual fee) in both places: they count
+    # in every county where an agreement of theirs was in force some day of the year.
+    trainers_by_county = Counter(
+        county
+        for agreements in by_trainer.values()
+        for county in {counties[agreement.municipality_code] for agreement in agreements}
+    )
 
     # Schools and municipalities reached: a programme running some day of the year (as `export schools`).
     running = list(
@@ -187,93 +195,171 @@ def year_report(db: Database, year: int) -> dict[str, Any]:
     return {**this, "previous": {"year": year - 1, "figures": before["figures"]}}
 
 
+def sections(report: dict[str, Any]) -> list[Section]:
+    """The report's tables, each with what its chart shows: the same for the workbook and the PDF."""
+    year = report["year"]
+    previous = report["previous"]["figures"]
+    money = {"billed", "credited", "paid", "outstanding"}
+
+    def shown(key: str, value: int) -> int | Money:
+        return Money(value) if key in money else value
+
+    invoicing = report["invoicing"]
+    return [
+        Section(
+            "Sammanfattning",
+            f"Nyckeltal {year} och {year - 1}",
+            ("Nyckeltal", str(year), str(year - 1)),
+            tuple(
+                (label.removesuffix(" (kr)"), shown(key, report["figures"][key]), shown(key, previous[key]))
+                for key, label in FIGURES.items()
+            ),
+            f"Nyckeltal {year} och {year - 1} (antal)",
+            "Nyckeltal",
+            "Antal",
+            chart_columns=(1, 2),
+            chart_rows=10,
+            horizontal=True,
+        ),
+        Section(
+            "Utbildare per län",
+            "Utbildare med överenskommelse, per län",
+            ("Län", "Utbildare med överenskommelse"),
+            tuple((r["county"], r["trainers"]) for r in report["trainers_by_county"]),
+            f"Utbildare med överenskommelse {year}, per län",
+            "Län",
+            "Utbildare",
+            horizontal=True,
+            note="En utbildare som flyttat under året räknas i båda länen.",
+        ),
+        Section(
+            "Kommuner och skolor",
+            "Kommuner och skolor med program",
+            ("Kommun", "Län", "Skolor med program"),
+            tuple((r["name"], r["county"], r["schools"]) for r in report["municipalities"]),
+            f"Skolor med program {year}, per kommun",
+            "Kommun",
+            "Skolor",
+            chart_columns=(2,),
+            horizontal=True,
+        ),
+        Section(
+            "Programstarter",
+            "Program som startade och avslutades",
+            ("Program", "Startade", "Avslutade"),
+            tuple((r["name"], r["starts"], r["stops"]) for r in report["programmes"]),
+            f"Program som startade och avslutades {year}",
+            "Program",
+            "Antal",
+            chart_columns=(1, 2),
+        ),
+        Section(
+            "Utbildade per program",
+            "Utbildade MVP/AT-ledare, per program",
+            ("Program", "Utbildade"),
+            tuple((r["name"], r["trained"]) for r in report["trained_by_programme"]),
+            f"Utbildade MVP/AT-ledare {year}, per program",
+            "Program",
+            "Utbildade",
+        ),
+        Section(
+            "Utbildade per län",
+            "Utbildade MVP/AT-ledare, per län",
+            ("Län", "Utbildade"),
+            tuple((r["county"], r["trained"]) for r in report["trained_by_county"]),
+            f"Utbildade MVP/AT-ledare {year}, per län",
+            "Län",
+            "Utbildade",
+            horizontal=True,
+        ),
+        Section(
+            "Utbildade per månad",
+            "Utbildade MVP/AT-ledare, per månad",
+            ("Månad", "Utbildade"),
+            tuple((MONTHS[r["month"] - 1], r["trained"]) for r in report["trained_by_month"]),
+            f"Utbildade MVP/AT-ledare {year}, per månad",
+            "Månad",
+            "Utbildade",
+        ),
+        Section(
+            "Nätverksträffar",
+            "Nätverksträffar och konferens",
+            ("Träff", "Datum", "Slag", "Närvarande"),
+            tuple(
+                (
+                    m["title"] or ("Nätverksträff" if m["kind"] == "network" else "Konferens"),
+                    date.fromisoformat(m["date"]),
+                    "nätverksträff" if m["kind"] == "network" else "konferens",
+                    m["attended"],
+                )
+                for m in report["meetings"]
+            ),
+            f"Närvaro vid nätverksträffar och konferens {year}",
+            "Träff",
+            "Närvarande",
+            chart_columns=(3,),
+            horizontal=True,
+        ),
+        Section(
+            "Fakturering",
+            "Fakturering",
+            ("", "Kronor"),
+            (
+                ("Fakturerat", Money(invoicing["billed"])),
+                ("Krediterat", Money(invoicing["credited"])),
+                ("Betalt", Money(invoicing["paid"])),
+                ("Obetalt", Money(invoicing["outstanding"])),
+            ),
+            f"Fakturering {year}",
+            "",
+            "Kronor",
+            note="Årets fakturor och kreditfakturor; betalt och obetalt på årets fakturor i dag.",
+        ),
+    ]
+
+
 def write_workbook(db: Database, year: int, path: Path) -> dict[str, Any]:
     """The report as one Swedish workbook: a summary sheet and one sheet per area, each with a native chart."""
     from steg2cli.excel import write_report
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise BadInput(_("{path}: the report is an .xlsx file").format(path=path))
+        raise BadInput(_("{path}: the report is an .xlsx file (or .pdf)").format(path=path))
     report = year_report(db, year)
-    previous = report["previous"]["figures"]
-    money = {"billed", "credited", "paid", "outstanding"}
-    summary = [
-        [label, _value(report["figures"][key], key in money), _value(previous[key], key in money)]
-        for key, label in FIGURES.items()
-    ]
-    sheets = [
-        (
-            "Sammanfattning",
-            ["Nyckeltal", str(year), str(year - 1)],
-            summary,
-            ("Nyckeltal " + str(year) + " och " + str(year - 1), "Nyckeltal", "Antal", 10),
-        ),
-        (
-            "Utbildare per län",
-            ["Län", "Utbildare med överenskommelse"],
-            [[r["county"], r["trainers"]] for r in report["trainers_by_county"]],
-            (f"Utbildare med överenskommelse {year}, per län", "Län", "Utbildare", None),
-        ),
-        (
-            "Kommuner och skolor",
-            ["Kommun", "Län", "Skolor med program"],
-            [[r["name"], r["county"], r["schools"]] for r in report["municipalities"]],
-            (f"Skolor med program {year}, per kommun", "Kommun", "Skolor", None),
-        ),
-        (
-            "Programstarter",
-            ["Program", "Startade", "Avslutade"],
-            [[r["name"], r["starts"], r["stops"]] for r in report["programmes"]],
-            (f"Program som startade och avslutades {year}", "Program", "Antal", None),
-        ),
-        (
-            "Utbildade per program",
-            ["Program", "Utbildade"],
-            [[r["name"], r["trained"]] for r in report["trained_by_programme"]],
-            (f"Utbildade MVP/AT-ledare {year}, per program", "Program", "Utbildade", None),
-        ),
-        (
-            "Utbildade per län",
-            ["Län", "Utbildade"],
-            [[r["county"], r["trained"]] for r in report["trained_by_county"]],
-            (f"Utbildade MVP/AT-ledare {year}, per län", "Län", "Utbildade", None),
-        ),
-        (
-            "Utbildade per månad",
-            ["Månad", "Utbildade"],
-            [[MONTHS[r["month"] - 1], r["trained"]] for r in report["trained_by_month"]],
-            (f"Utbildade MVP/AT-ledare {year}, per månad", "Månad", "Utbildade", None),
-        ),
-        (
-            "Nätverksträffar",
-            ["Träff", "Datum", "Slag", "Närvarande"],
-            [
-                [
-                    m["title"],
-                    date.fromisoformat(m["date"]),
-                    "nätverksträff" if m["kind"] == "network" else "konferens",
-                    m["attended"],
-                ]
-                for m in report["meetings"]
-            ],
-            (f"Närvaro vid nätverksträffar och konferens {year}", "Träff", "Närvarande", None),
-        ),
-        (
-            "Fakturering",
-            ["", "Kronor"],
-            [
-                ["Fakturerat", report["invoicing"]["billed"] / 100],
-                ["Krediterat", report["invoicing"]["credited"] / 100],
-                ["Betalt", report["invoicing"]["paid"] / 100],
-                ["Obetalt", report["invoicing"]["outstanding"] / 100],
-            ],
-            (f"Fakturering {year}", "", "Kronor", None),
-        ),
-    ]
-    write_report(path, sheets)
-    return {"file": str(path), "year": year, "sheets": [name for name, *_ in sheets]}
+    tables = sections(report)
+    write_report(
+        path,
+        [
+            (
+                s.sheet,
+                list(s.headers),
+                [[_excel(cell) for cell in row] for row in s.rows],
+                (s.chart_title, s.category_title or s.headers[0], s.value_title, s.chart_rows),
+            )
+            for s in tables
+        ],
+    )
+    return {"file": str(path), "year": year, "sheets": [s.sheet for s in tables]}
 
 
-def _value(value: int, money: bool) -> float | int:
-    """Money in kronor for the workbook (öre in JSON), counts as they are."""
-    return value / 100 if money else value
+def write_pdf(db: Database, year: int, path: Path, today: date) -> dict[str, Any]:
+    """The report as a PDF for print: each table with its chart, whole on its page (rule 39)."""
+    from steg2cli.documents.report import YearReport, report_pdf
+    from steg2cli.files import write_bytes
+
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise BadInput(
+            _("cannot write {path}: the folder {parent} does not exist").format(path=path, parent=path.parent)
+        )
+    report = year_report(db, year)
+    with db.read() as session:
+        organisation = settings.seller(session)["name"]
+    tables = sections(report)
+    write_bytes(path, report_pdf(YearReport(year, organisation, tuple(tables), today)))
+    return {"file": str(path), "year": year, "sections": [s.sheet for s in tables]}
+
+
+def _excel(cell: Any) -> Any:
+    """A cell for the workbook: money as a Decimal of kronor (formatted in kronor there), the rest as is."""
+    return Decimal(cell.ore) / 100 if isinstance(cell, Money) else cell
