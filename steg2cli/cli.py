@@ -75,7 +75,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": (
         "report",
         "report",
-        "The year in numbers for MÄN's board and funders: key figures, or a workbook with charts (-o).",
+        "The year in numbers for MÄN's board and funders: key figures, or a workbook or PDF with charts (-o).",
     ),
     "export": (
         "exports",

@@ -325,7 +325,7 @@ def write_report(
             for i in range(2, len(headers) + 1)
             if all(isinstance(row[i - 1], int | float | Decimal) for row in rows[:count])
         ]
-        chart_width_cm, chart_height_cm = 17.0, 10.5
+        chart_width_cm, chart_height_cm = 17, 10.5
         # The chart beside the table, its width in characters added so that the page fits both.
         print_setup(ws, [*widths, 2, chart_width_cm * 5.2], landscape=True, one_page=len(rows) <= 30)
         if count and numeric:
@@ -343,7 +343,7 @@ def write_report(
             else:
                 highest = max((row[i - 1] for row in rows[:count] for i in numeric), default=0)
                 chart.y_axis.number_format = "0"
-                chart.y_axis.majorUnit = whole_step(highest)
+                chart.y_axis.majorUnit = whole_step(float(highest))
             for column in numeric:
                 chart.add_data(Reference(ws, min_col=column, min_row=1, max_row=count + 1), titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=count + 1))

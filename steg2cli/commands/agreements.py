@@ -1,7 +1,8 @@
-"""`sign-agreement` and `agreement list|end`."""
+"""`sign-agreement` and `agreement list|end|pdf`."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -91,3 +92,20 @@ def end(
         common.emit_json(result)
     else:
         common.done(_("Agreement {id} ends on {end}.").format(id=result["id"], end=result["end"]))
+
+
+@app.command("pdf")
+def pdf(
+    ctx: typer.Context,
+    agreement: Annotated[int, typer.Argument(help="Agreement id.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The PDF file to write.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Print an agreement for signature as a PDF: parties, trainer, scope, periods, fee, obligations."""
+    from steg2cli.services import documents
+
+    result = documents.write_agreement(common.database(ctx), agreement, output, common.today())
+    if as_json:
+        common.emit_json(result)
+    else:
+        common.done(_("Wrote agreement {id} to {output}.").format(id=agreement, output=output))

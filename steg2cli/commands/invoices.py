@@ -42,6 +42,15 @@ def state_text(invoice: dict[str, Any]) -> str:
     return _(STATES.get(state, state))
 
 
+#: Payer details an invoice lacked when issued and takes from the payer now (`payer.filled_in`), as shown.
+FILLED = {
+    "org_number": N_("organisation number"),
+    "peppol_id": N_("Peppol address"),
+    "address": N_("address"),
+    "reference": N_("reference"),
+    "email": N_("e-mail"),
+}
+
 #: Invoice states and kinds as stored and in JSON (codes), and as shown.
 STATES = {
     "open": N_("open"),
@@ -238,6 +247,10 @@ def show(
             ),
             (_("address"), ", ".join(payer["address"])),
             (_("your reference"), payer["reference"]),
+            (
+                _("filled in since issue"),
+                ", ".join(_(FILLED.get(key, key)) for key in payer.get("filled_in", [])) or None,
+            ),
             (_("reason"), invoice["reason"]),
             (_("waived"), _("yes: its charges are not billed again") if invoice["waived"] else None),
             (_("credited by"), invoice["credited_by"]),
@@ -568,6 +581,31 @@ def einvoice(
                 else "."
             )
         )
+
+
+@app.command("pdf")
+def pdf(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the PDF files to.")],
+    number: Annotated[list[int] | None, typer.Option("--number", help="Only this invoice (repeatable).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only invoices dated that year.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write each invoice and credit note as a PDF to print or e-mail (faktura-N.pdf, kreditfaktura-N.pdf)."""
+    from steg2cli.services import documents
+
+    with common.progress(_("Writing PDF invoices")) as tick:
+        result = documents.write_invoices(common.database(ctx), output, number or [], year, tick)
+    if as_json:
+        common.emit_json(result)
+        return
+    files = result["files"]
+    common.done(
+        ngettext("Wrote {count} PDF to {output}", "Wrote {count} PDFs to {output}", len(files)).format(
+            count=len(files), output=output
+        )
+        + (f": {files[0]} … {files[-1]}." if len(files) > 1 else f": {files[0]}.")
+    )
 
 
 @config_app.command("show")

@@ -1,4 +1,4 @@
-"""`report --year Y [-o FILE.xlsx]`: the year in numbers (rule 36)."""
+"""`report --year Y [-o FILE.xlsx|FILE.pdf]`: the year in numbers (rule 36)."""
 
 from __future__ import annotations
 
@@ -15,15 +15,20 @@ def report(
     ctx: typer.Context,
     year: Annotated[int, typer.Option("--year", help="The calendar year.")],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the workbook (.xlsx) with charts.")
+        Path | None,
+        typer.Option("-o", "--output", help="Write the workbook (.xlsx) or a PDF to print (.pdf), with charts."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=common.JSON_HELP)] = False,
 ) -> None:
-    """The year in numbers for MÄN's board and funders: key figures, or a workbook with charts (-o)."""
+    """The year in numbers for MÄN's board and funders: key figures, or a workbook or PDF with charts (-o)."""
     from steg2cli.rules import format_kr
     from steg2cli.services import report as service
 
     db = common.database(ctx)
+    if output is not None and output.suffix.lower() == ".pdf":
+        service.write_pdf(db, year, output, common.today())
+        common.done(_("Wrote the report for {year} to {output}.").format(year=year, output=output))
+        return
     if output is not None:
         written = service.write_workbook(db, year, output)
         common.done(

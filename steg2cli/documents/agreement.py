@@ -30,11 +30,9 @@ TRAINER_DUTIES = (
     "känna till och arbeta efter MÄN:s stöd- och implementeringsmanualer;",
     "hålla grundutbildningen så som MÄN har utformat den och, så långt det går, även de övriga insatser "
     "MÄN rekommenderar när en ny skola startar;",
-    "meddela MÄN när en ny skola börjar arbeta med MVP eller Agera tillsammans, och vem som är skolans "
-    "kontaktperson;",
+    "meddela MÄN när en ny skola börjar arbeta med MVP eller Agera tillsammans, och vem som är skolans kontaktperson;",
     "skicka MÄN en förteckning över alla som utbildaren utbildar till MVP- eller AT-ledare;",
-    "meddela MÄN om en skola slutar arbeta med metoden eller om något problem som rör programmet uppstår "
-    "på en skola;",
+    "meddela MÄN om en skola slutar arbeta med metoden eller om något problem som rör programmet uppstår på en skola;",
     "delta i årets två nätverksträffar för kompetensutveckling och i konferensen under En vecka fri från våld;",
     "verka för kvalitet och för att metoden används så som den är avsedd.",
 )
@@ -43,15 +41,16 @@ TRAINER_DUTIES = (
 MAN_DUTIES = (
     "en kontaktperson hos MÄN som svarar på frågor och ger stöd;",
     "två nätverksträffar om året för kompetensutveckling;",
-    "en plats på MÄN:s konferens om våldsprevention under En vecka fri från våld, eller en motsvarande "
-    "konferens;",
+    "en plats på MÄN:s konferens om våldsprevention under En vecka fri från våld, eller en motsvarande konferens;",
     "ett nätverk av andra Steg 2-utbildare att dela erfarenheter med;",
     "möjlighet att påverka materialet när det revideras, två gånger om året;",
     "utbildningsmaterialet för MVP och Agera tillsammans.",
 )
 
-STEPS = "förankringssamtal med skolans ledning, kunskapshalvdag för all personal, grundutbildning del 1-3 för " \
+STEPS = (
+    "förankringssamtal med skolans ledning, kunskapshalvdag för all personal, grundutbildning del 1-3 för "
     "de blivande ledarna och handledning av skolans MVP/AT-team"
+)
 
 
 @dataclass(frozen=True)
@@ -123,8 +122,10 @@ def agreement_data(agreement: Agreement) -> dict[str, object]:
     )
     second = span.period(1)
     if agreement.end is not None and agreement.end <= agreement.start:
-        period_text = [f"Överenskommelsen avslutades samma dag som den skulle börja gälla ({day(agreement.end)}) "
-                       "och har aldrig varit i kraft."]
+        period_text = [
+            f"Överenskommelsen avslutades samma dag som den skulle börja gälla ({day(agreement.end)}) "
+            "och har aldrig varit i kraft."
+        ]
     else:
         period_text = [
             f"Överenskommelsen gäller från {day(agreement.start)} och löper i perioder om ett år: den första "
@@ -144,7 +145,11 @@ def agreement_data(agreement: Agreement) -> dict[str, object]:
             "heading": "Parter",
             "paragraphs": [
                 f"Denna överenskommelse är träffad mellan {agreement.seller.name or 'MÄN'} (MÄN)"
-                + (f", organisationsnummer {seller_data(agreement.seller)['org_number']}," if agreement.seller.org_number else "")
+                + (
+                    f", organisationsnummer {seller_data(agreement.seller)['org_number']},"
+                    if agreement.seller.org_number
+                    else ""
+                )
                 + f" och Steg 2-utbildaren {trainer.name}"
                 + (f" ({trainer.email})" if trainer.email else "")
                 + f". Årsavgiften betalas av {agreement.payer.name}.",
@@ -160,8 +165,11 @@ def agreement_data(agreement: Agreement) -> dict[str, object]:
                 "utbildaren inte rätt att utbilda.",
             ]
             + ([f"Utbildaren är utsedd av {trainer.appointed_by}."] if trainer.appointed_by else [])
-            + ([f"Utbildaren blev certifierad Steg 2-utbildare {day(trainer.certified_on)}."]
-               if trainer.certified_on else []),
+            + (
+                [f"Utbildaren blev certifierad Steg 2-utbildare {day(trainer.certified_on)}."]
+                if trainer.certified_on
+                else []
+            ),
             "items": [],
         },
         {"heading": "Giltighetstid och förnyelse", "paragraphs": period_text, "items": []},

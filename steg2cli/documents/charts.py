@@ -80,9 +80,9 @@ def draw_svg(chart: Chart, width_mm: float = 170, height_mm: float | None = None
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    bars = len(chart.categories) * len(chart.series)
     if height_mm is None:
-        height_mm = min(max(22 + 5.2 * bars, 55), 215) if chart.horizontal else 80
+        per_category = 5.5 + 3 * (len(chart.series) - 1)
+        height_mm = min(max(16 + per_category * len(chart.categories), 38), 200) if chart.horizontal else 72
     figure = Figure(figsize=(width_mm * MM, height_mm * MM), layout="constrained")
     FigureCanvasSVG(figure)
     axes = figure.add_subplot()

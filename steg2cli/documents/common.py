@@ -176,8 +176,10 @@ def render(
 
     inputs = {"data": json.dumps(data, ensure_ascii=False)}
     inputs["attachments"] = json.dumps(
-        [{"name": a.name, "key": f"file-{n}", "mime": a.mime_type, "description": a.description} for n, a in
-         enumerate(attachments)]
+        [
+            {"name": a.name, "key": f"file-{n}", "mime": a.mime_type, "description": a.description}
+            for n, a in enumerate(attachments)
+        ]
     )
     for n, attachment in enumerate(attachments):
         inputs[f"file-{n}"] = attachment.data.decode("utf-8")

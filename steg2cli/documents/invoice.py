@@ -10,8 +10,8 @@ the invoice it cancels.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from datetime import date
 
 from steg2cli.documents.common import (
     Attachment,
@@ -58,8 +58,8 @@ class Invoice:
 
     kind: str
     number: str | int
-    date: date
-    due_date: date
+    date: dt.date
+    due_date: dt.date
     seller: Seller
     payer: Payer
     lines: tuple[InvoiceLine, ...]
@@ -67,7 +67,7 @@ class Invoice:
     vat_note: str = ""
     payment_days: int = 30
     credits: str | int | None = None
-    credits_date: date | None = None
+    credits_date: dt.date | None = None
     reason: str = ""
     einvoice: bytes | None = None
     einvoice_name: str = ""

@@ -66,7 +66,7 @@ def reminder_pdf(reminder: Reminder) -> bytes:
 
 
 def title(level: int) -> str:
-    """"Påminnelse" for the first, "Påminnelse 2" for the second, and so on."""
+    """ "Påminnelse" for the first, "Påminnelse 2" for the second, and so on."""
     return "Påminnelse" if level == 1 else f"Påminnelse {level}"
 
 

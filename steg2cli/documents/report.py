@@ -98,9 +98,7 @@ def _chart(section: Section) -> tuple[object, str] | None:
         title += f" (de {MOST_BARS} största)"
     chart = Chart(
         categories=tuple(cell_text(row[0]) for row in rows),
-        series=tuple(
-            (section.headers[c], tuple(value(row[c]) for row in rows)) for c in section.chart_columns
-        ),
+        series=tuple((section.headers[c], tuple(value(row[c]) for row in rows)) for c in section.chart_columns),
         money=money,
         horizontal=section.horizontal,
         value_title=section.value_title,

@@ -173,7 +173,10 @@ def trainees(db: Database, path: Path, filters: Filters, progress: Progress | No
 
         return write_workbook(
             path,
-            [Sheet("Utbildade", TRAINEE_COLUMNS, data(False)), Sheet("Makulerade", VOID_TRAINEE_COLUMNS, data(True), optional=True)],
+            [
+                Sheet("Utbildade", TRAINEE_COLUMNS, data(False)),
+                Sheet("Makulerade", VOID_TRAINEE_COLUMNS, data(True), optional=True),
+            ],
             progress,
         )["Utbildade"]
 

@@ -54,6 +54,11 @@ def _prices(session: Session) -> list[rules.Price]:
     ]
 
 
+def price_list(session: Session) -> list[rules.Price]:
+    """Every price with its validity start (rule 16), as the rules take them."""
+    return _prices(session)
+
+
 def _price_json(price: rules.Price) -> dict[str, Any]:
     return {
         "code": price.code,
