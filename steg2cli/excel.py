@@ -117,9 +117,12 @@ def header_width(header: str) -> float:
 
 def fitted_widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[float]:
     """Column widths that fit the header's words and the sampled content, each at most its column's width
-    (where the text wraps) or `WIDEST`."""
+    (where the text wraps) or `WIDEST`; with no rows at all, the columns' own widths."""
     widths = []
     for index, column in enumerate(columns):
+        if not sample:  # a form to fill in (the trainee list template): room to write
+            widths.append(round(max(header_width(column.header), column.width), 1))
+            continue
         content = max((shown_length(row[index], column.kind) for row in sample if index < len(row)), default=0)
         limit = column.width if column.kind == "wrap" else max(column.width, WIDEST)
         widths.append(round(max(header_width(column.header), min(content * 1.1 + 2, limit), 6), 1))

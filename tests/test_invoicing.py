@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,11 @@ def test_a_purchased_course_is_one_charge_to_its_municipality_on_the_course_date
 def test_an_agreement_ended_mid_year_keeps_the_started_year_and_adds_no_more() -> None:
     _, agreement = trainer_under_agreement(start="2023-04-01")
     ok("agreement", "end", str(agreement), "--date", "2024-10-01", "--reason", "slutar")
-    assert periods(invoice_run("2026-06-01")) == ["2023-04-01 – 2024-03-31", "2024-04-01 – 2025-03-31"]
+    # The year it ended in is billed whole, and its line says when it ended (issue 27, 11).
+    assert periods(invoice_run("2026-06-01")) == [
+        "2023-04-01 – 2024-03-31",
+        "2024-04-01 – 2025-03-31 (upphörde 2024-10-01)",
+    ]
 
 
 def test_an_agreement_ended_on_the_first_day_of_a_year_is_not_charged_that_year() -> None:
@@ -283,24 +288,31 @@ def test_export_writes_a_readable_invoice_basis(tmp_path: Path) -> None:
     target = tmp_path / "underlag.xlsx"
     ok("invoice", "export", "-o", str(target), "--year", "2024")
     book = load_workbook(target)
-    assert book.sheetnames == ["Fakturor", "Rader", "Säljare"]
+    assert book.sheetnames == ["Fakturor", "Betalare", "Rader", "Säljare"]
     summary = list(book["Fakturor"].iter_rows(values_only=True))
     assert summary[0][0] == "Fakturanummer"
     assert [row[0] for row in summary[1:]] == [1, 2]
     header = list(summary[0])
     assert summary[1][header.index("Att betala")] == 30000 and summary[2][header.index("Att betala")] == -30000
+    assert book["Fakturor"].cell(2, header.index("Att betala") + 1).number_format == '#,##0.00 "kr"'
     address = header.index("Fakturaadress")
     assert summary[1][address] == "=1+1\n801 84 Gävle" and book["Fakturor"].cell(2, address + 1).data_type == "s"
     assert book["Fakturor"].cell(2, address + 1).alignment.wrap_text
     assert summary[1][header.index("OCR-nummer")] == "133"
     assert book["Fakturor"].freeze_panes == "A2"
-    assert book["Fakturor"].auto_filter.ref == "A1:S3"
+    assert book["Fakturor"].auto_filter.ref == "A1:N3"
     assert book["Fakturor"].page_setup.orientation == "landscape" and book["Fakturor"].page_setup.paperSize == 9
     assert book["Fakturor"].print_title_rows == "$1:$1"
     assert book["Fakturor"].cell(2, 3).number_format == "yyyy-mm-dd"
+    payers = list(book["Betalare"].iter_rows(values_only=True))
+    assert payers[0][:3] == ("Fakturanummer", "Kommunkod", "Betalare") and payers[1][1] == "2180"
     lines = list(book["Rader"].iter_rows(values_only=True))
     assert len(lines) == 1 + 4
-    assert "Årsavgift Steg 2-utbildare" in {row[1] for row in lines} and lines[1][6] == 0  # Swedish kinds, VAT a number
+    assert "Årsavgift Steg 2-utbildare" in {row[1] for row in lines} and lines[1][8] == 0  # Swedish kinds, VAT a number
+    # The period is two real dates (issue 27, 11), the exemption note stands beside the 0 % line.
+    fee = next(row for row in lines[1:] if row[1] == "Årsavgift Steg 2-utbildare")
+    assert (fee[4].date(), fee[5].date(), fee[6]) == (date(2023, 4, 1), date(2024, 3, 31), None)
+    assert fee[9]
     for ws in book.worksheets:
         for row in ws.iter_rows():
             assert all(cell.data_type != "f" for cell in row)

@@ -162,7 +162,9 @@ def test_the_workbook_has_a_chart_with_title_axis_titles_and_data_on_every_sheet
     ]
     summary = {row[0]: row[1:] for row in book["Sammanfattning"].iter_rows(min_row=2, values_only=True)}
     assert summary["Utbildade MVP/AT-ledare"] == (4, 1)
-    assert summary["Betalt (kr)"][0] == 5000
+    assert summary["Betalt"][0] == 5000  # money in kronor, formatted as such
+    paid_row = next(r for r in book["Sammanfattning"].iter_rows(min_row=2) if r[0].value == "Betalt")
+    assert paid_row[1].number_format == '#,##0.00 "kr"'
     for sheet in book.worksheets:
         charts = sheet._charts
         assert len(charts) == 1, sheet.title
@@ -260,3 +262,19 @@ def test_a_silent_programme_names_the_trainer_who_leads_it_today() -> None:
     assert [(p["school"], p["trainer_id"]) for p in silent] == [("Nordhemsskolan", bo["id"])]
     before = ok("status", "--date", "2025-05-31", "--json")["programmes_without_trainee_list"]
     assert [p["trainer_id"] for p in before] == [1]
+
+
+def test_a_trainer_who_moved_during_the_year_counts_in_both_counties() -> None:
+    """Issue 27, 11: both municipalities paid an annual fee that year, so the trainer counts in both."""
+    trainer_id, _agreement = trainer_under_agreement(start="2024-04-01")  # Gävle, Gävleborgs län
+    ok("trainer", "move", str(trainer_id), "--municipality", "Umeå", "--date", "2025-06-01")
+    ok("sign-agreement", str(trainer_id), "--start", "2025-06-01")
+    ok("invoice", "run", "--date", "2025-06-01")
+    fees = {i["payer"]["name"] for i in ok("invoice", "list", "--year", "2025", "--json") for line in i["lines"]}
+    assert fees == {"Gävle kommun", "Umeå kommun"}
+    report = ok("report", "--year", "2025", "--json")
+    assert report["figures"]["trainers_in_force"] == 1
+    assert report["trainers_by_county"] == [
+        {"county": "Gävleborgs län", "trainers": 1},
+        {"county": "Västerbottens län", "trainers": 1},
+    ]
