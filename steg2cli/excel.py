@@ -18,6 +18,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -96,6 +97,20 @@ def _cell(ws: Any, value: Any, kind: str) -> Any:
 
 _FORMULA_START = frozenset("=")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+
+
+def _top(ws: Any, value: Any) -> Any:
+    """A cell aligned to the top of its row (a wrapped cell already is)."""
+    if isinstance(value, Cell):
+        if not value.alignment.wrap_text:
+            value.alignment = _TOP
+        return value
+    if value is None:
+        return None
+    cell = WriteOnlyCell(ws, value=value)
+    cell.alignment = _TOP
+    return cell
 
 
 def shown_length(value: Any, kind: str = "text") -> int:
@@ -127,6 +142,37 @@ def fitted_widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]]) ->
         limit = column.width if column.kind == "wrap" else max(column.width, WIDEST)
         widths.append(round(max(header_width(column.header), min(content * 1.1 + 2, limit), 6), 1))
     return widths
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines a text takes in a wrapping cell `width` characters wide (breaking between words)."""
+    room = max(int(width) - 1, 1)
+    count = 0
+    for line in text.splitlines() or [""]:
+        used = 0
+        count += 1
+        for word in line.split():
+            if used and used + 1 + len(word) > room:
+                count += 1
+                used = 0
+            used += (1 if used else 0) + len(word)
+            while used > room:  # a word longer than the column breaks where it must
+                count += 1
+                used -= room
+    return count
+
+
+LINE_HEIGHT = 15  # points, one line of Calibri 11
+
+
+def row_height(values: Sequence[Any], widths: Sequence[float], wraps: Sequence[bool]) -> float | None:
+    """The height a row needs so that its wrapped cells show every line (None: one line is enough).
+    Neither Excel nor LibreOffice works it out for a file written by a program."""
+    lines = 1
+    for value, width, wrap in zip(values, widths, wraps, strict=False):
+        if isinstance(value, str) and (wrap or "\n" in value):
+            lines = max(lines, wrapped_lines(value, width))
+    return LINE_HEIGHT * lines if lines > 1 else None
 
 
 def print_setup(ws: Any, widths: Sequence[float], landscape: bool | None = None, one_page: bool = False) -> None:
@@ -169,7 +215,7 @@ def write_workbook(
         )
     workbook = Workbook(write_only=True)
     counts: dict[str, int] = {}
-    bold = Font(bold=True)
+    bold = Font(name="Calibri", bold=True)
     for sheet in sheets:
         rows = iter(sheet.rows)
         sample = list(itertools.islice(rows, SAMPLE_ROWS))
@@ -187,11 +233,21 @@ def write_workbook(
             cell.font = bold
             cell.alignment = _HEADER_ALIGNMENT
             header.append(cell)
+        height = row_height([c.header for c in sheet.columns], [w / 1.15 for w in widths], [True] * len(widths))
+        if height:
+            ws.row_dimensions[1].height = height
         ws.append(header)
         count = 0
         kinds = [c.kind for c in sheet.columns]
+        wraps = [kind == "wrap" for kind in kinds]
         for row in itertools.chain(sample, rows):
-            ws.append([_cell(ws, value, kind) for value, kind in zip(row, kinds, strict=False)])
+            height = row_height(row, widths, wraps)
+            if height:
+                # A row of several lines: every cell starts at its top, beside the wrapped ones.
+                ws.row_dimensions[count + 2].height = height
+                ws.append([_top(ws, _cell(ws, value, kind)) for value, kind in zip(row, kinds, strict=False)])
+            else:
+                ws.append([_cell(ws, value, kind) for value, kind in zip(row, kinds, strict=False)])
             count += 1
             if progress is not None and count % 1000 == 0:
                 progress(1000)
@@ -298,7 +354,7 @@ def write_report(
         )
     workbook = Workbook()
     first = workbook.active
-    bold = Font(bold=True)
+    bold = Font(name="Calibri", bold=True)
     for number, (name, headers, rows, (title, x_title, y_title, charted)) in enumerate(sheets):
         ws = first if number == 0 and isinstance(first, Worksheet) else workbook.create_sheet()
         assert isinstance(ws, Worksheet)
@@ -322,6 +378,9 @@ def write_report(
             width = round(max(header_width(str(header)), min(content * 1.1 + 2, WIDEST), 8), 1)
             ws.column_dimensions[get_column_letter(index)].width = width
             widths.append(width)
+        height = row_height([str(h) for h in headers], [w / 1.15 for w in widths], [True] * len(widths))
+        if height:
+            ws.row_dimensions[1].height = height
         count = len(rows) if charted is None else min(charted, len(rows))
         numeric = [
             i

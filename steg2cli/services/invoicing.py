@@ -1003,7 +1003,7 @@ def export(db: Database, path: Path, numbers: Sequence[int] = (), year: int | No
             Column("Överenskommelsen upphörde", 12, "date"),
             Column("Belopp exkl. moms", 14, "money"),
             Column("Momssats (%)", 8, "number"),
-            Column("Momsupplysning", 30, "wrap"),
+            Column("Momsupplysning", 44, "wrap"),
         ],
         (line_row(i, line) for i in invoices for line in i["lines"]),
     )
