@@ -186,6 +186,76 @@ print(len(payments))
 """
 
 
+SELLER = [
+    ("seller.org-number", "802000-1239"),
+    ("seller.address", r"Box 1234\n118 20 Stockholm"),
+    ("seller.bankgiro", "5050-1055"),
+    ("seller.f-skatt", "ja"),
+]
+
+
+def documents(
+    work: Path, runs: int, record: Callable[[str, str, float, tuple[float, float, float], str], None]
+) -> None:
+    """The documents' figures (rule 39), at MÄN's size: 300 invoice PDFs against typst writing the same 300
+    bare (bench/bare_pdf.py), their memory against 30, and the year report as a PDF against the workbook."""
+    db = work / "documents.db"
+    if not db.exists():
+        shutil.copy(national(work, 1), db)
+        for key, value in SELLER:
+            subprocess.run(steg2(db, "config", "set", key, value), env=ENV, check=True, stdout=subprocess.DEVNULL)
+    current(db)
+    with sqlite3.connect(db) as conn:
+        numbers = [row[0] for row in conn.execute("SELECT number FROM invoices ORDER BY number LIMIT 300")]
+    package = ROOT / "steg2cli" / "documents"
+    scratch = Path(tempfile.mkdtemp(prefix="steg2-documents-"))
+    (scratch / "steg2").mkdir()
+    (scratch / "bare").mkdir()
+    chosen = [arg for number in numbers for arg in ("--number", str(number))]
+    record(
+        f"`invoice pdf` of {len(numbers)} invoices (national register)",
+        "typst writing the same invoices bare, from the same template (`bench/bare_pdf.py`)",
+        1.5,
+        pair(
+            steg2(db, "invoice", "pdf", "-o", str(scratch / "steg2"), *chosen),
+            [
+                PY,
+                str(ROOT / "bench" / "bare_pdf.py"),
+                str(db),
+                str(package),
+                str(scratch / "bare"),
+                ",".join(map(str, numbers)),
+            ],
+            max(runs // 2, 3),
+        ),
+        "s",
+    )
+    record(
+        f"peak memory, `invoice pdf` of {len(numbers)} invoices",
+        f"the same of {len(numbers) // 10}",
+        1.15,
+        pair(
+            steg2(db, "invoice", "pdf", "-o", str(scratch / "steg2"), *chosen),
+            steg2(db, "invoice", "pdf", "-o", str(scratch / "steg2"), *chosen[: len(chosen) // 10]),
+            max(runs // 2, 3),
+            memory=True,
+        ),
+        "MiB",
+    )
+    record(
+        "`report --year 2026 -o FILE.pdf` (national register)",
+        "`report --year 2026 -o FILE.xlsx` of the same register",
+        2,
+        pair(
+            steg2(db, "report", "--year", "2026", "-o", str(scratch / "report.pdf")),
+            steg2(db, "report", "--year", "2026", "-o", str(scratch / "report.xlsx")),
+            max(runs // 2, 3),
+        ),
+        "s",
+    )
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
 # ---- growth: MÄN's size (1×) and 10× / 100× the same shape --------------------------------------------
 
 #: 1× is MÄN's realistic size: 290 municipalities, 300 trainers, 1 500 schools, 60 000 trainees and eight
@@ -325,6 +395,7 @@ def main() -> None:
     parser.add_argument("--hundred", action="store_true", help="also grow the national register to 100×")
     parser.add_argument("--growth-only", action="store_true", help="only the growth table (1×, 10×, 100×)")
     parser.add_argument("--no-growth", action="store_true", help="only the standard figures, no growth table")
+    parser.add_argument("--documents-only", action="store_true", help="only the documents' figures (PDF)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     # steg2 as installed: with its bytecode compiled (pip does so on install). Where PYTHONDONTWRITEBYTECODE
@@ -336,6 +407,16 @@ def main() -> None:
     if args.growth_only:
         sys.exit(1 if growth(args.work, sizes, runs) else 0)
 
+    rows: list[tuple[str, str, str, float, float, float, float]] = []
+
+    def record(figure: str, baseline: str, target: float, result: tuple[float, float, float], unit: str) -> None:
+        rows.append((figure, baseline, unit, result[0], result[1], result[2], target))
+        print(f"  {figure}: {result[2]:.2f} (target ≤ {target})", file=sys.stderr)
+
+    if args.documents_only:
+        documents(args.work, runs, record)
+        sys.exit(1 if table(rows, runs, args.trainers) else 0)
+
     small = args.work / "small.db"
     if not small.exists():
         subprocess.run(steg2(small, "demo"), env=ENV, check=True, stdout=subprocess.DEVNULL)
@@ -343,11 +424,6 @@ def main() -> None:
     large = build(args.work, args.trainers)
     tenth = build(args.work, max(args.trainers // 10, 30))
     scratch = Path(tempfile.mkdtemp(prefix="steg2-bench-"))
-    rows: list[tuple[str, str, str, float, float, float, float]] = []
-
-    def record(figure: str, baseline: str, target: float, result: tuple[float, float, float], unit: str) -> None:
-        rows.append((figure, baseline, unit, result[0], result[1], result[2], target))
-        print(f"  {figure}: {result[2]:.2f} (target ≤ {target})", file=sys.stderr)
 
     print("measuring …", file=sys.stderr)
     record(
@@ -464,11 +540,19 @@ def main() -> None:
         "MiB",
     )
     shutil.rmtree(scratch, ignore_errors=True)
+    documents(args.work, runs, record)
+    failed = table(rows, runs, args.trainers)
+    if not args.no_growth:
+        failed += growth(args.work, sizes, runs)
+    sys.exit(1 if failed else 0)
 
+
+def table(rows: Sequence[tuple[str, str, str, float, float, float, float]], runs: int, trainers: int) -> int:
+    """Print the figures as a Markdown table; the number of targets missed."""
     print(
         f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
         f"{platform.python_version()}, {platform.system()} {platform.release()}; medians of {runs} alternating "
-        f"pairs; large register: {args.trainers} trainers, 10 years.\n"
+        f"pairs; large register: {trainers} trainers, 10 years.\n"
     )
     print("| figure | baseline | A | B | ratio A/B | target | met |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
@@ -480,9 +564,7 @@ def main() -> None:
         failed += not met
         verdict = "yes" if met else "NO"
         print(f"| {figure} | {baseline} | {shown_a} | {shown_b} | {ratio:.2f} | ≤ {target} | {verdict} |")
-    if not args.no_growth:
-        failed += growth(args.work, sizes, runs)
-    sys.exit(1 if failed else 0)
+    return failed
 
 
 if __name__ == "__main__":

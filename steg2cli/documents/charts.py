@@ -59,7 +59,7 @@ def _matplotlib() -> Any:
         {
             "font.family": "Open Sans",
             "font.size": 8.5,
-            "svg.fonttype": "path",
+            "svg.fonttype": "none",  # text stays text; typst sets it in the same (embedded) font
             "svg.hashsalt": "steg2",  # the same chart gives the same file
             "axes.edgecolor": MUTED,
             "axes.labelcolor": INK,
@@ -82,9 +82,19 @@ def draw_svg(chart: Chart, width_mm: float = 170, height_mm: float | None = None
 
     if height_mm is None:
         per_category = 5.5 + 3 * (len(chart.series) - 1)
-        height_mm = min(max(16 + per_category * len(chart.categories), 38), 200) if chart.horizontal else 72
-    figure = Figure(figsize=(width_mm * MM, height_mm * MM), layout="constrained")
+        height_mm = min(max(16 + per_category * len(chart.categories), 30), 200) if chart.horizontal else 72
+    figure = Figure(figsize=(width_mm * MM, height_mm * MM))
     FigureCanvasSVG(figure)
+    # Margins worked out from the labels instead of by a layout engine (which draws every chart twice).
+    longest = max((len(c) for c in chart.categories), default=0)
+    left_mm = (6 + 1.75 * longest) if chart.horizontal else 20
+    bottom_mm = 14 if chart.horizontal or not _slanted(chart) else 10 + 1.2 * longest
+    figure.subplots_adjust(
+        left=min(left_mm / width_mm, 0.5),
+        right=1 - 10 / width_mm,
+        bottom=bottom_mm / height_mm,
+        top=1 - 4 / height_mm,
+    )
     axes = figure.add_subplot()
     scale = 100 if chart.money else 1
     count = len(chart.series)
@@ -123,7 +133,7 @@ def draw_svg(chart: Chart, width_mm: float = 170, height_mm: float | None = None
         axes.grid(axis="y", color=GRID, linewidth=0.6)
         if chart.value_title:
             axes.set_ylabel(chart.value_title)
-        if max((len(c) for c in chart.categories), default=0) * len(chart.categories) > 90:
+        if _slanted(chart):
             for tick in axes.get_xticklabels():
                 tick.set_rotation(30)
                 tick.set_horizontalalignment("right")
@@ -134,3 +144,8 @@ def draw_svg(chart: Chart, width_mm: float = 170, height_mm: float | None = None
     buffer = io.BytesIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None}, transparent=True)
     return buffer.getvalue()
+
+
+def _slanted(chart: Chart) -> bool:
+    """True when a column chart's category names are too long to stand side by side (they are slanted)."""
+    return not chart.horizontal and max((len(c) for c in chart.categories), default=0) * len(chart.categories) > 90
