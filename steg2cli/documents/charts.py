@@ -73,6 +73,14 @@ def _matplotlib() -> Any:
     return matplotlib
 
 
+def height(chart: Chart) -> float:
+    """The height a chart is drawn at (mm): a horizontal chart by its number of bars."""
+    if not chart.horizontal:
+        return 72
+    per_category = (5.5 if len(chart.categories) <= 12 else 3.8) + 3 * (len(chart.series) - 1)
+    return min(max(16 + per_category * len(chart.categories), 30), 200)
+
+
 def draw_svg(chart: Chart, width_mm: float = 170, height_mm: float | None = None) -> bytes:
     """The chart as SVG bytes, `width_mm` wide; the height follows the number of bars unless given."""
     _matplotlib()
@@ -81,8 +89,7 @@ def draw_svg(chart: Chart, width_mm: float = 170, height_mm: float | None = None
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     if height_mm is None:
-        per_category = 5.5 + 3 * (len(chart.series) - 1)
-        height_mm = min(max(16 + per_category * len(chart.categories), 30), 200) if chart.horizontal else 72
+        height_mm = height(chart)
     figure = Figure(figsize=(width_mm * MM, height_mm * MM))
     FigureCanvasSVG(figure)
     # Margins worked out from the labels instead of by a layout engine (which draws every chart twice).

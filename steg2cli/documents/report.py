@@ -12,9 +12,13 @@ from datetime import date
 
 from steg2cli.documents.common import day, kr, render
 
-#: A table longer than this continues over the pages after its chart (a page holds about this many rows
-#: under a chart); shorter ones stay whole on the chart's page.
-WHOLE_ROWS = 28
+#: A section whose heading, chart and table fit in this height (mm) stays whole on one page; a longer table
+#: continues on the pages after its chart, under a repeated header.
+PAGE_MM = 240
+ROW_MM = 6.6
+#: A table of more rows than this is set smaller (rows of about `COMPACT_ROW_MM`), to stay beside its chart.
+COMPACT_ROWS = 15
+COMPACT_ROW_MM = 5.0
 #: A horizontal chart shows at most this many bars (the largest), its table every row.
 MOST_BARS = 25
 
@@ -108,18 +112,22 @@ def _chart(section: Section) -> tuple[object, str] | None:
 
 def report_data(report: YearReport, charts: dict[str, bytes]) -> dict[str, object]:
     """What the template prints, with the charts (SVG) already drawn into `charts` by section."""
-    from steg2cli.documents.charts import draw_svg
+    from steg2cli.documents.charts import draw_svg, height
 
     sections = []
     for index, section in enumerate(report.sections):
         drawn = _chart(section)
         name = None
         note = section.note
+        chart_mm = 0.0
         if drawn is not None:
             chart, title = drawn
             name = f"chart-{index}"
             charts[name] = draw_svg(chart)  # type: ignore[arg-type]
+            chart_mm = height(chart)  # type: ignore[arg-type]
             note = (title + ". " + note).strip() if note else title + "."
+        compact = len(section.rows) > COMPACT_ROWS
+        row_mm = COMPACT_ROW_MM if compact else ROW_MM
         numeric = [_numeric(section.rows, c) for c in range(len(section.headers))]
         widths = [0] + [34 if numeric[c] else 0 for c in range(1, len(section.headers))]
         if not any(w == 0 for w in widths[1:]) and len(section.headers) > 1:
@@ -134,7 +142,10 @@ def report_data(report: YearReport, charts: dict[str, bytes]) -> dict[str, objec
                 or [["Inget att visa för året"] + [""] * (len(section.headers) - 1)],
                 "numeric": numeric,
                 "widths": widths,
-                "whole": len(section.rows) <= WHOLE_ROWS,
+                # Whole on one page when the heading, the chart and every row fit on it (a row is about 6.5 mm
+                # high, an A4 page holds about 245 mm between its margins).
+                "whole": 25 + chart_mm + row_mm * (len(section.rows) + 1) <= PAGE_MM,
+                "compact": compact,
                 "total": section.total,
             }
         )
