@@ -37,6 +37,8 @@ demo: check-python $(VENV)/.installed-run
 	$(BIN)/steg2 --db $(DEMO_DB) status
 	$(BIN)/steg2 --db $(DEMO_DB) invoice einvoice -o demo-einvoices
 	$(BIN)/steg2 --db $(DEMO_DB) report --year $$(date +%Y) -o demo-arsrapport.xlsx
+	$(BIN)/steg2 --db $(DEMO_DB) report --year $$(date +%Y) -o demo-arsrapport.pdf
+	$(BIN)/steg2 --db $(DEMO_DB) invoice pdf -o demo-fakturor
 
 lint: check-python $(VENV)/.installed-test
 	$(BIN)/ruff check steg2cli tests $(wildcard bench)

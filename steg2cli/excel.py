@@ -239,9 +239,15 @@ def write_workbook(
         ws.append(header)
         count = 0
         kinds = [c.kind for c in sheet.columns]
-        wraps = [kind == "wrap" for kind in kinds]
+        wrapping = [i for i, kind in enumerate(kinds) if kind == "wrap"]  # the only cells of several lines
+        wrap_widths = [widths[i] for i in wrapping]
+        every = [True] * len(wrapping)
         for row in itertools.chain(sample, rows):
-            height = row_height(row, widths, wraps)
+            height = (
+                row_height([row[i] if i < len(row) else None for i in wrapping], wrap_widths, every)
+                if wrapping
+                else None
+            )
             if height:
                 # A row of several lines: every cell starts at its top, beside the wrapped ones.
                 ws.row_dimensions[count + 2].height = height

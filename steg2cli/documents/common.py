@@ -112,6 +112,18 @@ def payer_data(payer: Payer) -> dict[str, Any]:
     }
 
 
+def payment_data(seller: Seller, amount: int, due: date, ocr: str) -> dict[str, Any]:
+    """The payment box every document that asks for money prints: the amount, the last day, the giro(s)
+    and the OCR reference, with a line saying why the reference matters."""
+    giro = [("Bankgiro", bankgiro_text(seller.bankgiro))] if seller.bankgiro else []
+    if seller.plusgiro:
+        giro.append(("Plusgiro", plusgiro_text(seller.plusgiro)))
+    return {
+        "fields": [("Att betala", kr(amount)), ("Senast", day(due)), *giro, ("OCR-nummer", ocr)],
+        "text": f"Ange OCR-numret {ocr} när ni betalar, så hamnar betalningen rätt.",
+    }
+
+
 def seller_missing(seller: Seller, charges_vat: bool) -> list[str]:
     """What a seller lacks for a document that asks for payment (rules 28, 30, 31): organisation number,
     address, a giro to pay to, and a VAT number when VAT is charged."""

@@ -18,12 +18,11 @@ from steg2cli.documents.common import (
     DocumentError,
     Payer,
     Seller,
-    bankgiro_text,
     day,
     kr,
     payer_data,
+    payment_data,
     percent,
-    plusgiro_text,
     render,
     seller_data,
     seller_missing,
@@ -143,20 +142,7 @@ def invoice_data(invoice: Invoice) -> dict[str, object]:
             f"Kreditfakturan minskar det ni ska betala för faktura {invoice.credits} med {kr(-totals.total)}. "
             "Har fakturan redan betalats betalar vi tillbaka beloppet."
         )
-    payment = None
-    if not credit:
-        giro = [("Bankgiro", bankgiro_text(invoice.seller.bankgiro))] if invoice.seller.bankgiro else []
-        if invoice.seller.plusgiro:
-            giro.append(("Plusgiro", plusgiro_text(invoice.seller.plusgiro)))
-        payment = {
-            "fields": [
-                ("Att betala", kr(totals.total)),
-                ("Senast", day(invoice.due_date)),
-                *giro,
-                ("OCR-nummer", invoice.ocr),
-            ],
-            "text": f"Ange OCR-numret {invoice.ocr} när ni betalar, så hamnar betalningen rätt.",
-        }
+    payment = None if credit else payment_data(invoice.seller, totals.total, invoice.due_date, invoice.ocr)
     return {
         "title": "Kreditfaktura" if credit else "Faktura",
         "subtitle": f"Krediterar faktura {_credited(invoice)}" if credit else None,

@@ -15,11 +15,10 @@ from steg2cli.documents.common import (
     DocumentError,
     Payer,
     Seller,
-    bankgiro_text,
     day,
     kr,
     payer_data,
-    plusgiro_text,
+    payment_data,
     render,
     seller_data,
     seller_missing,
@@ -103,9 +102,6 @@ def reminder_data(reminder: Reminder) -> dict[str, object]:
             f"En påminnelseavgift på {kr(reminder.fee)} tas ut enligt lagen om ersättning för inkassokostnader "
             "och debiteras på er nästa faktura; den ska inte betalas med denna påminnelse."
         )
-    giro = [("Bankgiro", bankgiro_text(seller.bankgiro))] if seller.bankgiro else []
-    if seller.plusgiro:
-        giro.append(("Plusgiro", plusgiro_text(seller.plusgiro)))
     return {
         "title": title(reminder.level),
         "subtitle": f"Faktura {number}",
@@ -116,14 +112,6 @@ def reminder_data(reminder: Reminder) -> dict[str, object]:
         "intro": intro,
         "rows": rows,
         "notes": notes,
-        "payment": {
-            "fields": [
-                ("Att betala", kr(reminder.balance)),
-                ("Senast", day(reminder.due_date)),
-                *giro,
-                ("OCR-nummer", reminder.ocr),
-            ],
-            "text": f"Ange OCR-numret {reminder.ocr} när ni betalar, så hamnar betalningen rätt.",
-        },
+        "payment": payment_data(seller, reminder.balance, reminder.due_date, reminder.ocr),
         "ignore": "Har ni redan betalat kan ni bortse från denna påminnelse.",
     }
