@@ -69,6 +69,11 @@ class Trainer(Base):
     programmes: Mapped[str] = mapped_column(String(40), default="")
     registered_on: Mapped[date] = mapped_column(Date)
     erased_on: Mapped[date | None] = mapped_column(Date)
+    # Rule 46: the trainer's level (a level of the definition) decides their yearly obligations.
+    level: Mapped[str] = mapped_column(String(40), default="steg2", server_default="steg2")
+    # No longer active from this day (left, retired): follow-up stops asking about them.
+    inactive_from: Mapped[date | None] = mapped_column(Date)
+    inactive_reason: Mapped[str | None] = mapped_column(String(400))
 
 
 class TrainerMove(Base):
@@ -167,7 +172,7 @@ class SchoolProgramme(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
-    programme: Mapped[str] = mapped_column(String(10))
+    programme: Mapped[str] = mapped_column(String(40))
     start: Mapped[date] = mapped_column(Date)
     trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), index=True)
     contact_name: Mapped[str] = mapped_column(String(200))
@@ -187,13 +192,14 @@ class Step(Voidable, Base):
     handledning."""
 
     __tablename__ = "steps"
-    # Rule 11: every step but handledning happens once per run: the partial unique index uq_steps_once
-    # (run_id, step) WHERE step <> 'handledning' AND void_on IS NULL lives in migration 0007 (see
-    # SchoolProgramme).
+    # Rule 11: a once-only step happens once per run: the partial unique index uq_steps_once
+    # (run_id, once_key) WHERE once_key IS NOT NULL AND void_on IS NULL lives in migration 0015; once_key is
+    # the step's code for a once-only step (rules.once_key) and NULL for a repeatable one.
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("school_programmes.id"), index=True)
-    step: Mapped[str] = mapped_column(String(20))
+    step: Mapped[str] = mapped_column(String(40))
+    once_key: Mapped[str | None] = mapped_column(String(40))
     step_date: Mapped[date] = mapped_column(Date)
     trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), index=True)
 
@@ -228,7 +234,7 @@ class Trainee(Voidable, Base):
     name_key: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))  # looked up through uq_trainees_report
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
-    programme: Mapped[str] = mapped_column(String(10))
+    programme: Mapped[str] = mapped_column(String(40))
     trained_on: Mapped[date] = mapped_column(Date)
     trainer_id: Mapped[int] = mapped_column(ForeignKey("trainers.id"), index=True)
     reported_on: Mapped[date] = mapped_column(Date)
@@ -240,9 +246,10 @@ class Meeting(Base):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(40))
     meeting_date: Mapped[date] = mapped_column(Date, index=True)
     title: Mapped[str] = mapped_column(String(200), default="")
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"))
 
 
 class Attendance(Voidable, Base):
@@ -446,3 +453,103 @@ class Payment(Base):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("payment_imports.id"))
     recorded_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(String(400), default="")
+
+
+# ---- programmes as data (rules 45-46) ---------------------------------------------------------
+
+
+class ProgrammeRow(Base):
+    """A programme of the definition."""
+
+    __tablename__ = "programmes"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[str] = mapped_column(String(400), default="")  # separated by "|"
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class StepKindRow(Base):
+    """A step of the definition: once only or repeatable, and the step that must come first."""
+
+    __tablename__ = "step_kinds"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    once: Mapped[bool] = mapped_column(Boolean)
+    after: Mapped[str | None] = mapped_column(ForeignKey("step_kinds.code"))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class ProgrammeStepRow(Base):
+    """A step of a programme, in its place."""
+
+    __tablename__ = "programme_steps"
+
+    programme_code: Mapped[str] = mapped_column(ForeignKey("programmes.code"), primary_key=True)
+    step_code: Mapped[str] = mapped_column(ForeignKey("step_kinds.code"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class GatheringKindRow(Base):
+    """A kind of gathering (meeting) trainers attend: network meeting, conference, a level's gathering."""
+
+    __tablename__ = "gathering_kinds"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class LevelRow(Base):
+    """A trainer level."""
+
+    __tablename__ = "levels"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class ObligationRow(Base):
+    """A level's yearly obligation from a year on (the latest version starting in or before a year holds)."""
+
+    __tablename__ = "obligations"
+
+    level_code: Mapped[str] = mapped_column(ForeignKey("levels.code"), primary_key=True)
+    kind: Mapped[str] = mapped_column(ForeignKey("gathering_kinds.code"), primary_key=True)
+    from_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class DefinitionLoad(Base):
+    """A definition file loaded into the register (what, when, its checksum and what it changed)."""
+
+    __tablename__ = "definition_loads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime)
+    source: Mapped[str] = mapped_column(String(400))
+    sha256: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(Text)
+
+
+class Cohort(Base):
+    """A cohort (pool) of municipalities that start a programme together and run a fixed number of months."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    programme_code: Mapped[str] = mapped_column(ForeignKey("programmes.code"))
+    start: Mapped[date] = mapped_column(Date)
+    months: Mapped[int] = mapped_column(Integer)
+
+
+class CohortMunicipality(Base):
+    """A municipality taking part in a cohort."""
+
+    __tablename__ = "cohort_municipalities"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), primary_key=True)

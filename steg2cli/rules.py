@@ -24,29 +24,99 @@ _T = TypeVar("_T")
 # --------------------------------------------------------------------------------------------------
 # Values: programmes, dates, e-mail addresses, money
 
-PROGRAMMES: dict[str, str] = {
-    "mvp-ms": "MVP mellanstadiet",
-    "mvp-hs": "MVP högstadiet",
-    "mvp-gy": "MVP gymnasiet",
-    "at": "Agera tillsammans",
-}
-
-_PROGRAMME_ALIASES: dict[str, str] = {
-    **{code: code for code in PROGRAMMES},
-    **{name.casefold(): code for code, name in PROGRAMMES.items()},
-    "mvp mellanstadiet": "mvp-ms",
-    "mvp högstadiet": "mvp-hs",
-    "mvp gymnasiet": "mvp-gy",
-    "mvp ms": "mvp-ms",
-    "mvp hs": "mvp-hs",
-    "mvp gy": "mvp-gy",
-    "agera": "at",
-}
+# Programmes, their steps, trainer levels and gathering kinds are data (rule 45): a definition, read by
+# steg2cli.definitions from TOML and kept in the register, fills in the few rule kinds below.
 
 
-def programme_code(text: str) -> str | None:
-    """The programme code for a code or Swedish name (`mvp-hs`, `MVP högstadiet`), else None."""
-    return _PROGRAMME_ALIASES.get(" ".join(text.split()).casefold())
+@dataclass(frozen=True)
+class StepKind:
+    """A step of a programme: once only or repeatable, and the step that must come first (rule 11)."""
+
+    code: str
+    name: str
+    once: bool = True
+    after: str | None = None
+
+
+@dataclass(frozen=True)
+class ProgrammeKind:
+    """A programme: its code, name, other names it is known by, and its steps in their usual order."""
+
+    code: str
+    name: str
+    steps: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """A trainer level's yearly obligation (rule 21): attend `count` gatherings of `kind` each calendar year,
+    from `from_year` on (until a later version of the level's obligations)."""
+
+    kind: str
+    count: int
+    from_year: int = 0
+
+
+@dataclass(frozen=True)
+class Level:
+    """A trainer level and every version of its obligations."""
+
+    code: str
+    name: str
+    obligations: tuple[Obligation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Definition:
+    """Programmes, steps, levels and gathering kinds (rule 45), as the register holds them."""
+
+    programmes: dict[str, ProgrammeKind]
+    steps: dict[str, StepKind]
+    levels: dict[str, Level]
+    gatherings: dict[str, str]
+
+    def programme_code(self, text: str) -> str | None:
+        """The programme code for a code, a name or an alias (`mvp-hs`, `MVP högstadiet`), else None."""
+        wanted = " ".join(text.split()).casefold()
+        for programme in self.programmes.values():
+            if wanted in {programme.code.casefold(), programme.name.casefold()} | {
+                " ".join(a.split()).casefold() for a in programme.aliases
+            }:
+                return programme.code
+        return None
+
+    def programme_name(self, code: str) -> str:
+        """A programme's name (its code when it is unknown)."""
+        found = self.programmes.get(code)
+        return found.name if found else code
+
+    def step_name(self, code: str) -> str:
+        """A step's name (its code when it is unknown)."""
+        found = self.steps.get(code)
+        return found.name if found else code
+
+
+def programme_code(text: str, definition: Definition) -> str | None:
+    """The programme code for a code or name of the definition, else None."""
+    return definition.programme_code(text)
+
+
+def once_key(step: StepKind) -> str | None:
+    """Rule 11 in the database: a once-only step's key in the unique index uq_steps_once (run, key); a
+    repeatable step has none, so it can be recorded any number of times."""
+    return step.code if step.once else None
+
+
+def obligations_for(level: Level | None, year: int) -> dict[str, int]:
+    """Rule 21 per level: the gatherings (kind → count) a trainer of the level attends in `year`: the
+    obligations of the latest version starting in or before that year (none before the first)."""
+    if level is None:
+        return {}
+    versions = sorted({o.from_year for o in level.obligations if o.from_year <= year})
+    if not versions:
+        return {}
+    return {o.kind: o.count for o in level.obligations if o.from_year == versions[-1]}
 
 
 def parse_date(text: str | date | datetime) -> date:
@@ -458,27 +528,16 @@ def end_reason_text(stored: str | None, moved: str = "moved to {place}") -> str 
 
 # Rules 10-12: schools and implementation
 
-#: The implementation steps (insatser), in the order a school usually meets them:
-#: förankringssamtal with the leadership, kunskapshalvdag for all staff, grundutbildning parts 1-3
-#: for the future leaders, and handledning (supervision) of the school's team.
-STEPS: dict[str, str] = {
-    "forankring": "Förankringssamtal",
-    "kunskapshalvdag": "Kunskapshalvdag",
-    "grundutbildning-1": "Grundutbildning del 1",
-    "grundutbildning-2": "Grundutbildning del 2",
-    "grundutbildning-3": "Grundutbildning del 3",
-    "handledning": "Handledning",
-}
-REPEATABLE_STEPS = frozenset({"handledning"})
-_PART_BEFORE = {"grundutbildning-2": "grundutbildning-1", "grundutbildning-3": "grundutbildning-2"}
-
-
 def programme_start(
-    programme: str, contact_name: str, contact_email: str, already_running_since: date | None
+    programme: str,
+    contact_name: str,
+    contact_email: str,
+    already_running_since: date | None,
+    definition: Definition,
 ) -> list[str]:
     """Rule 10: a start names a contact person (name and e-mail); a programme runs once at a time."""
     problems = []
-    if programme not in PROGRAMMES:
+    if programme not in definition.programmes:
         problems.append(_("unknown programme '{programme}'").format(programme=programme))
     if not contact_name.strip():
         problems.append(_("a programme start names the school's contact person (--contact-name)"))
@@ -487,7 +546,7 @@ def programme_start(
     if already_running_since is not None:
         problems.append(
             _("{programme} already runs at this school (since {since}); stop it before starting it again").format(
-                programme=PROGRAMMES.get(programme, programme), since=already_running_since.isoformat()
+                programme=definition.programme_name(programme), since=already_running_since.isoformat()
             )
         )
     return problems
@@ -500,11 +559,15 @@ def step_allowed(
     run_start: date,
     stopped_on: date | None,
     today: date,
+    programme: ProgrammeKind,
+    definition: Definition,
 ) -> list[str]:
-    """Rule 11 (and 0): parts 1-3 in order, every step once except handledning, within the run."""
-    if step not in STEPS:
-        return [_("unknown step '{step}' (use one of {steps})").format(step=step, steps=", ".join(STEPS))]
-    problems = not_in_future(_("the {step}").format(step=STEPS[step].lower()), day, today)
+    """Rule 11 (and 0): a step of the programme, within the run, once if it is once-only, not before the
+    step that must come first (grundutbildning parts 1-3 in order in MÄN's definition)."""
+    if step not in programme.steps or step not in definition.steps:
+        return [_("unknown step '{step}' (use one of {steps})").format(step=step, steps=", ".join(programme.steps))]
+    kind = definition.steps[step]
+    problems = not_in_future(_("the {step}").format(step=kind.name.lower()), day, today)
     if day < run_start:
         problems.append(
             _("the step ({day}) is before the programme started ({run_start})").format(
@@ -513,33 +576,38 @@ def step_allowed(
         )
     if stopped_on is not None and day >= stopped_on:
         problems.append(_("the programme was stopped on {stopped_on}").format(stopped_on=stopped_on.isoformat()))
-    dates = dict(done)
-    if step not in REPEATABLE_STEPS and step in dates:
+    dates: dict[str, date] = {}
+    for code, held in done:
+        dates[code] = min(held, dates.get(code, held))
+    if kind.once and step in dates:
         problems.append(
-            _("{step} was already held on {day}; it happens once").format(step=STEPS[step], day=dates[step].isoformat())
+            _("{step} was already held on {day}; it happens once").format(step=kind.name, day=dates[step].isoformat())
         )
-    before = _PART_BEFORE.get(step)
+    before = kind.after
     if before is not None:
+        before_name = definition.step_name(before).lower()
         if before not in dates:
-            problems.append(
-                _("{step} cannot come before {before}").format(step=STEPS[step], before=STEPS[before].lower())
-            )
+            problems.append(_("{step} cannot come before {before}").format(step=kind.name, before=before_name))
         elif day < dates[before]:
             problems.append(
                 _("{step} ({day}) cannot be dated before {before} ({before_day})").format(
-                    step=STEPS[step],
+                    step=kind.name,
                     day=day.isoformat(),
-                    before=STEPS[before].lower(),
+                    before=before_name,
                     before_day=dates[before].isoformat(),
                 )
             )
     return problems
 
 
-def steps_to_do(done: Iterable[str]) -> list[str]:
-    """The once-only steps not yet held (handledning is always open)."""
+def steps_to_do(done: Iterable[str], programme: ProgrammeKind, definition: Definition) -> list[str]:
+    """The once-only steps of the programme not yet held (a repeatable step is always open)."""
     held = set(done)
-    return [step for step in STEPS if step not in held and step not in REPEATABLE_STEPS]
+    return [
+        step
+        for step in programme.steps
+        if step not in held and step in definition.steps and definition.steps[step].once
+    ]
 
 
 def programme_stop(run_start: date, stopped_on: date | None, day: date, reason: str, today: date) -> list[str]:
@@ -984,10 +1052,7 @@ def parse_person(text: str) -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------------
 # Rules 21-22: obligations and follow-up
 
-NETWORK_MEETINGS_PER_YEAR = 2
-CONFERENCES_PER_YEAR = 1
 MIN_TRAINERS_PER_MUNICIPALITY = 2
-MEETING_KINDS = ("network", "conference")
 
 
 def in_force_during_year(spans: Iterable[Span], year: int) -> bool:
@@ -998,28 +1063,70 @@ def in_force_during_year(spans: Iterable[Span], year: int) -> bool:
 
 @dataclass(frozen=True)
 class Compliance:
-    """Rule 21 for one trainer and year."""
+    """Rule 21 for one trainer and year: the gatherings attended and those the trainer's level asks for."""
 
-    network_meetings: int
-    conferences: int
+    attended: dict[str, int]
+    required: dict[str, int]
+
+    @property
+    def network_meetings(self) -> int:
+        return self.attended.get("network", 0)
+
+    @property
+    def conferences(self) -> int:
+        return self.attended.get("conference", 0)
 
     @property
     def ok(self) -> bool:
-        """Two network meetings and one conference (or more)."""
-        return self.network_meetings >= NETWORK_MEETINGS_PER_YEAR and self.conferences >= CONFERENCES_PER_YEAR
+        """Every obligation met (MÄN's level: two network meetings and one conference, or more)."""
+        return all(self.attended.get(kind, 0) >= count for kind, count in self.required.items())
+
+    def short(self, planned: dict[str, int] | None = None) -> dict[str, int]:
+        """The obligations not met (kind → how many are missing). With `planned` (kind → gatherings still to
+        come in the year), only those that can no longer be met: early in the year nothing is short that the
+        meetings still planned can make up."""
+        ahead = planned or {}
+        return {
+            kind: count - self.attended.get(kind, 0)
+            for kind, count in self.required.items()
+            if self.attended.get(kind, 0) + (ahead.get(kind, 0) if planned is not None else 0) < count
+        }
 
 
-def compliance(attended: Iterable[tuple[str, date]], year: int) -> Compliance:
-    """Rule 21: count the network meetings and conferences a trainer attended in the year."""
-    seen = [kind for kind, day in attended if day.year == year]
-    return Compliance(seen.count("network"), seen.count("conference"))
+def compliance(attended: Iterable[tuple[str, date]], year: int, required: dict[str, int]) -> Compliance:
+    """Rule 21: count the gatherings of each kind a trainer attended in the year, against the level's
+    obligations for that year (`obligations_for`)."""
+    seen: dict[str, int] = {}
+    for kind, day in attended:
+        if day.year == year:
+            seen[kind] = seen.get(kind, 0) + 1
+    return Compliance(seen, dict(required))
 
 
-def meeting_definition(kind: str, title: str) -> list[str]:
-    """Rule 21: a meeting is a network meeting or the conference."""
-    if kind not in MEETING_KINDS:
-        return [_("a meeting is 'network' or 'conference', not '{kind}'").format(kind=kind)]
+def meeting_definition(kind: str, title: str, gatherings: Container[str] | Iterable[str]) -> list[str]:
+    """Rule 21 (and 45): a meeting is a gathering of a kind the definition names."""
+    if kind not in gatherings:
+        return [
+            _("a meeting is one of {kinds}, not '{kind}'").format(
+                kinds=", ".join(f"'{k}'" for k in gatherings), kind=kind  # type: ignore[union-attr]
+            )
+        ]
     return []
+
+
+def trainer_inactive(inactive_from: date | None, day: date, today: date) -> list[str]:
+    """A trainer marked no longer active (they left, retired) from a day on: once, not in the future."""
+    problems = []
+    if inactive_from is not None:
+        problems.append(
+            _("the trainer is already marked inactive from {day}").format(day=inactive_from.isoformat())
+        )
+    return problems
+
+
+def active_on(inactive_from: date | None, day: date) -> bool:
+    """A trainer still counts (for follow-up and reminders) on `day` unless marked inactive by then."""
+    return inactive_from is None or inactive_from > day
 
 
 def understaffed(active_municipalities: Iterable[str], trainers_in_force: dict[str, int]) -> list[str]:
@@ -1069,15 +1176,16 @@ def voiding(what: str, record_day: date, void_on: date | None, day: date, reason
     return problems
 
 
-def step_voiding(step: str, live_steps: Iterable[str]) -> list[str]:
-    """Rules 11 and 24: a grundutbildning part is voided only while no later part stands on it."""
-    later = {before: after for after, before in _PART_BEFORE.items()}.get(step)
-    if later is not None and later in set(live_steps):
-        return [
-            _("{later} is recorded after it; void {later_lower} first").format(
-                later=STEPS[later], later_lower=STEPS[later].lower()
-            )
-        ]
+def step_voiding(step: str, live_steps: Iterable[str], definition: Definition) -> list[str]:
+    """Rules 11 and 24: a step is voided only while no live step that must come after it stands on it."""
+    live = set(live_steps)
+    for later in definition.steps.values():
+        if later.after == step and later.code in live:
+            return [
+                _("{later} is recorded after it; void {later_lower} first").format(
+                    later=later.name, later_lower=later.name.lower()
+                )
+            ]
     return []
 
 

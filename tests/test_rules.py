@@ -7,7 +7,10 @@ from datetime import date
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from steg2cli import rules
+from steg2cli import definitions, rules
+
+MAN = definitions.default()
+MVP = MAN.programmes["mvp-ms"]
 
 D = date.fromisoformat
 TODAY = D("2026-06-15")
@@ -219,34 +222,34 @@ def test_values_dates_emails_money() -> None:
     assert rules.municipality_code(180) == "0180"
     assert rules.municipality_code("2180") == "2180"
     assert rules.municipality_code("Gävle") is None
-    assert rules.programme_code("MVP högstadiet") == "mvp-hs"
-    assert rules.programme_code("Agera tillsammans") == "at"
-    assert rules.programme_code("chess") is None
+    assert rules.programme_code("MVP högstadiet", MAN) == "mvp-hs"
+    assert rules.programme_code("Agera tillsammans", MAN) == "at"
+    assert rules.programme_code("chess", MAN) is None
 
 
 def test_rule10_a_start_names_a_contact_and_runs_once_at_a_time() -> None:
-    assert rules.programme_start("mvp-hs", "Lisa Berg", "lisa@skola.se", None) == []
-    assert "contact person" in rules.programme_start("mvp-hs", " ", "lisa@skola.se", None)[0]
-    assert "e-mail" in rules.programme_start("mvp-hs", "Lisa", "", None)[0]
-    assert "already runs" in rules.programme_start("mvp-hs", "Lisa", "l@s.se", D("2024-01-01"))[0]
-    assert rules.programme_start("chess", "Lisa", "l@s.se", None)
+    assert rules.programme_start("mvp-hs", "Lisa Berg", "lisa@skola.se", None, MAN) == []
+    assert "contact person" in rules.programme_start("mvp-hs", " ", "lisa@skola.se", None, MAN)[0]
+    assert "e-mail" in rules.programme_start("mvp-hs", "Lisa", "", None, MAN)[0]
+    assert "already runs" in rules.programme_start("mvp-hs", "Lisa", "l@s.se", D("2024-01-01"), MAN)[0]
+    assert rules.programme_start("chess", "Lisa", "l@s.se", None, MAN)
 
 
 def test_rule11_parts_in_order_once_each_handledning_repeats() -> None:
     start = D("2024-01-01")
-    assert rules.step_allowed("grundutbildning-1", D("2024-02-01"), [], start, None, TODAY) == []
-    assert rules.step_allowed("grundutbildning-2", D("2024-02-01"), [], start, None, TODAY)
+    assert rules.step_allowed("grundutbildning-1", D("2024-02-01"), [], start, None, TODAY, MVP, MAN) == []
+    assert rules.step_allowed("grundutbildning-2", D("2024-02-01"), [], start, None, TODAY, MVP, MAN)
     part1 = [("grundutbildning-1", D("2024-02-01"))]
-    assert rules.step_allowed("grundutbildning-2", D("2024-02-01"), part1, start, None, TODAY) == []
-    assert rules.step_allowed("grundutbildning-2", D("2024-01-31"), part1, start, None, TODAY)
-    assert rules.step_allowed("grundutbildning-1", D("2024-03-01"), part1, start, None, TODAY)
+    assert rules.step_allowed("grundutbildning-2", D("2024-02-01"), part1, start, None, TODAY, MVP, MAN) == []
+    assert rules.step_allowed("grundutbildning-2", D("2024-01-31"), part1, start, None, TODAY, MVP, MAN)
+    assert rules.step_allowed("grundutbildning-1", D("2024-03-01"), part1, start, None, TODAY, MVP, MAN)
     twice = [("handledning", D("2024-02-01"))]
-    assert rules.step_allowed("handledning", D("2024-03-01"), twice, start, None, TODAY) == []
-    assert rules.step_allowed("forankring", D("2023-12-31"), [], start, None, TODAY)
-    assert rules.step_allowed("forankring", D("2024-05-01"), [], start, D("2024-05-01"), TODAY)
-    assert rules.step_allowed("forankring", D("2026-06-16"), [], start, None, TODAY)
-    assert rules.step_allowed("lunch", D("2024-02-01"), [], start, None, TODAY)
-    assert rules.steps_to_do(["forankring", "handledning"]) == [
+    assert rules.step_allowed("handledning", D("2024-03-01"), twice, start, None, TODAY, MVP, MAN) == []
+    assert rules.step_allowed("forankring", D("2023-12-31"), [], start, None, TODAY, MVP, MAN)
+    assert rules.step_allowed("forankring", D("2024-05-01"), [], start, D("2024-05-01"), TODAY, MVP, MAN)
+    assert rules.step_allowed("forankring", D("2026-06-16"), [], start, None, TODAY, MVP, MAN)
+    assert rules.step_allowed("lunch", D("2024-02-01"), [], start, None, TODAY, MVP, MAN)
+    assert rules.steps_to_do(["forankring", "handledning"], MVP, MAN) == [
         "kunskapshalvdag",
         "grundutbildning-1",
         "grundutbildning-2",
@@ -444,11 +447,14 @@ def test_rule21_in_force_during_the_year_and_the_quota() -> None:
         ("conference", D("2025-11-20")),
         ("network", D("2024-09-01")),
     ]
-    assert rules.compliance(attended, 2025).ok
-    assert rules.compliance(attended, 2025) == rules.Compliance(2, 1)
-    assert not rules.compliance(attended[:2], 2025).ok
-    assert not rules.compliance(attended[1:], 2025).ok
-    assert rules.meeting_definition("network", "") == [] and rules.meeting_definition("party", "")
+    steg2 = rules.obligations_for(MAN.levels["steg2"], 2025)
+    assert steg2 == {"network": 2, "conference": 1}
+    assert rules.compliance(attended, 2025, steg2).ok
+    assert rules.compliance(attended, 2025, steg2) == rules.Compliance({"network": 2, "conference": 1}, steg2)
+    assert not rules.compliance(attended[:2], 2025, steg2).ok
+    assert not rules.compliance(attended[1:], 2025, steg2).ok
+    assert rules.meeting_definition("network", "", MAN.gatherings) == []
+    assert rules.meeting_definition("party", "", MAN.gatherings)
 
 
 def test_rule22_two_trainers_per_municipality_with_running_programmes() -> None:

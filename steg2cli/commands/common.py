@@ -346,14 +346,14 @@ def complete_municipality(incomplete: str) -> list[str]:
 
 
 def complete_programme(incomplete: str) -> list[tuple[str, str]]:
-    """Shell completion: the programme codes, each with its name."""
-    from steg2cli.rules import PROGRAMMES
+    """Shell completion: the programme codes of the shipped definition, each with its name."""
+    from steg2cli.definitions import default
 
-    return [(code, name) for code, name in PROGRAMMES.items() if code.startswith(incomplete)]
+    return [(p.code, p.name) for p in default().programmes.values() if p.code.startswith(incomplete)]
 
 
 def complete_step(incomplete: str) -> list[tuple[str, str]]:
-    """Shell completion: the implementation steps, each with its name."""
-    from steg2cli.rules import STEPS
+    """Shell completion: the steps of the shipped definition, each with its name."""
+    from steg2cli.definitions import default
 
-    return [(code, name) for code, name in STEPS.items() if code.startswith(incomplete)]
+    return [(s.code, s.name) for s in default().steps.values() if s.code.startswith(incomplete)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,23 +16,26 @@ app = common.group("Network meetings and the conference: plan them, record who c
 JsonOption = Annotated[bool, typer.Option("--json", help=common.JSON_HELP)]
 
 
-class Kind(StrEnum):
-    network = "network"
-    conference = "conference"
-
-
 @app.command("add")
 def add(
     ctx: typer.Context,
-    kind: Annotated[Kind, typer.Option("--kind", help="network (nätverksträff) or conference.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", help="A gathering kind of the definition: network (nätverksträff) or conference in MÄN's."
+        ),
+    ],
     date: Annotated[str, typer.Option("--date", help="The meeting's date.")],
     title: Annotated[str | None, typer.Option("--title", help="A title (default from the kind).")] = None,
+    cohort: Annotated[str | None, typer.Option("--cohort", help="A gathering of this cohort (id or name).")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Plan a network meeting or the conference."""
+    """Plan a network meeting, the conference or another gathering of the definition."""
     from steg2cli.services import followup
 
-    result = followup.add_meeting(common.database(ctx), kind.value, common.required_day(date, "--date"), title)
+    result = followup.add_meeting(
+        common.database(ctx), kind.strip(), common.required_day(date, "--date"), title, cohort
+    )
     if as_json:
         common.emit_json(result)
     else:
@@ -149,8 +151,8 @@ def compliance(
                 r["trainer_id"],
                 r["name"],
                 r["municipality"]["name"],
-                f"{r['network_meetings']}/2",
-                f"{r['conferences']}/1",
+                f"{r['network_meetings']}/{r['required'].get('network', 0)}",
+                f"{r['conferences']}/{r['required'].get('conference', 0)}",
                 _("yes") if r["ok"] else _("NO"),
             ]
             for r in rows
@@ -159,6 +161,23 @@ def compliance(
     )
     if output is not None:
         common.done(_("Wrote the report to {output}.").format(output=output))
+
+
+def _short_line(r: dict[str, Any]) -> str:
+    """A trainer short on meetings: what can no longer be met, and what the gatherings still planned this
+    year can make up ("1 of 2 network so far")."""
+    if set(r["required"]) <= {"network", "conference"}:
+        line = _("{name} ({trainer_id}): {network_meetings} network, {conferences} conference").format(**r)
+    else:
+        line = "{name} ({trainer_id}): ".format(**r) + ", ".join(
+            f"{kind} {r['attended'].get(kind, 0)}/{count}" for kind, count in r["required"].items()
+        )
+    so_far = [
+        _("{attended} of {required} {kind} so far").format(attended=r["attended"].get(k, 0), required=n, kind=k)
+        for k, n in r["required"].items()
+        if k not in r["short"] and r["attended"].get(k, 0) < n
+    ]
+    return "; ".join([line, *so_far])
 
 
 def status(
@@ -225,7 +244,7 @@ def _dashboard(s: dict[str, Any]) -> None:
     section(
         _("Short on meetings in {year} (2 network + 1 conference)").format(year=s["date"][:4]),
         "short_on_meetings",
-        lambda r: _("{name} ({trainer_id}): {network_meetings} network, {conferences} conference").format(**r),
+        _short_line,
     )
     section(
         _("Programmes with nothing recorded for six months"),

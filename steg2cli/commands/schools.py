@@ -86,7 +86,8 @@ def timeline(school: dict[str, Any]) -> None:
         for step in run["steps"]:
             if step["void"] is None:
                 live.setdefault(step["step"], []).append(step)
-        for code, label in rules.STEPS.items():
+        names = {entry["code"]: entry["name"] for entry in run["programme_steps"]}
+        for code, label in names.items():
             held = live.get(code, [])
             if held:
                 dates = ", ".join(
@@ -104,7 +105,7 @@ def timeline(school: dict[str, Any]) -> None:
             if step["void"] is not None:
                 out.print(
                     _("  [dim]✗ {steps:<24} {date} (id {id}), {void}[/dim]").format(
-                        steps=rules.STEPS[step["step"]],
+                        steps=names.get(step["step"], step["step"]),
                         date=step["date"],
                         id=step["id"],
                         void=escape(common.void_text(step["void"])),
@@ -308,9 +309,17 @@ def step(
         result,
         as_json,
         _("Recorded {step} at {name} on {date}.").format(
-            step=rules.STEPS.get(step, step).lower(), name=result["name"], date=date
+            step=_step_name(result, step).lower(), name=result["name"], date=date
         ),
     )
+
+
+def _step_name(result: dict[str, Any], step: str) -> str:
+    for run in result["programmes"]:
+        for entry in run["programme_steps"]:
+            if entry["code"] == step:
+                return str(entry["name"])
+    return step
 
 
 @app.command("stop")
@@ -335,9 +344,10 @@ def stop(
         common.today(),
         municipality,
     )
-    from steg2cli.rules import PROGRAMMES, programme_code
-
-    name = PROGRAMMES.get(programme_code(programme) or "", programme)
+    name = next(
+        (run["programme_name"] for run in result["programmes"] if run["stopped_on"] == date),
+        programme,
+    )
     _emit(
         result,
         as_json,

@@ -130,14 +130,83 @@ def course(session: Session, ref: str | int) -> Course:
     return found
 
 
-def programme(text: str) -> str:
-    """A programme code (`mvp-ms`, `mvp-hs`, `mvp-gy`, `at`) from a code or its Swedish name."""
-    code = rules.programme_code(text)
+def definition(session: Session) -> rules.Definition:
+    """The register's programmes, steps, levels and gathering kinds (rule 45), read once per session."""
+    found = session.info.get("definition")
+    if found is None:
+        found = session.info["definition"] = _read_definition(session)
+    return found  # type: ignore[no-any-return]
+
+
+def _read_definition(session: Session) -> rules.Definition:
+    from steg2cli.models import (
+        GatheringKindRow,
+        LevelRow,
+        ObligationRow,
+        ProgrammeRow,
+        ProgrammeStepRow,
+        StepKindRow,
+    )
+
+    listed: dict[str, list[str]] = {}
+    for programme_code, step_code in session.execute(
+        select(ProgrammeStepRow.programme_code, ProgrammeStepRow.step_code).order_by(
+            ProgrammeStepRow.programme_code, ProgrammeStepRow.position
+        )
+    ):
+        listed.setdefault(programme_code, []).append(step_code)
+    programmes = {
+        code: rules.ProgrammeKind(code, name, tuple(listed.get(code, ())), tuple(a for a in aliases.split("|") if a))
+        for code, name, aliases in session.execute(
+            select(ProgrammeRow.code, ProgrammeRow.name, ProgrammeRow.aliases).order_by(ProgrammeRow.position)
+        )
+    }
+    steps = {
+        code: rules.StepKind(code, name, bool(once), after)
+        for code, name, once, after in session.execute(
+            select(StepKindRow.code, StepKindRow.name, StepKindRow.once, StepKindRow.after).order_by(
+                StepKindRow.position
+            )
+        )
+    }
+    obligations: dict[str, list[rules.Obligation]] = {}
+    for level_code, kind, from_year, count in session.execute(
+        select(ObligationRow.level_code, ObligationRow.kind, ObligationRow.from_year, ObligationRow.count).order_by(
+            ObligationRow.level_code, ObligationRow.from_year
+        )
+    ):
+        obligations.setdefault(level_code, []).append(rules.Obligation(kind, count, from_year))
+    levels = {
+        code: rules.Level(code, name, tuple(obligations.get(code, ())))
+        for code, name in session.execute(select(LevelRow.code, LevelRow.name).order_by(LevelRow.position))
+    }
+    gatherings = dict(
+        session.execute(select(GatheringKindRow.code, GatheringKindRow.name).order_by(GatheringKindRow.position))
+        .all()
+    )
+    return rules.Definition(programmes, steps, levels, gatherings)
+
+
+def programme(session: Session, text: str) -> rules.ProgrammeKind:
+    """A programme of the definition (`mvp-ms`, `mvp-hs`, `mvp-gy`, `at` in MÄN's) from a code, name or alias."""
+    known = definition(session)
+    code = known.programme_code(text)
     if code is None:
         raise BadInput(
-            _("unknown programme '{text}' (use one of {join})").format(text=text, join=", ".join(rules.PROGRAMMES))
+            _("unknown programme '{text}' (use one of {join})").format(text=text, join=", ".join(known.programmes))
         )
-    return code
+    return known.programmes[code]
+
+
+def level(session: Session, code: str) -> rules.Level:
+    """A trainer level of the definition (`steg2` in MÄN's)."""
+    known = definition(session)
+    found = known.levels.get(code.strip().casefold())
+    if found is None:
+        raise BadInput(
+            _("unknown level '{code}' (use one of {join})").format(code=code, join=", ".join(known.levels))
+        )
+    return found
 
 
 # ---- schools and their payers ---------------------------------------------------------------

@@ -17,6 +17,7 @@ from steg2cli.db import Database, touched
 from steg2cli.errors import BadInput, NotFound
 from steg2cli.i18n import N_, _
 from steg2cli.models import Attendance, Meeting, SchoolProblem, SchoolProgramme, Step, Trainee
+from steg2cli.services import common
 from steg2cli.services.common import refresh_activity
 
 
@@ -25,7 +26,7 @@ def _record(session: Session, kind: str, record_id: int) -> tuple[Any, date, str
     if kind == "step":
         step = session.get(Step, record_id)
         if step is not None:
-            return step, step.step_date, rules.STEPS[step.step].lower()
+            return step, step.step_date, common.definition(session).step_name(step.step).lower()
     elif kind == "attendance":
         attendance = session.get(Attendance, record_id)
         if attendance is not None:
@@ -56,7 +57,7 @@ def void(db: Database, kind: str, record_id: int, reason: str, day: date, today:
             live = session.scalars(
                 select(Step.step).where(Step.run_id == record.run_id, Step.void_on.is_(None), Step.id != record.id)
             )
-            problems += rules.step_voiding(record.step, list(live))
+            problems += rules.step_voiding(record.step, list(live), common.definition(session))
         if problems:
             from steg2cli.services.common import check
 

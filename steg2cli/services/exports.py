@@ -68,7 +68,7 @@ def _resolve(session: Session, filters: Filters) -> _Resolved:
         last=date(filters.year, 12, 31) if filters.year else None,
         municipality=common.municipality(session, filters.municipality).code if filters.municipality else None,
         trainer_id=common.trainer(session, filters.trainer).id if filters.trainer else None,
-        programme=common.programme(filters.programme) if filters.programme else None,
+        programme=common.programme(session, filters.programme).code if filters.programme else None,
         year_bounds=filters.year,
     )
 
@@ -162,7 +162,7 @@ def trainees(db: Database, path: Path, filters: Filters, progress: Progress | No
                     email,
                     school,
                     place,
-                    rules.PROGRAMMES[programme],
+                    common.definition(session).programme_name(programme),
                     day,
                     trainer_email,
                     trainer_name,
@@ -222,7 +222,7 @@ def trainers(db: Database, path: Path, filters: Filters, today: date, progress: 
                     trainer.phone,
                     place.name if place else "",
                     trainer.municipality_code,
-                    ", ".join(rules.PROGRAMMES[p] for p in programmes),
+                    ", ".join(common.definition(session).programme_name(p) for p in programmes),
                     trainer.basic_training,
                     trainer.series_held,
                     trainer.appointed_by,
@@ -286,15 +286,17 @@ def schools(db: Database, path: Path, filters: Filters, progress: Progress | Non
                 SchoolProgramme.stopped_on.is_(None) | (SchoolProgramme.stopped_on > wanted.first)
             )
 
+        known = common.definition(session)
+
         def data() -> Iterator[list[Any]]:
             for run, school, place, code in session.execute(query.execution_options(yield_per=BATCH)):
                 held = steps[run.id]
-                once = [rules.STEPS[s] for s in rules.STEPS if s in held and s not in rules.REPEATABLE_STEPS]
+                once = [k.name for k in known.steps.values() if k.code in held and k.once]
                 yield [
                     school,
                     place,
                     code,
-                    rules.PROGRAMMES[run.programme],
+                    known.programme_name(run.programme),
                     run.start,
                     trainer_names.get(run.trainer_id, ""),
                     run.contact_name,

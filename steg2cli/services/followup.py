@@ -51,12 +51,23 @@ def _meeting_json(session: Session, meeting: Meeting, with_records: bool = True)
     return data
 
 
-def add_meeting(db: Database, kind: str, day: date, title: str | None) -> dict[str, Any]:
-    """Plan a network meeting or the conference."""
-    common.check(rules.meeting_definition(kind, title or ""))
-    default = "Nätverksträff" if kind == "network" else "En vecka fri från våld – konferens"
+def add_meeting(
+    db: Database, kind: str, day: date, title: str | None, cohort: str | None = None
+) -> dict[str, Any]:
+    """Plan a gathering of a kind the definition names (network meeting, conference, ...), optionally one
+    of a cohort's gatherings (rule 46)."""
     with db.write("meeting add") as session:
-        meeting = Meeting(kind=kind, meeting_date=day, title=(title or "").strip() or default)
+        known = common.definition(session)
+        common.check(rules.meeting_definition(kind, title or "", list(known.gatherings)))
+        cohort_id = None
+        if cohort is not None:
+            from steg2cli.services.cohorts import find_cohort
+
+            cohort_id = find_cohort(session, cohort).id
+        default = known.gatherings[kind]
+        meeting = Meeting(
+            kind=kind, meeting_date=day, title=(title or "").strip() or default, cohort_id=cohort_id
+        )
         session.add(meeting)
         session.flush()
         touched(session, "meeting", meeting.id)
@@ -122,7 +133,27 @@ def _reaching(year: int) -> Any:
     )
 
 
-def _compliance_rows(session: Session, year: int, with_municipality: bool = True) -> list[dict[str, Any]]:
+def _planned(session: Session, day: date) -> dict[str, int]:
+    """Gatherings of each kind still to come in `day`'s year (after `day`)."""
+    after = date(day.year + 1, 1, 1)
+    return dict(
+        session.execute(
+            select(Meeting.kind, func.count())
+            .where(Meeting.meeting_date > day, Meeting.meeting_date < after)
+            .group_by(Meeting.kind)
+        )
+        .all()
+    )
+
+
+def _compliance_rows(
+    session: Session, year: int, with_municipality: bool = True, day: date | None = None
+) -> list[dict[str, Any]]:
+    """Rule 21 per trainer under agreement some day of the year, against their level's obligations for the
+    year. With `day` (the dashboard): `short` holds only what can no longer be met by the gatherings still
+    planned that year, and trainers marked inactive by then are left out."""
+    known = common.definition(session)
+    planned = _planned(session, day) if day is not None else None
     spans: dict[int, list[rules.Span]] = defaultdict(list)
     # Only the agreements that reach into the year (the rule below decides; the database narrows).
     reaching = _reaching(year)
@@ -131,27 +162,34 @@ def _compliance_rows(session: Session, year: int, with_municipality: bool = True
     ):
         spans[trainer_id].append(rules.Span(first, end))
     attended: dict[int, list[tuple[str, date]]] = defaultdict(list)
-    for trainer_id, kind, day in session.execute(
+    for trainer_id, kind, when in session.execute(
         select(Attendance.trainer_id, Meeting.kind, Meeting.meeting_date)
         .join(Meeting, Meeting.id == Attendance.meeting_id)
         .where(Meeting.meeting_date.between(date(year, 1, 1), date(year, 12, 31)), Attendance.void_on.is_(None))
     ):
-        attended[trainer_id].append((kind, day))
+        attended[trainer_id].append((kind, when))
     rows = []
     for trainer in session.execute(
-        select(Trainer.id, Trainer.name, Trainer.municipality_code)
+        select(Trainer.id, Trainer.name, Trainer.municipality_code, Trainer.level, Trainer.inactive_from)
         .where(Trainer.id.in_(select(Agreement.trainer_id).where(*reaching)))
         .order_by(Trainer.name, Trainer.id)
     ):
         if trainer.id not in spans or not rules.in_force_during_year(spans[trainer.id], year):
             continue
-        result = rules.compliance(attended[trainer.id], year)
+        if day is not None and not rules.active_on(trainer.inactive_from, day):
+            continue
+        required = rules.obligations_for(known.levels.get(trainer.level), year)
+        result = rules.compliance(attended[trainer.id], year, required)
         row = {
             "trainer_id": trainer.id,
             "name": trainer.name,
+            "level": trainer.level,
             "network_meetings": result.network_meetings,
             "conferences": result.conferences,
+            "attended": {kind: result.attended.get(kind, 0) for kind in required},
+            "required": required,
             "ok": result.ok,
+            "short": result.short(planned),
         }
         if with_municipality:
             place = common.municipality_by_code(session, trainer.municipality_code)
@@ -214,7 +252,7 @@ def status(db: Database, day: date) -> dict[str, Any]:
     with db.read() as session:
         trainers = list(
             session.execute(
-                select(Trainer.id, Trainer.name).where(Trainer.erased_on.is_(None), Trainer.registered_on <= day)
+                select(Trainer.id, Trainer.name, Trainer.inactive_from).where(Trainer.erased_on.is_(None), Trainer.registered_on <= day)
             )
         )
         names = {t.id: t.name for t in trainers}
@@ -291,9 +329,9 @@ def status(db: Database, day: date) -> dict[str, Any]:
 
         stopped = _stopped_this_year(session, day)
         short_on_meetings = [
-            {key: row[key] for key in ("trainer_id", "name", "network_meetings", "conferences")}
-            for row in _compliance_rows(session, day.year, with_municipality=False)
-            if not row["ok"]
+            {key: row[key] for key in _SHORT_KEYS}
+            for row in _compliance_rows(session, day.year, with_municipality=False, day=day)
+            if row["short"]
         ]
 
         last_run = _last_run(session)
@@ -325,7 +363,10 @@ def status(db: Database, day: date) -> dict[str, Any]:
             "certified_without_agreement": [
                 {"trainer_id": t.id, "name": t.name, "certified_on": common.iso(certified[t.id])}
                 for t in sorted(trainers, key=lambda t: (t.name, t.id))
-                if t.id in certified and certified[t.id] <= day and t.id not in under_agreement
+                if t.id in certified
+                and certified[t.id] <= day
+                and t.id not in under_agreement
+                and rules.active_on(t.inactive_from, day)
             ],
             "programmes_without_trainee_list": _silent_programmes(session, running, day),
             "overdue": overdue(session, day),
@@ -453,7 +494,7 @@ def status_summary(db: Database, day: date, most: int = 10) -> dict[str, Any]:
             "certified_without_agreement": idle,
             "renewals_within_30_days": _renewals(session, day, most),
             "understaffed_municipalities": _understaffed(session, day, most),
-            "short_on_meetings": _short_on_meetings(session, day.year, most),
+            "short_on_meetings": _short_on_meetings(session, day, most),
             "stalled_programmes": _quiet(session, day, most),
             "programmes_without_trainee_list": _silent(session, day, most),
             "overdue": overdue_first(session, day, most),
@@ -508,7 +549,11 @@ def _trainers(session: Session, day: date, most: int) -> tuple[dict[str, int], t
     """The trainer counts, and the certified trainers without an agreement in force: counted in one pass
     over the trainers, the first few read only when there are any."""
     certified = Trainer.id.in_(_certified_by(day))
-    idle = and_(certified, Trainer.id.not_in(select(Agreement.trainer_id).where(in_force_filter(day))))
+    idle = and_(
+        certified,
+        Trainer.id.not_in(select(Agreement.trainer_id).where(in_force_filter(day))),
+        or_(Trainer.inactive_from.is_(None), Trainer.inactive_from > day),
+    )
     registered, certified_count, idle_count = session.execute(
         select(func.count(), func.count(case((certified, 1))), func.count(case((idle, 1)))).where(*_registered(day))
     ).one()
@@ -626,37 +671,69 @@ def _understaffed(session: Session, day: date, most: int) -> tuple[int, list[dic
     ]
 
 
-def _short_on_meetings(session: Session, year: int, most: int) -> tuple[int, list[dict[str, Any]]]:
-    """Rule 21 in the database: trainers under agreement some day of the year with too few meetings."""
+_SHORT_KEYS = ("trainer_id", "name", "network_meetings", "conferences", "attended", "required", "short")
+
+
+def _short_on_meetings(session: Session, day: date, most: int) -> tuple[int, list[dict[str, Any]]]:
+    """Rule 21 in the database: active trainers under agreement some day of the year whose level's
+    obligations can no longer be met by what they attended and the gatherings still planned this year."""
+    year = day.year
     first, after = date(year, 1, 1), date(year + 1, 1, 1)
+    known = common.definition(session)
+    planned = _planned(session, day)
+    required = {code: rules.obligations_for(level, year) for code, level in known.levels.items()}
+    kinds = sorted({kind for need in required.values() for kind in need} | {"network", "conference"})
     reaching = select(Agreement.trainer_id).where(*_reaching(year))
     attended = (
         select(
             Attendance.trainer_id.label("trainer_id"),
-            func.sum(case((Meeting.kind == "network", 1), else_=0)).label("network"),
-            func.sum(case((Meeting.kind == "conference", 1), else_=0)).label("conference"),
+            *(func.sum(case((Meeting.kind == kind, 1), else_=0)).label(f"k{i}") for i, kind in enumerate(kinds)),
         )
         .join(Meeting, Meeting.id == Attendance.meeting_id)
         .where(Meeting.meeting_date >= first, Meeting.meeting_date < after, Attendance.void_on.is_(None))
         .group_by(Attendance.trainer_id)
         .subquery()
     )
-    network = func.coalesce(attended.c.network, 0)
-    conference = func.coalesce(attended.c.conference, 0)
+    counts = {kind: func.coalesce(attended.c[f"k{i}"], 0) for i, kind in enumerate(kinds)}
+    short_by_level = [
+        and_(
+            Trainer.level == code,
+            or_(*(counts[kind] + planned.get(kind, 0) < count for kind, count in need.items())),
+        )
+        for code, need in required.items()
+        if need
+    ]
+    if not short_by_level:
+        return 0, []
     count, rows = common.count_and_first(
         session,
-        select(Trainer.id, Trainer.name, network, conference)
+        select(Trainer.id, Trainer.name, Trainer.level, *counts.values())
         .outerjoin(attended, attended.c.trainer_id == Trainer.id)
         .where(
             Trainer.id.in_(reaching),
-            or_(network < rules.NETWORK_MEETINGS_PER_YEAR, conference < rules.CONFERENCES_PER_YEAR),
+            or_(Trainer.inactive_from.is_(None), Trainer.inactive_from > day),
+            or_(*short_by_level),
         ),
         (Trainer.name, Trainer.id),
         most,
     )
-    return count, [
-        {"trainer_id": t, "name": name, "network_meetings": int(n), "conferences": int(c)} for t, name, n, c in rows
-    ]
+    found = []
+    for trainer_id, name, level, *seen in rows:
+        have = {kind: int(n) for kind, n in zip(kinds, seen, strict=True)}
+        need = required.get(level, {})
+        result = rules.Compliance({k: have[k] for k in need if have.get(k)}, need)
+        found.append(
+            {
+                "trainer_id": trainer_id,
+                "name": name,
+                "network_meetings": have["network"],
+                "conferences": have["conference"],
+                "attended": {kind: have.get(kind, 0) for kind in need},
+                "required": need,
+                "short": result.short(planned),
+            }
+        )
+    return count, found
 
 
 def _undecided(session: Session, stored: Any, day: date, columns: Sequence[Any]) -> list[Any]:

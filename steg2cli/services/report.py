@@ -163,6 +163,7 @@ def _figures(session: Session, db: Database, year: int) -> dict[str, Any]:
         **money,
     }
     municipality = {code: common.municipality_by_code(session, code) for code in places}
+    programme_names = {code: p.name for code, p in common.definition(session).programmes.items()}
     return {
         "year": year,
         "figures": figures,
@@ -173,11 +174,11 @@ def _figures(session: Session, db: Database, year: int) -> dict[str, Any]:
         ],
         "programmes": [
             {"programme": code, "name": name, "starts": starts.get(code, 0), "stops": stops.get(code, 0)}
-            for code, name in rules.PROGRAMMES.items()
+            for code, name in programme_names.items()
         ],
         "trained_by_programme": [
             {"programme": code, "name": name, "trained": trained_by_programme.get(code, 0)}
-            for code, name in rules.PROGRAMMES.items()
+            for code, name in programme_names.items()
         ],
         "trained_by_county": [{"county": c, "trained": n} for c, n in sorted(trained_by_county.items())],
         "trained_by_month": [{"month": m, "trained": trained_by_month.get(m, 0)} for m in range(1, 13)],

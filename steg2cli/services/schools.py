@@ -65,7 +65,9 @@ def void_json(record: Any) -> dict[str, Any] | None:
     return {"date": common.iso(record.void_on), "reason": record.void_reason}
 
 
-def _run_json(run: Any, steps: list[Any], contacts: list[Any], leads: list[Any], today: date | None) -> dict[str, Any]:
+def _run_json(
+    run: Any, steps: list[Any], contacts: list[Any], leads: list[Any], today: date | None, known: rules.Definition
+) -> dict[str, Any]:
     contact_rows: list[tuple[date, str, str, str | None]] = [
         (run.start, run.contact_name, run.contact_email, run.contact_phone),
         *((c.from_date, c.name, c.email, c.phone) for c in sorted(contacts, key=lambda c: (c.from_date, c.id))),
@@ -84,10 +86,11 @@ def _run_json(run: Any, steps: list[Any], contacts: list[Any], leads: list[Any],
         [(row[0], entry) for row, entry in zip(contact_rows, contact_history, strict=True)], today
     )
     lead = rules.in_force_on([(row[0], entry) for row, entry in zip(lead_rows, lead_history, strict=True)], today)
+    kind = known.programmes.get(run.programme) or rules.ProgrammeKind(run.programme, run.programme)
     return {
         "id": run.id,
         "programme": run.programme,
-        "programme_name": rules.PROGRAMMES[run.programme],
+        "programme_name": known.programme_name(run.programme),
         "start": common.iso(run.start),
         "stopped_on": common.iso(run.stopped_on),
         "stop_reason": run.stop_reason,
@@ -105,7 +108,11 @@ def _run_json(run: Any, steps: list[Any], contacts: list[Any], leads: list[Any],
             }
             for s in sorted(steps, key=lambda s: (s.step_date, s.id))
         ],
-        "steps_to_do": rules.steps_to_do(s.step for s in live),
+        "steps_to_do": rules.steps_to_do((s.step for s in live), kind, known),
+        "programme_steps": [
+            {"code": code, "name": known.step_name(code), "once": code not in known.steps or known.steps[code].once}
+            for code in dict.fromkeys((*kind.steps, *(s.step for s in steps)))
+        ],
     }
 
 
@@ -125,6 +132,7 @@ def schools_json(
     contacts: dict[int, list[Any]] = defaultdict(list)
     leads: dict[int, list[Any]] = defaultdict(list)
     problems: dict[int, list[Any]] = defaultdict(list)
+    known = common.definition(session)
     programmes, step_table = SchoolProgramme.__table__, Step.__table__
     contact_table, lead_table = ProgrammeContact.__table__, ProgrammeLead.__table__
     for chunk in common.chunks(ids):
@@ -149,7 +157,7 @@ def schools_json(
             "municipality": common.municipality_json(common.municipality_by_code(session, school.municipality_code)),
             "payer": school_payer_json(session, school),
             "programmes": [
-                _run_json(run, steps[run.id], contacts[run.id], leads[run.id], today)
+                _run_json(run, steps[run.id], contacts[run.id], leads[run.id], today, known)
                 for run in sorted(runs[school.id], key=lambda r: (r.start, r.id))
             ],
         }
@@ -182,7 +190,7 @@ def _latest_run(session: Session, school: School, programme: str) -> SchoolProgr
     if run is None:
         raise NotFound(
             _("{programmes} has never run at {name} (school {id})").format(
-                programmes=rules.PROGRAMMES[programme], name=school.name, id=school.id
+                programmes=common.definition(session).programme_name(programme), name=school.name, id=school.id
             )
         )
     return run
@@ -191,9 +199,9 @@ def _latest_run(session: Session, school: School, programme: str) -> SchoolProgr
 def start(db: Database, wanted: ProgrammeStart) -> dict[str, Any]:
     """Start a programme at a school, creating the school if it is new (rule 10)."""
     name = _school_name(wanted.school)
-    programme = common.programme(wanted.programme)
     contact_email = common.email(wanted.contact_email) if wanted.contact_email.strip() else ""
     with db.write("start-school") as session:
+        programme = common.programme(session, wanted.programme).code
         home = common.municipality(session, wanted.municipality)
         trainer = common.trainer(session, wanted.trainer)
         school = _same_name(session, home.code, name)
@@ -203,7 +211,13 @@ def start(db: Database, wanted: ProgrammeStart) -> dict[str, Any]:
             session.flush()
         running = _running(session, school, programme)
         common.check(
-            rules.programme_start(programme, wanted.contact_name, contact_email, running.start if running else None)
+            rules.programme_start(
+                programme,
+                wanted.contact_name,
+                contact_email,
+                running.start if running else None,
+                common.definition(session),
+            )
             + may_train(session, trainer, school, wanted.start)
         )
         run = SchoolProgramme(
@@ -352,12 +366,12 @@ def change_contact(
     municipality: str | None = None,
 ) -> dict[str, Any]:
     """A new contact person for a programme from `day` on (rule 25); the earlier ones stay in the history."""
-    code = common.programme(programme)
     clean_name = " ".join(name.split())
     if not clean_name:
         raise BadInput(_("the contact person's name is empty (--name)"))
     address = common.email(email)
     with db.write("school contact") as session:
+        code = common.programme(session, programme).code
         school = find_school(session, ref, municipality)
         run = _latest_run(session, school, code)
         common.check(
@@ -386,8 +400,8 @@ def change_lead(
 ) -> dict[str, Any]:
     """Another trainer leads a programme from `day` on (rule 25), if their agreement covers the school
     that day (rule 9); the earlier ones stay in the history."""
-    code = common.programme(programme)
     with db.write("school lead") as session:
+        code = common.programme(session, programme).code
         school = find_school(session, ref, municipality)
         trainer = common.trainer(session, trainer_ref)
         run = _latest_run(session, school, code)
@@ -423,8 +437,10 @@ def record_step(
     municipality: str | None = None,
 ) -> dict[str, Any]:
     """Record an implementation step led by a trainer (rules 9 and 11)."""
-    code = common.programme(programme)
     with db.write("school step") as session:
+        known = common.definition(session)
+        kind = common.programme(session, programme)
+        code = kind.code
         school = find_school(session, ref, municipality)
         trainer = common.trainer(session, trainer_ref)
         run = _latest_run(session, school, code)
@@ -433,10 +449,18 @@ def record_step(
             for s in session.scalars(select(Step).where(Step.run_id == run.id, Step.void_on.is_(None)))
         ]
         common.check(
-            rules.step_allowed(step, day, done, run.start, run.stopped_on, today)
+            rules.step_allowed(step, day, done, run.start, run.stopped_on, today, kind, known)
             + may_train(session, trainer, school, day)
         )
-        session.add(Step(run_id=run.id, step=step, step_date=day, trainer_id=trainer.id))
+        session.add(
+            Step(
+                run_id=run.id,
+                step=step,
+                once_key=rules.once_key(known.steps[step]),
+                step_date=day,
+                trainer_id=trainer.id,
+            )
+        )
         common.refresh_activity(session, SchoolProgramme.id == run.id)
         touched(session, "school", school.id)
         return schools_json(session, [school], with_problems=True)[0]
@@ -446,14 +470,14 @@ def stop(
     db: Database, ref: str, programme: str, day: date, reason: str, today: date, municipality: str | None = None
 ) -> dict[str, Any]:
     """Stop a running programme, recording the date and the reason (rule 12)."""
-    code = common.programme(programme)
     with db.write("school stop") as session:
+        code = common.programme(session, programme).code
         school = find_school(session, ref, municipality)
         run = _running(session, school, code)
         if run is None:
             raise NotFound(
                 _("{programmes} is not running at {name} (school {id})").format(
-                    programmes=rules.PROGRAMMES[code], name=school.name, id=school.id
+                    programmes=common.definition(session).programme_name(code), name=school.name, id=school.id
                 )
             )
         common.check(rules.programme_stop(run.start, run.stopped_on, day, reason, today))

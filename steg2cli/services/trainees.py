@@ -47,6 +47,7 @@ class Lookups:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.definition = common.definition(session)
         self.municipalities = {m.code: m for m in session.scalars(select(Municipality))}
         self.municipality_names = {rules.name_key(m.name): m.code for m in self.municipalities.values()}
         self.schools: dict[tuple[str, str], int] = {}
@@ -168,9 +169,11 @@ def parse_rows(
         return find
 
     def programme_reader(value: Any) -> str:
-        code = rules.programme_code(_text(value))
+        code = lookups.definition.programme_code(_text(value))
         if code is None:
-            raise ValueError(_("unknown programme (use {join})").format(join=", ".join(rules.PROGRAMMES)))
+            raise ValueError(
+                _("unknown programme (use {join})").format(join=", ".join(lookups.definition.programmes))
+            )
         return code
 
     for count, (number, cells) in enumerate(rows, start=1):
@@ -360,8 +363,8 @@ def report_by_hand(
     """Report people trained by hand: "Name <email>" each (rules 13-14)."""
     if not people:
         raise BadInput(_('name the people trained: "Name <email>" ...'))
-    code = common.programme(programme)
     with db.write("report-trainees", rollback=dry_run) as session:
+        code = common.programme(session, programme).code
         trainer = common.trainer(session, trainer_ref)
         school = common.find_school(session, school_ref, municipality)
         lookups = Lookups(session)

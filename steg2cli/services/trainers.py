@@ -75,8 +75,8 @@ def register(db: Database, new: NewTrainer, today: date) -> dict[str, Any]:
     if not name:
         common.check([_("the trainer's name is empty")])
     address = common.email(new.email)
-    programmes = sorted({common.programme(p) for p in new.programmes})
     with db.write("register-trainer") as session:
+        programmes = sorted({common.programme(session, p).code for p in new.programmes})
         home = common.municipality(session, new.municipality)
         common.check(rules.trainer_eligibility(new.basic_training, new.series_held, new.appointed_by, today))
         if session.scalar(select(Trainer.id).where(Trainer.email == address)) is not None:
