@@ -99,6 +99,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "demo",
         "Fill an empty database with realistic sample data (trainers, courses, agreements, schools, …).",
     ),
+    "programme": (
+        "programmes",
+        "app",
+        "Programmes, their steps, trainer levels and gathering kinds: list, show, load, export.",
+    ),
+    "cohort": (
+        "programmes",
+        "cohort_app",
+        "Cohorts (pools) of municipalities that start a programme together: add, join, list, show.",
+    ),
     "db": ("dbcmd", "app", "The database itself: create it, upgrade its schema, back it up, compact it."),
     "log": ("people", "log", "Show the audit trail: who changed what, when."),
     "person": ("people", "app", "Personal data: what is held about a person, and erasure."),

@@ -160,7 +160,7 @@ def parse(text: str) -> Definition:
             listed = [listed]
         for item in listed:
             if not isinstance(item, dict) or set(item) - {"kind", "count"} or "kind" not in item:
-                problems.append(_("{where}: an obligation is {{ kind = \"…\", count = N }}").format(where=where))
+                problems.append(_('{where}: an obligation is {{ kind = "…", count = N }}').format(where=where))
                 continue
             count = item.get("count", 1)
             if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 100:
@@ -174,7 +174,8 @@ def parse(text: str) -> Definition:
         earlier = levels.get(code)
         if earlier is not None and any(o.from_year == from_year for o in earlier.obligations):
             problems.append(_("{where}: code '{code}' is defined twice").format(where=where, code=code))
-        levels[code] = Level(code, name, (earlier.obligations if earlier else ()) + tuple(obligations))
+        every = (earlier.obligations if earlier else ()) + tuple(obligations)
+        levels[code] = Level(code, name, tuple(sorted(every, key=lambda o: (o.from_year, o.kind))))
 
     if problems:
         raise ValueError("; ".join(problems))
@@ -193,7 +194,11 @@ def merge(current: Definition, loaded: Definition) -> Definition:
             continue
         start = min((o.from_year for o in level.obligations), default=None)
         kept = tuple(o for o in old.obligations if start is None or o.from_year < start)
-        levels[code] = replace(old, name=level.name, obligations=kept + level.obligations)
+        levels[code] = replace(
+            old,
+            name=level.name,
+            obligations=tuple(sorted(kept + level.obligations, key=lambda o: (o.from_year, o.kind))),
+        )
     return Definition(
         {**current.programmes, **loaded.programmes},
         {**current.steps, **loaded.steps},
@@ -230,22 +235,22 @@ def check(
                     step=step, programme=programme.code
                 )
             )
-    for step in merged.steps.values():
-        if step.after is not None and step.after not in merged.steps:
+    for kind in merged.steps.values():
+        if kind.after is not None and kind.after not in merged.steps:
             problems.append(
-                _("step '{step}' comes after the unknown step '{after}'").format(step=step.code, after=step.after)
+                _("step '{step}' comes after the unknown step '{after}'").format(step=kind.code, after=kind.after)
             )
-        seen, cursor = {step.code}, step.after
+        seen, cursor = {kind.code}, kind.after
         while cursor is not None and cursor in merged.steps:
             if cursor in seen:
-                problems.append(_("step '{step}' comes after itself").format(step=step.code))
+                problems.append(_("step '{step}' comes after itself").format(step=kind.code))
                 break
             seen.add(cursor)
             cursor = merged.steps[cursor].after
-        if step.once and step.code in twice_recorded:
+        if kind.once and kind.code in twice_recorded:
             problems.append(
                 _("step '{step}' is recorded more than once in a run and cannot become once-only").format(
-                    step=step.code
+                    step=kind.code
                 )
             )
     for level in merged.levels.values():
@@ -263,9 +268,9 @@ def check(
         start = min((o.from_year for o in level.obligations), default=FIRST_YEAR)
         if start == FIRST_YEAR or (first_year_recorded is not None and start <= first_year_recorded):
             problems.append(
-                _(
-                    "level '{level}' changes obligations already judged: give from_year, a year after {year}"
-                ).format(level=code, year=first_year_recorded if first_year_recorded is not None else "—")
+                _("level '{level}' changes obligations already judged: give from_year, a year after {year}").format(
+                    level=code, year=first_year_recorded if first_year_recorded is not None else "—"
+                )
             )
     return problems
 

@@ -528,6 +528,7 @@ def end_reason_text(stored: str | None, moved: str = "moved to {place}") -> str 
 
 # Rules 10-12: schools and implementation
 
+
 def programme_start(
     programme: str,
     contact_name: str,
@@ -1103,13 +1104,12 @@ def compliance(attended: Iterable[tuple[str, date]], year: int, required: dict[s
     return Compliance(seen, dict(required))
 
 
-def meeting_definition(kind: str, title: str, gatherings: Container[str] | Iterable[str]) -> list[str]:
+def meeting_definition(kind: str, title: str, gatherings: Iterable[str]) -> list[str]:
     """Rule 21 (and 45): a meeting is a gathering of a kind the definition names."""
-    if kind not in gatherings:
+    known = list(gatherings)
+    if kind not in known:
         return [
-            _("a meeting is one of {kinds}, not '{kind}'").format(
-                kinds=", ".join(f"'{k}'" for k in gatherings), kind=kind  # type: ignore[union-attr]
-            )
+            _("a meeting is one of {kinds}, not '{kind}'").format(kinds=", ".join(f"'{k}'" for k in known), kind=kind)
         ]
     return []
 
@@ -1118,10 +1118,17 @@ def trainer_inactive(inactive_from: date | None, day: date, today: date) -> list
     """A trainer marked no longer active (they left, retired) from a day on: once, not in the future."""
     problems = []
     if inactive_from is not None:
-        problems.append(
-            _("the trainer is already marked inactive from {day}").format(day=inactive_from.isoformat())
-        )
+        problems.append(_("the trainer is already marked inactive from {day}").format(day=inactive_from.isoformat()))
     return problems
+
+
+def last_agreement_ending(later_agreement: int | None) -> list[str]:
+    """A trainer is marked inactive by ending their last agreement, not one followed by another."""
+    if later_agreement is not None:
+        return [
+            _("the trainer has a later agreement ({id}); end that one to mark them inactive").format(id=later_agreement)
+        ]
+    return []
 
 
 def active_on(inactive_from: date | None, day: date) -> bool:
@@ -1496,3 +1503,38 @@ def ocr_candidates(references: Iterable[str]) -> list[str]:
         if cleaned.isascii() and cleaned.isdigit() and cleaned not in found:
             found.append(cleaned)
     return found
+
+
+# --------------------------------------------------------------------------------------------------
+# Rule 46: cohorts (pools) of municipalities that start together and run a fixed number of months
+
+MAX_COHORT_MONTHS = 120
+
+
+def cohort_end(start: date, months: int) -> date:
+    """The first day after a cohort: `months` months after its start."""
+    return start + relativedelta(months=months)
+
+
+def cohort_definition(name: str, months: int) -> list[str]:
+    """A cohort has a name and runs from 1 to 120 months."""
+    problems = []
+    if not name.strip():
+        problems.append(_("a cohort has a name"))
+    if not 1 <= months <= MAX_COHORT_MONTHS:
+        problems.append(
+            _("a cohort runs from 1 to {most} months, not {months}").format(most=MAX_COHORT_MONTHS, months=months)
+        )
+    return problems
+
+
+def cohort_joining(municipality: str, start: date, end: date, others: Iterable[tuple[str, date, date]]) -> list[str]:
+    """Rule 46: a municipality is in one cohort of a programme at a time: `others` holds the (name, start,
+    end) of the programme's other cohorts it is already in."""
+    return [
+        _("{municipality} is already in the cohort {name} ({start} – {end}) of this programme").format(
+            municipality=municipality, name=name, start=first.isoformat(), end=last.isoformat()
+        )
+        for name, first, last in others
+        if first < end and start < last
+    ]

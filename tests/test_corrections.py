@@ -40,7 +40,10 @@ def test_rule_24_a_record_is_voided_once_with_a_reason_not_before_it_happened() 
 
 def test_rule_24_a_grundutbildning_part_is_voided_only_when_no_later_part_stands_on_it() -> None:
     assert rules.step_voiding("grundutbildning-1", ["forankring", "grundutbildning-1"], definitions.default()) == []
-    assert "void grundutbildning del 2 first" in rules.step_voiding("grundutbildning-1", ["grundutbildning-2"], definitions.default())[0]
+    assert (
+        "void grundutbildning del 2 first"
+        in rules.step_voiding("grundutbildning-1", ["grundutbildning-2"], definitions.default())[0]
+    )
     assert rules.step_voiding("grundutbildning-3", ["grundutbildning-2"], definitions.default()) == []
     assert rules.step_voiding("handledning", ["handledning"], definitions.default()) == []
 

@@ -82,12 +82,18 @@ def end(
     agreement: Annotated[int, typer.Argument(help="Agreement id.")],
     date: Annotated[str, typer.Option("--date", help="First day the agreement is no longer in force.")],
     reason: Annotated[str, typer.Option("--reason", help="Why it ends.")],
+    inactive: Annotated[
+        bool,
+        typer.Option("--inactive", help="The trainer stops altogether (left, retired): no longer active from --date."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """End an agreement; --date is the first day it is no longer in force."""
     from steg2cli.services import agreements
 
-    result = agreements.end(common.database(ctx), agreement, common.required_day(date, "--date"), reason)
+    result = agreements.end(
+        common.database(ctx), agreement, common.required_day(date, "--date"), reason, inactive=inactive
+    )
     if as_json:
         common.emit_json(result)
     else:

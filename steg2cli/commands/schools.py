@@ -36,8 +36,6 @@ def timeline(school: dict[str, Any]) -> None:
     contact person and leading trainer with their history, the stop; then the problems."""
     from rich.markup import escape
 
-    from steg2cli import rules
-
     out = common.console()
     out.print(
         _("[bold]School {id}: {name}[/bold], {municipality}").format(
@@ -292,7 +290,6 @@ def step(
     as_json: JsonOption = False,
 ) -> None:
     """Record an implementation step held at a school (rules 9 and 11)."""
-    from steg2cli import rules
     from steg2cli.services import schools
 
     result = schools.record_step(

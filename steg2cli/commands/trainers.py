@@ -48,6 +48,7 @@ def register_trainer(
             help="Programme the trainer has worked with (repeatable).",
         ),
     ] = None,
+    level: Annotated[str, typer.Option("--level", help="The trainer's level (a level of the definition).")] = "steg2",
     as_json: JsonOption = False,
 ) -> None:
     """Register a new Steg 2 trainer (rule 1: trained, series held, appointed)."""
@@ -62,6 +63,7 @@ def register_trainer(
         appointed_by=appointed_by,
         phone=phone,
         programmes=tuple(programme or ()),
+        level=level,
     )
     result = trainers.register(common.database(ctx), new, common.today())
     if as_json:
@@ -219,13 +221,36 @@ def edit(
     appointed_by: Annotated[
         str | None, typer.Option("--appointed-by", help='Who appointed the trainer, as "NAME, ROLE".')
     ] = None,
+    level: Annotated[str | None, typer.Option("--level", help="The trainer's new level.")] = None,
+    inactive: Annotated[
+        bool | None,
+        typer.Option(
+            "--inactive/--active",
+            help="No longer active (left, retired: follow-up stops asking), or active again.",
+            show_default=False,
+        ),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="With --inactive: the first day not active (default: today).")
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="With --inactive: why.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Correct a trainer's name, e-mail, phone or appointment; the audit trail keeps the old values."""
+    """Correct a trainer's name, e-mail, phone or appointment, change their level, or mark them inactive."""
     from steg2cli.services import trainers
 
     result = trainers.edit(
-        common.database(ctx), trainer, common.today(), name=name, email=email, phone=phone, appointed_by=appointed_by
+        common.database(ctx),
+        trainer,
+        common.today(),
+        name=name,
+        email=email,
+        phone=phone,
+        appointed_by=appointed_by,
+        level=level,
+        active=None if inactive is None else not inactive,
+        inactive_from=common.day(date, "--date"),
+        reason=reason,
     )
     if as_json:
         common.emit_json(result)

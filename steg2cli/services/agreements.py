@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
-from steg2cli.db import Database, touched
+from steg2cli.db import Database, changed, touched
 from steg2cli.errors import NotFound
 from steg2cli.i18n import _
 from steg2cli.models import Agreement, School, Trainer
@@ -107,8 +107,10 @@ def each_agreement(
         yield (agreement_json(session, agreement, name) for agreement, name in rows)
 
 
-def end(db: Database, agreement_id: int, end_date: date, reason: str) -> dict[str, Any]:
-    """End an agreement: `end_date` is the first day it is no longer in force."""
+def end(db: Database, agreement_id: int, end_date: date, reason: str, inactive: bool = False) -> dict[str, Any]:
+    """End an agreement: `end_date` is the first day it is no longer in force. With `inactive`, the trainer
+    stops altogether (left, retired) from that day: it must be their last agreement, and follow-up stops
+    asking about them."""
     with db.write("agreement end") as session:
         agreement = session.get(Agreement, agreement_id)
         if agreement is None:
@@ -118,5 +120,22 @@ def end(db: Database, agreement_id: int, end_date: date, reason: str) -> dict[st
             common.check([_("give the reason the agreement ends (--reason)")])
         agreement.end = end_date
         agreement.end_reason = reason.strip()
+        if inactive:
+            later = session.scalar(
+                select(Agreement.id).where(
+                    Agreement.trainer_id == agreement.trainer_id,
+                    Agreement.id != agreement.id,
+                    or_(Agreement.end.is_(None), Agreement.end > end_date),
+                    Agreement.start >= agreement.start,
+                )
+            )
+            trainer = session.get(Trainer, agreement.trainer_id)
+            assert trainer is not None
+            common.check(
+                rules.last_agreement_ending(later) + rules.trainer_inactive(trainer.inactive_from, end_date, end_date)
+            )
+            trainer.inactive_from = end_date
+            trainer.inactive_reason = agreement.end_reason
+            changed(session, "trainer", trainer.id, "inactive_from", None, end_date.isoformat())
         touched(session, "agreement", agreement.id)
         return agreement_json(session, agreement)

@@ -135,7 +135,7 @@ def definition(session: Session) -> rules.Definition:
     found = session.info.get("definition")
     if found is None:
         found = session.info["definition"] = _read_definition(session)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _read_definition(session: Session) -> rules.Definition:
@@ -172,7 +172,7 @@ def _read_definition(session: Session) -> rules.Definition:
     obligations: dict[str, list[rules.Obligation]] = {}
     for level_code, kind, from_year, count in session.execute(
         select(ObligationRow.level_code, ObligationRow.kind, ObligationRow.from_year, ObligationRow.count).order_by(
-            ObligationRow.level_code, ObligationRow.from_year
+            ObligationRow.level_code, ObligationRow.from_year, ObligationRow.kind
         )
     ):
         obligations.setdefault(level_code, []).append(rules.Obligation(kind, count, from_year))
@@ -181,8 +181,7 @@ def _read_definition(session: Session) -> rules.Definition:
         for code, name in session.execute(select(LevelRow.code, LevelRow.name).order_by(LevelRow.position))
     }
     gatherings = dict(
-        session.execute(select(GatheringKindRow.code, GatheringKindRow.name).order_by(GatheringKindRow.position))
-        .all()
+        session.execute(select(GatheringKindRow.code, GatheringKindRow.name).order_by(GatheringKindRow.position)).all()
     )
     return rules.Definition(programmes, steps, levels, gatherings)
 
@@ -203,9 +202,7 @@ def level(session: Session, code: str) -> rules.Level:
     known = definition(session)
     found = known.levels.get(code.strip().casefold())
     if found is None:
-        raise BadInput(
-            _("unknown level '{code}' (use one of {join})").format(code=code, join=", ".join(known.levels))
-        )
+        raise BadInput(_("unknown level '{code}' (use one of {join})").format(code=code, join=", ".join(known.levels)))
     return found
 
 

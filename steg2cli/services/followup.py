@@ -51,9 +51,7 @@ def _meeting_json(session: Session, meeting: Meeting, with_records: bool = True)
     return data
 
 
-def add_meeting(
-    db: Database, kind: str, day: date, title: str | None, cohort: str | None = None
-) -> dict[str, Any]:
+def add_meeting(db: Database, kind: str, day: date, title: str | None, cohort: str | None = None) -> dict[str, Any]:
     """Plan a gathering of a kind the definition names (network meeting, conference, ...), optionally one
     of a cohort's gatherings (rule 46)."""
     with db.write("meeting add") as session:
@@ -65,9 +63,7 @@ def add_meeting(
 
             cohort_id = find_cohort(session, cohort).id
         default = known.gatherings[kind]
-        meeting = Meeting(
-            kind=kind, meeting_date=day, title=(title or "").strip() or default, cohort_id=cohort_id
-        )
+        meeting = Meeting(kind=kind, meeting_date=day, title=(title or "").strip() or default, cohort_id=cohort_id)
         session.add(meeting)
         session.flush()
         touched(session, "meeting", meeting.id)
@@ -141,8 +137,7 @@ def _planned(session: Session, day: date) -> dict[str, int]:
             select(Meeting.kind, func.count())
             .where(Meeting.meeting_date > day, Meeting.meeting_date < after)
             .group_by(Meeting.kind)
-        )
-        .all()
+        ).all()
     )
 
 
@@ -252,7 +247,9 @@ def status(db: Database, day: date) -> dict[str, Any]:
     with db.read() as session:
         trainers = list(
             session.execute(
-                select(Trainer.id, Trainer.name, Trainer.inactive_from).where(Trainer.erased_on.is_(None), Trainer.registered_on <= day)
+                select(Trainer.id, Trainer.name, Trainer.inactive_from).where(
+                    Trainer.erased_on.is_(None), Trainer.registered_on <= day
+                )
             )
         )
         names = {t.id: t.name for t in trainers}

@@ -171,9 +171,7 @@ def parse_rows(
     def programme_reader(value: Any) -> str:
         code = lookups.definition.programme_code(_text(value))
         if code is None:
-            raise ValueError(
-                _("unknown programme (use {join})").format(join=", ".join(lookups.definition.programmes))
-            )
+            raise ValueError(_("unknown programme (use {join})").format(join=", ".join(lookups.definition.programmes)))
         return code
 
     for count, (number, cells) in enumerate(rows, start=1):

@@ -33,6 +33,7 @@ class NewTrainer:
     appointed_by: str
     phone: str | None = None
     programmes: tuple[str, ...] = ()
+    level: str = "steg2"
 
 
 def state(certified: date | None, agreement: Agreement | None) -> str:
@@ -57,6 +58,10 @@ def trainer_json(
         "series_held": common.iso(trainer.series_held),
         "appointed_by": trainer.appointed_by,
         "registered_on": common.iso(trainer.registered_on),
+        "level": trainer.level,
+        "inactive": None
+        if trainer.inactive_from is None
+        else {"from": common.iso(trainer.inactive_from), "reason": trainer.inactive_reason},
         "certified_on": common.iso(certified),
         "state": state(certified, agreement),
         "agreement": None
@@ -77,6 +82,7 @@ def register(db: Database, new: NewTrainer, today: date) -> dict[str, Any]:
     address = common.email(new.email)
     with db.write("register-trainer") as session:
         programmes = sorted({common.programme(session, p).code for p in new.programmes})
+        level = common.level(session, new.level).code
         home = common.municipality(session, new.municipality)
         common.check(rules.trainer_eligibility(new.basic_training, new.series_held, new.appointed_by, today))
         if session.scalar(select(Trainer.id).where(Trainer.email == address)) is not None:
@@ -93,6 +99,7 @@ def register(db: Database, new: NewTrainer, today: date) -> dict[str, Any]:
             appointed_by=" ".join(new.appointed_by.split()),
             programmes=",".join(programmes),
             registered_on=today,
+            level=level,
         )
         session.add(trainer)
         session.flush()
@@ -108,8 +115,13 @@ def edit(
     email: str | None = None,
     phone: str | None = None,
     appointed_by: str | None = None,
+    level: str | None = None,
+    active: bool | None = None,
+    inactive_from: date | None = None,
+    reason: str | None = None,
 ) -> dict[str, Any]:
-    """Correct what was mistyped about a trainer (rule 24); the audit trail keeps the old values."""
+    """Correct what was mistyped about a trainer (rule 24), change their level (rule 46), or mark them no
+    longer active from a day on (`active=False`) or active again; the audit trail keeps the old values."""
     wanted: dict[str, str | None] = {}
     if name is not None:
         wanted["name"] = " ".join(name.split())
@@ -122,10 +134,21 @@ def edit(
     if appointed_by is not None:
         wanted["appointed_by"] = " ".join(appointed_by.split())
         common.check(rules.appointment(wanted["appointed_by"] or ""))
-    if not wanted:
-        raise BadInput(_("nothing to change: give --name, --email, --phone or --appointed-by"))
+    if not wanted and level is None and active is None:
+        raise BadInput(
+            _("nothing to change: give --name, --email, --phone, --appointed-by, --level, --inactive or --active")
+        )
     with db.write("trainer edit") as session:
         trainer = common.trainer(session, ref)
+        if level is not None:
+            wanted["level"] = common.level(session, level).code
+        if active is False:
+            common.check(rules.trainer_inactive(trainer.inactive_from, inactive_from or today, today))
+            wanted["inactive_from"] = inactive_from or today  # type: ignore[assignment]
+            wanted["inactive_reason"] = " ".join((reason or "").split()) or None
+        elif active is True:
+            wanted["inactive_from"] = None
+            wanted["inactive_reason"] = None
         if trainer.erased_on is not None:
             raise Conflict(
                 _("trainer {id} was erased on {erased_on}").format(
@@ -139,7 +162,15 @@ def edit(
                     _("trainer {id} already has the e-mail address {email}").format(id=other.id, email=wanted["email"])
                 )
         for field, value in wanted.items():
-            changed(session, "trainer", trainer.id, field, getattr(trainer, field), value)
+            old = getattr(trainer, field)
+            changed(
+                session,
+                "trainer",
+                trainer.id,
+                field,
+                old.isoformat() if isinstance(old, date) else old,
+                value.isoformat() if isinstance(value, date) else value,
+            )
             setattr(trainer, field, value)
         agreements = trainer_agreements(session, trainer.id)
         current = next((a for a in agreements if span(a).in_force_on(today)), None)
