@@ -55,3 +55,19 @@ def report(
             for key, label in service.FIGURES.items()
         ),
     )
+    for cohort in result.get("cohorts", []):
+        figures = cohort["figures"]
+        common.table(
+            _("Cohort {name} ({programme}, {start} – {end}): {trained} trained, {gatherings} gatherings, {attendance} attended").format(
+                name=cohort["name"],
+                programme=cohort["programme_name"],
+                start=cohort["start"],
+                end=cohort["end"],
+                trained=figures["trained"],
+                gatherings=len(figures["gatherings"]),
+                attendance=figures["attendance"],
+            ),
+            [_("municipality"), _("running programmes"), _("trained")],
+            ([m["name"], m["running_programmes"], m["trained"]] for m in figures["municipalities"]),
+            empty=_("no municipality has joined"),
+        )

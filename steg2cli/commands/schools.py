@@ -280,7 +280,7 @@ def step(
         str,
         typer.Argument(
             autocompletion=common.complete_step,
-            help="forankring, kunskapshalvdag, grundutbildning-1|2|3 or handledning.",
+            help="A step of the programme: forankring, kunskapshalvdag, grundutbildning-1|2|3 or handledning in MÄN's.",
         ),
     ],
     programme: ProgrammeOption,

@@ -39,6 +39,7 @@ def _meeting_json(session: Session, meeting: Meeting, with_records: bool = True)
     data: dict[str, Any] = {
         "id": meeting.id,
         "kind": meeting.kind,
+        "cohort_id": meeting.cohort_id,
         "date": common.iso(meeting.meeting_date),
         "title": meeting.title,
         "attendees": attendees,

@@ -190,10 +190,16 @@ def _figures(session: Session, db: Database, year: int) -> dict[str, Any]:
 def year_report(db: Database, year: int) -> dict[str, Any]:
     """The year's figures beside the previous year's."""
     common.check(rules.year_allowed(year) + rules.year_allowed(year - 1))
+    from steg2cli.services.cohorts import year_sections
+
     with db.read() as session:
         this = _figures(session, db, year)
         before = _figures(session, db, year - 1)
-    return {**this, "previous": {"year": year - 1, "figures": before["figures"]}}
+        cohorts = year_sections(session, year)
+    result = {**this, "previous": {"year": year - 1, "figures": before["figures"]}}
+    if cohorts:  # rule 46: a section per cohort running some day of the year
+        result["cohorts"] = cohorts
+    return result
 
 
 def sections(report: dict[str, Any]) -> list[Section]:
@@ -206,6 +212,23 @@ def sections(report: dict[str, Any]) -> list[Section]:
         return Money(value) if key in money else value
 
     invoicing = report["invoicing"]
+    cohorts = [
+        Section(
+            f"Kohort {c['id']}",
+            f"{c['name']} ({c['programme_name']}, {c['start']} – {c['end']})",
+            ("Kommun", "Pågående program", "Utbildade"),
+            tuple((m["name"], m["running_programmes"], m["trained"]) for m in c["figures"]["municipalities"]),
+            f"{c['name']}: utbildade {year}, per kommun",
+            "Kommun",
+            "Utbildade",
+            chart_columns=(2,),
+            horizontal=True,
+            note=f"Kohortens träffar {year}: {len(c['figures']['gatherings'])}, "
+            f"närvarande sammanlagt: {c['figures']['attendance']}.",
+        )
+        for c in report.get("cohorts", [])
+        if c["figures"]["municipalities"]
+    ]
     return [
         Section(
             "Sammanfattning",
@@ -316,6 +339,7 @@ def sections(report: dict[str, Any]) -> list[Section]:
             "Kronor",
             note="Årets fakturor och kreditfakturor; betalt och obetalt på årets fakturor i dag.",
         ),
+        *cohorts,
     ]
 
 
