@@ -66,6 +66,10 @@ METAVARS: dict[str, str] = {
     "step": N_("STEP"),
     "kind": N_("KIND"),
     "db": N_("TARGET"),
+    "level": N_("LEVEL"),
+    "cohort": N_("COHORT"),
+    "months": "N",
+    "municipalities": N_("MUNICIPALITY"),
 }
 
 #: One or two typical uses of every command, by command path.
@@ -101,7 +105,10 @@ EXAMPLES: dict[str, list[str]] = {
     "trainer list": ["steg2 trainer list --municipality Gävle"],
     "trainer show": ["steg2 trainer show anna.berg@example.se"],
     "trainer move": ["steg2 trainer move 1 --municipality Sandviken --date 2026-08-01"],
-    "trainer edit": ["steg2 trainer edit 1 --phone '070-123 45 67'"],
+    "trainer edit": [
+        "steg2 trainer edit 1 --phone '070-123 45 67'",
+        "steg2 trainer edit 1 --inactive --date 2026-08-01 --reason 'har gått i pension'",
+    ],
     "agreement list": ["steg2 agreement list --in-force-on 2026-06-15"],
     "agreement end": ["steg2 agreement end 4 --date 2026-12-31 --reason 'slutar som utbildare'"],
     "agreement pdf": ["steg2 agreement pdf 4 -o overenskommelse-4.pdf"],
@@ -119,7 +126,18 @@ EXAMPLES: dict[str, list[str]] = {
     "school lead": ["steg2 school lead Ekskolan --programme mvp-hs --trainer 2 --date 2026-08-15"],
     "school payer": ["steg2 school payer Friskolan 'Friskolan AB'"],
     "void": ["steg2 void step 41 --reason 'fel skola'"],
-    "meeting add": ["steg2 meeting add --kind network --date 2026-10-05 --title 'Nätverksträff hösten'"],
+    "meeting add": [
+        "steg2 meeting add --kind network --date 2026-10-05 --title 'Nätverksträff hösten'",
+        "steg2 meeting add --kind national --date 2027-02-10 --cohort 'Pulje 1'",
+    ],
+    "programme list": ["steg2 programme list", "steg2 programme list --json"],
+    "programme show": ["steg2 programme show mvp-hs"],
+    "programme load": ["steg2 programme load forskolan.toml --dry-run", "steg2 programme load forskolan.toml"],
+    "programme export": ["steg2 programme export -o program.toml"],
+    "cohort add": ["steg2 cohort add 'Pulje 1' --programme pool-environment --start 2027-01-01 --months 24"],
+    "cohort join": ["steg2 cohort join 'Pulje 1' Umeå Gävle"],
+    "cohort list": ["steg2 cohort list"],
+    "cohort show": ["steg2 cohort show 'Pulje 1'"],
     "meeting attend": ["steg2 meeting attend 2 1 anna.berg@example.se"],
     "meeting list": ["steg2 meeting list --year 2026"],
     "meeting show": ["steg2 meeting show 2"],

@@ -58,7 +58,9 @@ def report(
     for cohort in result.get("cohorts", []):
         figures = cohort["figures"]
         common.table(
-            _("Cohort {name} ({programme}, {start} – {end}): {trained} trained, {gatherings} gatherings, {attendance} attended").format(
+            _(
+                "Cohort {name} ({programme}, {start} – {end}): {trained} trained, {gatherings} gatherings, {attendance} attended"
+            ).format(
                 name=cohort["name"],
                 programme=cohort["programme_name"],
                 start=cohort["start"],

@@ -351,7 +351,13 @@ def fill_scale(
         chunked(
             Step,
             (
-                {"run_id": s + 1, "step": "forankring", "step_date": run_start[s], "trainer_id": leader[s] + 1}
+                {
+                    "run_id": s + 1,
+                    "step": "forankring",
+                    "once_key": "forankring",
+                    "step_date": run_start[s],
+                    "trainer_id": leader[s] + 1,
+                }
                 for s in range(schools_n)
             ),
         )
