@@ -59,7 +59,8 @@ def report(
         figures = cohort["figures"]
         common.table(
             _(
-                "Cohort {name} ({programme}, {start} – {end}): {trained} trained, {gatherings} gatherings, {attendance} attended"
+                "Cohort {name} ({programme}, {start} – {end}): {trained} trained, {gatherings} gatherings, "
+                "{attendance} attended"
             ).format(
                 name=cohort["name"],
                 programme=cohort["programme_name"],
