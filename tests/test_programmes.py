@@ -481,6 +481,7 @@ def test_ending_the_last_agreement_can_mark_the_trainer_inactive(fresh_db: Path)
     ended = ok("agreement", "end", "1", "--date", "2026-03-01", "--reason", "går i pension", "--inactive", "--json")
     assert ended["end"] == "2026-03-01"
     assert ok("trainer", "show", "1", "--json")["inactive"] == {"from": "2026-03-01", "reason": "går i pension"}
+    assert "from 2026-03-01: går i pension" in ok("trainer", "show", "1").stdout
     assert ok("status", "--json")["short_on_meetings"] == []
     assert ok("status", "--json")["certified_without_agreement"] == []
 
@@ -605,3 +606,20 @@ def test_the_release_0_2_register_gets_the_default_definition_and_once_keys(tmp_
         rows = conn.execute("SELECT step, once_key FROM steps").fetchall()
         assert rows and all(key == (None if name == "handledning" else name) for name, key in rows)
         assert conn.execute("SELECT DISTINCT level FROM trainers").fetchall() == [("steg2",)]
+
+
+@pytest.mark.parametrize("path", [["--help"], ["programme", "load", "--help"], ["cohort", "--help"]])
+def test_help_reads_no_definition(path: list[str]) -> None:
+    """`--help` neither reads the definition nor loads the database layer or the TOML reader."""
+    import subprocess
+    import sys
+
+    code = (
+        f"import sys; sys.argv = ['steg2', *{path!r}]\n"
+        "from steg2cli.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('sqlalchemy', 'tomllib', 'steg2cli.definitions') if m in sys.modules]\n"
+        "print(heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stderr.strip() == "[]", result.stderr

@@ -137,6 +137,18 @@ def show(
             (_("certified"), result["certified_on"]),
             (_("state"), common.word(result["state"])),
             (_("agreement today"), _agreement_text(result)),
+            *([(_("level"), result["level"])] if result["level"] != "steg2" else []),
+            *(
+                [
+                    (
+                        _("no longer active"),
+                        _("from {day}").format(day=result["inactive"]["from"])
+                        + (f": {result['inactive']['reason']}" if result["inactive"]["reason"] else ""),
+                    )
+                ]
+                if result["inactive"]
+                else []
+            ),
         ],
         title=_("Trainer {id}: {name}").format(id=result["id"], name=result["name"]),
     )
