@@ -505,9 +505,10 @@ def test_short_on_meetings_early_in_the_year_flags_only_what_can_no_longer_be_me
             "attended": {"conference": 0, "network": 0},
             "required": {"conference": 1, "network": 2},
             "short": {"conference": 1},
+            "next": {"network": "2026-05-01"},
         }
     ]
-    assert "0 of 2 network so far" in ok("status", "--date", "2026-03-10").stdout
+    assert "0 of 2 network so far, next on 2026-05-01" in ok("status", "--date", "2026-03-10").stdout
     ok("meeting", "add", "--kind", "conference", "--date", "2026-11-20")
     assert ok("status", "--date", "2026-03-10", "--json")["short_on_meetings"] == []
     # Once the meetings have passed without the trainer, they are short for good.
@@ -595,9 +596,10 @@ def test_swedish_screens_for_programmes(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 
 @pytest.mark.skipif(SERVER is not None, reason="reads the SQLite file")
-def test_the_release_0_2_register_gets_the_default_definition_and_once_keys(tmp_path: Path) -> None:
+@pytest.mark.parametrize("release", ["release-0.1.0.db", "release-0.2.0.db"])
+def test_an_older_register_gets_the_default_definition_and_once_keys(release: str, tmp_path: Path) -> None:
     path = tmp_path / "register.db"
-    path.write_bytes((Path(__file__).parent / "data" / "release-0.2.0.db").read_bytes())
+    path.write_bytes((Path(__file__).parent / "data" / release).read_bytes())
     listed = ok("--db", str(path), "programme", "list", "--json")
     from steg2cli.services.definitions import definition_json
 

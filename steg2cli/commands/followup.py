@@ -174,6 +174,7 @@ def _short_line(r: dict[str, Any]) -> str:
         )
     so_far = [
         _("{attended} of {required} {kind} so far").format(attended=r["attended"].get(k, 0), required=n, kind=k)
+        + (_(", next on {date}").format(date=r["next"][k]) if k in r.get("next", {}) else "")
         for k, n in r["required"].items()
         if k not in r["short"] and r["attended"].get(k, 0) < n
     ]

@@ -130,16 +130,15 @@ def _reaching(year: int) -> Any:
     )
 
 
-def _planned(session: Session, day: date) -> dict[str, int]:
-    """Gatherings of each kind still to come in `day`'s year (after `day`)."""
+def _planned(session: Session, day: date) -> tuple[dict[str, int], dict[str, str]]:
+    """Gatherings of each kind still to come in `day`'s year (after `day`), and the next one's date."""
     after = date(day.year + 1, 1, 1)
-    return dict(
-        session.execute(
-            select(Meeting.kind, func.count())
-            .where(Meeting.meeting_date > day, Meeting.meeting_date < after)
-            .group_by(Meeting.kind)
-        ).all()
-    )
+    rows = session.execute(
+        select(Meeting.kind, func.count(), func.min(Meeting.meeting_date))
+        .where(Meeting.meeting_date > day, Meeting.meeting_date < after)
+        .group_by(Meeting.kind)
+    ).all()
+    return {kind: count for kind, count, _first in rows}, {kind: first.isoformat() for kind, _count, first in rows}
 
 
 def _compliance_rows(
@@ -149,7 +148,7 @@ def _compliance_rows(
     year. With `day` (the dashboard): `short` holds only what can no longer be met by the gatherings still
     planned that year, and trainers marked inactive by then are left out."""
     known = common.definition(session)
-    planned = _planned(session, day) if day is not None else None
+    planned, upcoming = _planned(session, day) if day is not None else (None, {})
     spans: dict[int, list[rules.Span]] = defaultdict(list)
     # Only the agreements that reach into the year (the rule below decides; the database narrows).
     reaching = _reaching(year)
@@ -186,6 +185,7 @@ def _compliance_rows(
             "required": required,
             "ok": result.ok,
             "short": result.short(planned),
+            "next": {kind: upcoming[kind] for kind in required if kind in upcoming},
         }
         if with_municipality:
             place = common.municipality_by_code(session, trainer.municipality_code)
@@ -669,7 +669,7 @@ def _understaffed(session: Session, day: date, most: int) -> tuple[int, list[dic
     ]
 
 
-_SHORT_KEYS = ("trainer_id", "name", "network_meetings", "conferences", "attended", "required", "short")
+_SHORT_KEYS = ("trainer_id", "name", "network_meetings", "conferences", "attended", "required", "short", "next")
 
 
 def _short_on_meetings(session: Session, day: date, most: int) -> tuple[int, list[dict[str, Any]]]:
@@ -678,7 +678,7 @@ def _short_on_meetings(session: Session, day: date, most: int) -> tuple[int, lis
     year = day.year
     first, after = date(year, 1, 1), date(year + 1, 1, 1)
     known = common.definition(session)
-    planned = _planned(session, day)
+    planned, upcoming = _planned(session, day)
     required = {code: rules.obligations_for(level, year) for code, level in known.levels.items()}
     kinds = sorted({kind for need in required.values() for kind in need} | {"network", "conference"})
     reaching = select(Agreement.trainer_id).where(*_reaching(year))
@@ -729,6 +729,7 @@ def _short_on_meetings(session: Session, day: date, most: int) -> tuple[int, lis
                 "attended": {kind: have.get(kind, 0) for kind in need},
                 "required": need,
                 "short": result.short(planned),
+                "next": {kind: upcoming[kind] for kind in need if kind in upcoming},
             }
         )
     return count, found
