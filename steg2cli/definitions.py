@@ -212,11 +212,11 @@ def check(
     loaded: Definition,
     steps_in_use: dict[str, set[str]],
     twice_recorded: set[str],
-    first_year_recorded: int | None,
+    last_year_recorded: int | None,
 ) -> list[str]:
     """Rule 45: what loading `loaded` over `current` would break. `steps_in_use` maps a programme to the steps
     recorded for it; `twice_recorded` holds the steps recorded more than once in a run; the obligations of
-    a level may change only from a year after the first attendance recorded (`first_year_recorded`)."""
+    a level may change only from a year after the last year with attendance recorded (`last_year_recorded`)."""
     merged = merge(current, loaded)
     problems: list[str] = []
     for programme in merged.programmes.values():
@@ -266,10 +266,10 @@ def check(
         if old is None or set(old.obligations) == set(level.obligations):
             continue
         start = min((o.from_year for o in level.obligations), default=FIRST_YEAR)
-        if start == FIRST_YEAR or (first_year_recorded is not None and start <= first_year_recorded):
+        if start == FIRST_YEAR or (last_year_recorded is not None and start <= last_year_recorded):
             problems.append(
                 _("level '{level}' changes obligations already judged: give from_year, a year after {year}").format(
-                    level=code, year=first_year_recorded if first_year_recorded is not None else "—"
+                    level=code, year=last_year_recorded if last_year_recorded is not None else "—"
                 )
             )
     return problems

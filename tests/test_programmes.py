@@ -251,7 +251,8 @@ def test_a_load_never_rejudges_what_was_recorded(tmp_path: Path, fresh_db: Path)
 
 def test_obligations_changed_from_a_year_leave_earlier_years_as_they_were(tmp_path: Path) -> None:
     trainer_under_agreement(start="2023-04-01")
-    for kind, day in [("network", "2025-02-01"), ("network", "2025-09-01"), ("conference", "2025-11-20")]:
+    attended = [("network", "2024-09-01"), ("network", "2025-02-01"), ("network", "2025-09-01")]
+    for kind, day in [*attended, ("conference", "2025-11-20")]:
         meeting_id = ok("meeting", "add", "--kind", kind, "--date", day, "--json")["id"]
         ok("meeting", "attend", str(meeting_id), "1")
     before = ok("compliance", "--year", "2025", "--json")

@@ -108,7 +108,7 @@ def export(db: Database, path: Path) -> dict[str, Any]:
 
 def _in_use(session: Session) -> tuple[dict[str, set[str]], set[str], int | None]:
     """What recorded history holds the definition to: the steps recorded per programme, the steps recorded
-    more than once in one run (live), and the first year any attendance was recorded."""
+    more than once in one run (live), and the last year any attendance was recorded."""
     used: dict[str, set[str]] = {}
     for programme, step in session.execute(
         select(SchoolProgramme.programme, Step.step).join(Step, Step.run_id == SchoolProgramme.id).distinct()
@@ -121,12 +121,12 @@ def _in_use(session: Session) -> tuple[dict[str, set[str]], set[str], int | None
     )
     for (programme,) in session.execute(select(SchoolProgramme.programme).distinct()):
         used.setdefault(programme, set())
-    first = session.scalar(
-        select(func.min(Meeting.meeting_date))
+    latest = session.scalar(
+        select(func.max(Meeting.meeting_date))
         .join(Attendance, Attendance.meeting_id == Meeting.id)
         .where(Attendance.void_on.is_(None))
     )
-    return used, twice, first.year if first else None
+    return used, twice, latest.year if latest else None
 
 
 def _store(session: Session, old: rules.Definition, new: rules.Definition) -> list[str]:
@@ -219,8 +219,8 @@ def load(db: Database, path: Path, dry_run: bool = False) -> dict[str, Any]:
         raise BadInput(_("{path}: {problems}").format(path=path.name, problems=exc)) from None
     with db.write("programme load", rollback=dry_run) as session:
         old = common.definition(session)
-        used, twice, first_year = _in_use(session)
-        problems = definitions.check(old, loaded, used, twice, first_year)
+        used, twice, last_year = _in_use(session)
+        problems = definitions.check(old, loaded, used, twice, last_year)
         if problems:
             raise RuleViolation(problems)
         new = definitions.merge(old, loaded)
