@@ -57,6 +57,11 @@ def payment_json(payment: Payment) -> dict[str, Any]:
 def find_invoice(session: Session, ref: str) -> Invoice:
     """An invoice by its number or its OCR reference (`#N` is always the number)."""
     text = ref.strip()
+    from steg2cli.services.invoicing import resolve_number
+
+    imported = resolve_number(session, text)
+    if imported is not None:  # an invoice taken over from the old system, by its old number or reference
+        return session.get(Invoice, imported)  # type: ignore[return-value]
     if text.startswith("#"):
         text = text[1:]
         by_ocr = None
@@ -107,7 +112,7 @@ def assign(db: Database, payment_id: int, invoice_ref: str) -> dict[str, Any]:
         if payment is None:
             raise NotFound(_("no payment has the id {payment_id}").format(payment_id=payment_id))
         invoice = find_invoice(session, invoice_ref)
-        if invoice.kind != "invoice":
+        if invoice.kind not in rules.PAYABLE_KINDS:
             raise BadInput(_("{number} is a credit note; a payment goes to an invoice").format(number=invoice.number))
         changed(session, "payment", payment.id, "invoice", payment.invoice_number, invoice.number)
         payment.invoice_number = invoice.number
@@ -285,7 +290,9 @@ def _ocr_index(session: Session, candidates: list[str]) -> dict[str, int]:
         index.update(
             (ocr, number)
             for ocr, number in session.execute(
-                select(Invoice.ocr, Invoice.number).where(Invoice.ocr.in_(chunk), Invoice.kind == "invoice")
+                select(Invoice.ocr, Invoice.number).where(
+                    Invoice.ocr.in_(chunk), Invoice.kind.in_(rules.PAYABLE_KINDS)
+                )
             )
         )
     return index
