@@ -57,9 +57,12 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
                 .order_by(Payment.paid_on, Payment.id)
             )
         )
-        old_numbers = dict(
-            session.execute(select(Invoice.number, Invoice.old_number).where(Invoice.old_number.is_not(None))).tuples()
-        )
+        old_numbers = {
+            k: v
+            for k, v in session.execute(
+                select(Invoice.number, Invoice.old_number).where(Invoice.old_number.is_not(None))
+            )
+        }
     entries: list[tuple[date, int, int, sie.Verification]] = []
     for invoice in invoices:
         totals = rules.invoice_totals(lines[invoice.number])

@@ -199,8 +199,8 @@ def export(db: Database, path: Path, progress: Callable[[int], None] | None = No
 
     with db.read() as session:
         places = {m.code: m.name for m in session.scalars(select(Municipality))}
-        emails = dict(session.execute(select(Trainer.id, Trainer.email)).tuples())
-        school_names = dict(session.execute(select(School.id, School.name)).tuples())
+        emails = {k: v for k, v in session.execute(select(Trainer.id, Trainer.email))}
+        school_names = {k: v for k, v in session.execute(select(School.id, School.name))}
         sheets = [
             Sheet(TRAINERS, _columns(TRAINERS), _trainer_rows(session, places)),
             Sheet(AGREEMENTS, _columns(AGREEMENTS), _agreement_rows(session, emails, school_names)),
@@ -669,7 +669,7 @@ class _Importer:
             (step, day)
             for step, day in self.session.execute(
                 select(Step.step, Step.step_date).where(Step.run_id == run.id, Step.void_on.is_(None))
-            ).tuples()
+            )
         ]
         wanted: list[tuple[str, str, date]] = []
         for step, column in steps:
