@@ -57,12 +57,9 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
                 .order_by(Payment.paid_on, Payment.id)
             )
         )
-        old_numbers = {
-            k: v
-            for k, v in session.execute(
-                select(Invoice.number, Invoice.old_number).where(Invoice.old_number.is_not(None))
-            )
-        }
+        old_numbers = dict(
+            session.execute(select(Invoice.number, Invoice.old_number).where(Invoice.old_number.is_not(None))).all()
+        )
     entries: list[tuple[date, int, int, sie.Verification]] = []
     for invoice in invoices:
         totals = rules.invoice_totals(lines[invoice.number])

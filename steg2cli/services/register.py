@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
-from steg2cli.db import Database, bulk_insert, touched
+from steg2cli.db import Database, touched
 from steg2cli.errors import BadInput, SheetRowErrors
 from steg2cli.i18n import _
 from steg2cli.models import (
@@ -199,8 +199,8 @@ def export(db: Database, path: Path, progress: Callable[[int], None] | None = No
 
     with db.read() as session:
         places = {m.code: m.name for m in session.scalars(select(Municipality))}
-        emails = {k: v for k, v in session.execute(select(Trainer.id, Trainer.email))}
-        school_names = {k: v for k, v in session.execute(select(School.id, School.name))}
+        emails = dict(session.execute(select(Trainer.id, Trainer.email)).all())
+        school_names = dict(session.execute(select(School.id, School.name)).all())
         sheets = [
             Sheet(TRAINERS, _columns(TRAINERS), _trainer_rows(session, places)),
             Sheet(AGREEMENTS, _columns(AGREEMENTS), _agreement_rows(session, emails, school_names)),
@@ -212,7 +212,7 @@ def export(db: Database, path: Path, progress: Callable[[int], None] | None = No
 
 
 def _trainer_rows(session: Session, places: dict[str, str]) -> Iterator[list[Any]]:
-    certified: dict[int, date] = {}
+    certified: dict[int, date | None] = {}
     for trainer_id, completed in session.execute(
         select(CourseParticipant.trainer_id, func.min(Course.completed_on))
         .join(Course, Course.id == CourseParticipant.course_id)
@@ -252,11 +252,13 @@ def _school_rows(session: Session, places: dict[str, str], emails: dict[int, str
     for run in session.scalars(select(SchoolProgramme).order_by(SchoolProgramme.id)):
         runs[run.school_id].append(run)
     contacts: dict[int, list[ProgrammeContact]] = defaultdict(list)
-    for contact in session.scalars(select(ProgrammeContact).order_by(ProgrammeContact.from_date, ProgrammeContact.id)):
-        contacts[contact.run_id].append(contact)
+    for found_contact in session.scalars(
+        select(ProgrammeContact).order_by(ProgrammeContact.from_date, ProgrammeContact.id)
+    ):
+        contacts[found_contact.run_id].append(found_contact)
     leads: dict[int, list[ProgrammeLead]] = defaultdict(list)
-    for lead in session.scalars(select(ProgrammeLead).order_by(ProgrammeLead.from_date, ProgrammeLead.id)):
-        leads[lead.run_id].append(lead)
+    for found_lead in session.scalars(select(ProgrammeLead).order_by(ProgrammeLead.from_date, ProgrammeLead.id)):
+        leads[found_lead.run_id].append(found_lead)
     steps: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
     for run_id, step, day in session.execute(
         select(Step.run_id, Step.step, Step.step_date).where(Step.void_on.is_(None)).order_by(Step.step_date, Step.id)
@@ -679,7 +681,7 @@ class _Importer:
             if step in rules.REPEATABLE_STEPS and isinstance(value, str):
                 parts = [p for p in (part.strip() for part in value.split(",")) if p]
             else:
-                parts = [value]
+                parts = [str(value) if not isinstance(value, date) else value]  # type: ignore[list-item]
             for part in parts:
                 try:
                     wanted.append((step, column, self.day(part)))
@@ -781,31 +783,15 @@ class _Importer:
             return
         self.session.flush()
         checker = trainees.TraineeChecker(_HistoryLookups(self.session), self.today)
-        reports: list[trainees.Report] = []
-        for number, cells in enumerate(data, start=2):
-            report = checker.row(number, cells)
-            if report is not None:
-                reports.append(report)
+        stored = trainees.store_checked(self.session, checker, enumerate(data, start=2), reported_on=None)
         self.errors += [(TRAINED, row, column, value, reason) for row, column, value, reason in checker.errors]
-        if self.errors or not reports:
+        if self.errors or not stored.rows:
             return
-        before = self.session.scalar(select(func.count()).select_from(Trainee)) or 0
-        bulk_insert(
-            self.session,
-            "trainees",
-            ("name", "name_key", "email", "school_id", "programme", "trained_on", "trainer_id", "reported_on"),
-            [
-                (r.name, rules.name_key(r.name), r.email, r.school_id, r.programme, r.day, r.trainer_id, r.day)
-                for r in reports
-            ],
-            skip_conflicts=True,
-        )
-        after = self.session.scalar(select(func.count()).select_from(Trainee)) or 0
-        self.added["trainees"] += after - before
-        self.present["trainees"] += len(reports) - (after - before)
-        for chunk in common.chunks(sorted({r.school_id for r in reports})):
+        self.added["trainees"] += stored.added
+        self.present["trainees"] += stored.rows - stored.added
+        for chunk in common.chunks(sorted(stored.schools or ())):
             common.refresh_activity(self.session, SchoolProgramme.school_id.in_(chunk))
-        touched(self.session, "trainee-report", len(reports))
+        touched(self.session, "trainee-report", stored.rows)
 
     # -- Obetalda fakturor
 
@@ -893,7 +879,7 @@ class _Importer:
                 ocr=ocr,
                 waived=False,
                 old_number=number,
-                **invoicing.payer_snapshot(self.session, payer_id),
+                **invoicing.payer_snapshot(self.session, payer_id or 0),
             )
             self.session.add(invoice)
             self.session.flush()

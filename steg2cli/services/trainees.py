@@ -192,12 +192,12 @@ class TraineeChecker:
         elif all(v is None or _text(v) == "" for v in values):
             return None  # Excel leaves empty rows behind
         if texts and rules.has_control_characters("".join(texts)):
-            bad = [
+            controls = [
                 (number, column, repr(value)[1:-1][:60], _("holds a control character; type the value again"))
                 for column, value in zip(rules.TRAINEE_COLUMNS, values, strict=True)
                 if isinstance(value, str) and rules.has_control_characters(value)
             ]
-            self.errors += bad
+            self.errors += controls
             return None
         name_cell, email_cell, school_cell, place_cell, programme_cell, day_cell, trainer_cell = values
         if isinstance(email_cell, str) and rules.is_erased_email(email_cell):
@@ -331,6 +331,65 @@ def store(session: Session, reports: Sequence[Report], today: date) -> tuple[int
     return after - before, len(reports) - (after - before)
 
 
+@dataclass
+class Stored:
+    """What `store_checked` did: rows taken, rows added, and the schools they were for."""
+
+    rows: int = 0
+    added: int = 0
+    schools: set[int] | None = None
+
+
+STORE_BATCH = 5000
+
+
+def store_checked(
+    session: Session,
+    checker: TraineeChecker,
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    reported_on: date | None = None,
+    progress: Progress | None = None,
+) -> Stored:
+    """Check rows as they stream past and insert the good ones in batches (memory stays flat however long the
+    list): one driver-level `executemany` with `ON CONFLICT DO NOTHING` on the report's unique key (rule 14)
+    per batch. Once a row is bad nothing more is inserted, but every row is still checked, so that every bad
+    row is reported; the caller then refuses, and the transaction is rolled back whole (rule 15).
+    `reported_on`: the day every report is recorded as reported (None: each its training day, for history
+    moving in)."""
+    columns = ("name", "name_key", "email", "school_id", "programme", "trained_on", "trainer_id", "reported_on")
+    stored = Stored(schools=set())
+    before = session.scalar(select(func.count()).select_from(Trainee)) or 0
+    batch: list[tuple[Any, ...]] = []
+    for count, (number, cells) in enumerate(rows, start=1):
+        if progress is not None and count % 1000 == 0:
+            progress(1000)
+        report = checker.row(number, cells)
+        if report is None or checker.errors:
+            continue
+        stored.rows += 1
+        stored.schools.add(report.school_id)  # type: ignore[union-attr]
+        batch.append(
+            (
+                report.name,
+                rules.name_key(report.name),
+                report.email,
+                report.school_id,
+                report.programme,
+                report.day,
+                report.trainer_id,
+                reported_on or report.day,
+            )
+        )
+        if len(batch) >= STORE_BATCH:
+            bulk_insert(session, "trainees", columns, batch, skip_conflicts=True)
+            batch = []
+    if batch and not checker.errors:
+        bulk_insert(session, "trainees", columns, batch, skip_conflicts=True)
+    if stored.rows and not checker.errors:
+        stored.added = (session.scalar(select(func.count()).select_from(Trainee)) or 0) - before
+    return stored
+
+
 def _reported_today(session: Session, school_ids: Sequence[int], today: date) -> None:
     """Keep the programme runs' last report dates exact after a list was stored (issue 17). Every row this
     list added is reported today and stands, so a run whose school and programme now have a report today
@@ -379,21 +438,24 @@ def report_file(
     common.check(rules.trainee_header(header))
     with db.write("report-trainees", rollback=dry_run) as session:
         checker = TraineeChecker(Lookups(session), today)
-        reports: list[Report] = []
-        for number, cells in enumerate(rows, start=2):
-            if progress is not None and number % 1000 == 0:
-                progress(1000)
-            report = checker.row(number, cells)
-            if report is not None:
-                reports.append(report)
+        stored = store_checked(session, checker, enumerate(rows, start=2), today, progress)
         errors = checker.errors
-        if errors and path.suffix.lower() in (".xlsx", ".xlsm"):
-            errors = _name_formulas(path, errors)
-        if not reports and checker.erased and not errors:
-            result = {"rows": 0, "added": 0, "already_reported": 0, "dry_run": dry_run}
-        else:
-            result = _finish(session, reports, errors, today, dry_run, N_("list"))
-        result["erased"] = checker.erased
+        if errors:
+            if path.suffix.lower() in (".xlsx", ".xlsm"):
+                errors = _name_formulas(path, errors)
+            raise RowErrors(sorted(errors), N_("list"))
+        if not stored.rows and not checker.erased:
+            raise BadInput(_("the {what} has no data rows").format(what=_(N_("list"))))
+        if stored.added:
+            _reported_today(session, sorted(stored.schools or ()), today)
+        touched(session, "trainee-report", stored.rows)
+        result = {
+            "rows": stored.rows,
+            "added": stored.added,
+            "already_reported": stored.rows - stored.added,
+            "dry_run": dry_run,
+            "erased": checker.erased,
+        }
     return result
 
 
