@@ -77,7 +77,9 @@ def copy(
     """Copy the whole register into another, empty database (SQLite or PostgreSQL), checked row by row."""
     from steg2cli.services import dbcopy
 
-    result = dbcopy.copy(common.database(ctx), target)
+    root = ctx.find_root()
+    both = dbcopy.files(root.obj.get("target") if isinstance(root.obj, dict) else None, target)
+    result = dbcopy.copy_files(*both) if both else dbcopy.copy(common.database(ctx), target)
     if as_json:
         common.emit_json(result)
         return

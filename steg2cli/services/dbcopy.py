@@ -15,37 +15,85 @@ A target that already holds a register, or any table, is refused.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, Table, func, select, text
-from sqlalchemy.engine import Connection
-
-from steg2cli import db as dbmod
-from steg2cli.db import Database
 from steg2cli.errors import DatabaseError
 from steg2cli.i18n import _
-from steg2cli.models import Base
+
+if TYPE_CHECKING:  # SQLAlchemy only where the copy needs it: an SQLite file copies with sqlite3 alone
+    from sqlalchemy import Table
+    from sqlalchemy.engine import Connection
+
+    from steg2cli.db import Database
 
 BATCH = 5000
 
 
 def _tables() -> list[Table]:
+    from steg2cli.models import Base
+
     return list(Base.metadata.sorted_tables)
+
+
+def _file(text: str | None) -> Path | None:
+    """The SQLite file a `--db` value or a target names, or None for a URL of another database."""
+    if not text:
+        return None
+    if text.startswith("sqlite:///"):
+        text = text.removeprefix("sqlite:///")
+    elif "://" in text:
+        return None
+    return Path(text).expanduser()
+
+
+def files(source: str | None, target: str) -> tuple[Path, Path] | None:
+    """Both ends as SQLite files, when they are, and the source holds a steg2 register: then the copy needs
+    neither SQLAlchemy nor the migrations (None: go the general way, which also says what is wrong)."""
+    source = source or os.environ.get("STEG2_DB") or None
+    here, there = _file(source), _file(target)
+    if here is None or there is None or not here.is_file() or here.resolve() == there.resolve():
+        return None
+    try:
+        with here.open("rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                return None
+        conn = sqlite3.connect(f"file:{here}?mode=ro", uri=True)
+        try:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone() is None:
+                return None
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return None
+    return here, there
+
+
+def copy_files(source: Path, target: Path) -> dict[str, Any]:
+    """Copy the register in the SQLite file `source` into the new file `target`, with its schema version."""
+    tables, schema = _copy_to_sqlite(source, target)
+    return {"tables": tables, "schema": schema, "target": str(target)}
 
 
 def copy(source: Database, target: str) -> dict[str, Any]:
     """Copy the register of `source` into the empty database `target` (a path or a URL)."""
+    from steg2cli import db as dbmod
+
     source.ensure_schema()
     url = dbmod.resolve_url(target)
     if url == source.url:
         raise DatabaseError(_("the target is the register itself; give another database"))
     path = dbmod.sqlite_file(url)
-    if path is not None:
-        tables = _copy_to_sqlite(source, path)
+    source_path = dbmod.sqlite_file(source.url)
+    if path is not None and source_path is not None:
+        tables, _schema = _copy_to_sqlite(source_path, path)
+    elif path is not None:
+        _check_target_file(path)
+        tables = _copy_from_server_to_sqlite(source, path)
     else:
         tables = _copy_to_server(source, url)
     return {"tables": tables, "schema": dbmod.SCHEMA_HEAD, "target": str(path) if path else dbmod._safe_url(url)}
@@ -60,8 +108,7 @@ def _refuse_register(where: object) -> DatabaseError:
 # ---- SQLite → SQLite ------------------------------------------------------------------------------
 
 
-def _copy_to_sqlite(source: Database, path: Path) -> dict[str, int]:
-    source_path = dbmod.sqlite_file(source.url)
+def _check_target_file(path: Path) -> None:
     if path.is_dir():
         raise DatabaseError(_("the database path {path} is a folder, not a file").format(path=path))
     if not path.parent.is_dir():
@@ -70,13 +117,15 @@ def _copy_to_sqlite(source: Database, path: Path) -> dict[str, int]:
         )
     if path.exists() and path.stat().st_size > 0:
         raise _refuse_register(path)
-    if source_path is None:
-        return _copy_from_server_to_sqlite(source, path)
+
+
+def _copy_to_sqlite(source_path: Path, path: Path) -> tuple[dict[str, int], str]:
+    _check_target_file(path)
     created = not path.exists()
     try:
         conn = sqlite3.connect(str(source_path), isolation_level=None)
         try:
-            conn.execute(f"PRAGMA busy_timeout = {dbmod.busy_timeout_ms()}")
+            conn.execute(f"PRAGMA busy_timeout = {_busy_timeout_ms()}")
             conn.execute("ATTACH DATABASE ? AS target", (str(path),))
             conn.execute("BEGIN")
             schema = conn.execute(
@@ -105,6 +154,7 @@ def _copy_to_sqlite(source: Database, path: Path) -> dict[str, int]:
                         _("the copy of table {table} differs from the register; nothing was kept").format(table=name)
                     )
                 counts[name] = a
+            schema = conn.execute("SELECT version_num FROM main.alembic_version").fetchone()[0]
             conn.execute("COMMIT")
             conn.execute("DETACH DATABASE target")
         finally:
@@ -122,9 +172,18 @@ def _copy_to_sqlite(source: Database, path: Path) -> dict[str, int]:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         if isinstance(exc, sqlite3.Error):
-            raise dbmod.translate(exc, f"sqlite:///{path}") from None
+            from steg2cli.db import translate
+
+            raise translate(exc, f"sqlite:///{path}") from None
         raise
-    return {name: counts[name] for name in sorted(counts) if name != "alembic_version"}
+    return {name: counts[name] for name in sorted(counts) if name != "alembic_version"}, str(schema)
+
+
+def _busy_timeout_ms() -> int:
+    try:
+        return int(os.environ.get("STEG2_BUSY_TIMEOUT_MS", 10_000))
+    except ValueError:
+        return 10_000
 
 
 def _into_target(kind: str, sql: str) -> str:
@@ -143,6 +202,8 @@ def _into_target(kind: str, sql: str) -> str:
 
 
 def _copy_from_server_to_sqlite(source: Database, path: Path) -> dict[str, int]:
+    from steg2cli.db import Database
+
     target = Database(f"sqlite:///{path}", create=True)
     try:
         return _copy_rows(source, target)
@@ -157,6 +218,9 @@ def _copy_from_server_to_sqlite(source: Database, path: Path) -> dict[str, int]:
 
 
 def _copy_to_server(source: Database, url: str) -> dict[str, int]:
+    from steg2cli import db as dbmod
+    from steg2cli.db import Database
+
     target = Database(url, create=True)
     if target.current_revision() is not None:
         raise _refuse_register(dbmod._safe_url(url))
@@ -172,12 +236,18 @@ def _copy_to_server(source: Database, url: str) -> dict[str, int]:
 
 def _drop_all(target: Database) -> None:
     """Leave the target as empty as it was found (the schema was made by this copy)."""
+    from sqlalchemy import text
+
+    from steg2cli.models import Base
+
     with target.engine.begin() as conn:
         Base.metadata.drop_all(conn)
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 def _copy_rows(source: Database, target: Database) -> dict[str, int]:
+    from sqlalchemy import select, text
+
     target.ensure_schema()  # the migrations: the same schema version as the source
     counts: dict[str, int] = {}
     tables = _tables()
@@ -215,6 +285,8 @@ def _copy_rows(source: Database, target: Database) -> dict[str, int]:
 def _fingerprint(conn: Connection, table: Table) -> tuple[int, str, tuple[int, ...]]:
     """A table's row count, a checksum of its rows in key order and the sums of its money columns, written
     alike whichever engine holds them."""
+    from sqlalchemy import BigInteger, func, select
+
     digest = hashlib.sha256()
     count = 0
     order = list(table.primary_key.columns)
