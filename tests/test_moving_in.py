@@ -208,6 +208,8 @@ def test_old_invoices_take_payments_become_overdue_and_stay_out_of_einvoices_and
     ok("payment", "add", "11700021", "--date", "2026-06-02", "--amount", "2500")
     ok("payment", "add", "A-9", "--date", "2026-06-03", "--amount", "500")
     assert {i["state"] for i in ok("invoice", "list", "--json")} == {"paid"}
+    shown = ok("invoice", "show", "2025-117", "--json")
+    assert shown["kind"] == "imported" and [p["amount"] for p in shown["payments"]] == [250000, 500000, 250000]
     refused("invoice", "einvoice", "-o", str(tmp_path / "e"), contains="no invoices")
     out = tmp_path / "b.se"
     ok("export", "sie", "-o", str(out), "--from", "2025-01-01", "--to", "2026-12-31")

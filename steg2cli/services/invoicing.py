@@ -821,9 +821,18 @@ def _select_invoices(session: Session, year: int | None, numbers: list[int]) -> 
     return list(session.execute(query))
 
 
-def show(db: Database, number: int, on: date | None = None) -> dict[str, Any]:
-    """One invoice or credit note, with its payments."""
+def show(db: Database, number: int | str, on: date | None = None) -> dict[str, Any]:
+    """One invoice or credit note, with its payments; an invoice from before steg2 also by its old number."""
     with db.read() as session:
+        if isinstance(number, str):
+            text = number.strip()
+            found = resolve_number(session, text)
+            if found is not None:
+                number = found
+            elif text.isascii() and text.isdigit() and len(text) < 19:
+                number = int(text)
+            else:
+                raise NotFound(_("no invoice number {join}").format(join=text))
         data = _load_invoices(session, _select_invoices(session, None, [number]), on)[0]
         data["payments"] = [
             {

@@ -117,7 +117,10 @@ def add(db: Database, invoice_ref: str, day: date, amount: int, reference: str |
     """Record a payment against an invoice by hand (rule 32)."""
     with db.write("payment add") as session:
         invoice = find_invoice(session, invoice_ref)
-        return payment_json(record(session, invoice, day, amount, reference, today))
+        result = payment_json(record(session, invoice, day, amount, reference, today))
+        if invoice.old_number is not None:
+            result["invoice"] = invoice.old_number  # an invoice from before steg2 goes by its old number
+        return result
 
 
 def assign(db: Database, payment_id: int, invoice_ref: str) -> dict[str, Any]:
