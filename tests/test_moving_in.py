@@ -313,3 +313,21 @@ def test_db_copy_into_an_empty_postgresql_database(fresh_db: Any, tmp_path: Path
         ok("--db", url, "payment", "add", "2025-117", "--date", "2026-06-15", "--amount", "1")  # sequences moved on
     finally:
         _admin("DROP DATABASE IF EXISTS steg2_copy_target WITH (FORCE)")
+
+
+def test_a_register_with_erased_people_moves_in_with_the_same_rows(fresh_db: Any, tmp_path: Path) -> None:
+    ok("import", "register", str(full(tmp_path / "in.xlsx")))
+    ok("agreement", "end", "1", "--date", "2026-06-01", "--reason", "slutar")
+    for address in ("karin@gavle.se", "eva@gavle.se", "anna@gavle.se"):
+        ok("person", "erase", address, "--yes")
+    ok("export", "register", "-o", str(tmp_path / "one.xlsx"))
+    other = tmp_path / "other.db"
+    ok("--db", str(other), "db", "init")
+    moved = ok("--db", str(other), "import", "register", str(tmp_path / "one.xlsx"), "--json")
+    assert moved["added"]["trainees"] == 1 and moved["added"]["trainers"] == 1
+    ok("--db", str(other), "export", "register", "-o", str(tmp_path / "two.xlsx"))
+    one, two = (load_workbook(tmp_path / name, read_only=True) for name in ("one.xlsx", "two.xlsx"))
+    for name in one.sheetnames:
+        assert sorted(map(repr, one[name].iter_rows(values_only=True))) == sorted(
+            map(repr, two[name].iter_rows(values_only=True))
+        ), name

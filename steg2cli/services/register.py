@@ -123,6 +123,8 @@ def programme_of(text: str) -> str | None:
 
 
 LEVELS = ("steg2",)
+#: The contact person of a programme after `person erase` (rule 23): no e-mail address is left.
+ERASED_CONTACT = "Raderad kontaktperson"
 
 
 # ---- the template and the export --------------------------------------------------------------
@@ -222,7 +224,7 @@ def _trainer_rows(session: Session, places: dict[str, str]) -> Iterator[list[Any
         .group_by(CourseParticipant.trainer_id)
     ):
         certified[trainer_id] = completed
-    for t in session.scalars(select(Trainer).where(Trainer.erased_on.is_(None)).order_by(Trainer.id)):
+    for t in session.scalars(select(Trainer).order_by(Trainer.id)):
         yield [
             t.name,
             t.email,
@@ -237,12 +239,7 @@ def _trainer_rows(session: Session, places: dict[str, str]) -> Iterator[list[Any
 
 
 def _agreement_rows(session: Session, emails: dict[int, str], schools: dict[int, str]) -> Iterator[list[Any]]:
-    for a in session.scalars(
-        select(Agreement)
-        .join(Trainer, Trainer.id == Agreement.trainer_id)
-        .where(Trainer.erased_on.is_(None))
-        .order_by(Agreement.id)
-    ):
+    for a in session.scalars(select(Agreement).order_by(Agreement.id)):
         yield [emails[a.trainer_id], a.start, a.end, schools.get(a.school_id) if a.school_id else None, a.billed_until]
 
 
@@ -483,7 +480,12 @@ class _Importer:
             name = text("Namn")
             if not name:
                 sheet.bad(row, "Namn", "", _("the name is empty"))
-            email = self.read(sheet, row, cells, "E-post", lambda v: rules.normalize_email(trainees._text(v)))
+            erased = rules.is_erased_email(text("E-post"))  # a trainer erased before (rule 23), as exported
+            email = (
+                text("E-post")
+                if erased
+                else self.read(sheet, row, cells, "E-post", lambda v: rules.normalize_email(trainees._text(v)))
+            )
             place = self.read(sheet, row, cells, "Kommun", self.place)
             basic = self.read(sheet, row, cells, "Grundutbildning", self.day)
             series = self.read(sheet, row, cells, "Programserie hållen", self.day)
@@ -521,6 +523,7 @@ class _Importer:
                     appointed_by=" ".join(text("Utsedd av").split()),
                     programmes="",
                     registered_on=self.today,
+                    erased_on=self.today if erased else None,
                 )
                 self.session.add(trainer)
                 self.session.flush()
@@ -630,8 +633,12 @@ class _Importer:
                     and (r.stopped_on is None or r.stopped_on > start)
                     and (stopped is None or r.start < stopped)
                 ]
+                erased_contact = text("Kontaktperson") == ERASED_CONTACT and not text("Kontaktens e-post")
                 problems = rules.programme_start(
-                    programme, text("Kontaktperson"), text("Kontaktens e-post"), running[0].start if running else None
+                    programme,
+                    text("Kontaktperson"),
+                    "-" if erased_contact else text("Kontaktens e-post"),
+                    running[0].start if running else None,
                 )
                 if stopped is not None:
                     problems += rules.programme_stop(start, None, stopped, text("Orsak"), self.today)
@@ -645,7 +652,7 @@ class _Importer:
                     start=start,
                     trainer_id=lead,
                     contact_name=text("Kontaktperson"),
-                    contact_email=contact_email,
+                    contact_email=contact_email or "",
                     contact_phone=text("Kontaktens telefon") or None,
                     stopped_on=stopped,
                     stop_reason=text("Orsak") or None,
@@ -782,7 +789,7 @@ class _Importer:
             self.errors.append((TRAINED, 1, _("header"), " | ".join(h for h in header if h), problems[0]))
             return
         self.session.flush()
-        checker = trainees.TraineeChecker(_HistoryLookups(self.session), self.today)
+        checker = trainees.TraineeChecker(_HistoryLookups(self.session), self.today, keep_erased=True)
         stored = trainees.store_checked(self.session, checker, enumerate(data, start=2), reported_on=None)
         self.errors += [(TRAINED, row, column, value, reason) for row, column, value, reason in checker.errors]
         if self.errors or not stored.rows:

@@ -143,12 +143,14 @@ class TraineeChecker:
 
     A row of a person who was erased (GDPR art. 17: `raderad-N@invalid`, as `person export` and
     `export trainees` write it) is no report of anyone: it is counted in `erased` and skipped, so an
-    export read back in is taken whole.
+    export read back in is taken whole. With `keep_erased` (a whole register moving in, rule 37) it is
+    kept as the pseudonymised record it is, so the people trained are counted alike after the move.
     """
 
-    def __init__(self, lookups: Lookups, today: date) -> None:
+    def __init__(self, lookups: Lookups, today: date, keep_erased: bool = False) -> None:
         self.lookups = lookups
         self.today = today
+        self.keep_erased = keep_erased
         self.errors: list[tuple[int, str, str, str]] = []
         self.erased = 0
         self._emails: dict[Any, tuple[Any, str | None]] = {}
@@ -200,9 +202,11 @@ class TraineeChecker:
             self.errors += controls
             return None
         name_cell, email_cell, school_cell, place_cell, programme_cell, day_cell, trainer_cell = values
-        if isinstance(email_cell, str) and rules.is_erased_email(email_cell):
+        erased = isinstance(email_cell, str) and rules.is_erased_email(email_cell)
+        if erased:
             self.erased += 1
-            return None
+            if not self.keep_erased:
+                return None
         bad: list[tuple[int, str, str, str]] = []
         name = _text(name_cell)
         if not name:
@@ -217,8 +221,11 @@ class TraineeChecker:
                 )
             )
         lookups = self.lookups
-        email, problem = self._emails.get(email_cell) or self._read(
-            self._emails, email_cell, lambda: rules.normalize_email(_text(email_cell))
+        email, problem = (
+            (str(email_cell).strip(), None)
+            if erased
+            else self._emails.get(email_cell)
+            or self._read(self._emails, email_cell, lambda: rules.normalize_email(_text(email_cell)))
         )
         if problem:
             bad.append((number, "E-post", _text(email_cell), problem))
