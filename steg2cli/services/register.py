@@ -109,11 +109,14 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
 COUNTS = ("trainers", "agreements", "schools", "programmes", "steps", "trainees", "invoices")
 
 
-def programme_steps() -> dict[str, list[tuple[str, str]]]:
+def programme_steps() -> dict[str, list[tuple[str, str, bool]]]:
     """The one place the register workbook reads the programmes and their steps: each programme's code →
-    its steps as (step code, the workbook's column), in the order they happen. Today every programme has
-    the same six steps (`rules.STEPS`)."""
-    steps = list(zip(rules.STEPS, STEP_COLUMNS, strict=True))
+    its steps as (step code, the workbook's column, whether it happens once), in the order they happen.
+    Today every programme has the same six steps (`rules.STEPS`, handledning repeatable)."""
+    steps = [
+        (step, column, step not in rules.REPEATABLE_STEPS)
+        for step, column in zip(rules.STEPS, STEP_COLUMNS, strict=True)
+    ]
     return dict.fromkeys(rules.PROGRAMMES, steps)
 
 
@@ -261,6 +264,7 @@ def _school_rows(session: Session, places: dict[str, str], emails: dict[int, str
         select(Step.run_id, Step.step, Step.step_date).where(Step.void_on.is_(None)).order_by(Step.step_date, Step.id)
     ):
         steps[run_id][step].append(day)
+    steps_of = programme_steps()
     for school in session.scalars(select(School).order_by(School.id)):
         place = places[school.municipality_code]
         if not runs[school.id]:
@@ -277,9 +281,9 @@ def _school_rows(session: Session, places: dict[str, str], emails: dict[int, str
                     lead = later_lead.trainer_id
             done = steps[run.id]
             cells: list[Any] = []
-            for step, _column in programme_steps().get(run.programme, []):
+            for step, _column, once in steps_of.get(run.programme, []):
                 days = done.get(step, [])
-                if step in rules.REPEATABLE_STEPS:
+                if not once:
                     cells.append(", ".join(d.isoformat() for d in days) or None)
                 else:
                     cells.append(days[0] if days else None)
@@ -672,7 +676,12 @@ class _Importer:
                 common.refresh_activity(self.session, SchoolProgramme.id.in_(chunk))
 
     def _steps(
-        self, sheet: _Sheet, row: int, cells: dict[str, Any], run: SchoolProgramme, steps: Sequence[tuple[str, str]]
+        self,
+        sheet: _Sheet,
+        row: int,
+        cells: dict[str, Any],
+        run: SchoolProgramme,
+        steps: Sequence[tuple[str, str, bool]],
     ) -> None:
         done = [
             (step, day)
@@ -681,11 +690,11 @@ class _Importer:
             )
         ]
         wanted: list[tuple[str, str, date]] = []
-        for step, column in steps:
+        for step, column, once in steps:
             value = cells.get(column)
             if trainees._text(value) == "":
                 continue
-            if step in rules.REPEATABLE_STEPS and isinstance(value, str):
+            if not once and isinstance(value, str):
                 parts = [p for p in (part.strip() for part in value.split(",")) if p]
             else:
                 parts = [str(value) if not isinstance(value, date) else value]  # type: ignore[list-item]
