@@ -207,9 +207,17 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show one invoice or credit note with its lines and totals."""
+    from steg2cli.errors import NotFound
     from steg2cli.services import invoicing
 
-    invoice = invoicing.show(common.database(ctx), number, common.today())
+    try:
+        invoice = invoicing.show(common.database(ctx), number, common.today())
+    except NotFound:
+        text = number.strip()
+        if text.isascii() and text.lstrip("-").isdigit():
+            raise
+        # Neither a number nor an old invoice's number: a usage error, as for any whole-number argument.
+        raise typer.BadParameter(_("'{value}' is not a whole number").format(value=number), ctx=ctx) from None
     if as_json:
         common.emit_json(invoice)
         return
