@@ -44,7 +44,7 @@ REVISIONS: tuple[str, ...] = (
     "0012",
     "0013",
     "0014",
-    "0017",
+    "0015",
 )
 SCHEMA_HEAD = REVISIONS[-1]
 

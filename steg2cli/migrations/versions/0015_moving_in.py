@@ -4,14 +4,14 @@ taken over from the old system keeps its own number (`old_number`, unique) besid
 
 Existing rows: nothing invoiced outside steg2 (NULL), no old number (NULL).
 
-Revision ID: 0017
+Revision ID: 0015
 Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
+revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None
