@@ -45,6 +45,7 @@ REVISIONS: tuple[str, ...] = (
     "0013",
     "0014",
     "0015",
+    "0016",
 )
 SCHEMA_HEAD = REVISIONS[-1]
 

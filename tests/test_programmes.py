@@ -88,7 +88,7 @@ def test_the_default_definition_is_rules_10_11_and_21() -> None:
     assert set(MAN.gatherings) == {"network", "conference"}
     for alias, code in [("MVP ms", "mvp-ms"), ("agera", "at"), ("MVP högstadiet", "mvp-hs"), ("at", "at")]:
         assert MAN.programme_code(alias) == code
-    # What db init (migration 0015's frozen copy) puts in the register is the shipped file, and it exports
+    # What db init (migration 0016's frozen copy) puts in the register is the shipped file, and it exports
     # back to the same.
     listed = ok("programme", "list", "--json")
     from steg2cli.services.definitions import definition_json
@@ -626,3 +626,24 @@ def test_help_reads_no_definition(path: list[str]) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stderr.strip() == "[]", result.stderr
+
+
+@pytest.mark.skipif(SERVER is not None, reason="a second SQLite register")
+def test_the_register_workbook_carries_the_trainers_level(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    ok("programme", "load", str(EXAMPLES / "three-level-supervisors.toml"))
+    register(level="supervisor-1")
+    workbook = tmp_path / "register.xlsx"
+    ok("export", "register", "-o", str(workbook))
+    sheet = load_workbook(workbook)["Utbildare"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(2, header.index("Nivå") + 1).value == "supervisor-1"
+    # A register without that level refuses the row and writes nothing; with the definition loaded it moves in.
+    other = tmp_path / "other.db"
+    ok("--db", str(other), "db", "init")
+    with nothing_written(other):
+        refused("--db", str(other), "import", "register", str(workbook), contains="unknown level")
+    ok("--db", str(other), "programme", "load", str(EXAMPLES / "three-level-supervisors.toml"))
+    ok("--db", str(other), "import", "register", str(workbook))
+    assert ok("--db", str(other), "trainer", "show", "1", "--json")["level"] == "supervisor-1"
