@@ -102,6 +102,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "db": ("dbcmd", "app", "The database itself: create it, upgrade its schema, back it up, compact it."),
     "log": ("people", "log", "Show the audit trail: who changed what, when."),
     "person": ("people", "app", "Personal data: what is held about a person, and erasure."),
+    "mail": ("mail", "app", "E-mail: letters to trainers from the register, and every message sent or waiting."),
 }
 
 

@@ -818,6 +818,9 @@ def show(db: Database, number: int, on: date | None = None) -> dict[str, Any]:
                 select(Payment).where(Payment.invoice_number == number).order_by(Payment.paid_on, Payment.id)
             )
         ]
+        from steg2cli.services.delivery import invoice_deliveries
+
+        data["deliveries"] = invoice_deliveries(session, number)
         return data
 
 

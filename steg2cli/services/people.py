@@ -244,6 +244,9 @@ def erase(db: Database, email: str, today: date) -> dict[str, Any]:
             trainee.name_key = rules.name_key(trainee.name)
             trainee.email = f"raderad-{trainee.id}@invalid"
         erased["trainee"] = len(trainees)
+        from steg2cli.services.delivery import scrub
+
+        erased["delivery_record"] = scrub(session, address, trainer.id if trainer is not None else None)
         if not any(erased.values()):
             raise NotFound(_("nothing is held about that e-mail address"))
         if contacts or later_contacts:

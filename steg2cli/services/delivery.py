@@ -1,0 +1,858 @@
+"""Delivery and letters (rules 43-44): every invoice, credit note and reminder reaches its payer once, by
+the payer's channel, and trainers hear from the register.
+
+Exactly once, under faults: each attempt is recorded as `started` in its own committed transaction before
+the file or the message leaves, and as `sent` (or `failed`) in another after. A run that dies in between
+leaves the attempt `started`: shown as uncertain (on the dashboard too) and never repeated by itself, only
+with `--again`. What failed, or was never tried because the server went away, waits for the next run.
+
+The channels: `peppol` (the e-invoice into the folder MÄN's access point collects), `email` (the PDF
+attached, through SMTP or, without a server, as an `.eml` file in an outbox folder) and `print` (the PDF into
+a folder to post). Files are written under a hidden temporary name, then renamed.
+
+Personal data: addresses appear in the messages, in the delivery records (which `person erase` scrubs) and
+in `mail list`; the audit trail holds the ids of the delivery records only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from steg2cli import rules
+from steg2cli.db import Database, touched
+from steg2cli.errors import BadInput, RuleViolation
+from steg2cli.i18n import _
+from steg2cli.models import Delivery, Invoice, Meeting, Payer, Trainer
+from steg2cli.services import common, mailer, settings
+
+#: What the coordinator reads for a kind of document, as shown.
+KIND_NAMES = {"invoice": "Faktura", "credit": "Kreditfaktura"}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+@dataclass
+class Item:
+    """One thing to deliver: an invoice, a credit note, a reminder or a letter."""
+
+    key: str
+    kind: str  # invoice, reminder, letter
+    channel: str
+    recipient: str
+    subject: str = ""
+    body: str = ""
+    number: int | None = None
+    level: int | None = None
+    trainer_id: int | None = None
+    about: str | None = None
+    year: int | None = None
+    #: Why it cannot go now (it waits), or "".
+    problem: str = ""
+    #: Makes the document: (file name, bytes). None: a letter, text only.
+    make: Callable[[], tuple[str, bytes]] | None = None
+    payer: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def label(self) -> dict[str, Any]:
+        if self.kind == "letter":
+            return {"trainer_id": self.trainer_id, "about": self.about}
+        found: dict[str, Any] = {"number": self.number}
+        if self.level is not None:
+            found["level"] = self.level
+        return found
+
+
+@dataclass
+class Outcome:
+    delivered: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    uncertain: list[dict[str, Any]] = field(default_factory=list)
+    stopped: str = ""
+
+
+# ---- the state of what was delivered ----------------------------------------------------------------------
+
+
+def states(session: Session, keys: Iterable[str] | None = None) -> dict[str, tuple[str | None, Delivery]]:
+    """Each key's state (rule 43) and its newest attempt."""
+    attempts: dict[str, list[Delivery]] = defaultdict(list)
+    query = select(Delivery).order_by(Delivery.id)
+    if keys is not None:
+        wanted = list(keys)
+        rows: list[Delivery] = []
+        for chunk in common.chunks(wanted):
+            rows += session.scalars(query.where(Delivery.key.in_(chunk)))
+        rows.sort(key=lambda d: d.id)
+    else:
+        rows = list(session.scalars(query))
+    for row in rows:
+        attempts[row.key].append(row)
+    return {key: (rules.delivery_state([a.status for a in found]), found[-1]) for key, found in attempts.items()}
+
+
+def delivery_json(row: Delivery) -> dict[str, Any]:
+    """An attempt as `invoice show --json` lists it under `deliveries`."""
+    return {
+        "channel": row.channel,
+        "date": common.iso(row.on_date),
+        "to": row.recipient,
+        "status": "uncertain" if row.status == "started" else row.status,
+        "reference": row.reference,
+        "reason": row.reason,
+    }
+
+
+def invoice_deliveries(session: Session, number: int) -> list[dict[str, Any]]:
+    """Every attempt to deliver this invoice or credit note (and its reminders), oldest first."""
+    rows = session.scalars(select(Delivery).where(Delivery.invoice_number == number).order_by(Delivery.id))
+    return [{**delivery_json(row), "kind": row.kind, "level": row.level} for row in rows]
+
+
+def uncertain(session: Session) -> list[dict[str, Any]]:
+    """The attempts started and never confirmed, for the dashboard: ids, never addresses."""
+    rows = session.scalars(select(Delivery).where(Delivery.status == "started").order_by(Delivery.id))
+    found = []
+    for row in rows:
+        newest = session.scalar(select(Delivery.id).where(Delivery.key == row.key).order_by(Delivery.id.desc()))
+        if newest == row.id:
+            found.append(
+                {
+                    "kind": row.kind,
+                    "number": row.invoice_number,
+                    "level": row.level,
+                    "trainer_id": row.trainer_id,
+                    "about": row.about,
+                    "channel": row.channel,
+                    "date": common.iso(row.on_date),
+                    "reference": row.reference,
+                }
+            )
+    return found
+
+
+def not_delivered(session: Session) -> int:
+    """How many invoices and credit notes were never delivered (nor tried)."""
+    tried = select(Delivery.invoice_number).where(Delivery.kind == "invoice", Delivery.invoice_number.is_not(None))
+    from sqlalchemy import func
+
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Invoice)
+            .where(Invoice.kind.in_(("invoice", "credit")), Invoice.number.not_in(tried))
+        )
+        or 0
+    )
+
+
+# ---- recording attempts ----------------------------------------------------------------------------
+
+
+def _start(db: Database, item: Item, today: date, command: str, reference: str = "") -> int:
+    with db.write(command) as session:
+        row = Delivery(
+            key=item.key,
+            kind=item.kind,
+            invoice_number=item.number,
+            level=item.level,
+            trainer_id=item.trainer_id,
+            about=item.about,
+            year=item.year,
+            channel=item.channel,
+            recipient=item.recipient[:254],
+            subject=item.subject[:200],
+            status="started",
+            on_date=today,
+            started_at=_now(),
+            reference=reference[:400],
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def _finish(db: Database, delivery_id: int, status: str, command: str, reference: str = "", reason: str = "") -> None:
+    with db.write(command) as session:
+        values: dict[str, Any] = {"status": status, "finished_at": _now(), "reason": reason[:400]}
+        if reference:
+            values["reference"] = reference[:400]
+        session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+        touched(session, "delivery", delivery_id)
+
+
+# ---- delivering ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Channels:
+    """Where each channel delivers, from the settings."""
+
+    mail: mailer.Settings
+    peppol_outbox: str
+    print_folder: str
+
+    def missing(self, channel: str) -> str:
+        if channel == "peppol" and not self.peppol_outbox:
+            return _("no Peppol outbox: steg2 config set delivery.peppol-outbox FOLDER")
+        if channel == "print" and not self.print_folder:
+            return _("no print folder: steg2 config set delivery.print-folder FOLDER")
+        if channel == "email":
+            return mailer.missing(self.mail) or ""
+        return ""
+
+
+def channels(session: Session) -> Channels:
+    values = settings.all_settings(session)
+    return Channels(
+        mail=mailer.settings_from(values),
+        peppol_outbox=values["delivery.peppol-outbox"],
+        print_folder=values["delivery.print-folder"],
+    )
+
+
+def deliver(
+    db: Database,
+    items: Sequence[Item],
+    where: Channels,
+    today: date,
+    command: str,
+    dry_run: bool,
+    progress: Callable[[int], None] | None = None,
+) -> Outcome:
+    """Deliver each item that is ready by its channel, recording every attempt (rule 43). Files first, then
+    e-mail over one connection; the connection is opened before anything is recorded, so a server that
+    cannot be reached leaves nothing recorded."""
+    outcome = Outcome()
+    ready: list[Item] = []
+    for item in items:
+        problem = item.problem or where.missing(item.channel)
+        if problem:
+            outcome.failed.append({**item.label(), "channel": item.channel, "reason": problem})
+        else:
+            ready.append(item)
+    smtp = [i for i in ready if i.channel == "email" and where.mail.host]
+    connection = mailer.Connection(where.mail) if smtp else None
+    if connection is not None:
+        try:
+            connection.open()
+        except BadInput as exc:
+            if dry_run or len(smtp) == len(items):
+                raise
+            outcome.stopped = str(exc)
+            for item in smtp:
+                outcome.failed.append({**item.label(), "channel": item.channel, "reason": str(exc)})
+            ready = [i for i in ready if i not in smtp]
+            connection = None
+    if dry_run:
+        if connection is not None:
+            connection.close()
+        outcome.delivered = [{**i.label(), "channel": i.channel, "to": i.recipient} for i in ready]
+        return outcome
+    try:
+        for item in sorted(ready, key=lambda i: i.channel == "email" and bool(where.mail.host)):
+            if outcome.stopped and item.channel == "email" and where.mail.host:
+                outcome.failed.append({**item.label(), "channel": item.channel, "reason": outcome.stopped})
+                continue
+            _deliver_one(db, item, where, connection, today, command, outcome)
+            if progress is not None:
+                progress(1)
+    finally:
+        if connection is not None:
+            connection.close()
+    return outcome
+
+
+def _deliver_one(
+    db: Database,
+    item: Item,
+    where: Channels,
+    connection: mailer.Connection | None,
+    today: date,
+    command: str,
+    outcome: Outcome,
+) -> None:
+    label = {**item.label(), "channel": item.channel}
+    try:
+        document = item.make() if item.make is not None else None
+    except (RuleViolation, BadInput) as exc:
+        outcome.failed.append({**label, "reason": str(exc)})
+        return
+    if item.channel in ("peppol", "print"):
+        assert document is not None
+        folder = Path(where.peppol_outbox if item.channel == "peppol" else where.print_folder)
+        delivery_id = _start(db, item, today, command, str(folder / document[0]))
+        try:
+            target = mailer.write_atomically(folder, document[0], document[1])
+        except BadInput as exc:
+            _finish(db, delivery_id, "failed", command, reason=str(exc))
+            outcome.failed.append({**label, "reason": str(exc)})
+            return
+        _finish(db, delivery_id, "sent", command, reference=str(target))
+        outcome.delivered.append({**label, "to": item.recipient, "file": str(target)})
+        return
+    mail = mailer.message(where.mail, item.recipient, item.subject, item.body, document)
+    message_id = str(mail["Message-ID"])
+    if connection is None:  # no server: the outbox
+        name = (document[0].rsplit(".", 1)[0] if document else item.key.replace(":", "-")) + ".eml"
+        delivery_id = _start(db, item, today, command, message_id)
+        try:
+            target = mailer.write_eml(Path(where.mail.outbox), name, mail)
+        except BadInput as exc:
+            _finish(db, delivery_id, "failed", command, reason=str(exc))
+            outcome.failed.append({**label, "reason": str(exc)})
+            return
+        _finish(db, delivery_id, "sent", command, reference=str(target))
+        outcome.delivered.append({**label, "to": item.recipient, "file": str(target)})
+        return
+    delivery_id = _start(db, item, today, command, message_id)
+    try:
+        connection.send(mail)
+    except mailer.Uncertain:
+        outcome.uncertain.append({**label, "to": item.recipient, "message_id": message_id})
+        outcome.stopped = _("the mail server stopped answering")
+        return
+    except mailer.NotSent as exc:
+        _finish(db, delivery_id, "failed", command, reason=exc.reason)
+        outcome.failed.append({**label, "reason": exc.reason})
+        if exc.stopped:
+            outcome.stopped = exc.reason
+        return
+    _finish(db, delivery_id, "sent", command, reference=message_id)
+    outcome.delivered.append({**label, "to": item.recipient, "message_id": message_id})
+
+
+# ---- invoices and credit notes ------------------------------------------------------------------------
+
+
+def _body(kind: str, number: int | str, seller: dict[str, str], lines: Sequence[str]) -> str:
+    contact = seller.get("email", "")
+    text = ["Hej,", "", *lines, ""]
+    if contact:
+        text += [f"Frågor om {kind.lower()}n besvaras på {contact}.", ""]
+    text += ["Vänliga hälsningar", seller.get("name", "")]
+    return "\n".join(text) + "\n"
+
+
+def _invoice_items(db: Database, session: Session, invoices: Sequence[dict[str, Any]]) -> list[Item]:
+    """One item per invoice or credit note, by its payer's channel, with what keeps it waiting."""
+    from steg2cli.documents import invoice as pdf
+    from steg2cli.documents.common import seller_missing
+    from steg2cli.formats import ubl
+    from steg2cli.services import documents, einvoices
+    from steg2cli.services.payers import effective_peppol_id
+
+    current = settings.seller(session)
+    days = settings.payment_days(session)
+    payers = {
+        p.id: p
+        for p in session.scalars(select(Payer).where(Payer.id.in_(sorted({i["payer"]["id"] for i in invoices}))))
+    }
+    credited = documents._credited_dates(session, invoices)
+    attached = documents._einvoices(session, invoices)
+    items = []
+    for invoice in invoices:
+        payer = payers[invoice["payer"]["id"]]
+        snapshot = invoice["payer"]
+        peppol_id = effective_peppol_id(payer) or snapshot["peppol_id"]
+        email = payer.email or snapshot["email"] or ""
+        channel = rules.delivery_channel(payer.delivery, peppol_id, email)
+        address = snapshot["address"] or rules.address_lines(payer.address)
+        lacking = rules.channel_missing(channel, peppol_id, email, address)
+        number = invoice["number"]
+        name = KIND_NAMES.get(invoice["kind"], "Faktura")
+        seller = documents.seller_document(invoice["seller"], current)
+        problem = ""
+        make: Callable[[], tuple[str, bytes]]
+        if lacking:
+            problem = _("payer {id} ({name}) lacks {missing} for {channel}").format(
+                id=payer.id, name=payer.name, missing=", ".join(map(_, lacking)), channel=channel
+            )
+        if channel == "peppol":
+            try:
+                (ubl_document,) = einvoices.documents(session, [invoice])
+            except RuleViolation as exc:
+                problem = problem or str(exc)
+                ubl_document = None
+
+            def make_xml(document: Any = ubl_document) -> tuple[str, bytes]:
+                return ubl.file_name(document), ubl.write(document)
+
+            make = make_xml
+        else:
+            lacking_seller = seller_missing(seller, invoice["vat"] != 0)
+            if lacking_seller:
+                problem = problem or _(
+                    "cannot write PDF invoices: the seller lacks {missing} (steg2 config set …)"
+                ).format(missing=", ".join(lacking_seller))
+            document = documents.invoice_document(
+                invoice, seller, days, credited.get(invoice["credits"]), attached.get(number)
+            )
+
+            def make_pdf(document: Any = document) -> tuple[str, bytes]:
+                return pdf.file_name(document), pdf.invoice_pdf(document)
+
+            make = make_pdf
+        recipient = {"peppol": peppol_id or "", "email": email, "print": payer.name}[channel]
+        subject = f"{name} {number} från {seller.name}"
+        body = _body(
+            name,
+            number,
+            current,
+            [
+                f"Här kommer {name.lower()} {number} från {seller.name}, som PDF i bifogad fil.",
+                *(
+                    [
+                        f"Att betala: {rules.format_kr(invoice['total'])} senast {invoice['due_date']}, "
+                        f"OCR-nummer {invoice['ocr']}."
+                    ]
+                    if invoice["kind"] == "invoice"
+                    else [f"Den krediterar faktura {invoice['credits']}."]
+                ),
+            ],
+        )
+        items.append(
+            Item(
+                key=f"invoice:{number}",
+                kind="invoice",
+                channel=channel,
+                recipient=recipient,
+                subject=subject,
+                body=body,
+                number=number,
+                problem=problem,
+                make=make,
+                payer=payer.name,
+            )
+        )
+    return items
+
+
+def send(
+    db: Database,
+    today: date,
+    numbers: Sequence[int] = (),
+    with_reminders: bool = False,
+    again: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+    command: str = "invoice send",
+) -> dict[str, Any]:
+    """Deliver every invoice and credit note not yet delivered (or the ones named), and with
+    `with_reminders` every reminder not yet delivered, each by its payer's channel (rule 43)."""
+    from steg2cli.services import invoicing
+
+    with db.read() as session:
+        where = channels(session)
+        wanted = list(numbers)
+        if wanted:
+            invoicing._select_invoices(session, None, wanted)  # an unknown number is refused
+            candidates = wanted
+        else:
+            candidates = list(
+                session.scalars(
+                    select(Invoice.number).where(Invoice.kind.in_(("invoice", "credit"))).order_by(Invoice.number)
+                )
+            )
+        known = states(session, [f"invoice:{n}" for n in candidates])
+        skipped = []
+        chosen = []
+        for number in candidates:
+            state, newest = known.get(f"invoice:{number}", (None, None))
+            if rules.to_deliver(state, again, bool(wanted)):
+                chosen.append(number)
+            elif state == "uncertain" and newest is not None:
+                skipped.append({"number": number, **delivery_json(newest)})
+    items: list[Item] = []
+    for batch in common.chunks(chosen, 100):
+        with invoicing.each_invoice(db, None, batch) as found:
+            loaded = [i for i in found if i["kind"] in ("invoice", "credit")]
+            with db.read() as session:
+                items += _invoice_items(db, session, loaded)
+    if with_reminders:
+        reminder_items, reminder_skipped = _reminder_items(
+            db, today, issued_reminders(db, numbers), again, bool(wanted)
+        )
+        items += reminder_items
+        skipped += reminder_skipped
+    outcome = deliver(db, items, where, today, command, dry_run, progress)
+    return {
+        "delivered": outcome.delivered,
+        "failed": outcome.failed,
+        "uncertain": outcome.uncertain + skipped,
+        "dry_run": dry_run,
+        "stopped": outcome.stopped or None,
+    }
+
+
+# ---- reminders (rule 40): the seam with `steg2cli.services.reminders` ----------------------------------
+
+
+def issued_reminders(db: Database, numbers: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """INTEGRATION POINT (reminders, rule 40): every reminder issued, as (invoice number, level).
+
+    The reminders are recorded by `invoice remind` (steg2cli.services.reminders, table `reminders`, one row
+    per invoice and level). Until that lands this finds none; once the model `Reminder` exists it is read."""
+    from steg2cli import models
+
+    reminder = getattr(models, "Reminder", None)
+    if reminder is None:
+        return []
+    with db.read() as session:
+        query = select(reminder.invoice_number, reminder.level).order_by(reminder.invoice_number, reminder.level)
+        if numbers:
+            query = query.where(reminder.invoice_number.in_(list(numbers)))
+        return [(int(n), int(level)) for n, level in session.execute(query)]
+
+
+def reminder_document(db: Database, number: int, level: int) -> Any:
+    """INTEGRATION POINT: the reminder as `steg2cli.documents.reminder.Reminder`, made by the reminders'
+    own service (`steg2cli.services.reminders.letter(db, number, level)`)."""
+    import importlib
+
+    try:
+        reminders = importlib.import_module("steg2cli.services.reminders")
+    except ImportError:
+        raise BadInput(_("reminders cannot be delivered by this version of steg2")) from None
+    return reminders.letter(db, number, level)
+
+
+def _reminder_items(
+    db: Database, today: date, reminders: Sequence[tuple[int, int]], again: bool, named: bool
+) -> tuple[list[Item], list[dict[str, Any]]]:
+    from steg2cli.documents import reminder as reminder_pdf
+
+    items: list[Item] = []
+    skipped: list[dict[str, Any]] = []
+    if not reminders:
+        return items, skipped
+    with db.read() as session:
+        known = states(session, [f"reminder:{n}:{level}" for n, level in reminders])
+        current = settings.seller(session)
+        invoices = {
+            i.number: i
+            for i in session.scalars(select(Invoice).where(Invoice.number.in_(sorted({n for n, _l in reminders}))))
+        }
+        payers = {
+            p.id: p for p in session.scalars(select(Payer).where(Payer.id.in_({i.payer_id for i in invoices.values()})))
+        }
+        from steg2cli.services.payers import effective_peppol_id
+
+        for number, level in reminders:
+            key = f"reminder:{number}:{level}"
+            state, newest = known.get(key, (None, None))
+            if not rules.to_deliver(state, again, named):
+                if state == "uncertain" and newest is not None:
+                    skipped.append({"number": number, "level": level, **delivery_json(newest)})
+                continue
+            invoice = invoices[number]
+            payer = payers[invoice.payer_id]
+            email = payer.email or invoice.payer_email or ""
+            channel = rules.delivery_channel(payer.delivery, effective_peppol_id(payer), email, reminder=True)
+            address = rules.address_lines(invoice.payer_address) or rules.address_lines(payer.address)
+            lacking = rules.channel_missing(channel, None, email, address)
+
+            def make(number: int = number, level: int = level) -> tuple[str, bytes]:
+                document = reminder_document(db, number, level)
+                return reminder_pdf.file_name(document), reminder_pdf.reminder_pdf(document)
+
+            title = reminder_pdf.title(level)
+            items.append(
+                Item(
+                    key=key,
+                    kind="reminder",
+                    channel=channel,
+                    recipient=email if channel == "email" else payer.name,
+                    subject=f"{title}: faktura {number} från {current.get('name', '')}",
+                    body=_body(
+                        "Påminnelse",
+                        number,
+                        current,
+                        [
+                            f"Vi har ännu inte fått betalt för faktura {number}. Påminnelsen finns som PDF i "
+                            "bifogad fil.",
+                            "Har ni redan betalat kan ni bortse från den.",
+                        ],
+                    ),
+                    number=number,
+                    level=level,
+                    problem=_("payer {id} ({name}) lacks {missing} for {channel}").format(
+                        id=payer.id, name=payer.name, missing=", ".join(map(_, lacking)), channel=channel
+                    )
+                    if lacking
+                    else "",
+                    make=make,
+                    payer=payer.name,
+                )
+            )
+    return items, skipped
+
+
+def send_reminders(
+    db: Database, today: date, reminders: Sequence[tuple[int, int]], again: bool = False, dry_run: bool = False
+) -> dict[str, Any]:
+    """Deliver these reminders (invoice number, level): the call `invoice remind --send` makes."""
+    with db.read() as session:
+        where = channels(session)
+    items, skipped = _reminder_items(db, today, reminders, again, named=True)
+    outcome = deliver(db, items, where, today, "invoice remind", dry_run)
+    return {
+        "delivered": outcome.delivered,
+        "failed": outcome.failed,
+        "uncertain": outcome.uncertain + skipped,
+        "dry_run": dry_run,
+        "stopped": outcome.stopped or None,
+    }
+
+
+# ---- letters to trainers (rule 44) ---------------------------------------------------------------------
+
+
+def _lead_trainers(session: Session, day: date) -> dict[int, int]:
+    """Each running programme's leading trainer on `day` (a later lead from its date on)."""
+    from steg2cli.models import ProgrammeLead, SchoolProgramme
+
+    leads = {
+        run.id: run.trainer_id
+        for run in session.execute(
+            select(SchoolProgramme.id, SchoolProgramme.trainer_id).where(
+                SchoolProgramme.start <= day,
+                (SchoolProgramme.stopped_on.is_(None)) | (SchoolProgramme.stopped_on > day),
+            )
+        )
+    }
+    for run_id, trainer_id in session.execute(
+        select(ProgrammeLead.run_id, ProgrammeLead.trainer_id)
+        .where(ProgrammeLead.from_date <= day)
+        .order_by(ProgrammeLead.from_date, ProgrammeLead.id)
+    ):
+        if run_id in leads:
+            leads[run_id] = trainer_id
+    return leads
+
+
+def _owed_lists(session: Session, year: int, day: date) -> dict[int, list[str]]:
+    """Rule 44, `lists`: per trainer, the running programmes they lead whose school has nobody reported
+    trained in that programme this year (programme and school, as the letter names them)."""
+    from steg2cli.models import School, SchoolProgramme, Trainee
+
+    leads = _lead_trainers(session, day)
+    if not leads:
+        return {}
+    reported = {
+        (school_id, programme)
+        for school_id, programme in session.execute(
+            select(Trainee.school_id, Trainee.programme)
+            .where(
+                Trainee.void_on.is_(None),
+                Trainee.trained_on.between(date(year, 1, 1), date(year, 12, 31)),
+            )
+            .distinct()
+        )
+    }
+    owed: dict[int, list[str]] = defaultdict(list)
+    for run_id, school_id, programme, school, code in session.execute(
+        select(
+            SchoolProgramme.id,
+            SchoolProgramme.school_id,
+            SchoolProgramme.programme,
+            School.name,
+            School.municipality_code,
+        )
+        .join(School, School.id == SchoolProgramme.school_id)
+        .where(SchoolProgramme.id.in_(list(leads)))
+        .order_by(School.name, SchoolProgramme.programme)
+    ):
+        if (school_id, programme) not in reported:
+            place = common.place_name(session, code)
+            owed[leads[run_id]].append(f"{PROGRAMME_NAMES.get(programme, programme)} på {school}, {place}")
+    return owed
+
+
+PROGRAMME_NAMES = {
+    "mvp-ms": "MVP mellanstadiet",
+    "mvp-hs": "MVP högstadiet",
+    "mvp-gy": "MVP gymnasiet",
+    "at": "Agera tillsammans",
+}
+
+
+def _letter(about: str, name: str, year: int, details: dict[str, Any], seller: dict[str, str]) -> tuple[str, str]:
+    """The subject and text of a letter to a trainer, in Swedish."""
+    greeting = [f"Hej {name},", ""]
+    closing = ["", "Vänliga hälsningar", seller.get("name", "Män för jämställdhet")]
+    if about == "lists":
+        programmes = details["programmes"]
+        lines = [
+            f"Enligt vårt register har ingen rapporterats som utbildad under {year} i "
+            + ("programmet" if len(programmes) == 1 else "programmen")
+            + " du leder:",
+            "",
+            *(f"  • {p}" for p in programmes),
+            "",
+            "Skicka oss listan över dem du har utbildat (namn, e-post, skola, program och datum) så snart du kan.",
+            "Har du inte utbildat någon ännu i år behöver du inte göra något.",
+        ]
+        return f"Lista över utbildade {year}", "\n".join(greeting + lines + closing) + "\n"
+    if about == "meetings":
+        network, conferences = details["network_meetings"], details["conferences"]
+        left_network, left_conferences = rules.meetings_left(network, conferences)
+        still = []
+        if left_network:
+            still.append(f"{left_network} nätverksträff" + ("ar" if left_network > 1 else ""))
+        if left_conferences:
+            still.append(f"{left_conferences} konferens" + ("er" if left_conferences > 1 else ""))
+        lines = [
+            f"Som Steg 2-utbildare deltar du varje år i {rules.NETWORK_MEETINGS_PER_YEAR} nätverksträffar "
+            f"och {rules.CONFERENCES_PER_YEAR} konferens.",
+            f"Under {year} har du hittills deltagit i {network} nätverksträff"
+            + ("ar" if network != 1 else "")
+            + f" och {conferences} konferens"
+            + ("er" if conferences > 1 else "")
+            + ".",
+            f"Kvar att delta i: {' och '.join(still)}.",
+        ]
+        if details["upcoming"]:
+            lines += ["", "Kommande träffar:", *(f"  • {m}" for m in details["upcoming"])]
+        return f"Nätverksträffar och konferens {year}", "\n".join(greeting + lines + closing) + "\n"
+    renews, fee = details["renews_on"], details["fee"]
+    lines = [
+        f"Din överenskommelse med {seller.get('name', 'Män för jämställdhet')} förnyas den {renews} för ett år till.",
+        (
+            f"Årsavgiften för det nya året är {rules.format_kr(fee)}."
+            if fee is not None
+            else "Årsavgiften faktureras enligt prislistan."
+        ),
+        "Vill du inte fortsätta ber vi dig höra av dig före det datumet.",
+    ]
+    return f"Din överenskommelse förnyas {renews}", "\n".join(greeting + lines + closing) + "\n"
+
+
+def letters(
+    db: Database, about: str, year: int, day: date, again: bool = False, dry_run: bool = False
+) -> dict[str, Any]:
+    """Rule 44: one letter to each trainer owing what `about` names, unless already told this year."""
+    from steg2cli.services import followup, invoicing
+
+    if about not in rules.LETTER_SUBJECTS:
+        raise BadInput(
+            _("unknown letter '{about}' (known: {join})").format(about=about, join=", ".join(rules.LETTER_SUBJECTS))
+        )
+    with db.read() as session:
+        where = channels(session)
+        seller = settings.seller(session)
+        owed: dict[int, dict[str, Any]] = {}
+        if about == "lists":
+            for trainer_id, programmes in _owed_lists(session, year, day).items():
+                owed[trainer_id] = {"programmes": programmes, "year": year}
+        elif about == "meetings":
+            upcoming = [
+                f"{m.meeting_date.isoformat()} {'nätverksträff' if m.kind == 'network' else 'konferens'}"
+                + (f": {m.title}" if m.title else "")
+                for m in session.scalars(
+                    select(Meeting)
+                    .where(Meeting.meeting_date > day, Meeting.meeting_date <= date(year, 12, 31))
+                    .order_by(Meeting.meeting_date, Meeting.id)
+                )
+            ]
+            for row in followup._compliance_rows(session, year, with_municipality=False):
+                if not row["ok"]:
+                    owed[row["trainer_id"]] = {
+                        "network_meetings": row["network_meetings"],
+                        "conferences": row["conferences"],
+                        "upcoming": upcoming,
+                        "year": year,
+                    }
+        else:
+            prices = invoicing.price_list(session)
+            _count, renewals = followup._renewals(session, day, 10**9)
+            for renewal in renewals:
+                renews = date.fromisoformat(renewal["renews_on"])
+                price = rules.price_on(prices, "annual-fee", renews)
+                owed[renewal["trainer_id"]] = {
+                    "renews_on": renewal["renews_on"],
+                    "fee": price.amount if price is not None else None,
+                    "year": renews.year,
+                }
+        trainers = {
+            t.id: t
+            for t in session.scalars(select(Trainer).where(Trainer.id.in_(sorted(owed)), Trainer.erased_on.is_(None)))
+        }
+        keys = {tid: f"letter:{about}:{details['year']}:{tid}" for tid, details in owed.items()}
+        known = states(session, keys.values())
+    items: list[Item] = []
+    skipped: list[dict[str, Any]] = []
+    for trainer_id in sorted(owed, key=lambda t: (trainers[t].name, t) if t in trainers else ("", t)):
+        trainer = trainers.get(trainer_id)
+        if trainer is None:
+            continue
+        details = owed[trainer_id]
+        state, _newest = known.get(keys[trainer_id], (None, None))
+        if not rules.to_deliver(state, again, named=True):
+            skipped.append({"trainer_id": trainer_id, "about": about, "status": state})
+            continue
+        subject, body = _letter(about, trainer.name, details["year"], details, seller)
+        items.append(
+            Item(
+                key=keys[trainer_id],
+                kind="letter",
+                channel="email",
+                recipient=trainer.email,
+                subject=subject,
+                body=body,
+                trainer_id=trainer_id,
+                about=about,
+                year=details["year"],
+            )
+        )
+    outcome = deliver(db, items, where, day, "mail trainers", dry_run)
+    return {
+        "sent": outcome.delivered,
+        "skipped": skipped,
+        "failed": outcome.failed,
+        "uncertain": outcome.uncertain,
+        "dry_run": dry_run,
+        "stopped": outcome.stopped or None,
+    }
+
+
+def mail_list(db: Database) -> list[dict[str, Any]]:
+    """Every e-mail sent, tried or written to the outbox, newest first (rule 44)."""
+    with db.read() as session:
+        rows = session.scalars(select(Delivery).where(Delivery.channel == "email").order_by(Delivery.id.desc()))
+        return [
+            {
+                "id": row.id,
+                "date": common.iso(row.on_date),
+                "kind": row.kind,
+                "number": row.invoice_number,
+                "level": row.level,
+                "trainer_id": row.trainer_id,
+                "about": row.about,
+                "to": row.recipient,
+                "subject": row.subject,
+                "status": "uncertain" if row.status == "started" else row.status,
+                "outbox": row.reference.endswith(".eml"),
+                "reference": row.reference,
+                "reason": row.reason,
+            }
+            for row in rows
+        ]
+
+
+def scrub(session: Session, address: str, trainer_id: int | None) -> int:
+    """`person erase`: the person's address leaves every delivery record (the record itself stays, by id)."""
+    condition = Delivery.recipient == address
+    if trainer_id is not None:
+        condition = condition | (Delivery.trainer_id == trainer_id)
+    result = session.execute(update(Delivery).where(condition).values(recipient=""))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
