@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import nothing_written, ok, query, refused, run, trainer_under_agreement
+from tests.conftest import SERVER, nothing_written, ok, query, refused, run, trainer_under_agreement
 from tests.test_einvoices import seller
 
 PLACES = ["Gävle", "Umeå", "Uppsala", "Lund", "Malmö", "Kiruna"]
@@ -441,3 +441,68 @@ def test_list_letters_name_the_programme_and_school_without_a_list_this_year(smt
 
 def test_an_unknown_letter_is_refused() -> None:
     refused("mail", "trainers", "--about", "weather", contains="unknown letter")
+
+
+# ---- reminders: through the seam with the reminders' own service -----------------------------------------
+
+
+def test_reminders_go_by_email_never_peppol_once_each(
+    smtp_server: Any, fresh_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`invoice send --reminders` delivers each reminder issued (read through `issued_reminders`), drawn by
+    `reminders.letter` (here a stand-in: the reminders' service is built beside this one)."""
+    from datetime import date
+
+    from steg2cli.documents.common import Payer, Seller
+    from steg2cli.documents.reminder import Reminder
+    from steg2cli.services import delivery
+
+    inbox, port = smtp_server
+    numbers = _register(2, channel="peppol")
+    ok("config", "set", "delivery.peppol-outbox", str(tmp_path / "peppol"))
+    ok("invoice", "send")
+    _mail_to(port)
+    seller_doc = Seller(
+        name="Män för jämställdhet",
+        org_number="8020001239",
+        address=("Box 1234", "118 20 Stockholm"),
+        f_skatt=True,
+        email="faktura@man.example",
+        bankgiro="50501055",
+    )
+
+    def letter(db: Any, number: int, level: int) -> Reminder:
+        return Reminder(
+            seller=seller_doc,
+            payer=Payer("Kommunen", ("Box 1", "801 84 Gävle"), "REF", "2120002528"),
+            invoice_number=number,
+            invoice_date=date(2024, 4, 1),
+            original_due_date=date(2024, 5, 1),
+            total=1_000_000,
+            paid=0,
+            balance=1_000_000,
+            level=level,
+            reminder_date=date(2026, 6, 15),
+            due_date=date(2026, 6, 25),
+            ocr="12345",
+        )
+
+    monkeypatch.setattr(delivery, "issued_reminders", lambda db, wanted=(): [(n, 1) for n in sorted(wanted or numbers)])
+    monkeypatch.setattr(delivery, "reminder_document", letter)
+    result = ok("invoice", "send", "--reminders", "--json")
+    assert sorted((d["number"], d["level"], d["channel"]) for d in result["delivered"]) == [
+        (n, 1, "email") for n in sorted(numbers)
+    ]
+    assert len(inbox.messages) == 2
+    mail = inbox.messages[0]
+    assert str(mail["Subject"]).startswith("Påminnelse: faktura ")
+    (attachment,) = list(mail.iter_attachments())
+    assert attachment.get_filename().startswith("paminnelse-") and attachment.get_filename().endswith("-1.pdf")
+    assert ok("invoice", "send", "--reminders", "--json")["delivered"] == []
+    assert len(inbox.messages) == 2
+    # `invoice remind --send` hands its new reminders to send_reminders.
+    from steg2cli.db import Database
+
+    url = fresh_db if SERVER else f"sqlite:///{fresh_db}"
+    again = delivery.send_reminders(Database(url), date(2026, 6, 15), [(numbers[0], 2)])
+    assert [(d["number"], d["level"]) for d in again["delivered"]] == [(numbers[0], 2)]
