@@ -299,6 +299,7 @@ def delivery(work: Path, runs: int, record: Callable[[str, str, float, tuple[flo
                 ("seller.email", "faktura@man.example"),
             ],
         )
+    with sqlite3.connect(prepared) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def fresh() -> None:

@@ -112,10 +112,14 @@ def delivery_json(row: Delivery) -> dict[str, Any]:
     }
 
 
-def invoice_deliveries(session: Session, number: int) -> list[dict[str, Any]]:
-    """Every attempt to deliver this invoice or credit note (and its reminders), oldest first."""
-    rows = session.scalars(select(Delivery).where(Delivery.invoice_number == number).order_by(Delivery.id))
-    return [{**delivery_json(row), "kind": row.kind, "level": row.level} for row in rows]
+def deliveries_by_invoice(session: Session, numbers: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """Every attempt to deliver these invoices and credit notes (and their reminders), oldest first."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for chunk in common.chunks(list(numbers)):
+        for row in session.scalars(select(Delivery).where(Delivery.invoice_number.in_(chunk)).order_by(Delivery.id)):
+            assert row.invoice_number is not None
+            found[row.invoice_number].append({**delivery_json(row), "kind": row.kind, "level": row.level})
+    return found
 
 
 def uncertain(session: Session) -> list[dict[str, Any]]:

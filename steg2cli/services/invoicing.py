@@ -488,6 +488,12 @@ def _load_invoices(
         for i in invoices
     ]
     fill_payers(session, loaded)
+    if with_lines:  # the JSON documents: every attempt to deliver each (rule 43)
+        from steg2cli.services.delivery import deliveries_by_invoice
+
+        delivered = deliveries_by_invoice(session, numbers)
+        for invoice in loaded:
+            invoice["deliveries"] = delivered.get(invoice["number"], [])
     return loaded
 
 
@@ -626,6 +632,8 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
 def _described(invoice: Invoice, lines: Sequence[Any], with_lines: bool) -> dict[str, Any]:
     data = invoice_json(invoice, lines if with_lines else [], None)
     data["line_count"] = len(lines)
+    if with_lines:
+        data["deliveries"] = []  # just issued: not delivered yet (rule 43)
     return data
 
 
@@ -818,9 +826,6 @@ def show(db: Database, number: int, on: date | None = None) -> dict[str, Any]:
                 select(Payment).where(Payment.invoice_number == number).order_by(Payment.paid_on, Payment.id)
             )
         ]
-        from steg2cli.services.delivery import invoice_deliveries
-
-        data["deliveries"] = invoice_deliveries(session, number)
         return data
 
 
