@@ -29,6 +29,7 @@ class Inbox:
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse: set[str] = set()
         self.stop_after: int | None = None
+        self.vanish_after: int | None = None
 
     async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
         if self.stop_after is not None and len(self.messages) >= self.stop_after:
@@ -46,6 +47,8 @@ class Inbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         self.messages.append(message_from_bytes(envelope.content, policy=default))  # type: ignore[arg-type]
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        if self.vanish_after is not None and len(self.messages) >= self.vanish_after:
+            server.transport.close()  # the message is taken, and the answer never comes
         return "250 2.0.0 Message accepted"
 
 
@@ -239,6 +242,29 @@ def test_a_crash_between_sending_and_recording_is_uncertain_and_not_sent_again_b
     assert ok("status", "--json")["uncertain_deliveries"] == []
 
 
+def test_a_connection_lost_before_the_servers_answer_is_uncertain(smtp_server: Any, fresh_db: Any) -> None:
+    inbox, port = smtp_server
+    numbers = _register(3)
+    _mail_to(port)
+    inbox.vanish_after = 2
+    result = run("invoice", "send", "--json")
+    assert result.exit_code == 1
+    import json
+
+    document = json.loads(result.stdout)
+    assert len(document["delivered"]) == 1 and len(document["uncertain"]) == 1
+    unsure = document["uncertain"][0]["number"]
+    assert document["uncertain"][0]["message_id"] == str(inbox.messages[1]["Message-ID"])
+    states = _statuses(fresh_db)
+    assert states[f"invoice:{unsure}"] == ["started"]
+    waiting = [n for n in numbers if f"invoice:{n}" not in states]
+    assert len(waiting) == 1 and [f["number"] for f in document["failed"]] == waiting
+    inbox.vanish_after = None
+    rerun = run("invoice", "send", "--json")
+    assert [d["number"] for d in json.loads(rerun.stdout)["delivered"]] == waiting
+    assert len(inbox.messages) == 3
+
+
 def test_no_server_at_all_is_a_clear_refusal_and_nothing_is_recorded(fresh_db: Any) -> None:
     _register(2)
     _mail_to(_free_port())
@@ -430,6 +456,36 @@ def test_list_letters_name_the_programme_and_school_without_a_list_this_year(smt
         "Rektor Ek",
         "--contact-email",
         "ek@skola.example",
+    )
+    # A second trainer whose programme has a list this year is not written to.
+    other, _b = trainer_under_agreement(email="other@example.se", municipality="Umeå", start="2024-04-01")
+    ok(
+        "start-school",
+        "Söderskolan",
+        "--municipality",
+        "Umeå",
+        "--programme",
+        "at",
+        "--start",
+        "2025-01-10",
+        "--trainer",
+        str(other),
+        "--contact-name",
+        "Rektor Al",
+        "--contact-email",
+        "al@skola.example",
+    )
+    ok(
+        "report-trainees",
+        "Per Ek <per.ek@skola.example>",
+        "--trainer",
+        str(other),
+        "--school",
+        "Söderskolan",
+        "--programme",
+        "at",
+        "--date",
+        "2026-03-10",
     )
     result = ok("mail", "trainers", "--about", "lists", "--dry-run", "--json")
     assert [s["trainer_id"] for s in result["sent"]] == [trainer] and inbox.messages == []
