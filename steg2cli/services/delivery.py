@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
@@ -162,36 +162,69 @@ def not_delivered(session: Session) -> int:
 # ---- recording attempts ----------------------------------------------------------------------------
 
 
-def _start(db: Database, item: Item, today: date, command: str, reference: str = "") -> int:
-    with db.write(command) as session:
-        row = Delivery(
-            key=item.key,
-            kind=item.kind,
-            invoice_number=item.number,
-            level=item.level,
-            trainer_id=item.trainer_id,
-            about=item.about,
-            year=item.year,
-            channel=item.channel,
-            recipient=item.recipient[:254],
-            subject=item.subject[:200],
-            status="started",
-            on_date=today,
-            started_at=_now(),
-            reference=reference[:400],
-        )
-        session.add(row)
-        session.flush()
-        return row.id
+class Recorder:
+    """Writes the attempts (rule 43). An outcome is kept until the next attempt starts and both are written in
+    one transaction: one commit per message instead of two, and still every start is on disk before its
+    message leaves (what is lost in a crash between is an outcome known, never a start)."""
 
+    def __init__(self, db: Database, today: date, command: str) -> None:
+        self.db = db
+        self.today = today
+        self.command = command
+        self.pending: tuple[int, str, str, str] | None = None
 
-def _finish(db: Database, delivery_id: int, status: str, command: str, reference: str = "", reason: str = "") -> None:
-    with db.write(command) as session:
+    def _flush(self, session: Session) -> None:
+        if self.pending is None:
+            return
+        delivery_id, status, reference, reason = self.pending
         values: dict[str, Any] = {"status": status, "finished_at": _now(), "reason": reason[:400]}
         if reference:
             values["reference"] = reference[:400]
         session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
         touched(session, "delivery", delivery_id)
+        self.pending = None
+
+    def start(self, item: Item, reference: str) -> int:
+        with self.db.write(self.command) as session:
+            self._flush(session)
+            delivery_id = session.execute(
+                insert(Delivery)
+                .values(
+                    key=item.key,
+                    kind=item.kind,
+                    invoice_number=item.number,
+                    level=item.level,
+                    trainer_id=item.trainer_id,
+                    about=item.about,
+                    year=item.year,
+                    channel=item.channel,
+                    recipient=item.recipient[:254],
+                    subject=item.subject[:200],
+                    status="started",
+                    on_date=self.today,
+                    started_at=_now(),
+                    reference=reference[:400],
+                    reason="",
+                )
+                .returning(Delivery.id)
+            ).scalar_one()
+            touched(session, "delivery", delivery_id)
+            return int(delivery_id)
+
+    def close(self) -> None:
+        if self.pending is not None:
+            with self.db.write(self.command) as session:
+                self._flush(session)
+
+
+def _start(recorder: Recorder, item: Item, reference: str = "") -> int:
+    """Record an attempt as started, on disk, before anything leaves."""
+    return recorder.start(item, reference)
+
+
+def _finish(recorder: Recorder, delivery_id: int, status: str, reference: str = "", reason: str = "") -> None:
+    """Note an attempt's outcome; written with the next start, or when the run ends."""
+    recorder.pending = (delivery_id, status, reference, reason)
 
 
 # ---- delivering ------------------------------------------------------------------------------------
@@ -262,27 +295,27 @@ def deliver(
             connection.close()
         outcome.delivered = [{**i.label(), "channel": i.channel, "to": i.recipient} for i in ready]
         return outcome
+    recorder = Recorder(db, today, command)
     try:
         for item in sorted(ready, key=lambda i: i.channel == "email" and bool(where.mail.host)):
             if outcome.stopped and item.channel == "email" and where.mail.host:
                 outcome.failed.append({**item.label(), "channel": item.channel, "reason": outcome.stopped})
                 continue
-            _deliver_one(db, item, where, connection, today, command, outcome)
+            _deliver_one(recorder, item, where, connection, outcome)
             if progress is not None:
                 progress(1)
     finally:
         if connection is not None:
             connection.close()
+        recorder.close()
     return outcome
 
 
 def _deliver_one(
-    db: Database,
+    recorder: Recorder,
     item: Item,
     where: Channels,
     connection: mailer.Connection | None,
-    today: date,
-    command: str,
     outcome: Outcome,
 ) -> None:
     label = {**item.label(), "channel": item.channel}
@@ -294,31 +327,31 @@ def _deliver_one(
     if item.channel in ("peppol", "print"):
         assert document is not None
         folder = Path(where.peppol_outbox if item.channel == "peppol" else where.print_folder)
-        delivery_id = _start(db, item, today, command, str(folder / document[0]))
+        delivery_id = _start(recorder, item, str(folder / document[0]))
         try:
             target = mailer.write_atomically(folder, document[0], document[1])
         except BadInput as exc:
-            _finish(db, delivery_id, "failed", command, reason=str(exc))
+            _finish(recorder, delivery_id, "failed", reason=str(exc))
             outcome.failed.append({**label, "reason": str(exc)})
             return
-        _finish(db, delivery_id, "sent", command, reference=str(target))
+        _finish(recorder, delivery_id, "sent", reference=str(target))
         outcome.delivered.append({**label, "to": item.recipient, "file": str(target)})
         return
     mail = mailer.message(where.mail, item.recipient, item.subject, item.body, document)
     message_id = str(mail["Message-ID"])
     if connection is None:  # no server: the outbox
         name = (document[0].rsplit(".", 1)[0] if document else item.key.replace(":", "-")) + ".eml"
-        delivery_id = _start(db, item, today, command, message_id)
+        delivery_id = _start(recorder, item, message_id)
         try:
             target = mailer.write_eml(Path(where.mail.outbox), name, mail)
         except BadInput as exc:
-            _finish(db, delivery_id, "failed", command, reason=str(exc))
+            _finish(recorder, delivery_id, "failed", reason=str(exc))
             outcome.failed.append({**label, "reason": str(exc)})
             return
-        _finish(db, delivery_id, "sent", command, reference=str(target))
+        _finish(recorder, delivery_id, "sent", reference=str(target))
         outcome.delivered.append({**label, "to": item.recipient, "file": str(target)})
         return
-    delivery_id = _start(db, item, today, command, message_id)
+    delivery_id = _start(recorder, item, message_id)
     try:
         connection.send(mail)
     except mailer.Uncertain:
@@ -326,12 +359,12 @@ def _deliver_one(
         outcome.stopped = _("the mail server stopped answering")
         return
     except mailer.NotSent as exc:
-        _finish(db, delivery_id, "failed", command, reason=exc.reason)
+        _finish(recorder, delivery_id, "failed", reason=exc.reason)
         outcome.failed.append({**label, "reason": exc.reason})
         if exc.stopped:
             outcome.stopped = exc.reason
         return
-    _finish(db, delivery_id, "sent", command, reference=message_id)
+    _finish(recorder, delivery_id, "sent", reference=message_id)
     outcome.delivered.append({**label, "to": item.recipient, "message_id": message_id})
 
 
