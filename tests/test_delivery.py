@@ -376,6 +376,8 @@ def test_person_erase_scrubs_the_address_from_the_delivery_records(tmp_path: Pat
     trainer_under_agreement(email="anna@example.se", start="2025-07-01")
     ok("mail", "trainers", "--about", "renewal", "--date", "2026-06-15")
     assert [m["to"] for m in ok("mail", "list", "--json")] == ["anna@example.se"]
+    held = ok("person", "export", "anna@example.se", "--json")["messages"]
+    assert [(m["kind"], m["about"], m["to"]) for m in held] == [("letter", "renewal", "anna@example.se")]
     ok("agreement", "end", "1", "--date", "2026-06-15", "--reason", "slutar")
     ok("person", "erase", "anna@example.se", "--yes", "--json")
     assert [m["to"] for m in ok("mail", "list", "--json")] == [""]

@@ -886,6 +886,24 @@ def mail_list(db: Database) -> list[dict[str, Any]]:
         ]
 
 
+def messages_to(session: Session, address: str, trainer_id: int | None) -> list[dict[str, Any]]:
+    """`person export`: every message recorded as sent or tried to this address (or this trainer)."""
+    condition = Delivery.recipient == address
+    if trainer_id is not None:
+        condition = condition | (Delivery.trainer_id == trainer_id)
+    return [
+        {
+            "date": common.iso(row.on_date),
+            "kind": row.kind,
+            "about": row.about,
+            "to": row.recipient,
+            "subject": row.subject,
+            "status": "uncertain" if row.status == "started" else row.status,
+        }
+        for row in session.scalars(select(Delivery).where(condition).order_by(Delivery.id))
+    ]
+
+
 def scrub(session: Session, address: str, trainer_id: int | None) -> int:
     """`person erase`: the person's address leaves every delivery record (the record itself stays, by id)."""
     condition = Delivery.recipient == address
