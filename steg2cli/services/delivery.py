@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
@@ -163,58 +163,86 @@ def not_delivered(session: Session) -> int:
 
 
 class Recorder:
-    """Writes the attempts (rule 43). An outcome is kept until the next attempt starts and both are written in
-    one transaction: one commit per message instead of two, and still every start is on disk before its
-    message leaves (what is lost in a crash between is an outcome known, never a start)."""
+    """Writes the attempts (rule 43) over one connection of their own, each write its own short transaction.
+    An outcome is kept until the next attempt starts and both are written in one transaction: one commit per
+    message instead of two, and still every start is on disk before its message leaves (what a crash can
+    lose is an outcome, never a start). The audit trail gets one entry for the run, naming the records."""
 
     def __init__(self, db: Database, today: date, command: str) -> None:
         self.db = db
         self.today = today
         self.command = command
         self.pending: tuple[int, str, str, str] | None = None
+        self.ids: list[int] = []
+        self._connection: Connection | None = None
 
-    def _flush(self, session: Session) -> None:
+    def _write(self, work: Callable[[Connection], Any]) -> Any:
+        from sqlalchemy.exc import DBAPIError
+
+        from steg2cli.db import translate
+
+        try:
+            if self._connection is None:
+                self._connection = self.db.engine.execution_options(steg2_write=True).connect()
+            with self._connection.begin():
+                result = work(self._connection)
+        except DBAPIError as exc:
+            raise translate(exc, self.db.url) from None
+        self.db.committed = True
+        return result
+
+    def _flush(self, connection: Connection) -> None:
         if self.pending is None:
             return
         delivery_id, status, reference, reason = self.pending
         values: dict[str, Any] = {"status": status, "finished_at": _now(), "reason": reason[:400]}
         if reference:
             values["reference"] = reference[:400]
-        session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
-        touched(session, "delivery", delivery_id)
+        connection.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
         self.pending = None
 
     def start(self, item: Item, reference: str) -> int:
-        with self.db.write(self.command) as session:
-            self._flush(session)
-            delivery_id = session.execute(
-                insert(Delivery)
-                .values(
-                    key=item.key,
-                    kind=item.kind,
-                    invoice_number=item.number,
-                    level=item.level,
-                    trainer_id=item.trainer_id,
-                    about=item.about,
-                    year=item.year,
-                    channel=item.channel,
-                    recipient=item.recipient[:254],
-                    subject=item.subject[:200],
-                    status="started",
-                    on_date=self.today,
-                    started_at=_now(),
-                    reference=reference[:400],
-                    reason="",
-                )
-                .returning(Delivery.id)
-            ).scalar_one()
-            touched(session, "delivery", delivery_id)
-            return int(delivery_id)
+        def work(connection: Connection) -> int:
+            self._flush(connection)
+            return int(
+                connection.execute(
+                    insert(Delivery)
+                    .values(
+                        key=item.key,
+                        kind=item.kind,
+                        invoice_number=item.number,
+                        level=item.level,
+                        trainer_id=item.trainer_id,
+                        about=item.about,
+                        year=item.year,
+                        channel=item.channel,
+                        recipient=item.recipient[:254],
+                        subject=item.subject[:200],
+                        status="started",
+                        on_date=self.today,
+                        started_at=_now(),
+                        reference=reference[:400],
+                        reason="",
+                    )
+                    .returning(Delivery.id)
+                ).scalar_one()
+            )
+
+        delivery_id: int = self._write(work)
+        self.ids.append(delivery_id)
+        return delivery_id
 
     def close(self) -> None:
-        if self.pending is not None:
+        try:
+            if self.pending is not None:
+                self._write(self._flush)
+        finally:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+        if self.ids:
             with self.db.write(self.command) as session:
-                self._flush(session)
+                touched(session, "delivery", *self.ids)
 
 
 def _start(recorder: Recorder, item: Item, reference: str = "") -> int:
