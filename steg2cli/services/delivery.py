@@ -17,9 +17,10 @@ in `mail list`; the audit trail holds the ids of the delivery records only.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -324,12 +325,13 @@ def deliver(
         outcome.delivered = [{**i.label(), "channel": i.channel, "to": i.recipient} for i in ready]
         return outcome
     recorder = Recorder(db, today, command)
+    ordered = sorted(ready, key=lambda i: i.channel == "email" and bool(where.mail.host))
     try:
-        for item in sorted(ready, key=lambda i: i.channel == "email" and bool(where.mail.host)):
+        for item, prepared in _ahead(ordered, where):
             if outcome.stopped and item.channel == "email" and where.mail.host:
                 outcome.failed.append({**item.label(), "channel": item.channel, "reason": outcome.stopped})
                 continue
-            _deliver_one(recorder, item, where, connection, outcome)
+            _deliver_one(recorder, item, prepared, where, connection, outcome)
             if progress is not None:
                 progress(1)
     finally:
@@ -339,19 +341,68 @@ def deliver(
     return outcome
 
 
+@dataclass
+class Prepared:
+    """An item's document, and for e-mail its message and the message's bytes; or why it could not be made."""
+
+    document: tuple[str, bytes] | None = None
+    mail: EmailMessage | None = None
+    data: bytes = b""
+    error: str = ""
+
+
+#: How many items are prepared ahead of the one being sent.
+AHEAD = 4
+
+
+def _prepare(item: Item, where: Channels) -> Prepared:
+    try:
+        document = item.make() if item.make is not None else None
+    except (RuleViolation, BadInput) as exc:
+        return Prepared(error=str(exc))
+    if item.channel != "email":
+        return Prepared(document=document)
+    mail = mailer.message(where.mail, item.recipient, item.subject, item.body, document)
+    return Prepared(document=document, mail=mail, data=mailer.as_bytes(mail))
+
+
+def _ahead(items: Sequence[Item], where: Channels) -> Iterator[tuple[Item, Prepared]]:
+    """Each item with its document and message, drawn by a worker thread a few items ahead, so that drawing
+    the next PDF overlaps recording and sending this one (the disk's and the server's waits). A reminder is
+    drawn in this thread: its document is read from the register."""
+    from collections import deque
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="steg2-prepare") as pool:
+        window: deque[tuple[Item, Future[Prepared] | None]] = deque()
+        rest = iter(items)
+
+        def submit() -> None:
+            item = next(rest, None)
+            if item is not None:
+                window.append((item, None if item.kind == "reminder" else pool.submit(_prepare, item, where)))
+
+        for _i in range(AHEAD):
+            submit()
+        while window:
+            item, future = window.popleft()
+            submit()
+            yield item, (future.result() if future is not None else _prepare(item, where))
+
+
 def _deliver_one(
     recorder: Recorder,
     item: Item,
+    prepared: Prepared,
     where: Channels,
     connection: mailer.Connection | None,
     outcome: Outcome,
 ) -> None:
     label = {**item.label(), "channel": item.channel}
-    try:
-        document = item.make() if item.make is not None else None
-    except (RuleViolation, BadInput) as exc:
-        outcome.failed.append({**label, "reason": str(exc)})
+    if prepared.error:
+        outcome.failed.append({**label, "reason": prepared.error})
         return
+    document = prepared.document
     if item.channel in ("peppol", "print"):
         assert document is not None
         folder = Path(where.peppol_outbox if item.channel == "peppol" else where.print_folder)
@@ -365,13 +416,14 @@ def _deliver_one(
         _finish(recorder, delivery_id, "sent", reference=str(target))
         outcome.delivered.append({**label, "to": item.recipient, "file": str(target)})
         return
-    mail = mailer.message(where.mail, item.recipient, item.subject, item.body, document)
+    mail = prepared.mail
+    assert mail is not None
     message_id = str(mail["Message-ID"])
     if connection is None:  # no server: the outbox
         name = (document[0].rsplit(".", 1)[0] if document else item.key.replace(":", "-")) + ".eml"
         delivery_id = _start(recorder, item, message_id)
         try:
-            target = mailer.write_eml(Path(where.mail.outbox), name, mail)
+            target = mailer.write_atomically(Path(where.mail.outbox), name, prepared.data)
         except BadInput as exc:
             _finish(recorder, delivery_id, "failed", reason=str(exc))
             outcome.failed.append({**label, "reason": str(exc)})
@@ -381,7 +433,7 @@ def _deliver_one(
         return
     delivery_id = _start(recorder, item, message_id)
     try:
-        connection.send(mail)
+        connection.send(mail, prepared.data)
     except mailer.Uncertain:
         outcome.uncertain.append({**label, "to": item.recipient, "message_id": message_id})
         outcome.stopped = _("the mail server stopped answering")

@@ -116,9 +116,9 @@ def message(
     return mail
 
 
-def write_eml(folder: Path, name: str, mail: EmailMessage) -> Path:
-    """The message as `name` in the outbox folder, whole or not at all."""
-    return write_atomically(folder, name, mail.as_bytes(policy=SMTP))
+def as_bytes(mail: EmailMessage) -> bytes:
+    """The message as it is sent and as an `.eml` file holds it (CRLF line ends)."""
+    return mail.as_bytes(policy=SMTP)
 
 
 def write_atomically(folder: Path, name: str, data: bytes) -> Path:
@@ -199,8 +199,9 @@ class Connection:
                 _("cannot reach the mail server {where}: {reason}").format(where=where, reason=_reason(exc))
             ) from None
 
-    def send(self, mail: EmailMessage) -> None:
-        """Hand one message to the server. Raises Refused, NotSent or Uncertain as the module says."""
+    def send(self, mail: EmailMessage, data: bytes = b"") -> None:
+        """Hand one message to the server (`data`: its bytes, if made already). Raises Refused, NotSent or
+        Uncertain as the module says."""
         smtp = self.smtp
         if smtp is None:
             raise NotSent(_("not connected"))
@@ -216,7 +217,7 @@ class Connection:
             code, answer = smtp.docmd("data")
             if code != 354:
                 self._give_up(code, answer, _("the server refused the message"))
-            data = _LEADING_DOT.sub(b"..", mail.as_bytes(policy=SMTP))
+            data = _LEADING_DOT.sub(b"..", data or as_bytes(mail))
             if not data.endswith(b"\r\n"):
                 data += b"\r\n"
             smtp.send(data + b".\r\n")
