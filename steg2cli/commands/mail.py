@@ -33,10 +33,10 @@ def trainers(
 ) -> None:
     """Write to each trainer who owes a list of people trained, is short of meetings, or renews soon."""
     from steg2cli.commands.invoices import _delivery_failed
-    from steg2cli.services import delivery
+    from steg2cli.services import letters
 
     day = common.day(date, "--date") or common.today()
-    result = delivery.letters(common.database(ctx), about, year or day.year, day, again=again, dry_run=dry_run)
+    result = letters.letters(common.database(ctx), about, year or day.year, day, again=again, dry_run=dry_run)
     if as_json:
         common.emit_json(result)
         _delivery_failed({"failed": result["failed"], "uncertain": result["uncertain"]})

@@ -489,12 +489,34 @@ def _load_invoices(
     ]
     fill_payers(session, loaded)
     if with_lines:  # the JSON documents: every attempt to deliver each (rule 43)
-        from steg2cli.services.delivery import deliveries_by_invoice
-
         delivered = deliveries_by_invoice(session, numbers)
         for invoice in loaded:
             invoice["deliveries"] = delivered.get(invoice["number"], [])
     return loaded
+
+
+def deliveries_by_invoice(session: Session, numbers: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """Every attempt to deliver these invoices and credit notes (and their reminders), oldest first (rule 43):
+    `status` `sent`, `failed`, or `uncertain` (started, never confirmed)."""
+    from steg2cli.models import Delivery
+
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for chunk in common.chunks(list(numbers)):
+        for row in session.scalars(select(Delivery).where(Delivery.invoice_number.in_(chunk)).order_by(Delivery.id)):
+            assert row.invoice_number is not None
+            found[row.invoice_number].append(
+                {
+                    "channel": row.channel,
+                    "date": common.iso(row.on_date),
+                    "to": row.recipient,
+                    "status": "uncertain" if row.status == "started" else row.status,
+                    "reference": row.reference,
+                    "reason": row.reason,
+                    "kind": row.kind,
+                    "level": row.level,
+                }
+            )
+    return found
 
 
 def _next_number(session: Session) -> int:
