@@ -564,3 +564,77 @@ def test_reminders_go_by_email_never_peppol_once_each(
     url = fresh_db if SERVER else f"sqlite:///{fresh_db}"
     again = delivery.send_reminders(Database(url), date(2026, 6, 15), [(numbers[0], 2)])
     assert [(d["number"], d["level"]) for d in again["delivered"]] == [(numbers[0], 2)]
+
+
+# ---- a protected server: STARTTLS or TLS, and a login ------------------------------------------------------
+
+
+@pytest.fixture
+def certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, trusted by this test's Python (SSL_CERT_FILE)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    return cert, key
+
+
+PASSWORD = "s3cret-Lösen-42"
+
+
+def _protected(certificate: tuple[Path, Path], implicit: bool) -> tuple[Inbox, int, Any]:
+    import ssl
+
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(certificate[0]), str(certificate[1]))
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        good = isinstance(data, LoginPassword) and (data.login, data.password) == (b"man", PASSWORD.encode())
+        return AuthResult(success=good)
+
+    inbox = Inbox()
+    port = _free_port()
+    options: dict[str, Any] = {"authenticator": authenticate, "auth_require_tls": True}
+    if implicit:  # aiosmtpd offers AUTH on an implicit TLS connection only without auth_require_tls
+        options.update(ssl_context=context, auth_require_tls=False)
+    else:
+        options.update(tls_context=context, require_starttls=True)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    return inbox, port, controller
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_a_protected_server_with_a_login_and_the_password_only_in_the_environment(
+    certificate: tuple[Path, Path], security: str, fresh_db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox, port, controller = _protected(certificate, implicit=security == "tls")
+    try:
+        numbers = _register(2)
+        ok("config", "set", "smtp.host", "127.0.0.1")
+        ok("config", "set", "smtp.port", str(port))
+        ok("config", "set", "smtp.security", security)
+        ok("config", "set", "smtp.user", "man")
+        monkeypatch.delenv("STEG2_SMTP_PASSWORD", raising=False)
+        with nothing_written(fresh_db):
+            refused("invoice", "send", "--dry-run", contains="STEG2_SMTP_PASSWORD")
+        monkeypatch.setenv("STEG2_SMTP_PASSWORD", PASSWORD)
+        ok("invoice", "send", "--dry-run")
+        result = run("invoice", "send", "--json")
+        assert result.exit_code == 0, result.stderr
+        assert len(inbox.messages) == len(numbers)
+        assert PASSWORD not in result.stdout + result.stderr
+        dump = str(query(fresh_db, "SELECT * FROM settings")) + str(query(fresh_db, "SELECT * FROM audit_log"))
+        assert PASSWORD not in dump and "STEG2_SMTP_PASSWORD" not in dump
+    finally:
+        controller.stop()

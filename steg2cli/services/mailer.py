@@ -185,7 +185,7 @@ class Connection:
                 self.smtp.starttls(context=ssl.create_default_context())
                 self.smtp.ehlo()
             if config.user:
-                self.smtp.login(config.user, password)
+                self._login(config.user, password)
         except smtplib.SMTPAuthenticationError as exc:
             self.close()
             raise BadInput(
@@ -198,6 +198,22 @@ class Connection:
             raise BadInput(
                 _("cannot reach the mail server {where}: {reason}").format(where=where, reason=_reason(exc))
             ) from None
+
+    def _login(self, user: str, password: str) -> None:
+        """Log in; a user name or password beyond ASCII (which smtplib's own login cannot send) goes as AUTH
+        PLAIN in UTF-8 (RFC 4616)."""
+        assert self.smtp is not None
+        if (user + password).isascii():
+            self.smtp.login(user, password)
+            return
+        import base64
+
+        if not self.smtp.has_extn("auth"):
+            raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+        token = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode("ascii")
+        code, answer = self.smtp.docmd("AUTH", f"PLAIN {token}")
+        if code != 235:
+            raise smtplib.SMTPAuthenticationError(code, answer)
 
     def send(self, mail: EmailMessage, data: bytes = b"") -> None:
         """Hand one message to the server (`data`: its bytes, if made already). Raises Refused, NotSent or
