@@ -44,7 +44,8 @@ REVISIONS: tuple[str, ...] = (
     "0012",
     "0013",
     "0014",
-    "0018",
+    "0015",
+    "0016",
 )
 SCHEMA_HEAD = REVISIONS[-1]
 

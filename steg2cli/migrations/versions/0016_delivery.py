@@ -7,15 +7,15 @@ Every invoice already issued when this migration runs was delivered before steg2
 `invoice einvoice`, `invoice pdf` or by hand): it is recorded as delivered by hand, so that the first
 `invoice send` does not send years of invoices again.
 
-Revision ID: 0018
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
