@@ -673,19 +673,20 @@ def _reminder_items(
                 return reminder_pdf.file_name(document), reminder_pdf.reminder_pdf(document)
 
             title = reminder_pdf.title(level)
+            shown = invoice.old_number or number  # an invoice from before steg2 keeps its own number
             items.append(
                 Item(
                     key=key,
                     kind="reminder",
                     channel=channel,
                     recipient=email if channel == "email" else payer.name,
-                    subject=f"{title}: faktura {number} från {current.get('name', '')}",
+                    subject=f"{title}: faktura {shown} från {current.get('name', '')}",
                     body=_body(
                         "Påminnelse",
-                        number,
+                        shown,
                         current,
                         [
-                            f"Vi har ännu inte fått betalt för faktura {number}. Påminnelsen finns som PDF i "
+                            f"Vi har ännu inte fått betalt för faktura {shown}. Påminnelsen finns som PDF i "
                             "bifogad fil.",
                             "Har ni redan betalat kan ni bortse från den.",
                         ],
