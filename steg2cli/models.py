@@ -196,7 +196,7 @@ class Step(Voidable, Base):
 
     __tablename__ = "steps"
     # Rule 11: a once-only step happens once per run: the partial unique index uq_steps_once
-    # (run_id, once_key) WHERE once_key IS NOT NULL AND void_on IS NULL lives in migration 0016; once_key is
+    # (run_id, once_key) WHERE once_key IS NOT NULL AND void_on IS NULL lives in migration 0017; once_key is
     # the step's code for a once-only step (rules.once_key) and NULL for a repeatable one.
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -320,6 +320,8 @@ class Payer(Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     #: Where a payer that is not a municipality is (for finding it; its invoices do not depend on it).
     located_in: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"), default=None)
+    #: The channel it chose (rule 43): peppol, email or print; None: peppol, else email, else print.
+    delivery: Mapped[str | None] = mapped_column(String(10), default=None)
 
 
 class Charge(Base):
@@ -559,3 +561,32 @@ class CohortMunicipality(Base):
 
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), primary_key=True)
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), primary_key=True)
+
+
+class Delivery(Base):
+    """One attempt to deliver an invoice, credit note, reminder or letter (rules 43-44). Written `started`
+    before the file or message leaves, `sent` or `failed` after; a `started` row no run finished is
+    uncertain. `key` names the thing delivered (`invoice:12`, `reminder:12:1`, `letter:lists:2026:7`);
+    its newest attempt is its state. `channel` `manual`: delivered before steg2 delivered anything."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_key", "key", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(10))
+    invoice_number: Mapped[int | None] = mapped_column(ForeignKey("invoices.number"), index=True, default=None)
+    level: Mapped[int | None] = mapped_column(Integer, default=None)
+    trainer_id: Mapped[int | None] = mapped_column(ForeignKey("trainers.id"), index=True, default=None)
+    about: Mapped[str | None] = mapped_column(String(20), default=None)
+    year: Mapped[int | None] = mapped_column(Integer, default=None)
+    channel: Mapped[str] = mapped_column(String(10))
+    recipient: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    on_date: Mapped[date] = mapped_column(Date)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    #: The file written or the message's Message-ID.
+    reference: Mapped[str] = mapped_column(String(400), default="")
+    reason: Mapped[str] = mapped_column(String(400), default="")

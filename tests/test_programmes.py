@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -88,7 +89,7 @@ def test_the_default_definition_is_rules_10_11_and_21() -> None:
     assert set(MAN.gatherings) == {"network", "conference"}
     for alias, code in [("MVP ms", "mvp-ms"), ("agera", "at"), ("MVP högstadiet", "mvp-hs"), ("at", "at")]:
         assert MAN.programme_code(alias) == code
-    # What db init (migration 0016's frozen copy) puts in the register is the shipped file, and it exports
+    # What db init (migration 0017's frozen copy) puts in the register is the shipped file, and it exports
     # back to the same.
     listed = ok("programme", "list", "--json")
     from steg2cli.services.definitions import definition_json
@@ -647,3 +648,17 @@ def test_the_register_workbook_carries_the_trainers_level(tmp_path: Path) -> Non
     ok("--db", str(other), "programme", "load", str(EXAMPLES / "three-level-supervisors.toml"))
     ok("--db", str(other), "import", "register", str(workbook))
     assert ok("--db", str(other), "trainer", "show", "1", "--json")["level"] == "supervisor-1"
+
+
+def test_no_letter_about_meetings_to_a_trainer_no_longer_active() -> None:
+    trainer_under_agreement(start="2023-04-01")
+    ok("config", "set", "smtp.from", "kansliet@example.se")
+
+    def written() -> list[int]:
+        result = run("mail", "trainers", "--about", "meetings", "--year", "2026", "--dry-run", "--json")
+        document = json.loads(result.stdout)
+        return [letter["trainer_id"] for key in ("sent", "failed") for letter in document[key]]
+
+    assert written() == [1]
+    ok("trainer", "edit", "1", "--inactive", "--date", "2026-05-01")
+    assert written() == []

@@ -7,15 +7,15 @@ Rule 11's once-only guarantee moves from a step's name to a key: `steps.once_key
 once-only step and NULL for a repeatable one, and the partial unique index uq_steps_once is on
 (run_id, once_key) for live steps.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
