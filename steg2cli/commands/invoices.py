@@ -255,6 +255,18 @@ def show(
             (_("waived"), _("yes: its charges are not billed again") if invoice["waived"] else None),
             (_("credited by"), invoice["credited_by"]),
             (_("state"), state_text(invoice)),
+            (
+                _("blocked"),
+                _("{date}: {reason}").format(**invoice["blocked"]) if invoice["blocked"] else None,
+            ),
+            (
+                _("reminders"),
+                ", ".join(
+                    _("{level}: {date} (pay by {due_date})").format(**r) for r in invoice["reminders"]
+                )
+                or None,
+            ),
+            (_("interest charged"), kr(invoice["interest_charged"]) if invoice["interest_charged"] else None),
         ],
         title=title,
     )
@@ -286,6 +298,26 @@ def show(
                 _("{amount} ({source}, payment {id})").format(amount=kr(p["amount"]), source=p["source"], id=p["id"]),
             )
             for p in invoice["payments"]
+        ]
+        pairs += [
+            (
+                _("paid {date}").format(date=p["date"]),
+                _("{amount} (part of payment {id})").format(amount=kr(p["amount"]), id=p["payment"]),
+            )
+            for p in invoice["parts"]
+        ]
+        pairs += [
+            (
+                _("set off {date}").format(date=o["date"]),
+                _("{amount} from invoice {origin} to invoice {target}").format(
+                    amount=kr(o["amount"]), origin=o["from"], target=o["to"]
+                ),
+            )
+            for o in invoice["offsets"]
+        ]
+        pairs += [
+            (_("paid back {date}").format(date=r["date"]), kr(r["amount"]) + (f" ({r['note']})" if r["note"] else ""))
+            for r in invoice["refunds"]
         ]
         pairs.append((_("balance"), kr(invoice["balance"])))
     common.fields(pairs)
@@ -635,3 +667,8 @@ def config_set(
 
     result = settings.set_value(common.database(ctx), key, value)
     common.done(f"{result['key']} = {result['value']}")
+
+
+from steg2cli.commands import money  # noqa: E402  (rules 40-41's commands join this group)
+
+money.invoice_commands(app)

@@ -12,13 +12,14 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
-from steg2cli.db import Database, bulk_insert, changed, touched
+from steg2cli.db import Database, bulk_insert, touched
 from steg2cli.errors import BadInput, NotFound, RowErrors
 from steg2cli.i18n import N_, _
 from steg2cli.models import Invoice, Payment, PaymentImport
@@ -40,18 +41,27 @@ class Incoming:
     note: str
 
 
-def payment_json(payment: Payment) -> dict[str, Any]:
-    """A payment as CLI.md describes it."""
+def payment_json(payment: Any, parts: Sequence[tuple[int, int]] = ()) -> dict[str, Any]:
+    """A payment as CLI.md describes it, with its parts (rule 42) when it is spread over invoices."""
+    from steg2cli.services.receivables import payment_money
+
     return {
         "id": payment.id,
         "date": common.iso(payment.paid_on),
         "amount": payment.amount_ore,
         "reference": payment.reference,
-        "invoice": payment.invoice_number,
         "source": payment.source,
         "payer_name": payment.payer_name,
         "note": payment.note,
+        **payment_money(payment, parts),
     }
+
+
+def _with_parts(session: Session, payments: Sequence[Any]) -> list[dict[str, Any]]:
+    from steg2cli.services.receivables import parts_of
+
+    spread = parts_of(session, [p.id for p in payments if p.invoice_number is None])
+    return [payment_json(p, spread.get(p.id, ())) for p in payments]
 
 
 def find_invoice(session: Session, ref: str) -> Invoice:
@@ -93,6 +103,7 @@ def add(db: Database, invoice_ref: str, day: date, amount: int, reference: str |
             import_id=None,
             recorded_on=today,
             note="",
+            unallocated_ore=0,
         )
         session.add(payment)
         session.flush()
@@ -100,18 +111,12 @@ def add(db: Database, invoice_ref: str, day: date, amount: int, reference: str |
         return payment_json(payment)
 
 
-def assign(db: Database, payment_id: int, invoice_ref: str) -> dict[str, Any]:
-    """Put a payment (an unmatched one, or one matched wrongly) on an invoice."""
-    with db.write("payment assign") as session:
-        payment = session.get(Payment, payment_id)
-        if payment is None:
-            raise NotFound(_("no payment has the id {payment_id}").format(payment_id=payment_id))
-        invoice = find_invoice(session, invoice_ref)
-        if invoice.kind != "invoice":
-            raise BadInput(_("{number} is a credit note; a payment goes to an invoice").format(number=invoice.number))
-        changed(session, "payment", payment.id, "invoice", payment.invoice_number, invoice.number)
-        payment.invoice_number = invoice.number
-        return payment_json(payment)
+def assign(db: Database, payment_id: int, invoice_ref: str, amount: int | None = None) -> dict[str, Any]:
+    """Put a payment (an unmatched one, or one matched wrongly) on an invoice; with `amount`, that part of
+    what is on no invoice yet (rule 42)."""
+    from steg2cli.services import receivables
+
+    return receivables.assign(db, payment_id, invoice_ref, amount)
 
 
 def list_payments(db: Database, unmatched: bool = False) -> list[dict[str, Any]]:
@@ -119,18 +124,15 @@ def list_payments(db: Database, unmatched: bool = False) -> list[dict[str, Any]]
     with db.read() as session:
         query = select(Payment).order_by(Payment.paid_on.desc(), Payment.id.desc())
         if unmatched:
-            query = query.where(Payment.invoice_number.is_(None))
-        return [payment_json(p) for p in session.scalars(query)]
+            query = query.where(Payment.unallocated_ore > 0)
+        return _with_parts(session, list(session.scalars(query)))
 
 
 def unmatched(session: Session) -> list[dict[str, Any]]:
-    """Payments waiting for `payment assign` (for the dashboard)."""
-    return [
-        payment_json(p)
-        for p in session.scalars(
-            select(Payment).where(Payment.invoice_number.is_(None)).order_by(Payment.paid_on, Payment.id)
-        )
-    ]
+    """Payments (or what is left of them) waiting for `payment assign` (for the dashboard)."""
+    return _with_parts(
+        session, list(session.scalars(select(Payment).where(Payment.unallocated_ore > 0).order_by(Payment.paid_on, Payment.id)))
+    )
 
 
 # ---- bank files ----------------------------------------------------------------------------------
@@ -243,6 +245,7 @@ def import_file(db: Database, path: Path, today: date, dry_run: bool = False) ->
                     import_id,
                     today,
                     p.note,
+                    0 if invoice is not None else p.amount,
                 )
             )
         # Tens of thousands of rows: the driver's executemany, not one ORM object each.
@@ -260,6 +263,7 @@ def import_file(db: Database, path: Path, today: date, dry_run: bool = False) ->
                 "import_id",
                 "recorded_on",
                 "note",
+                "unallocated_ore",
             ),
             rows,
         )
