@@ -209,6 +209,7 @@ _RUN_ROW = (
 def status(db: Database, day: date) -> dict[str, Any]:
     """The coordinator's morning view of what needs doing, as of `day`."""
     from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced, overdue
+    from steg2cli.services import reminders
     from steg2cli.services.payments import unmatched
 
     with db.read() as session:
@@ -329,6 +330,8 @@ def status(db: Database, day: date) -> dict[str, Any]:
             ],
             "programmes_without_trainee_list": _silent_programmes(session, running, day),
             "overdue": overdue(session, day),
+            "reminders_due": reminders.due(session, day),
+            "to_collection": reminders.for_collection(session, day),
             "payments_to_match": unmatched(session),
         }
 
@@ -430,6 +433,8 @@ SECTIONS = (
     "certified_without_agreement",
     "programmes_without_trainee_list",
     "overdue",
+    "reminders_due",
+    "to_collection",
     "payments_to_match",
     "payers_not_ready",
     "invoices_to_credit",
@@ -445,6 +450,7 @@ def status_summary(db: Database, day: date, most: int = 10) -> dict[str, Any]:
     runs' stored activity dates and indexes, so that the view costs about the same in a register of any
     size; `status` (the `--json` document) still lists them whole. A test checks that both agree."""
     from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced, overdue_first
+    from steg2cli.services import reminders
     from steg2cli.services.payments import unmatched
 
     with db.read() as session:
@@ -463,6 +469,8 @@ def status_summary(db: Database, day: date, most: int = 10) -> dict[str, Any]:
         soon = not_yet_invoiced(session, day + relativedelta(days=30))
         due = [c for c in soon if c.due <= day]
         for key, items in (
+            ("reminders_due", reminders.due(session, day)),
+            ("to_collection", reminders.for_collection(session, day)),
             ("payments_to_match", unmatched(session)),
             ("payers_not_ready", _payers_not_ready(session, soon)),
             ("invoices_to_credit", invoices_with_void_charges(session)),

@@ -1049,7 +1049,7 @@ def export(db: Database, path: Path, numbers: Sequence[int] = (), year: int | No
         first, last, ended = dates if dates is not None else (line["period"] or None, None, None)
         return [
             invoice["number"],
-            rules.PRICE_CODES.get(line["charge"], line["charge"]),
+            rules.charge_name(line["charge"]),
             line["description"],
             line["who"],
             first,
