@@ -57,6 +57,12 @@ def payment_json(payment: Any, parts: Sequence[tuple[int, int]] = ()) -> dict[st
     }
 
 
+#: A payment with money on no invoice: unmatched, or what is left of one spread in parts (rule 42).
+_UNMATCHED = Payment.invoice_number.is_(None) & (
+    (Payment.unallocated_ore != 0) | (Payment.unallocated_ore == Payment.amount_ore)
+)
+
+
 def _with_parts(session: Session, payments: Sequence[Any]) -> list[dict[str, Any]]:
     from steg2cli.services.receivables import parts_of
 
@@ -124,14 +130,14 @@ def list_payments(db: Database, unmatched: bool = False) -> list[dict[str, Any]]
     with db.read() as session:
         query = select(Payment).order_by(Payment.paid_on.desc(), Payment.id.desc())
         if unmatched:
-            query = query.where(Payment.unallocated_ore > 0)
+            query = query.where(_UNMATCHED)
         return _with_parts(session, list(session.scalars(query)))
 
 
 def unmatched(session: Session) -> list[dict[str, Any]]:
     """Payments (or what is left of them) waiting for `payment assign` (for the dashboard)."""
     return _with_parts(
-        session, list(session.scalars(select(Payment).where(Payment.unallocated_ore > 0).order_by(Payment.paid_on, Payment.id)))
+        session, list(session.scalars(select(Payment).where(_UNMATCHED).order_by(Payment.paid_on, Payment.id)))
     )
 
 

@@ -104,6 +104,19 @@ def remind(
         )
     with db.write("invoice remind", rollback=dry_run) as session:
         terms = settings.reminder_terms(session)
+        if folder is not None:
+            from steg2cli.documents.common import seller_missing
+            from steg2cli.services.documents import seller_document
+
+            lacking = seller_missing(seller_document(settings.seller(session)), charges_vat=False)
+            if lacking:
+                raise RuleViolation(
+                    [
+                        _("cannot write reminders: the seller lacks {missing} (steg2 config set …)").format(
+                            missing=", ".join(lacking)
+                        )
+                    ]
+                )
         if numbers:
             missing = sorted(set(numbers) - set(session.scalars(select(Invoice.number).where(Invoice.number.in_(list(numbers))))))
             if missing:
