@@ -454,7 +454,6 @@ class Payment(Base):
     unallocated_ore: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
-
 # ---- money owed and money back (rules 40-42) ------------------------------------------------------
 
 

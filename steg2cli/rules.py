@@ -1433,9 +1433,7 @@ def reminder_fee_setting(fee: int) -> list[str]:
     if fee < 0:
         return [_("a reminder fee cannot be negative")]
     if fee > MAX_REMINDER_FEE_ORE:
-        return [
-            _("a reminder fee may be at most {most} (lag 1981:739)").format(most=format_kr(MAX_REMINDER_FEE_ORE))
-        ]
+        return [_("a reminder fee may be at most {most} (lag 1981:739)").format(most=format_kr(MAX_REMINDER_FEE_ORE))]
     return []
 
 

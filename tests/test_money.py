@@ -63,19 +63,26 @@ def test_rule_40_the_fee_is_at_most_60_kr() -> None:
 def test_rule_41_interest_day_by_day_over_two_rate_periods_with_a_partial_payment() -> None:
     rates = [(D("2024-01-01"), 400), (D("2024-06-01"), 350)]  # + 8 points: 12 %, then 11.5 %
     # 30 000 kr due 2024-05-01; 10 000 kr paid 2024-05-21 (counted from the 22nd).
-    found = rules.late_interest(3_000_000, D("2024-05-01"), [(D("2024-05-21"), 1_000_000)], rates, None, D("2024-07-01"))
+    found = rules.late_interest(
+        3_000_000, D("2024-05-01"), [(D("2024-05-21"), 1_000_000)], rates, None, D("2024-07-01")
+    )
     exact = Decimal(3_000_000 * 1200 * 20 + 2_000_000 * 1200 * 10 + 2_000_000 * 1150 * 31) / (10_000 * 365)
     assert found.amount == round(exact) == 45836
     assert (found.first, found.last, found.missing) == (D("2024-05-02"), D("2024-07-01"), None)
     # The days already charged are never charged again.
-    later = rules.late_interest(3_000_000, D("2024-05-01"), [(D("2024-05-21"), 1_000_000)], rates, D("2024-07-01"), D("2024-07-01"))
+    later = rules.late_interest(
+        3_000_000, D("2024-05-01"), [(D("2024-05-21"), 1_000_000)], rates, D("2024-07-01"), D("2024-07-01")
+    )
     assert later.amount == 0
     # Paid late in full on 2024-07-11: interest up to and including that day, nothing after.
     paid = [(D("2024-05-21"), 1_000_000), (D("2024-07-11"), 2_000_000)]
     rest = rules.late_interest(3_000_000, D("2024-05-01"), paid, rates, D("2024-07-01"), D("2024-12-31"))
     assert rest.amount == round(Decimal(2_000_000 * 1150 * 10) / (10_000 * 365)) == 6301
     # Paid on time: nothing; a day no rate covers: nothing charged, the day named.
-    assert rules.late_interest(100_000, D("2024-05-01"), [(D("2024-05-01"), 100_000)], rates, None, D("2024-12-31")).amount == 0
+    assert (
+        rules.late_interest(100_000, D("2024-05-01"), [(D("2024-05-01"), 100_000)], rates, None, D("2024-12-31")).amount
+        == 0
+    )
     missing = rules.late_interest(100_000, D("2023-05-01"), [], rates, None, D("2024-02-01"))
     assert (missing.amount, missing.missing) == (0, D("2023-05-02"))
 
@@ -185,7 +192,17 @@ def test_the_compensation_invoice_passes_the_peppol_rules(tmp_path: Path) -> Non
     from tests.test_einvoices import seller
 
     seller(vat=True)  # a VAT number, which a category O invoice must not carry (BR-O-02)
-    ok("payer", "set", "Gävle", "--org-number", "212000-2528", "--address", r"Box 1\n801 84 Gävle", "--reference", "BUN-1")
+    ok(
+        "payer",
+        "set",
+        "Gävle",
+        "--org-number",
+        "212000-2528",
+        "--address",
+        r"Box 1\n801 84 Gävle",
+        "--reference",
+        "BUN-1",
+    )
     issue()
     ok("config", "set", "reminder.fee", "60")
     ok("invoice", "remind", "--date", "2024-05-11")

@@ -191,5 +191,7 @@ def sie(
         )
     )
     if result["refunds"]:
-        common.done(ngettext("…and {count} refund.", "…and {count} refunds.", result["refunds"]).format(count=result["refunds"]))
+        common.done(
+            ngettext("…and {count} refund.", "…and {count} refunds.", result["refunds"]).format(count=result["refunds"])
+        )
     common.warn(result["warnings"])

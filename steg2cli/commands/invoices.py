@@ -261,10 +261,7 @@ def show(
             ),
             (
                 _("reminders"),
-                ", ".join(
-                    _("{level}: {date} (pay by {due_date})").format(**r) for r in invoice["reminders"]
-                )
-                or None,
+                ", ".join(_("{level}: {date} (pay by {due_date})").format(**r) for r in invoice["reminders"]) or None,
             ),
             (_("interest charged"), kr(invoice["interest_charged"]) if invoice["interest_charged"] else None),
         ],

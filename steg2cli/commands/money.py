@@ -194,7 +194,10 @@ def _payment_done(result: dict[str, Any]) -> None:
     )
     common.done(
         _("Payment {id} ({amount}): {parts}; {left} on no invoice.").format(
-            id=result["id"], amount=kr(result["amount"]), parts=parts or _("nothing on an invoice"), left=kr(result["unallocated"])
+            id=result["id"],
+            amount=kr(result["amount"]),
+            parts=parts or _("nothing on an invoice"),
+            left=kr(result["unallocated"]),
         )
     )
 

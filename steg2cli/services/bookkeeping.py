@@ -46,9 +46,9 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
         numbers = [i.number for i in invoices]
         for chunk in common.chunks(numbers):
             for number, amount, rate, kind in session.execute(
-                select(
-                    InvoiceLine.invoice_number, InvoiceLine.amount_ore, InvoiceLine.vat_bp, InvoiceLine.kind
-                ).where(InvoiceLine.invoice_number.in_(chunk))
+                select(InvoiceLine.invoice_number, InvoiceLine.amount_ore, InvoiceLine.vat_bp, InvoiceLine.kind).where(
+                    InvoiceLine.invoice_number.in_(chunk)
+                )
             ):
                 if rules.is_compensation(kind):
                     compensation[number][COMPENSATION_ACCOUNT[kind]] += amount

@@ -113,7 +113,8 @@ def documents(session: Session, invoices: Sequence[dict[str, Any]]) -> list[ubl.
                 payment_terms=f"{days} dagar netto",
                 note=(f"Kreditering av faktura {invoice['credits']}: {invoice['reason']}" if credits else ""),
                 credits=credits,
-                outside_vat=bool(invoice["lines"]) and all(rules.is_compensation(line["charge"]) for line in invoice["lines"]),
+                outside_vat=bool(invoice["lines"])
+                and all(rules.is_compensation(line["charge"]) for line in invoice["lines"]),
             )
         )
     return result

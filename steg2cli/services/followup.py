@@ -208,8 +208,8 @@ _RUN_ROW = (
 
 def status(db: Database, day: date) -> dict[str, Any]:
     """The coordinator's morning view of what needs doing, as of `day`."""
-    from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced, overdue
     from steg2cli.services import reminders
+    from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced, overdue
     from steg2cli.services.payments import unmatched
 
     with db.read() as session:
@@ -449,8 +449,8 @@ def status_summary(db: Database, day: date, most: int = 10) -> dict[str, Any]:
     certified trainers without an agreement) are counted and cut by the database, through the programme
     runs' stored activity dates and indexes, so that the view costs about the same in a register of any
     size; `status` (the `--json` document) still lists them whole. A test checks that both agree."""
-    from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced, overdue_first
     from steg2cli.services import reminders
+    from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced, overdue_first
     from steg2cli.services.payments import unmatched
 
     with db.read() as session:

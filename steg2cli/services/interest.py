@@ -69,9 +69,8 @@ def _candidates(session: Session, day: date) -> list[int]:
     date (whose late days may not all be charged yet)."""
     overdue = {row.number for row in session.execute(invoicing._past_due(day))}
     credited = select(Invoice.credits_number).where(Invoice.credits_number.is_not(None))
-    late = (
-        select(Invoice.number)
-        .where(Invoice.kind == "invoice", Invoice.due_date < day, Invoice.number.not_in(credited))
+    late = select(Invoice.number).where(
+        Invoice.kind == "invoice", Invoice.due_date < day, Invoice.number.not_in(credited)
     )
     paid_late = set(
         session.scalars(
@@ -103,7 +102,11 @@ def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[
         minimum = settings.ore(settings.all_settings(session)["interest.minimum"])
         rates = _rates(session)
         numbers = _candidates(session, day)
-        invoices = {i.number: i for chunk in common.chunks(numbers) for i in session.scalars(select(Invoice).where(Invoice.number.in_(chunk)))}
+        invoices = {
+            i.number: i
+            for chunk in common.chunks(numbers)
+            for i in session.scalars(select(Invoice).where(Invoice.number.in_(chunk)))
+        }
         charged: dict[int, tuple[date | None, int]] = {}
         for chunk in common.chunks(numbers):
             for number, last, count in session.execute(
@@ -117,7 +120,9 @@ def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[
         for number in numbers:
             invoice = invoices[number]
             through, count = charged.get(number, (None, 0))
-            found = rules.late_interest(invoice.total_ore, invoice.due_date, events.get(number, []), rates, through, day)
+            found = rules.late_interest(
+                invoice.total_ore, invoice.due_date, events.get(number, []), rates, through, day
+            )
             if found.missing is not None:
                 missing.append(found.missing)
                 continue
@@ -130,9 +135,10 @@ def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[
         if missing:
             raise RuleViolation(
                 [
-                    _("no reference rate is in force on {day}; set one with: steg2 rate set reference PERCENT --from DATE").format(
-                        day=min(missing).isoformat()
-                    )
+                    _(
+                        "no reference rate is in force on {day}; set one with: "
+                        "steg2 rate set reference PERCENT --from DATE"
+                    ).format(day=min(missing).isoformat())
                 ]
             )
         result = []

@@ -9,10 +9,10 @@ A payment whose reference names no invoice waits, unmatched, for `payment assign
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select

@@ -71,9 +71,9 @@ def refresh(session: Session, *numbers: int) -> None:
             .limit(1)
         )
         values = {
-            "moved_ore": int(parts) + int(offset_in) - int(offset_out),
-            "refunded_ore": int(refunded),
-            "interest_ore": int(interest),
+            "moved_ore": int(parts or 0) + int(offset_in or 0) - int(offset_out or 0),
+            "refunded_ore": int(refunded or 0),
+            "interest_ore": int(interest or 0),
             "reminders": int(count),
             "last_reminder_on": last,
             "blocked_on": block.blocked_on if block else None,
@@ -99,7 +99,10 @@ def summaries(session: Session, numbers: Sequence[int]) -> dict[int, Any]:
     """The `receivables` rows of these invoices (those that have one), by invoice number."""
     found: dict[int, Any] = {}
     for chunk in common.chunks(numbers):
-        found.update((row.invoice_number, row) for row in session.execute(select(Receivable.__table__).where(Receivable.invoice_number.in_(chunk))))
+        found.update(
+            (row.invoice_number, row)
+            for row in session.execute(select(Receivable.__table__).where(Receivable.invoice_number.in_(chunk)))
+        )
     return found
 
 
@@ -110,7 +113,7 @@ def received(session: Session, number: int) -> int:
         select(func.coalesce(func.sum(Payment.amount_ore), 0)).where(Payment.invoice_number == number)
     )
     row = session.get(Receivable, number)
-    return int(whole) + (row.moved_ore if row else 0)
+    return int(whole or 0) + (row.moved_ore if row else 0)
 
 
 def receipts(session: Session, numbers: Sequence[int]) -> dict[int, list[tuple[date, int]]]:
@@ -121,7 +124,8 @@ def receipts(session: Session, numbers: Sequence[int]) -> dict[int, list[tuple[d
         for number, day, amount in session.execute(
             select(Payment.invoice_number, Payment.paid_on, Payment.amount_ore).where(Payment.invoice_number.in_(chunk))
         ):
-            events[number].append((day, amount))
+            if number is not None:
+                events[number].append((day, amount))
         for number, day, amount in session.execute(
             select(PaymentPart.invoice_number, Payment.paid_on, PaymentPart.amount_ore)
             .join(Payment, Payment.id == PaymentPart.payment_id)
@@ -195,7 +199,9 @@ def _taken_off(session: Session, number: int, amount: int) -> list[str]:
     )
     # Set-offs from it are already out of `received`; what stays must still cover refunds and those.
     return rules.taking_off_allowed(
-        received(session, number) + int(offset_away) - amount, row.refunded_ore if row else 0, int(offset_away)
+        received(session, number) + int(offset_away or 0) - amount,
+        row.refunded_ore if row else 0,
+        int(offset_away or 0),
     )
 
 
@@ -304,9 +310,7 @@ def offset(db: Database, from_ref: str, to_ref: str, amount: int | None, day: da
         owed_state = state(session, target, day)
         owed = max(owed_state.balance, 0) if owed_state.state in ("open", "overdue") else 0
         wanted = amount if amount is not None else min(available, owed)
-        common.check(
-            rules.offset_allowed(origin.payer_id == target.payer_id, owed > 0, available, owed, wanted)
-        )
+        common.check(rules.offset_allowed(origin.payer_id == target.payer_id, owed > 0, available, owed, wanted))
         record = PaymentOffset(from_invoice=origin.number, to_invoice=target.number, offset_on=day, amount_ore=wanted)
         session.add(record)
         refresh(session, origin.number, target.number)
@@ -373,4 +377,3 @@ def history(session: Session, number: int) -> dict[str, Any]:
             for r in session.scalars(select(Refund).where(Refund.invoice_number == number).order_by(Refund.id))
         ],
     }
-

@@ -118,7 +118,9 @@ def remind(
                     ]
                 )
         if numbers:
-            missing = sorted(set(numbers) - set(session.scalars(select(Invoice.number).where(Invoice.number.in_(list(numbers))))))
+            missing = sorted(
+                set(numbers) - set(session.scalars(select(Invoice.number).where(Invoice.number.in_(list(numbers)))))
+            )
             if missing:
                 raise NotFound(_("no invoice number {join}").format(join=", ".join(map(str, missing))))
         rows = {row.number: row for row in _candidates(session, day, numbers)}
@@ -128,7 +130,9 @@ def remind(
             row = rows.get(number)
             if row is None:
                 problems.append(
-                    _("invoice {number} cannot be reminded: {reason}").format(number=number, reason=_("it is not overdue"))
+                    _("invoice {number} cannot be reminded: {reason}").format(
+                        number=number, reason=_("it is not overdue")
+                    )
                 )
                 continue
             level, why = rules.next_reminder(
@@ -142,7 +146,9 @@ def remind(
             )
             if level is None:
                 if numbers:
-                    problems.append(_("invoice {number} cannot be reminded: {reason}").format(number=number, reason=why))
+                    problems.append(
+                        _("invoice {number} cannot be reminded: {reason}").format(number=number, reason=why)
+                    )
                 continue
             made.append((row, level))
         if problems:
@@ -243,7 +249,9 @@ def _letter(session: Session, number: int, level: int) -> ReminderDocument:
     record = session.scalar(select(Reminder).where(Reminder.invoice_number == number, Reminder.level == level))
     if record is None:
         raise NotFound(_("invoice {number} has no reminder {level}").format(number=number, level=level))
-    invoice = invoicing._load_invoices(session, invoicing._select_invoices(session, None, [number]), record.reminded_on, with_lines=False)[0]
+    invoice = invoicing._load_invoices(
+        session, invoicing._select_invoices(session, None, [number]), record.reminded_on, with_lines=False
+    )[0]
     return ReminderDocument(
         seller=seller_document(invoice["seller"], settings.seller(session)),
         payer=payer_document(invoice["payer"]),

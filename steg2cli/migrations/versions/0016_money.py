@@ -86,7 +86,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "receivables",
-        sa.Column("invoice_number", sa.Integer, sa.ForeignKey("invoices.number"), primary_key=True, autoincrement=False),
+        sa.Column(
+            "invoice_number", sa.Integer, sa.ForeignKey("invoices.number"), primary_key=True, autoincrement=False
+        ),
         sa.Column("moved_ore", sa.BigInteger, nullable=False),
         sa.Column("refunded_ore", sa.BigInteger, nullable=False),
         sa.Column("interest_ore", sa.BigInteger, nullable=False),
