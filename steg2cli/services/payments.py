@@ -9,6 +9,7 @@ A payment whose reference names no invoice waits, unmatched, for `payment assign
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -22,7 +23,7 @@ from steg2cli import rules
 from steg2cli.db import Database, bulk_insert, touched
 from steg2cli.errors import BadInput, NotFound, RowErrors
 from steg2cli.i18n import N_, _
-from steg2cli.models import Invoice, Payment, PaymentImport
+from steg2cli.models import Invoice, Payment, PaymentImport, PaymentPart
 from steg2cli.services import common
 
 #: A bank file larger than this is not a payment file (a BgMax file of 10 000 payments is about 2.5 MB).
@@ -43,8 +44,6 @@ class Incoming:
 
 def payment_json(payment: Any, parts: Sequence[tuple[int, int]] = ()) -> dict[str, Any]:
     """A payment as CLI.md describes it, with its parts (rule 42) when it is spread over invoices."""
-    from steg2cli.services.receivables import payment_money
-
     return {
         "id": payment.id,
         "date": common.iso(payment.paid_on),
@@ -64,8 +63,6 @@ _UNMATCHED = Payment.invoice_number.is_(None) & (
 
 
 def _with_parts(session: Session, payments: Sequence[Any]) -> list[dict[str, Any]]:
-    from steg2cli.services.receivables import parts_of
-
     spread = parts_of(session, [p.id for p in payments if p.invoice_number is None])
     return [payment_json(p, spread.get(p.id, ())) for p in payments]
 
@@ -117,14 +114,6 @@ def add(db: Database, invoice_ref: str, day: date, amount: int, reference: str |
         return payment_json(payment)
 
 
-def assign(db: Database, payment_id: int, invoice_ref: str, amount: int | None = None) -> dict[str, Any]:
-    """Put a payment (an unmatched one, or one matched wrongly) on an invoice; with `amount`, that part of
-    what is on no invoice yet (rule 42)."""
-    from steg2cli.services import receivables
-
-    return receivables.assign(db, payment_id, invoice_ref, amount)
-
-
 def list_payments(db: Database, unmatched: bool = False) -> list[dict[str, Any]]:
     """Payments, newest first (`unmatched`: only those on no invoice)."""
     with db.read() as session:
@@ -139,6 +128,31 @@ def unmatched(session: Session) -> list[dict[str, Any]]:
     return _with_parts(
         session, list(session.scalars(select(Payment).where(_UNMATCHED).order_by(Payment.paid_on, Payment.id)))
     )
+
+
+def parts_of(session: Session, payment_ids: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
+    """Each payment's parts, (invoice number, öre), in the order they were made."""
+    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for chunk in common.chunks(payment_ids):
+        for payment_id, number, amount in session.execute(
+            select(PaymentPart.payment_id, PaymentPart.invoice_number, PaymentPart.amount_ore)
+            .where(PaymentPart.payment_id.in_(chunk))
+            .order_by(PaymentPart.id)
+        ):
+            found[payment_id].append((number, amount))
+    return found
+
+
+def payment_money(payment: Payment, parts: Sequence[tuple[int, int]]) -> dict[str, Any]:
+    """What CLI.md adds to a payment: `parts` and `unallocated`; `invoice` is the first part's number."""
+    listed = [{"invoice": number, "amount": amount} for number, amount in parts]
+    if payment.invoice_number is not None:
+        listed = [{"invoice": payment.invoice_number, "amount": payment.amount_ore}]
+    return {
+        "invoice": listed[0]["invoice"] if listed else None,
+        "parts": listed,
+        "unallocated": payment.unallocated_ore,
+    }
 
 
 # ---- bank files ----------------------------------------------------------------------------------

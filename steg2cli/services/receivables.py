@@ -14,7 +14,7 @@ row per such invoice instead of six tables.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -37,6 +37,7 @@ from steg2cli.models import (
     Reminder,
 )
 from steg2cli.services import common
+from steg2cli.services.payments import find_invoice, parts_of, payment_json
 
 # ---- the sparse summary -------------------------------------------------------------------------
 
@@ -159,31 +160,6 @@ def state(session: Session, invoice: Invoice, day: date) -> rules.InvoiceState:
 # ---- payments in parts ------------------------------------------------------------------------
 
 
-def parts_of(session: Session, payment_ids: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
-    """Each payment's parts, (invoice number, öre), in the order they were made."""
-    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for chunk in common.chunks(payment_ids):
-        for payment_id, number, amount in session.execute(
-            select(PaymentPart.payment_id, PaymentPart.invoice_number, PaymentPart.amount_ore)
-            .where(PaymentPart.payment_id.in_(chunk))
-            .order_by(PaymentPart.id)
-        ):
-            found[payment_id].append((number, amount))
-    return found
-
-
-def payment_money(payment: Payment, parts: Iterable[tuple[int, int]]) -> dict[str, Any]:
-    """What CLI.md adds to a payment: `parts` and `unallocated`; `invoice` is the first part's number."""
-    listed = [{"invoice": number, "amount": amount} for number, amount in parts]
-    if payment.invoice_number is not None:
-        listed = [{"invoice": payment.invoice_number, "amount": payment.amount_ore}]
-    return {
-        "invoice": listed[0]["invoice"] if listed else None,
-        "parts": listed,
-        "unallocated": payment.unallocated_ore,
-    }
-
-
 def _payment(session: Session, payment_id: int) -> Payment:
     payment = session.get(Payment, payment_id)
     if payment is None:
@@ -255,8 +231,6 @@ def _release(session: Session, payment: Payment, number: int | None) -> list[int
 
 def assign(db: Database, payment_id: int, invoice_ref: str, amount: int | None = None) -> dict[str, Any]:
     """Put a payment, or with `amount` a part of it, on an invoice (rule 42)."""
-    from steg2cli.services.payments import find_invoice, payment_json
-
     with db.write("payment assign") as session:
         invoice = find_invoice(session, invoice_ref)
         if invoice.kind != "invoice":
@@ -269,8 +243,6 @@ def assign(db: Database, payment_id: int, invoice_ref: str, amount: int | None =
 
 def unassign(db: Database, payment_id: int, invoice_ref: str | None = None) -> dict[str, Any]:
     """Take a payment off its invoice (or off one invoice of its parts), back to unmatched (rule 42)."""
-    from steg2cli.services.payments import find_invoice, payment_json
-
     with db.write("payment unassign") as session:
         payment = _payment(session, payment_id)
         number = find_invoice(session, invoice_ref).number if invoice_ref is not None else None
@@ -299,8 +271,6 @@ def _to_pay_back(session: Session, invoice: Invoice, day: date) -> int:
 def offset(db: Database, from_ref: str, to_ref: str, amount: int | None, day: date) -> dict[str, Any]:
     """Set an overpayment on one invoice (or money to pay back on a credited one) off against another open
     invoice of the same payer (rule 42). No money moves in the bank, so the books do not change."""
-    from steg2cli.services.payments import find_invoice
-
     with db.write("payment offset") as session:
         origin = find_invoice(session, from_ref)
         target = find_invoice(session, to_ref)
@@ -326,8 +296,6 @@ def offset(db: Database, from_ref: str, to_ref: str, amount: int | None, day: da
 
 def refund(db: Database, invoice_ref: str, amount: int, day: date, note: str, today: date) -> dict[str, Any]:
     """Record money paid back to a payer on an invoice overpaid or credited (rule 42)."""
-    from steg2cli.services.payments import find_invoice
-
     with db.write("payment refund") as session:
         invoice = find_invoice(session, invoice_ref)
         available = _to_pay_back(session, invoice, day) if invoice.kind == "invoice" else 0
