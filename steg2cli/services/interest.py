@@ -102,11 +102,6 @@ def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[
         minimum = settings.ore(settings.all_settings(session)["interest.minimum"])
         rates = _rates(session)
         numbers = _candidates(session, day)
-        invoices = {
-            i.number: i
-            for chunk in common.chunks(numbers)
-            for i in session.scalars(select(Invoice).where(Invoice.number.in_(chunk)))
-        }
         charged: dict[int, tuple[date | None, int]] = {}
         for chunk in common.chunks(numbers):
             for number, last, count in session.execute(
@@ -115,6 +110,13 @@ def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[
                 .group_by(LateInterest.invoice_number)
             ):
                 charged[number] = (last, int(count))
+        # Invoices charged up to the day already have nothing more to charge: the rest only are read.
+        numbers = [n for n in numbers if n not in charged or (charged[n][0] or day) < day]
+        invoices = {
+            i.number: i
+            for chunk in common.chunks(numbers)
+            for i in session.scalars(select(Invoice).where(Invoice.number.in_(chunk)))
+        }
         events = receivables.receipts(session, numbers)
         made, below, missing = [], 0, []
         for number in numbers:

@@ -476,8 +476,9 @@ def paid_by_invoice(session: Session, numbers: Sequence[int], money: dict[int, A
 
     if money is None:
         money = summaries(session, numbers)
+    wanted = set(numbers)
     paid: dict[int, int] = {
-        number: row.moved_ore - row.refunded_ore for number, row in money.items() if number in set(numbers)
+        number: row.moved_ore - row.refunded_ore for number, row in money.items() if number in wanted
     }
     for number, total in session.execute(
         select(Payment.invoice_number, func.sum(Payment.amount_ore))

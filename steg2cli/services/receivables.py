@@ -42,57 +42,71 @@ from steg2cli.services.payments import find_invoice, parts_of, payment_json
 # ---- the sparse summary -------------------------------------------------------------------------
 
 
+def _sums(session: Session, column: Any, amount: Any, chunk: Sequence[int], sign: int = 1) -> dict[int, int]:
+    return {
+        number: sign * int(total or 0)
+        for number, total in session.execute(select(column, func.sum(amount)).where(column.in_(chunk)).group_by(column))
+    }
+
+
 def refresh(session: Session, *numbers: int) -> None:
-    """Work out the `receivables` row of each invoice again from the records; an invoice with nothing of
-    rules 40-42 keeps no row."""
+    """Work out the `receivables` rows of these invoices again from the records, a few grouped queries per
+    500 invoices; an invoice with nothing of rules 40-42 keeps no row."""
     session.flush()
-    for number in sorted(set(numbers)):
-        parts = session.scalar(
-            select(func.coalesce(func.sum(PaymentPart.amount_ore), 0)).where(PaymentPart.invoice_number == number)
+    for chunk in common.chunks(sorted(set(numbers))):
+        moved: dict[int, int] = defaultdict(int)
+        for part in (
+            _sums(session, PaymentPart.invoice_number, PaymentPart.amount_ore, chunk),
+            _sums(session, PaymentOffset.to_invoice, PaymentOffset.amount_ore, chunk),
+            _sums(session, PaymentOffset.from_invoice, PaymentOffset.amount_ore, chunk, -1),
+        ):
+            for number, amount in part.items():
+                moved[number] += amount
+        has_parts = set(
+            session.scalars(select(PaymentPart.invoice_number).where(PaymentPart.invoice_number.in_(chunk)))
         )
-        offset_in = session.scalar(
-            select(func.coalesce(func.sum(PaymentOffset.amount_ore), 0)).where(PaymentOffset.to_invoice == number)
-        )
-        offset_out = session.scalar(
-            select(func.coalesce(func.sum(PaymentOffset.amount_ore), 0)).where(PaymentOffset.from_invoice == number)
-        )
-        refunded = session.scalar(
-            select(func.coalesce(func.sum(Refund.amount_ore), 0)).where(Refund.invoice_number == number)
-        )
-        interest = session.scalar(
-            select(func.coalesce(func.sum(LateInterest.amount_ore), 0)).where(LateInterest.invoice_number == number)
-        )
-        count, last = session.execute(
-            select(func.count(Reminder.id), func.max(Reminder.reminded_on)).where(Reminder.invoice_number == number)
-        ).one()
-        block = session.scalar(
-            select(InvoiceBlock)
-            .where(InvoiceBlock.invoice_number == number, InvoiceBlock.unblocked_on.is_(None))
-            .order_by(InvoiceBlock.id.desc())
-            .limit(1)
-        )
-        values = {
-            "moved_ore": int(parts or 0) + int(offset_in or 0) - int(offset_out or 0),
-            "refunded_ore": int(refunded or 0),
-            "interest_ore": int(interest or 0),
-            "reminders": int(count),
-            "last_reminder_on": last,
-            "blocked_on": block.blocked_on if block else None,
-            "block_reason": block.reason if block else None,
+        refunded = _sums(session, Refund.invoice_number, Refund.amount_ore, chunk)
+        interest = _sums(session, LateInterest.invoice_number, LateInterest.amount_ore, chunk)
+        reminded = {
+            number: (int(count), last)
+            for number, count, last in session.execute(
+                select(Reminder.invoice_number, func.count(), func.max(Reminder.reminded_on))
+                .where(Reminder.invoice_number.in_(chunk))
+                .group_by(Reminder.invoice_number)
+            )
         }
-        row = session.get(Receivable, number)
-        anything = any(values.values()) or session.scalar(
-            select(func.count()).select_from(PaymentPart).where(PaymentPart.invoice_number == number)
-        )
-        if not anything:
-            if row is not None:
-                session.delete(row)
-            continue
-        if row is None:
-            row = Receivable(invoice_number=number)
-            session.add(row)
-        for key, value in values.items():
-            setattr(row, key, value)
+        blocks: dict[int, InvoiceBlock] = {}
+        for block in session.scalars(
+            select(InvoiceBlock)
+            .where(InvoiceBlock.invoice_number.in_(chunk), InvoiceBlock.unblocked_on.is_(None))
+            .order_by(InvoiceBlock.id)
+        ):
+            blocks[block.invoice_number] = block
+        rows = {
+            r.invoice_number: r for r in session.scalars(select(Receivable).where(Receivable.invoice_number.in_(chunk)))
+        }
+        for number in chunk:
+            count, last = reminded.get(number, (0, None))
+            current = blocks.get(number)
+            values = {
+                "moved_ore": moved.get(number, 0),
+                "refunded_ore": refunded.get(number, 0),
+                "interest_ore": interest.get(number, 0),
+                "reminders": count,
+                "last_reminder_on": last,
+                "blocked_on": current.blocked_on if current else None,
+                "block_reason": current.reason if current else None,
+            }
+            row = rows.get(number)
+            if not any(values.values()) and number not in has_parts:
+                if row is not None:
+                    session.delete(row)
+                continue
+            if row is None:
+                row = Receivable(invoice_number=number)
+                session.add(row)
+            for key, value in values.items():
+                setattr(row, key, value)
     session.flush()
 
 
