@@ -524,7 +524,8 @@ def _load_invoices(
         found = summaries(session, chunk)
         money.update(found)
         paid.update(paid_by_invoice(session, chunk, found))
-        reminded = [number for number, row in found.items() if row.reminders]
+        # The reminders themselves only where the lines are read too (not for a table).
+        reminded = [number for number, row in found.items() if row.reminders] if with_lines else []
         if reminded:
             for row in session.execute(
                 select(Reminder.__table__).where(Reminder.invoice_number.in_(reminded)).order_by(Reminder.level)
