@@ -13,7 +13,7 @@ import pytest
 
 from steg2cli import rules
 from steg2cli.formats import sie
-from tests.conftest import nothing_written, ok, refused, trainer_under_agreement
+from tests.conftest import nothing_written, ok, refused, sqlite_only, trainer_under_agreement
 from tests.sie_reader import read
 
 D = date.fromisoformat
@@ -345,3 +345,41 @@ def test_sie_books_fees_and_interest_on_their_accounts_and_warns_of_a_dash(tmp_p
     assert amounts["3590"] == Decimal("-50.00") and amounts["8313"] < 0
     assert amounts["1510"] == -(amounts["3590"] + amounts["8313"])
     assert books.accounts["3590"] and books.accounts["8313"]
+
+
+def test_the_reminder_letter_is_there_for_delivery(tmp_path: Path) -> None:
+    from steg2cli.documents.reminder import Reminder, reminder_pdf
+    from steg2cli.services import reminders
+    from tests.test_einvoices import seller
+    from tests.test_followup import _database
+
+    seller()
+    issue()
+    ok("payment", "add", "1", "--date", "2024-05-05", "--amount", "1000")
+    ok("invoice", "remind", "--date", "2024-05-11")
+    letter = reminders.letter(_database(), 1, 1)
+    assert isinstance(letter, Reminder)
+    assert (letter.invoice_number, letter.level, letter.paid, letter.balance) == (1, 1, 100_000, 2_900_000)
+    assert (letter.original_due_date, letter.due_date, letter.ocr) == (D("2024-05-01"), D("2024-05-21"), "133")
+    assert reminder_pdf(letter).startswith(b"%PDF")
+    from steg2cli.errors import NotFound
+
+    with pytest.raises(NotFound):
+        reminders.letter(_database(), 1, 2)
+
+
+@sqlite_only
+def test_an_older_registers_payments_keep_where_they_were(tmp_path: Path) -> None:
+    import shutil
+    import sqlite3
+
+    old = tmp_path / "old.db"
+    shutil.copy(Path(__file__).resolve().parent / "data" / "release-0.2.0.db", old)
+    with sqlite3.connect(old) as conn:
+        before = dict(conn.execute("SELECT id, invoice_number FROM payments").fetchall())
+    assert before
+    listed = ok("--db", str(old), "payment", "list", "--json")
+    assert {p["id"]: p["invoice"] for p in listed} == before
+    for p in listed:
+        whole = [{"invoice": p["invoice"], "amount": p["amount"]}] if p["invoice"] else []
+        assert (p["parts"], p["unallocated"]) == (whole, 0 if p["invoice"] else p["amount"])

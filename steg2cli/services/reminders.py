@@ -208,7 +208,8 @@ def block(db: Database, number: int, reason: str, day: date) -> dict[str, Any]:
         invoice = _invoice(session, number)
         if invoice.kind != "invoice":
             raise BadInput(_("{number} is a credit note; only an invoice is reminded").format(number=number))
-        if session.get(Receivable, number) is not None and session.get(Receivable, number).blocked_on is not None:  # type: ignore[union-attr]
+        summary = session.get(Receivable, number)
+        if summary is not None and summary.blocked_on is not None:
             raise BadInput(_("invoice {number} is blocked already").format(number=number))
         record = InvoiceBlock(invoice_number=number, blocked_on=day, reason=" ".join(reason.split())[:400])
         session.add(record)
