@@ -343,6 +343,120 @@ def national(work: Path, k: int) -> Path:
     return db
 
 
+# SQLite's own copy of a whole database file, for `db copy` to be measured against.
+BASELINE_VACUUM = """
+import sqlite3, sys
+sqlite3.connect(sys.argv[1]).execute("VACUUM INTO ?", (sys.argv[2],))
+"""
+
+# The workbook without one sheet (the register without its people trained, for the trainee-list baseline).
+WITHOUT_SHEET = """
+import sys
+from openpyxl import Workbook, load_workbook
+source = load_workbook(sys.argv[1], read_only=True)
+book = Workbook(write_only=True)
+for name in source.sheetnames:
+    if (name == sys.argv[3]) == (sys.argv[4] == "without"):
+        continue
+    sheet = book.create_sheet(name)
+    for row in source[name].iter_rows(values_only=True):
+        sheet.append(row)
+book.save(sys.argv[2])
+"""
+
+
+def moving_in(
+    work: Path, runs: int, record: Callable[[str, str, float, tuple[float, float, float], str], None]
+) -> None:
+    """Rule 37-38 at MÄN's size: the register workbook in (against its `Utbildade` sheet alone as a trainee
+    list), its memory, `db copy` against `VACUUM INTO`, and the 20 000-row trainee list against the bare
+    csv + sqlite3 baseline (on this register)."""
+    register = work / "man-register.db"
+    if not register.exists():
+        print("building MÄN's register (300 trainers, 1 500 schools, 60 000 people trained) …", file=sys.stderr)
+        subprocess.run(
+            steg2(register, "demo", "--scale", "300", "--schools", "1500", "--trainees", "60000", "--years", "10"),
+            env=ENV,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    current(register)
+    scratch = Path(tempfile.mkdtemp(prefix="steg2-moving-in-"))
+    book = scratch / "register.xlsx"
+    subprocess.run(steg2(register, "export", "register", "-o", str(book)), env=ENV, check=True, capture_output=True)
+    trained, rest = scratch / "utbildade.xlsx", scratch / "rest.xlsx"
+    subprocess.run([PY, "-c", WITHOUT_SHEET, str(book), str(trained), "Utbildade", "only"], check=True)
+    subprocess.run([PY, "-c", WITHOUT_SHEET, str(book), str(rest), "Utbildade", "without"], check=True)
+    empty, before_trainees = scratch / "empty.db", scratch / "before-trainees.db"
+    subprocess.run(steg2(empty, "db", "init"), env=ENV, check=True, capture_output=True)
+    shutil.copy(empty, before_trainees)
+    subprocess.run(steg2(before_trainees, "import", "register", str(rest)), env=ENV, check=True, capture_output=True)
+    work_a, work_b = scratch / "a.db", scratch / "b.db"
+
+    def fresh() -> None:
+        for db, source in ((work_a, empty), (work_b, before_trainees)):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            shutil.copy(source, db)
+
+    importing = steg2(work_a, "import", "register", str(book))
+    as_list = steg2(work_b, "report-trainees", "--file", str(trained))
+    record(
+        "`import register`, MÄN's size (300 trainers, 1 500 schools, 60 000 people trained)",
+        "its `Utbildade` sheet alone as a trainee list",
+        2,
+        pair(importing, as_list, max(runs // 2, 3), setup=fresh),
+        "s",
+    )
+    record(
+        "peak memory, `import register` at MÄN's size",
+        "the `Utbildade` sheet alone as a trainee list",
+        1.5,
+        pair(importing, as_list, max(runs // 2, 3), setup=fresh, memory=True),
+        "MiB",
+    )
+    target, vacuum = scratch / "copy.db", scratch / "vacuum.db"
+
+    def no_copies() -> None:
+        for path in (target, vacuum):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    record(
+        "`db copy` SQLite → SQLite of that register",
+        "SQLite's own `VACUUM INTO` of the same file",
+        5,
+        pair(
+            steg2(register, "db", "copy", str(target)),
+            [PY, "-c", BASELINE_VACUUM, str(register), str(vacuum)],
+            runs,
+            setup=no_copies,
+        ),
+        "s",
+    )
+    listing, work_db = scratch / "list.csv", scratch / "list.db"
+    trainee_list(register, listing, 20_000)
+
+    def fresh_list() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{work_db}{suffix}").unlink(missing_ok=True)
+        shutil.copy(register, work_db)
+
+    record(
+        "`report-trainees --file` with 20 000 rows (MÄN's register)",
+        "csv + sqlite3 `executemany` of the same rows",
+        5,
+        pair(
+            steg2(work_db, "report-trainees", "--file", str(listing)),
+            [PY, "-c", BASELINE_IMPORT, str(work_db), str(listing)],
+            runs,
+            setup=fresh_list,
+        ),
+        "s",
+    )
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
 def median_time(command: Sequence[str], runs: int) -> float:
     run_once(command)  # warm-up
     return statistics.median(run_once(command)[0] for _ in range(runs))
@@ -413,6 +527,9 @@ def main() -> None:
     parser.add_argument("--growth-only", action="store_true", help="only the growth table (1×, 10×, 100×)")
     parser.add_argument("--no-growth", action="store_true", help="only the standard figures, no growth table")
     parser.add_argument("--documents-only", action="store_true", help="only the documents' figures (PDF)")
+    parser.add_argument(
+        "--moving-in-only", action="store_true", help="only moving in: register import, its memory, db copy, lists"
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     # steg2 as installed: with its bytecode compiled (pip does so on install). Where PYTHONDONTWRITEBYTECODE
@@ -432,6 +549,9 @@ def main() -> None:
 
     if args.documents_only:
         documents(args.work, runs, record)
+        sys.exit(1 if table(rows, runs, args.trainers) else 0)
+    if args.moving_in_only:
+        moving_in(args.work, runs, record)
         sys.exit(1 if table(rows, runs, args.trainers) else 0)
 
     small = args.work / "small.db"
@@ -558,6 +678,7 @@ def main() -> None:
     )
     shutil.rmtree(scratch, ignore_errors=True)
     documents(args.work, runs, record)
+    moving_in(args.work, runs, record)
     failed = table(rows, runs, args.trainers)
     if not args.no_growth:
         failed += growth(args.work, sizes, runs)

@@ -20,7 +20,7 @@ import typer.main
 from typer.core import TyperGroup
 
 from steg2cli import __version__
-from steg2cli.errors import RowErrors, Steg2Error
+from steg2cli.errors import RowErrors, SheetRowErrors, Steg2Error
 from steg2cli.i18n import _
 
 #: Every command: name → (module, attribute, one-line help). Modules load only when their command runs,
@@ -104,7 +104,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "demo",
         "Fill an empty database with realistic sample data (trainers, courses, agreements, schools, …).",
     ),
-    "db": ("dbcmd", "app", "The database itself: create it, upgrade its schema, back it up, compact it."),
+    "import": (
+        "imports",
+        "app",
+        "Move in: the register workbook (trainers, agreements, schools, people trained, unpaid invoices).",
+    ),
+    "db": (
+        "dbcmd",
+        "app",
+        "The database itself: create it, upgrade its schema, back it up, compact it, copy it elsewhere.",
+    ),
     "log": ("people", "log", "Show the audit trail: who changed what, when."),
     "person": ("people", "app", "Personal data: what is held about a person, and erasure."),
 }
@@ -255,6 +264,20 @@ class Steg2Group(TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
+        except SheetRowErrors as exc:
+            from steg2cli.commands.common import emit_json, sheet_row_errors
+
+            if "--json" in arguments:
+                # CLI.md: the row errors on stdout as a list (and exit 1 still).
+                emit_json(
+                    [
+                        {"sheet": sheet, "row": row, "column": column, "value": value, "reason": reason}
+                        for sheet, row, column, value, reason in exc.errors
+                    ]
+                )
+            else:
+                sheet_row_errors(exc.errors)
+            _fail(str(exc))
         except RowErrors as exc:
             from steg2cli.commands.common import emit_json, row_errors
 

@@ -44,6 +44,7 @@ REVISIONS: tuple[str, ...] = (
     "0012",
     "0013",
     "0014",
+    "0015",
     "0016",
 )
 SCHEMA_HEAD = REVISIONS[-1]

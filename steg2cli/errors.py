@@ -62,3 +62,31 @@ class RowErrors(Steg2Error):
                 **first,
             )
         super().__init__(message)
+
+
+class SheetRowErrors(Steg2Error):
+    """A workbook of several sheets whose rows break rules (rule 37): every bad row is reported with its sheet,
+    row, column and reason, and nothing is written."""
+
+    def __init__(self, errors: list[tuple[str, int, str, str, str]]) -> None:
+        #: (sheet, row number, column, value, reason)
+        self.errors = errors
+        from steg2cli.i18n import ngettext
+
+        rows = len({(error[0], error[1]) for error in errors})
+        sheet, row, column, _value, reason = errors[0]
+        message = ngettext(
+            "{count} bad row in the workbook, {problems}; nothing was written (first: {sheet} row {row}, {column}: "
+            "{reason})",
+            "{count} bad rows in the workbook, {problems}; nothing was written (first: {sheet} row {row}, {column}: "
+            "{reason})",
+            rows,
+        ).format(
+            count=rows,
+            problems=ngettext("{count} problem", "{count} problems", len(errors)).format(count=len(errors)),
+            sheet=sheet,
+            row=row,
+            column=column,
+            reason=reason,
+        )
+        super().__init__(message)

@@ -341,6 +341,70 @@ def read_rows(
     return ["" if h is None else str(h).strip() for h in header], data()
 
 
+class SheetReader:
+    """Several sheets of one workbook, read once and streaming (the register workbook): `sheet(name,
+    date_columns)` gives a sheet's header and rows, or None when the workbook has no such sheet."""
+
+    def __init__(self, path: Path) -> None:
+        from openpyxl.utils.datetime import from_excel
+
+        self._from_excel = from_excel
+        self.path = path
+        try:
+            self.workbook = load_workbook(path, read_only=True, data_only=True)
+        except FileNotFoundError:
+            raise BadInput(_("{path}: no such file").format(path=path)) from None
+        except Exception:  # a truncated zip, missing or broken parts: openpyxl raises many kinds
+            raise BadInput(_("{path}: not an Excel workbook (.xlsx), or a damaged one").format(path=path)) from None
+        self.names = list(self.workbook.sheetnames)
+
+    def close(self) -> None:
+        self.workbook.close()
+
+    def sheet(self, name: str, date_columns: Sequence[int] = ()) -> tuple[list[str], Iterator[tuple[Any, ...]]] | None:
+        if name not in self.names:
+            return None
+        path, epoch, from_excel = self.path, self.workbook.epoch, self._from_excel
+        try:
+            rows = self.workbook[name].iter_rows(values_only=True)
+            header = next(rows, None)
+        except Exception:
+            raise BadInput(
+                _("{path}: the workbook is damaged (sheet {name} cannot be read)").format(path=path, name=name)
+            ) from None
+        if header is None:
+            return [], iter(())
+        dated = tuple(date_columns)
+
+        def data() -> Iterator[tuple[Any, ...]]:
+            number = 1
+            try:
+                for row in rows:
+                    number += 1
+                    if dated and any(
+                        i < len(row) and isinstance(row[i], int | float) and not isinstance(row[i], bool) for i in dated
+                    ):
+                        cells = list(row)
+                        for i in dated:
+                            if i < len(cells) and isinstance(cells[i], int | float) and not isinstance(cells[i], bool):
+                                try:
+                                    cells[i] = from_excel(cells[i], epoch=epoch)
+                                except (ValueError, OverflowError, TypeError):
+                                    pass  # left as a number: the reader says it is not a date
+                        row = tuple(cells)
+                    yield row
+            except BadInput:
+                raise
+            except Exception as exc:
+                raise BadInput(
+                    _(
+                        "{path}: the workbook is damaged at row {value} ({name}); open it in Excel and save it again"
+                    ).format(path=path, value=number + 1, name=type(exc).__name__)
+                ) from None
+
+        return ["" if h is None else str(h).strip() for h in header], data()
+
+
 def write_report(
     path: Path, sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]], tuple[str, str, str, int | None]]]
 ) -> None:

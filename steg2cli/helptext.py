@@ -69,6 +69,7 @@ METAVARS: dict[str, str] = {
     "step": N_("STEP"),
     "kind": N_("KIND"),
     "db": N_("TARGET"),
+    "target": N_("TARGET"),
 }
 
 #: One or two typical uses of every command, by command path.
@@ -140,6 +141,9 @@ EXAMPLES: dict[str, list[str]] = {
     "export courses": ["steg2 export courses -o kurser.xlsx"],
     "export meetings": ["steg2 export meetings --year 2026 -o narvaro.xlsx"],
     "export template": ["steg2 export template -o lista.xlsx"],
+    "export register": ["steg2 export register -o register.xlsx"],
+    "export register-template": ["steg2 export register-template -o register.xlsx"],
+    "import register": ["steg2 import register register.xlsx --dry-run", "steg2 import register register.xlsx"],
     "export sie": ["steg2 export sie --year 2026 -o steg2-2026.se"],
     "price list": ["steg2 price list"],
     "price set": ["steg2 price set annual-fee 12000 --from 2027-01-01"],
@@ -170,6 +174,10 @@ EXAMPLES: dict[str, list[str]] = {
     "db upgrade": ["steg2 db upgrade"],
     "db backup": ["steg2 db backup register-2026-11-25.db"],
     "db compact": ["steg2 db compact"],
+    "db copy": [
+        "steg2 db copy postgresql://steg2@db.man.example/steg2",
+        "steg2 --db steg2.db db copy /backup/steg2-copy.db --json",
+    ],
     "log": ["steg2 log --limit 20"],
     "person export": ["steg2 person export anna.berg@example.se", "steg2 person export anna.berg@example.se --json"],
     "person erase": ["steg2 person erase anna.berg@example.se --yes"],

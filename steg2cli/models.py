@@ -137,6 +137,9 @@ class Agreement(Base):
     #: the dashboard read only agreements with a fee that may be due (issue 17). It may lie too early,
     #: never too late: a credit note that frees a fee sets it back to NULL.
     fees_from: Mapped[date | None] = mapped_column(Date, default=None, index=True)
+    #: The day up to which the yearly fees were invoiced before steg2 (rule 37, `Fakturerat t.o.m.`): an
+    #: agreement year starting on or before it is never billed by steg2. NULL: nothing billed outside.
+    billed_until: Mapped[date | None] = mapped_column(Date, default=None)
 
 
 class School(Base):
@@ -374,6 +377,9 @@ class Invoice(Base):
     reason: Mapped[str | None] = mapped_column(String(400))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     waived: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: An invoice taken over from the old system (kind `imported`, rule 37) keeps its own number here; its
+    #: internal `number` is negative, outside steg2's gapless series.
+    old_number: Mapped[str | None] = mapped_column(String(40), default=None, unique=True)
 
 
 class InvoiceLine(Base):

@@ -120,6 +120,14 @@ def has_control_characters(text: str, multiline: bool = False) -> bool:
     return bool((_CONTROL if multiline else _CONTROL_OR_LINE).search(text))
 
 
+_ERASED_EMAIL = re.compile(r"raderad-\d+@invalid")
+
+
+def is_erased_email(text: str) -> bool:
+    """Rule 23: the address an erased person was given in place of theirs (`raderad-15@invalid`)."""
+    return _ERASED_EMAIL.fullmatch(text.strip()) is not None
+
+
 def name_key(name: str) -> str:
     """How two spellings of a name compare: case-insensitive, spaces folded."""
     return " ".join(name.split()).casefold()
@@ -625,6 +633,15 @@ class AgreementForBilling:
     #: The start of the first agreement year whose fee may still be unbilled: every year starting before
     #: it is on a live invoice or waived (None: look from the first year). Too early only costs work.
     fees_from: date | None = None
+    #: Rule 37: the day up to which the yearly fees were invoiced before steg2 (`Fakturerat t.o.m.`); a year
+    #: starting on or before it is never billed. Independent of the billing marks and of the charge keys,
+    #: which alone keep a charge from being billed twice.
+    billed_until: date | None = None
+
+
+#: The invoice kinds that are owed and take payments (rule 33): steg2's own invoices and those taken over
+#: from the old system (rule 37). A credit note is not payable.
+PAYABLE_KINDS = ("invoice", "imported")
 
 
 def annual_fee_key(agreement_id: int, k: int) -> str:
@@ -649,8 +666,12 @@ def charge_source(key: str) -> tuple[str, tuple[int, ...]]:
 
 
 def fee_years_due(agreement: AgreementForBilling, until: date) -> list[tuple[int, date, date]]:
-    """Rule 17: the agreement years whose annual fee is due on or before `until`, from `fees_from` on."""
-    return Span(agreement.start, agreement.end).periods_started(until, agreement.fees_from)
+    """Rule 17: the agreement years whose annual fee is due on or before `until`, from `fees_from` on, less
+    those invoiced before steg2 (rule 37: starting on or before `billed_until`)."""
+    periods = Span(agreement.start, agreement.end).periods_started(until, agreement.fees_from)
+    if agreement.billed_until is None:
+        return periods
+    return [(k, first, last) for k, first, last in periods if first > agreement.billed_until]
 
 
 def next_fees_from(agreement: AgreementForBilling, until: date, closed: Container[str]) -> date:
@@ -659,7 +680,9 @@ def next_fees_from(agreement: AgreementForBilling, until: date, closed: Containe
     is neither closed nor before `fees_from`. Years starting after `until` count as open (issue 17)."""
     k, first = 0, agreement.start
     while first <= until and (
-        (agreement.fees_from is not None and first < agreement.fees_from) or annual_fee_key(agreement.id, k) in closed
+        (agreement.fees_from is not None and first < agreement.fees_from)
+        or (agreement.billed_until is not None and first <= agreement.billed_until)
+        or annual_fee_key(agreement.id, k) in closed
     ):
         k += 1
         first = _add_years(agreement.start, k)
@@ -1354,8 +1377,9 @@ class InvoiceState:
 
 def invoice_state(kind: str, total: int, due: date, credited: bool, paid: int, day: date) -> InvoiceState:
     """Rule 33: paid when the payments reach the total, overdue when the due date has passed unpaid,
-    credited when a credit note cancels it (what was paid on it is to be paid back)."""
-    if kind != "invoice":
+    credited when a credit note cancels it (what was paid on it is to be paid back). An invoice taken over
+    from the old system (rule 37) is owed the same way."""
+    if kind not in PAYABLE_KINDS:
         return InvoiceState("credit", paid, 0, 0, 0, 0)
     if credited:
         return InvoiceState("credited", paid, 0, 0, max(paid, 0), 0)
@@ -1371,7 +1395,7 @@ def payment_allowed(kind: str, day: date, amount: int, today: date) -> list[str]
     """Rule 32 (and 0): a payment goes to an invoice (not a credit note), is dated not after today, and is
     a positive amount."""
     problems = not_in_future(_("the payment"), day, today)
-    if kind != "invoice":
+    if kind not in PAYABLE_KINDS:
         problems.append(_("a payment goes to an invoice, not to a credit note"))
     if amount <= 0:
         problems.append(_("a payment is an amount above zero"))
@@ -1545,7 +1569,7 @@ def part_allowed(unallocated: int, amount: int, kind: str, credited: bool) -> li
     """Rule 42: a part of a payment goes to a live invoice, is above zero, and is no more than what of the
     payment is not yet on an invoice (the sum of the parts never exceeds the payment)."""
     problems = []
-    if kind != "invoice":
+    if kind not in PAYABLE_KINDS:
         problems.append(_("a payment goes to an invoice, not to a credit note"))
     elif credited:
         problems.append(_("the invoice is credited; put the money on an open invoice"))

@@ -310,6 +310,19 @@ def row_errors(errors: Sequence[tuple[int, str, str, str]]) -> None:
     console(stderr=True).print(grid)
 
 
+def sheet_row_errors(errors: Sequence[tuple[str, int, str, str, str]]) -> None:
+    """Every bad row of a workbook of several sheets, as a table on stderr (rule 37)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table(title=_("Rows refused"), title_justify="left", header_style="bold")
+    for column in (_("sheet"), _("row"), _("column"), _("value"), _("reason")):
+        grid.add_column(column, overflow="fold")
+    for sheet, row, column, value, reason in errors:
+        grid.add_row(Text(sheet), str(row), Text(column), Text(value), Text(reason))
+    console(stderr=True).print(grid)
+
+
 @contextmanager
 def progress(description: str) -> Iterator[Callable[[int], None] | None]:
     """A progress line on stderr while long work runs, only when stderr is a terminal."""

@@ -153,6 +153,29 @@ def template(output: Output) -> None:
     common.done(_("Wrote the trainee list template to {output}.").format(output=output))
 
 
+@app.command("register")
+def register(ctx: typer.Context, output: Output) -> None:
+    """The whole register as the register workbook (the sheets `import register` reads)."""
+    from steg2cli.services import register as service
+
+    with common.progress(_("Writing {name}").format(name=output.name)) as tick:
+        counts = service.export(common.database(ctx), output, tick)
+    common.done(
+        _("Wrote the register to {output}: {rows}.").format(
+            output=output, rows=", ".join(f"{name} {count}" for name, count in counts.items())
+        )
+    )
+
+
+@app.command("register-template")
+def register_template(output: Output) -> None:
+    """The empty register workbook, with its headers and an example row on each sheet."""
+    from steg2cli.services import register as service
+
+    service.template(output)
+    common.done(_("Wrote the register workbook template to {output}.").format(output=output))
+
+
 @app.command("sie")
 def sie(
     ctx: typer.Context,

@@ -203,19 +203,30 @@ def list_(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    number: Annotated[int, typer.Argument(help="Invoice number.")],
+    number: Annotated[str, typer.Argument(help="Invoice number (or an invoice from before steg2: its old number).")],
     as_json: JsonOption = False,
 ) -> None:
     """Show one invoice or credit note with its lines and totals."""
+    from steg2cli.errors import NotFound
     from steg2cli.services import invoicing
 
-    invoice = invoicing.show(common.database(ctx), number, common.today())
+    try:
+        invoice = invoicing.show(common.database(ctx), number, common.today())
+    except NotFound:
+        text = number.strip()
+        if text.isascii() and text.lstrip("-").isdigit():
+            raise
+        # Neither a number nor an old invoice's number: a usage error, as for any whole-number argument.
+        raise typer.BadParameter(_("'{value}' is not a whole number").format(value=number), ctx=ctx) from None
     if as_json:
         common.emit_json(invoice)
         return
+    payable = invoice["kind"] in ("invoice", "imported")  # an invoice from before steg2 is owed alike
     title = (
         _("Invoice {number}").format(number=invoice["number"])
         if invoice["kind"] == "invoice"
+        else _("Invoice {number} from before steg2").format(number=invoice["number"])
+        if invoice["kind"] == "imported"
         else _("Credit note {number} (cancels invoice {credits})").format(
             number=invoice["number"], credits=invoice["credits"]
         )
@@ -226,7 +237,7 @@ def show(
         [
             (_("date"), invoice["date"]),
             (_("due"), invoice["due_date"]),
-            (_("OCR reference"), invoice["ocr"] if invoice["kind"] == "invoice" else None),
+            (_("OCR reference"), invoice["ocr"] if payable else None),
             (
                 _("seller"),
                 ", ".join(
@@ -288,7 +299,7 @@ def show(
     if invoice["vat_note"] and any(rate["rate"] == 0 for rate in invoice["vat_by_rate"]):
         exempt = next(rate["net"] for rate in invoice["vat_by_rate"] if rate["rate"] == 0)
         pairs.append((_("VAT exemption"), f"{kr(exempt)}: {invoice['vat_note']}"))
-    if invoice["kind"] == "invoice":
+    if payable:
         pairs += [
             (
                 _("paid {date}").format(date=p["date"]),

@@ -36,7 +36,8 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
         invoices = list(
             session.scalars(
                 select(Invoice)
-                .where(Invoice.invoice_date.between(first, last))
+                # An invoice taken over from the old system was booked there (rule 37); its payments are not.
+                .where(Invoice.invoice_date.between(first, last), Invoice.kind != "imported")
                 .order_by(Invoice.invoice_date, Invoice.number)
             )
         )
@@ -56,7 +57,10 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
                     lines[number].append((amount, rate))
         payments = list(
             session.scalars(
-                select(Payment).where(Payment.paid_on.between(first, last)).order_by(Payment.paid_on, Payment.id)
+                # What the old system had received before steg2 (rule 37) was booked there.
+                select(Payment)
+                .where(Payment.paid_on.between(first, last), Payment.source != "imported")
+                .order_by(Payment.paid_on, Payment.id)
             )
         )
         refunds = list(
@@ -71,6 +75,9 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
                 select(Invoice.number, Invoice.payer_name).where(Invoice.number.in_(chunk))
             )
         }
+        old_numbers = dict(
+            session.execute(select(Invoice.number, Invoice.old_number).where(Invoice.old_number.is_not(None))).all()
+        )
     entries: list[tuple[date, int, int, sie.Verification]] = []
     for invoice in invoices:
         totals = rules.invoice_totals(lines[invoice.number])
@@ -96,7 +103,11 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
             )
         )
     for payment in payments:
-        where = f"faktura {payment.invoice_number}" if payment.invoice_number else "ej matchad"
+        where = (
+            f"faktura {old_numbers.get(payment.invoice_number, payment.invoice_number)}"
+            if payment.invoice_number
+            else "ej matchad"
+        )
         entries.append(
             (
                 payment.paid_on,

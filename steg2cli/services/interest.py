@@ -70,7 +70,7 @@ def _candidates(session: Session, day: date) -> list[int]:
     overdue = {row.number for row in session.execute(invoicing._past_due(day))}
     credited = select(Invoice.credits_number).where(Invoice.credits_number.is_not(None))
     late = select(Invoice.number).where(
-        Invoice.kind == "invoice", Invoice.due_date < day, Invoice.number.not_in(credited)
+        Invoice.kind.in_(rules.PAYABLE_KINDS), Invoice.due_date < day, Invoice.number.not_in(credited)
     )
     paid_late = set(
         session.scalars(

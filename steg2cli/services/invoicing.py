@@ -35,17 +35,19 @@ from steg2cli.models import (
     InvoiceLine,
     Payer,
     Payment,
+    PaymentOffset,
+    PaymentPart,
     Price,
     Receivable,
+    Refund,
     Reminder,
     School,
     Setting,
     Trainer,
 )
-from steg2cli.services import common, receivables, settings
+from steg2cli.services import common, settings
 from steg2cli.services.common import municipality_payers
 from steg2cli.services.payers import effective_peppol_id
-from steg2cli.services.receivables import summaries
 
 # ---- prices -----------------------------------------------------------------------------------
 
@@ -153,22 +155,26 @@ def due_charges(session: Session, until: date) -> Due:
             who=who,
             school=school or "",
             fees_from=fees_from,
+            billed_until=billed_until,
         )
-        for agreement_id, start, end, fees_from, place, who, school, school_payer, school_place in session.execute(
-            select(
-                Agreement.id,
-                Agreement.start,
-                Agreement.end,
-                Agreement.fees_from,
-                Agreement.municipality_code,
-                Trainer.name,
-                School.name,
-                School.payer_id,
-                School.municipality_code,
+        for agreement_id, start, end, fees_from, billed_until, place, who, school, school_payer, school_place in (
+            session.execute(
+                select(
+                    Agreement.id,
+                    Agreement.start,
+                    Agreement.end,
+                    Agreement.fees_from,
+                    Agreement.billed_until,
+                    Agreement.municipality_code,
+                    Trainer.name,
+                    School.name,
+                    School.payer_id,
+                    School.municipality_code,
+                )
+                .join(Trainer, Trainer.id == Agreement.trainer_id)
+                .outerjoin(School, School.id == Agreement.school_id)
+                .where(may_owe, Agreement.start <= until)
             )
-            .join(Trainer, Trainer.id == Agreement.trainer_id)
-            .outerjoin(School, School.id == Agreement.school_id)
-            .where(may_owe, Agreement.start <= until)
         )
     ]
     seats: list[rules.CourseSeatForBilling] = []
@@ -326,6 +332,47 @@ def invoices_with_void_charges(session: Session) -> list[dict[str, Any]]:
     ]
 
 
+# ---- rules 40-42 on an invoice ----------------------------------------------------------------
+
+
+def summaries(session: Session, numbers: Sequence[int]) -> dict[int, Any]:
+    """The `receivables` rows of these invoices (those that have one), by invoice number."""
+    found: dict[int, Any] = {}
+    for chunk in common.chunks(numbers):
+        found.update(
+            (row.invoice_number, row)
+            for row in session.execute(select(Receivable.__table__).where(Receivable.invoice_number.in_(chunk)))
+        )
+    return found
+
+
+def money_history(session: Session, number: int) -> dict[str, Any]:
+    """An invoice's parts, set-offs and refunds, for `invoice show`."""
+    return {
+        "parts": [
+            {"payment": payment_id, "date": common.iso(day), "amount": amount}
+            for payment_id, day, amount in session.execute(
+                select(PaymentPart.payment_id, Payment.paid_on, PaymentPart.amount_ore)
+                .join(Payment, Payment.id == PaymentPart.payment_id)
+                .where(PaymentPart.invoice_number == number)
+                .order_by(PaymentPart.id)
+            )
+        ],
+        "offsets": [
+            {"from": o.from_invoice, "to": o.to_invoice, "date": common.iso(o.offset_on), "amount": o.amount_ore}
+            for o in session.scalars(
+                select(PaymentOffset)
+                .where((PaymentOffset.from_invoice == number) | (PaymentOffset.to_invoice == number))
+                .order_by(PaymentOffset.id)
+            )
+        ],
+        "refunds": [
+            {"id": r.id, "date": common.iso(r.refunded_on), "amount": r.amount_ore, "note": r.note}
+            for r in session.scalars(select(Refund).where(Refund.invoice_number == number).order_by(Refund.id))
+        ],
+    }
+
+
 # ---- invoice objects --------------------------------------------------------------------------
 
 
@@ -431,8 +478,11 @@ def invoice_json(
     state = rules.invoice_state(
         invoice.kind, invoice.total_ore, invoice.due_date, credited_by is not None, paid, on or invoice.invoice_date
     )
+    imported = invoice.kind == "imported"
     return {
-        "number": invoice.number,
+        # An invoice taken over from the old system (rule 37) shows its old number; `internal_number` is steg2's.
+        "number": invoice.old_number if imported else invoice.number,
+        "internal_number": invoice.number,
         "kind": invoice.kind,
         "date": common.iso(invoice.invoice_date),
         "due_date": common.iso(invoice.due_date),
@@ -472,8 +522,6 @@ def invoice_json(
 def paid_by_invoice(session: Session, numbers: Sequence[int], money: dict[int, Any] | None = None) -> dict[int, int]:
     """Öre received per invoice (rule 33), for these invoice numbers, net of refunds (rule 42): payments put
     whole on it, and from its `receivables` row (`money`, read here when not given) parts and set-offs."""
-    from steg2cli.services.receivables import summaries
-
     if money is None:
         money = summaries(session, numbers)
     wanted = set(numbers)
@@ -567,7 +615,7 @@ def _take_numbers(session: Session, count: int) -> list[int]:
     return list(range(first, first + count))
 
 
-def _payer_snapshot(session: Session, payer_id: int) -> dict[str, Any]:
+def payer_snapshot(session: Session, payer_id: int) -> dict[str, Any]:
     """The payer's details as they stand today, copied onto the invoice (rule 27)."""
     payer = session.get(Payer, payer_id)
     assert payer is not None
@@ -581,6 +629,18 @@ def _payer_snapshot(session: Session, payer_id: int) -> dict[str, Any]:
         "payer_peppol_id": effective_peppol_id(payer),
         "payer_email": payer.email,
     }
+
+
+def resolve_number(session: Session, text: str) -> int | None:
+    """The internal number of an invoice taken over from the old system (rule 37), found by its old number
+    or its old payment reference; None when no such invoice has it."""
+    text = text.strip()
+    if not text:
+        return None
+    found = session.scalar(select(Invoice.number).where(Invoice.old_number == text))
+    if found is None:
+        found = session.scalar(select(Invoice.number).where(Invoice.kind == "imported", Invoice.ocr == text))
+    return found
 
 
 # ---- the invoice run --------------------------------------------------------------------------
@@ -639,7 +699,7 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
                 created_at=created,
                 ocr=rules.ocr_reference(number),
                 waived=False,
-                **_payer_snapshot(session, payer),
+                **payer_snapshot(session, payer),
             )
         )
         lines += [(number, c) for c in charges]
@@ -779,7 +839,7 @@ def _past_due(day: date) -> Any:
         .outerjoin(received, received.c.invoice_number == Invoice.number)
         .outerjoin(Receivable, Receivable.invoice_number == Invoice.number)
         .where(
-            Invoice.kind == "invoice",
+            Invoice.kind.in_(rules.PAYABLE_KINDS),
             Invoice.due_date < day,
             Invoice.number.not_in(credited),
             Invoice.total_ore > paid_so_far,
@@ -872,9 +932,18 @@ def _select_invoices(session: Session, year: int | None, numbers: list[int]) -> 
     return list(session.execute(query))
 
 
-def show(db: Database, number: int, on: date | None = None) -> dict[str, Any]:
-    """One invoice or credit note, with its payments."""
+def show(db: Database, number: int | str, on: date | None = None) -> dict[str, Any]:
+    """One invoice or credit note, with its payments; an invoice from before steg2 also by its old number."""
     with db.read() as session:
+        if isinstance(number, str):
+            text = number.strip()
+            found = resolve_number(session, text)
+            if found is not None:
+                number = found
+            elif text.isascii() and text.isdigit() and len(text) < 19:
+                number = int(text)
+            else:
+                raise NotFound(_("no invoice number {join}").format(join=text))
         data = _load_invoices(session, _select_invoices(session, None, [number]), on)[0]
         data["payments"] = [
             {
@@ -888,7 +957,7 @@ def show(db: Database, number: int, on: date | None = None) -> dict[str, Any]:
                 select(Payment).where(Payment.invoice_number == number).order_by(Payment.paid_on, Payment.id)
             )
         ]
-        data.update(receivables.history(session, number))
+        data.update(money_history(session, number))
         return data
 
 

@@ -70,6 +70,11 @@ def _with_parts(session: Session, payments: Sequence[Any]) -> list[dict[str, Any
 def find_invoice(session: Session, ref: str) -> Invoice:
     """An invoice by its number or its OCR reference (`#N` is always the number)."""
     text = ref.strip()
+    from steg2cli.services.invoicing import resolve_number
+
+    imported = resolve_number(session, text)
+    if imported is not None:  # an invoice taken over from the old system, by its old number or reference
+        return session.get(Invoice, imported)  # type: ignore[return-value]
     if text.startswith("#"):
         text = text[1:]
         by_ocr = None
@@ -90,28 +95,46 @@ def find_invoice(session: Session, ref: str) -> Invoice:
     return found
 
 
+def record(
+    session: Session,
+    invoice: Invoice,
+    day: date,
+    amount: int,
+    reference: str | None,
+    today: date,
+    source: str = "manual",
+    note: str = "",
+) -> Payment:
+    """Record a payment on an invoice in the session's transaction (rules 32 and 0): checked, written, noted in
+    the audit trail. `source` `imported`: what the old system had received before steg2 (rule 37)."""
+    common.check(rules.payment_allowed(invoice.kind, day, amount, today))
+    payment = Payment(
+        paid_on=day,
+        amount_ore=amount,
+        reference=(reference or invoice.ocr).strip()[:100],
+        invoice_number=invoice.number,
+        source=source,
+        bank_key=None,
+        payer_name="",
+        import_id=None,
+        recorded_on=today,
+        note=note[:400],
+        unallocated_ore=0,
+    )
+    session.add(payment)
+    session.flush()
+    touched(session, "payment", payment.id)
+    return payment
+
+
 def add(db: Database, invoice_ref: str, day: date, amount: int, reference: str | None, today: date) -> dict[str, Any]:
     """Record a payment against an invoice by hand (rule 32)."""
     with db.write("payment add") as session:
         invoice = find_invoice(session, invoice_ref)
-        common.check(rules.payment_allowed(invoice.kind, day, amount, today))
-        payment = Payment(
-            paid_on=day,
-            amount_ore=amount,
-            reference=(reference or invoice.ocr).strip()[:100],
-            invoice_number=invoice.number,
-            source="manual",
-            bank_key=None,
-            payer_name="",
-            import_id=None,
-            recorded_on=today,
-            note="",
-            unallocated_ore=0,
-        )
-        session.add(payment)
-        session.flush()
-        touched(session, "payment", payment.id)
-        return payment_json(payment)
+        result = payment_json(record(session, invoice, day, amount, reference, today))
+        if invoice.old_number is not None:
+            result["invoice"] = invoice.old_number  # an invoice from before steg2 goes by its old number
+        return result
 
 
 def list_payments(db: Database, unmatched: bool = False) -> list[dict[str, Any]]:
@@ -309,7 +332,7 @@ def _ocr_index(session: Session, candidates: list[str]) -> dict[str, int]:
         index.update(
             (ocr, number)
             for ocr, number in session.execute(
-                select(Invoice.ocr, Invoice.number).where(Invoice.ocr.in_(chunk), Invoice.kind == "invoice")
+                select(Invoice.ocr, Invoice.number).where(Invoice.ocr.in_(chunk), Invoice.kind.in_(rules.PAYABLE_KINDS))
             )
         )
     return index

@@ -110,17 +110,6 @@ def refresh(session: Session, *numbers: int) -> None:
     session.flush()
 
 
-def summaries(session: Session, numbers: Sequence[int]) -> dict[int, Any]:
-    """The `receivables` rows of these invoices (those that have one), by invoice number."""
-    found: dict[int, Any] = {}
-    for chunk in common.chunks(numbers):
-        found.update(
-            (row.invoice_number, row)
-            for row in session.execute(select(Receivable.__table__).where(Receivable.invoice_number.in_(chunk)))
-        )
-    return found
-
-
 def received(session: Session, number: int) -> int:
     """Money received on an invoice (payments whole on it, parts, set-offs in less out), refunds not
     counted."""
@@ -246,7 +235,7 @@ def assign(db: Database, payment_id: int, invoice_ref: str, amount: int | None =
     """Put a payment, or with `amount` a part of it, on an invoice (rule 42)."""
     with db.write("payment assign") as session:
         invoice = find_invoice(session, invoice_ref)
-        if invoice.kind != "invoice":
+        if invoice.kind not in rules.PAYABLE_KINDS:
             raise BadInput(_("{number} is a credit note; a payment goes to an invoice").format(number=invoice.number))
         payment, affected = assign_part(session, payment_id, invoice, amount)
         refresh(session, *affected)
@@ -289,7 +278,7 @@ def offset(db: Database, from_ref: str, to_ref: str, amount: int | None, day: da
         target = find_invoice(session, to_ref)
         if origin.number == target.number:
             raise BadInput(_("a set-off goes from one invoice to another"))
-        available = _to_pay_back(session, origin, day) if origin.kind == "invoice" else 0
+        available = _to_pay_back(session, origin, day) if origin.kind in rules.PAYABLE_KINDS else 0
         owed_state = state(session, target, day)
         owed = max(owed_state.balance, 0) if owed_state.state in ("open", "overdue") else 0
         wanted = amount if amount is not None else min(available, owed)
@@ -311,7 +300,7 @@ def refund(db: Database, invoice_ref: str, amount: int, day: date, note: str, to
     """Record money paid back to a payer on an invoice overpaid or credited (rule 42)."""
     with db.write("payment refund") as session:
         invoice = find_invoice(session, invoice_ref)
-        available = _to_pay_back(session, invoice, day) if invoice.kind == "invoice" else 0
+        available = _to_pay_back(session, invoice, day) if invoice.kind in rules.PAYABLE_KINDS else 0
         common.check(rules.refund_allowed(available, amount, day, today))
         record = Refund(
             invoice_number=invoice.number,
@@ -331,30 +320,3 @@ def refund(db: Database, invoice_ref: str, amount: int, day: date, note: str, to
             "note": record.note,
             "to_pay_back": available - amount,
         }
-
-
-def history(session: Session, number: int) -> dict[str, Any]:
-    """An invoice's parts, set-offs and refunds, for `invoice show`."""
-    return {
-        "parts": [
-            {"payment": payment_id, "date": common.iso(day), "amount": amount}
-            for payment_id, day, amount in session.execute(
-                select(PaymentPart.payment_id, Payment.paid_on, PaymentPart.amount_ore)
-                .join(Payment, Payment.id == PaymentPart.payment_id)
-                .where(PaymentPart.invoice_number == number)
-                .order_by(PaymentPart.id)
-            )
-        ],
-        "offsets": [
-            {"from": o.from_invoice, "to": o.to_invoice, "date": common.iso(o.offset_on), "amount": o.amount_ore}
-            for o in session.scalars(
-                select(PaymentOffset)
-                .where((PaymentOffset.from_invoice == number) | (PaymentOffset.to_invoice == number))
-                .order_by(PaymentOffset.id)
-            )
-        ],
-        "refunds": [
-            {"id": r.id, "date": common.iso(r.refunded_on), "amount": r.amount_ore, "note": r.note}
-            for r in session.scalars(select(Refund).where(Refund.invoice_number == number).order_by(Refund.id))
-        ],
-    }

@@ -206,7 +206,7 @@ def block(db: Database, number: int, reason: str, day: date) -> dict[str, Any]:
         raise BadInput(_("a block needs a reason (--reason)"))
     with db.write("invoice block") as session:
         invoice = _invoice(session, number)
-        if invoice.kind != "invoice":
+        if invoice.kind not in rules.PAYABLE_KINDS:
             raise BadInput(_("{number} is a credit note; only an invoice is reminded").format(number=number))
         summary = session.get(Receivable, number)
         if summary is not None and summary.blocked_on is not None:
@@ -256,7 +256,7 @@ def _letter(session: Session, number: int, level: int) -> ReminderDocument:
     return ReminderDocument(
         seller=seller_document(invoice["seller"], settings.seller(session)),
         payer=payer_document(invoice["payer"]),
-        invoice_number=number,
+        invoice_number=invoice["number"],  # an invoice from before steg2 keeps its old number
         invoice_date=date.fromisoformat(invoice["date"]),
         original_due_date=date.fromisoformat(invoice["due_date"]),
         total=invoice["total"],

@@ -133,64 +133,81 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def parse_rows(
-    rows: Iterable[tuple[int, Sequence[Any]]], lookups: Lookups, today: date, progress: Progress | None = None
-) -> tuple[list[Report], list[tuple[int, str, str, str]]]:
-    """Check file rows (row number, the seven cells); returns the good reports and every bad cell.
+class TraineeChecker:
+    """Checks trainee rows one at a time as they stream past (rules 13-15), for a trainee list and for the
+    `Utbildade` sheet of the register workbook alike: good rows come back as `Report`s, every bad cell is
+    kept in `errors`. Nothing is loosened for speed: a list repeats the same school, municipality,
+    programme, day and trainer on many rows, so each distinct cell value is read once per column and
+    remembered, and so is the rule-13 check of each combination; a row is searched for control characters
+    in one pass over its text, and only a row that holds one is looked at cell by cell.
 
-    A list repeats the same school, municipality, programme, day and trainer on many rows, so each
-    distinct cell value is read once and remembered (the same for the rule-13 check of a combination).
+    A row of a person who was erased (GDPR art. 17: `raderad-N@invalid`, as `person export` and
+    `export trainees` write it) is no report of anyone: it is counted in `erased` and skipped, so an
+    export read back in is taken whole. With `keep_erased` (a whole register moving in, rule 37) it is
+    kept as the pseudonymised record it is, so the people trained are counted alike after the move.
     """
-    reports: list[Report] = []
-    errors: list[tuple[int, str, str, str]] = []
-    width = len(rules.TRAINEE_COLUMNS)
-    remembered: dict[tuple[str, Any], tuple[Any, str | None]] = {}
-    checked: dict[tuple[int, int, str, date], list[str]] = {}
 
-    def read(column: str, value: Any, reader: Callable[[Any], Any]) -> tuple[Any, str | None]:
-        key = (column, value)
-        found = remembered.get(key)
-        if found is None:
-            try:
-                found = (reader(value), None)
-            except ValueError as exc:
-                found = (None, str(exc))
-            remembered[key] = found
+    def __init__(self, lookups: Lookups, today: date, keep_erased: bool = False) -> None:
+        self.lookups = lookups
+        self.today = today
+        self.keep_erased = keep_erased
+        self.errors: list[tuple[int, str, str, str]] = []
+        self.erased = 0
+        self._emails: dict[Any, tuple[Any, str | None]] = {}
+        self._places: dict[Any, tuple[Any, str | None]] = {}
+        self._schools: dict[tuple[str, Any], tuple[Any, str | None]] = {}
+        self._programmes: dict[Any, tuple[Any, str | None]] = {}
+        self._days: dict[Any, tuple[Any, str | None]] = {}
+        self._trainers: dict[Any, tuple[Any, str | None]] = {}
+        self._checked: dict[tuple[int, int, str, date], list[str]] = {}
+
+    @staticmethod
+    def _read(cache: dict[Any, tuple[Any, str | None]], key: Any, reader: Callable[[], Any]) -> tuple[Any, str | None]:
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        try:
+            found: tuple[Any, str | None] = (reader(), None)
+        except ValueError as exc:
+            found = (None, str(exc))
+        except TypeError:  # an unhashable cell cannot reach here; a cell of an odd type reads as text
+            found = (None, _("cannot be read"))
+        cache[key] = found
         return found
 
-    def school_reader(place: str) -> Callable[[Any], int]:
-        def find(value: Any) -> int:
-            school_id = lookups.schools.get((place, rules.name_key(_text(value))))
-            if school_id is None:
-                raise ValueError(_("no school of that name in {name}").format(name=lookups.municipalities[place].name))
-            return school_id
+    def _school(self, place: str, value: Any) -> int:
+        school_id = self.lookups.schools.get((place, rules.name_key(_text(value))))
+        if school_id is None:
+            raise ValueError(_("no school of that name in {name}").format(name=self.lookups.municipalities[place].name))
+        return school_id
 
-        return find
-
-    def programme_reader(value: Any) -> str:
-        code = rules.programme_code(_text(value))
-        if code is None:
-            raise ValueError(_("unknown programme (use {join})").format(join=", ".join(rules.PROGRAMMES)))
-        return code
-
-    for count, (number, cells) in enumerate(rows, start=1):
-        if progress is not None and count % 1000 == 0:
-            progress(1000)
+    def row(self, number: int, cells: Sequence[Any]) -> Report | None:
+        """Check one row (its number in the file, its cells); the report, or None (bad, empty or erased)."""
+        width = len(rules.TRAINEE_COLUMNS)
         values = list(cells[:width])
         if len(values) < width:
             values += [None] * (width - len(values))
-        if all(v is None or _text(v) == "" for v in values):
-            continue  # Excel leaves empty rows behind
+        texts = [v for v in values if isinstance(v, str)]
+        if len(texts) == width and all(texts):
+            pass  # every cell holds text: not an empty row
+        elif all(v is None or _text(v) == "" for v in values):
+            return None  # Excel leaves empty rows behind
+        if texts and rules.has_control_characters("".join(texts)):
+            controls = [
+                (number, column, repr(value)[1:-1][:60], _("holds a control character; type the value again"))
+                for column, value in zip(rules.TRAINEE_COLUMNS, values, strict=True)
+                if isinstance(value, str) and rules.has_control_characters(value)
+            ]
+            self.errors += controls
+            return None
         name_cell, email_cell, school_cell, place_cell, programme_cell, day_cell, trainer_cell = values
+        erased = isinstance(email_cell, str) and rules.is_erased_email(email_cell)
+        if erased:
+            self.erased += 1
+            if not self.keep_erased:
+                return None
         bad: list[tuple[int, str, str, str]] = []
-        for column, value in zip(rules.TRAINEE_COLUMNS, values, strict=True):
-            if isinstance(value, str) and rules.has_control_characters(value):
-                bad.append(
-                    (number, column, repr(value)[1:-1][:60], _("holds a control character; type the value again"))
-                )
-        if bad:
-            errors += bad
-            continue
         name = _text(name_cell)
         if not name:
             bad.append((number, "Namn", "", _("the name is empty")))
@@ -203,43 +220,90 @@ def parse_rows(
                     _("the name is longer than {name_max} characters").format(name_max=rules.NAME_MAX),
                 )
             )
-        email, problem = read("E-post", email_cell, lambda v: rules.normalize_email(_text(v)))
+        lookups = self.lookups
+        email, problem = (
+            (str(email_cell).strip(), None)
+            if erased
+            else self._emails.get(email_cell)
+            or self._read(self._emails, email_cell, lambda: rules.normalize_email(_text(email_cell)))
+        )
         if problem:
             bad.append((number, "E-post", _text(email_cell), problem))
-        place, problem = read("Kommun", place_cell, lambda v: lookups.municipality("" if v is None else v))
+        place, problem = self._places.get(place_cell) or self._read(
+            self._places, place_cell, lambda: lookups.municipality("" if place_cell is None else place_cell)
+        )
         if problem:
             bad.append((number, "Kommun", _text(place_cell), problem))
         school_id = None
         if place is not None:
-            school_id, problem = read(f"Skola {place}", school_cell, school_reader(place))
+            school_id, problem = self._schools.get((place, school_cell)) or self._read(
+                self._schools, (place, school_cell), lambda: self._school(place, school_cell)
+            )
             if problem:
                 bad.append((number, "Skola", _text(school_cell), problem))
-        programme, problem = read("Program", programme_cell, programme_reader)
+        programme, problem = self._programmes.get(programme_cell) or self._read(
+            self._programmes, programme_cell, lambda: _programme(programme_cell)
+        )
         if problem:
             bad.append((number, "Program", _text(programme_cell), problem))
-        day, problem = read("Datum", day_cell, lambda v: _cell_date("" if v is None else v))
+        day, problem = self._days.get(day_cell) or self._read(
+            self._days, day_cell, lambda: _cell_date("" if day_cell is None else day_cell)
+        )
         if problem:
             bad.append((number, "Datum", _text(day_cell), problem))
-        trainer_id, problem = read("Utbildare", trainer_cell, lambda v: lookups.trainer("" if v is None else v))
+        trainer_id, problem = self._trainers.get(trainer_cell) or self._read(
+            self._trainers, trainer_cell, lambda: lookups.trainer("" if trainer_cell is None else trainer_cell)
+        )
         if problem:
             bad.append((number, "Utbildare", _text(trainer_cell), problem))
         if bad:
-            errors += bad
-            continue
+            self.errors += bad
+            return None
         report = Report(number, name, email, school_id, programme, day, trainer_id)  # type: ignore[arg-type]
         combination = (trainer_id, school_id, programme, day)
-        problems = checked.get(combination)  # type: ignore[arg-type]
+        problems = self._checked.get(combination)  # type: ignore[arg-type]
         if problems is None:
-            problems = checked[combination] = lookups.check(report, today)  # type: ignore[index]
+            problems = self._checked[combination] = lookups.check(report, self.today)  # type: ignore[index]
         if problems:
-            errors += [
+            self.errors += [
                 (number, column, _text(values[rules.TRAINEE_COLUMNS.index(column)]), p)
                 for p in problems
                 for column in [_column_for(p)]
             ]
-        else:
+            return None
+        return report
+
+
+def _programme(value: Any) -> str:
+    code = programme_lookup(_text(value))
+    if code is None:
+        raise ValueError(_("unknown programme (use {join})").format(join=", ".join(programme_codes())))
+    return code
+
+
+def programme_lookup(text: str) -> str | None:
+    """A programme's code from a cell (its code or Swedish name), None if there is none such."""
+    return rules.programme_code(text)
+
+
+def programme_codes() -> list[str]:
+    """Every programme's code."""
+    return list(rules.PROGRAMMES)
+
+
+def parse_rows(
+    rows: Iterable[tuple[int, Sequence[Any]]], lookups: Lookups, today: date, progress: Progress | None = None
+) -> tuple[list[Report], list[tuple[int, str, str, str]]]:
+    """Check file rows (row number, the seven cells); returns the good reports and every bad cell."""
+    checker = TraineeChecker(lookups, today)
+    reports: list[Report] = []
+    for count, (number, cells) in enumerate(rows, start=1):
+        if progress is not None and count % 1000 == 0:
+            progress(1000)
+        report = checker.row(number, cells)
+        if report is not None:
             reports.append(report)
-    return reports, errors
+    return reports, checker.errors
 
 
 def _column_for(problem: str) -> str:
@@ -272,6 +336,65 @@ def store(session: Session, reports: Sequence[Report], today: date) -> tuple[int
     if after > before:
         _reported_today(session, sorted({r.school_id for r in reports}), today)
     return after - before, len(reports) - (after - before)
+
+
+@dataclass
+class Stored:
+    """What `store_checked` did: rows taken, rows added, and the schools they were for."""
+
+    rows: int = 0
+    added: int = 0
+    schools: set[int] | None = None
+
+
+STORE_BATCH = 5000
+
+
+def store_checked(
+    session: Session,
+    checker: TraineeChecker,
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    reported_on: date | None = None,
+    progress: Progress | None = None,
+) -> Stored:
+    """Check rows as they stream past and insert the good ones in batches (memory stays flat however long the
+    list): one driver-level `executemany` with `ON CONFLICT DO NOTHING` on the report's unique key (rule 14)
+    per batch. Once a row is bad nothing more is inserted, but every row is still checked, so that every bad
+    row is reported; the caller then refuses, and the transaction is rolled back whole (rule 15).
+    `reported_on`: the day every report is recorded as reported (None: each its training day, for history
+    moving in)."""
+    columns = ("name", "name_key", "email", "school_id", "programme", "trained_on", "trainer_id", "reported_on")
+    stored = Stored(schools=set())
+    before = session.scalar(select(func.count()).select_from(Trainee)) or 0
+    batch: list[tuple[Any, ...]] = []
+    for count, (number, cells) in enumerate(rows, start=1):
+        if progress is not None and count % 1000 == 0:
+            progress(1000)
+        report = checker.row(number, cells)
+        if report is None or checker.errors:
+            continue
+        stored.rows += 1
+        stored.schools.add(report.school_id)  # type: ignore[union-attr]
+        batch.append(
+            (
+                report.name,
+                rules.name_key(report.name),
+                report.email,
+                report.school_id,
+                report.programme,
+                report.day,
+                report.trainer_id,
+                reported_on or report.day,
+            )
+        )
+        if len(batch) >= STORE_BATCH:
+            bulk_insert(session, "trainees", columns, batch, skip_conflicts=True)
+            batch = []
+    if batch and not checker.errors:
+        bulk_insert(session, "trainees", columns, batch, skip_conflicts=True)
+    if stored.rows and not checker.errors:
+        stored.added = (session.scalar(select(func.count()).select_from(Trainee)) or 0) - before
+    return stored
 
 
 def _reported_today(session: Session, school_ids: Sequence[int], today: date) -> None:
@@ -321,12 +444,25 @@ def report_file(
     header, rows = read_list(path)
     common.check(rules.trainee_header(header))
     with db.write("report-trainees", rollback=dry_run) as session:
-        lookups = Lookups(session)
-        numbered = ((number, cells) for number, cells in enumerate(rows, start=2))
-        reports, errors = parse_rows(numbered, lookups, today, progress)
-        if errors and path.suffix.lower() in (".xlsx", ".xlsm"):
-            errors = _name_formulas(path, errors)
-        result = _finish(session, reports, errors, today, dry_run, N_("list"))
+        checker = TraineeChecker(Lookups(session), today)
+        stored = store_checked(session, checker, enumerate(rows, start=2), today, progress)
+        errors = checker.errors
+        if errors:
+            if path.suffix.lower() in (".xlsx", ".xlsm"):
+                errors = _name_formulas(path, errors)
+            raise RowErrors(sorted(errors), N_("list"))
+        if not stored.rows and not checker.erased:
+            raise BadInput(_("the {what} has no data rows").format(what=_(N_("list"))))
+        if stored.added:
+            _reported_today(session, sorted(stored.schools or ()), today)
+        touched(session, "trainee-report", stored.rows)
+        result = {
+            "rows": stored.rows,
+            "added": stored.added,
+            "already_reported": stored.rows - stored.added,
+            "dry_run": dry_run,
+            "erased": checker.erased,
+        }
     return result
 
 

@@ -4,14 +4,14 @@ late-payment interest, reference rates, and one sparse summary row per invoice t
 invoice yet (`payments.unallocated_ore`: an unmatched payment's whole amount).
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
