@@ -78,7 +78,7 @@ test-lowest: check-python
 	$(PYTHON) -m venv .venv-lowest
 	.venv-lowest/bin/python -m pip install -q -r requirements-lowest.txt
 	.venv-lowest/bin/python -m pip install -q --no-deps -e .
-	.venv-lowest/bin/python -m pip install -q pytest==9.2.0 saxonche==13.1.1 lxml==6.1.3 babel==2.18.0 cogapp==3.6.0 pypdf==7.1.0 pikepdf==10.18.0
+	.venv-lowest/bin/python -m pip install -q pytest==9.2.0 saxonche==13.1.1 lxml==6.1.3 babel==2.18.0 cogapp==3.6.0 pypdf==7.1.0 pikepdf==10.18.0 aiosmtpd==1.4.6
 	.venv-lowest/bin/pytest -p no:cacheprovider
 
 # make bench BENCH_ARGS=--hundred also grows the national register to 100× (about 2 GB, see docs/performance.md).

@@ -116,6 +116,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "log": ("people", "log", "Show the audit trail: who changed what, when."),
     "person": ("people", "app", "Personal data: what is held about a person, and erasure."),
+    "mail": ("mail", "app", "E-mail: letters to trainers from the register, and every message sent or waiting."),
 }
 
 

@@ -46,6 +46,7 @@ REVISIONS: tuple[str, ...] = (
     "0014",
     "0015",
     "0016",
+    "0017",
 )
 SCHEMA_HEAD = REVISIONS[-1]
 

@@ -70,6 +70,8 @@ METAVARS: dict[str, str] = {
     "kind": N_("KIND"),
     "db": N_("TARGET"),
     "target": N_("TARGET"),
+    "delivery": "peppol|email|print",
+    "about": "lists|meetings|renewal",
 }
 
 #: One or two typical uses of every command, by command path.
@@ -88,7 +90,12 @@ EXAMPLES: dict[str, list[str]] = {
         "steg2 report-trainees 'Per Ek <per.ek@ekskolan.se>' --trainer 1 --school Ekskolan --programme mvp-hs"
         " --date 2026-03-10",
     ],
-    "invoice run": ["steg2 invoice run --dry-run", "steg2 invoice run --date 2026-06-15"],
+    "invoice run": ["steg2 invoice run --dry-run", "steg2 invoice run --date 2026-06-15", "steg2 invoice run --send"],
+    "invoice send": [
+        "steg2 invoice send --dry-run",
+        "steg2 invoice send",
+        "steg2 invoice send --again --number 1001",
+    ],
     "invoice list": ["steg2 invoice list --year 2026", "steg2 invoice list --overdue"],
     "invoice show": ["steg2 invoice show 1001"],
     "invoice credit": ["steg2 invoice credit 1001 --reason 'fel kommun' --waive"],
@@ -147,7 +154,10 @@ EXAMPLES: dict[str, list[str]] = {
     "export sie": ["steg2 export sie --year 2026 -o steg2-2026.se"],
     "price list": ["steg2 price list"],
     "price set": ["steg2 price set annual-fee 12000 --from 2027-01-01"],
-    "payer set": ["steg2 payer set Gävle --org-number 212000-2080 --peppol-id 0007:2120002080"],
+    "payer set": [
+        "steg2 payer set Gävle --org-number 212000-2080 --peppol-id 0007:2120002080",
+        "steg2 payer set 'Friskolan AB' --email faktura@friskolan.example --delivery email",
+    ],
     "payer add": ["steg2 payer add 'Friskolan AB' --org-number 556000-0001"],
     "payer list": ["steg2 payer list"],
     "payer show": ["steg2 payer show Gävle"],
@@ -181,6 +191,12 @@ EXAMPLES: dict[str, list[str]] = {
     "log": ["steg2 log --limit 20"],
     "person export": ["steg2 person export anna.berg@example.se", "steg2 person export anna.berg@example.se --json"],
     "person erase": ["steg2 person erase anna.berg@example.se --yes"],
+    "mail trainers": [
+        "steg2 mail trainers --about lists --dry-run",
+        "steg2 mail trainers --about meetings --year 2026",
+        "steg2 mail trainers --about renewal",
+    ],
+    "mail list": ["steg2 mail list", "steg2 mail list --json"],
 }
 
 

@@ -313,6 +313,8 @@ class Payer(Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     #: Where a payer that is not a municipality is (for finding it; its invoices do not depend on it).
     located_in: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"), default=None)
+    #: The channel it chose (rule 43): peppol, email or print; None: peppol, else email, else print.
+    delivery: Mapped[str | None] = mapped_column(String(10), default=None)
 
 
 class Charge(Base):
@@ -569,3 +571,32 @@ class Receivable(Base):
     last_reminder_on: Mapped[date | None] = mapped_column(Date, default=None)
     blocked_on: Mapped[date | None] = mapped_column(Date, default=None)
     block_reason: Mapped[str | None] = mapped_column(String(400), default=None)
+
+
+class Delivery(Base):
+    """One attempt to deliver an invoice, credit note, reminder or letter (rules 43-44). Written `started`
+    before the file or message leaves, `sent` or `failed` after; a `started` row no run finished is
+    uncertain. `key` names the thing delivered (`invoice:12`, `reminder:12:1`, `letter:lists:2026:7`);
+    its newest attempt is its state. `channel` `manual`: delivered before steg2 delivered anything."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_key", "key", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(10))
+    invoice_number: Mapped[int | None] = mapped_column(ForeignKey("invoices.number"), index=True, default=None)
+    level: Mapped[int | None] = mapped_column(Integer, default=None)
+    trainer_id: Mapped[int | None] = mapped_column(ForeignKey("trainers.id"), index=True, default=None)
+    about: Mapped[str | None] = mapped_column(String(20), default=None)
+    year: Mapped[int | None] = mapped_column(Integer, default=None)
+    channel: Mapped[str] = mapped_column(String(10))
+    recipient: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    on_date: Mapped[date] = mapped_column(Date)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    #: The file written or the message's Message-ID.
+    reference: Mapped[str] = mapped_column(String(400), default="")
+    reason: Mapped[str] = mapped_column(String(400), default="")

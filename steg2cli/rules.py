@@ -1631,3 +1631,70 @@ def refund_allowed(to_pay_back: int, amount: int, day: date, today: date) -> lis
             )
         )
     return problems
+
+
+# ---- delivery and letters (rules 43-44) -----------------------------------------------------------------
+
+#: The channels an invoice, credit note or reminder goes by (rule 43), in the order the default takes them.
+DELIVERY_CHANNELS = ("peppol", "email", "print")
+#: What a trainer can be written to about (rule 44).
+LETTER_SUBJECTS = ("lists", "meetings", "renewal")
+
+
+def delivery_channel_choice(text: str) -> str:
+    """A channel as the coordinator chooses it for a payer (`payer set --delivery`), or ValueError."""
+    value = text.strip().casefold()
+    if value not in DELIVERY_CHANNELS:
+        raise ValueError(
+            _("unknown delivery channel '{text}' (known: {join})").format(text=text, join=", ".join(DELIVERY_CHANNELS))
+        )
+    return value
+
+
+def delivery_channel(chosen: str | None, peppol_id: str | None, email: str, reminder: bool = False) -> str:
+    """Rule 43: the payer's chosen channel, else peppol when it has a Peppol address, else email when it has
+    an address, else print. A reminder is never an e-invoice (rule 40): where the channel is peppol, it
+    goes by e-mail when the payer has an address, else it is printed."""
+    channel = chosen or ("peppol" if peppol_id else "email" if email else "print")
+    if reminder and channel == "peppol":
+        channel = "email" if email else "print"
+    return channel
+
+
+def channel_missing(channel: str, peppol_id: str | None, email: str, address: Sequence[str]) -> list[str]:
+    """Rule 43: what a payer lacks before its channel can carry anything to it (beyond what the document
+    itself needs): a Peppol address, an e-mail address, or a postal address to post the letter to."""
+    if channel == "peppol" and not peppol_id:
+        return [N_("Peppol address")]
+    if channel == "email" and not email:
+        return [N_("e-mail")]
+    if channel == "print" and not address:
+        return [N_("address")]
+    return []
+
+
+def delivery_state(statuses: Sequence[str]) -> str | None:
+    """Rule 43: the state of one thing to deliver from its attempts, oldest first: None (never tried),
+    `sent`, `failed` (waits for the next run) or `uncertain` (started and never confirmed)."""
+    if not statuses:
+        return None
+    newest = statuses[-1]
+    return "uncertain" if newest == "started" else newest
+
+
+def to_deliver(state: str | None, again: bool, named: bool) -> bool:
+    """Rule 43: whether to deliver now. What was never tried, or failed, goes; what is uncertain goes only
+    with `--again`; what was sent goes again only with `--again` and when asked for by name (or number)."""
+    if state in (None, "failed"):
+        return True
+    if state == "uncertain":
+        return again
+    return again and named
+
+
+def meetings_left(network_meetings: int, conferences: int) -> tuple[int, int]:
+    """Rule 21 as a letter says it (rule 44): the network meetings and conferences still to attend."""
+    return (
+        max(NETWORK_MEETINGS_PER_YEAR - network_meetings, 0),
+        max(CONFERENCES_PER_YEAR - conferences, 0),
+    )

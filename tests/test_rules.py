@@ -462,3 +462,46 @@ def test_renewals_and_stalled_programmes() -> None:
     assert rules.next_renewal(rules.Span(D("2023-07-01"), D("2026-07-01")), D("2026-06-15")) is None
     assert D("2025-12-15") <= rules.stall_threshold(D("2026-06-15"))
     assert not D("2025-12-16") <= rules.stall_threshold(D("2026-06-15"))
+
+
+# ---- delivery and letters (rules 43-44) -----------------------------------------------------------------
+
+
+def test_a_payers_channel_defaults_to_peppol_then_email_then_print_and_can_be_chosen() -> None:
+    assert rules.delivery_channel(None, "0007:2120002528", "a@b.se") == "peppol"
+    assert rules.delivery_channel(None, None, "a@b.se") == "email"
+    assert rules.delivery_channel(None, None, "") == "print"
+    assert rules.delivery_channel("print", "0007:2120002528", "a@b.se") == "print"
+    # A reminder is never an e-invoice (rule 40).
+    assert rules.delivery_channel(None, "0007:2120002528", "a@b.se", reminder=True) == "email"
+    assert rules.delivery_channel("peppol", "0007:2120002528", "", reminder=True) == "print"
+    assert rules.delivery_channel_choice(" Email ") == "email"
+    with pytest.raises(ValueError, match="unknown delivery channel 'fax'"):
+        rules.delivery_channel_choice("fax")
+
+
+def test_a_channel_names_what_the_payer_lacks_for_it() -> None:
+    assert rules.channel_missing("peppol", None, "a@b.se", ["Box 1", "801 84 Gävle"]) == ["Peppol address"]
+    assert rules.channel_missing("email", "0007:1", "", ["Box 1"]) == ["e-mail"]
+    assert rules.channel_missing("print", None, "", []) == ["address"]
+    assert rules.channel_missing("print", None, "", ["Box 1", "801 84 Gävle"]) == []
+
+
+def test_what_was_sent_or_is_uncertain_is_not_delivered_again_by_itself() -> None:
+    assert rules.delivery_state([]) is None
+    assert rules.delivery_state(["failed"]) == "failed"
+    assert rules.delivery_state(["failed", "sent"]) == "sent"
+    assert rules.delivery_state(["sent", "started"]) == "uncertain"
+    assert rules.to_deliver(None, again=False, named=False)
+    assert rules.to_deliver("failed", again=False, named=False)
+    assert not rules.to_deliver("uncertain", again=False, named=True)
+    assert rules.to_deliver("uncertain", again=True, named=False)
+    assert not rules.to_deliver("sent", again=False, named=True)
+    assert not rules.to_deliver("sent", again=True, named=False)
+    assert rules.to_deliver("sent", again=True, named=True)
+
+
+def test_a_meetings_letter_counts_what_is_left_never_below_nothing() -> None:
+    assert rules.meetings_left(0, 0) == (2, 1)
+    assert rules.meetings_left(1, 1) == (1, 0)
+    assert rules.meetings_left(3, 2) == (0, 0)

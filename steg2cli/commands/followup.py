@@ -285,6 +285,28 @@ def _dashboard(s: dict[str, Any]) -> None:
         ),
         _("steg2 invoice list --overdue; a payment arrives with steg2 payment import FILE"),
     )
+    if s["not_delivered"]:
+        out.print(
+            _("  not delivered: {count} → steg2 invoice send").format(
+                count=ngettext("{count} invoice", "{count} invoices", s["not_delivered"]).format(
+                    count=s["not_delivered"]
+                )
+            )
+        )
+    section(
+        _("Deliveries uncertain: started, never confirmed"),
+        "uncertain_deliveries",
+        lambda d: _("{what} by {channel} on {date}").format(
+            what=_("letter to trainer {trainer_id} ({about})").format(trainer_id=d["trainer_id"], about=d["about"])
+            if d["kind"] == "letter"
+            else _("reminder {level} of invoice {number}").format(level=d["level"], number=d["number"])
+            if d["kind"] == "reminder"
+            else _("invoice {number}").format(number=d["number"]),
+            channel=d["channel"],
+            date=d["date"],
+        ),
+        _("check with the recipient; then steg2 invoice send --again --number N (or leave it)"),
+    )
     section(
         _("Due a reminder"),
         "reminders_due",

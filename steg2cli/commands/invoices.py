@@ -121,6 +121,9 @@ def run(
         str | None, typer.Option("--date", help="Invoice date; charges due by then are invoiced (default: today).")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be invoiced; write nothing.")] = False,
+    send_after: Annotated[
+        bool, typer.Option("--send", help="Then deliver every invoice not yet delivered (as `invoice send`).")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Invoice every charge due and not yet invoiced, one invoice per payer (the cron job)."""
@@ -130,20 +133,30 @@ def run(
     when = common.day(date, "--date") or today
     with common.progress(_("Invoicing")):
         result = invoicing.run(common.database(ctx), when, today, dry_run=dry_run, lines=as_json)
+    sent = None
+    if send_after:
+        from steg2cli.services import delivery
+
+        with common.progress(_("Delivering")) as tick:
+            sent = delivery.send(common.database(ctx), today, dry_run=dry_run, progress=tick, command="invoice run")
     if as_json:
-        common.emit_json(
-            {
-                "invoices": result["invoices"],
-                "dry_run": result["dry_run"],
-                "date": result["date"],
-                "warnings": result["warnings"],
-            }
-        )
+        document = {
+            "invoices": result["invoices"],
+            "dry_run": result["dry_run"],
+            "date": result["date"],
+            "warnings": result["warnings"],
+        }
+        if sent is not None:
+            document["send"] = sent
+        common.emit_json(document)
+        _delivery_failed(sent)
         return
     common.warn(result["warnings"])
     invoices = result["invoices"]
     if not invoices:
         common.done(_("Nothing to invoice on {date}.").format(date=result["date"]))
+        if sent is not None:
+            _sent_summary(sent)
         return
     total = sum(i["total"] for i in invoices)
     lead = _("Dry run, nothing written: would issue") if dry_run else _("Issued")
@@ -156,6 +169,98 @@ def run(
         ).format(lead=lead, count=len(invoices), date=result["date"], total=kr(total)),
         most=20,
     )
+    if sent is not None:
+        _sent_summary(sent)
+
+
+CHANNELS = {"peppol": N_("Peppol"), "email": N_("e-mail"), "print": N_("print"), "manual": N_("by hand")}
+
+
+def _what(entry: dict[str, Any]) -> str:
+    if "level" in entry:
+        return _("reminder {level} of invoice {number}").format(level=entry["level"], number=entry["number"])
+    return _("invoice {number}").format(number=entry["number"])
+
+
+def _sent_summary(result: dict[str, Any]) -> None:
+    """What `invoice send` delivered, what waits and why, and what is uncertain."""
+    delivered, failed, unsure = result["delivered"], result["failed"], result["uncertain"]
+    if delivered:
+        lead = _("Dry run, nothing sent: would deliver") if result["dry_run"] else _("Delivered")
+        common.table(
+            ngettext("{lead} {count} document", "{lead} {count} documents", len(delivered)).format(
+                lead=lead, count=len(delivered)
+            ),
+            [_("what"), _("channel"), _("to")],
+            ([_what(d), _(CHANNELS.get(d["channel"], d["channel"])), d["to"]] for d in delivered),
+        )
+    elif not failed and not unsure:
+        common.done(_("Nothing to deliver: everything is delivered."))
+    if unsure:
+        common.warn(
+            [
+                _(
+                    "{what}: sending by {channel} was started on {date} and never confirmed; it is not sent again "
+                    "by itself. Check with the recipient, then steg2 invoice send --again --number {number}"
+                ).format(
+                    what=_what(u),
+                    channel=_(CHANNELS.get(u["channel"], u["channel"])),
+                    date=u.get("date") or common.today().isoformat(),
+                    number=u["number"],
+                )
+                for u in unsure
+            ]
+        )
+    if failed:
+        common.warn([_("{what} waits: {reason}").format(what=_what(f), reason=f["reason"]) for f in failed])
+    _delivery_failed(result)
+
+
+def _delivery_failed(result: dict[str, Any] | None) -> None:
+    """Exit 1 with one `Error:` line when something could not be delivered (it waits for the next run)."""
+    if result is None or not (result["failed"] or result["uncertain"]):
+        return
+    from steg2cli.errors import Steg2Error
+
+    raise Steg2Error(
+        _("{failed} not delivered, {uncertain} uncertain; what was delivered is recorded, the rest waits").format(
+            failed=len(result["failed"]), uncertain=len(result["uncertain"])
+        )
+    )
+
+
+@app.command("send")
+def send(
+    ctx: typer.Context,
+    number: Annotated[list[int] | None, typer.Option("--number", help="Only this invoice (repeatable).")] = None,
+    reminders: Annotated[bool, typer.Option("--reminders", help="Reminders not yet delivered too.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would go, and try the mail server's login; send nothing.")
+    ] = False,
+    again: Annotated[
+        bool,
+        typer.Option("--again", help="Send what is uncertain again; with --number, also what was delivered already."),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Deliver every invoice and credit note not yet delivered, each by its payer's channel (peppol, email, print)."""
+    from steg2cli.services import delivery
+
+    with common.progress(_("Delivering")) as tick:
+        result = delivery.send(
+            common.database(ctx),
+            common.today(),
+            number or [],
+            with_reminders=reminders,
+            again=again,
+            dry_run=dry_run,
+            progress=tick,
+        )
+    if as_json:
+        common.emit_json(result)
+        _delivery_failed(result)
+        return
+    _sent_summary(result)
 
 
 @app.command("list")
@@ -443,11 +548,18 @@ def _payer_details(
     address: str | None,
     reference: str | None,
     email: str | None,
+    delivery: str | None = None,
 ) -> Any:
     from steg2cli.services.payers import PayerDetails
 
     return PayerDetails(
-        name=name, org_number=org_number, peppol_id=peppol_id, address=address, reference=reference, email=email
+        name=name,
+        org_number=org_number,
+        peppol_id=peppol_id,
+        address=address,
+        reference=reference,
+        email=email,
+        delivery=delivery,
     )
 
 
@@ -461,6 +573,13 @@ AddressOption = Annotated[
 ]
 ReferenceOption = Annotated[str | None, typer.Option("--reference", help="The buyer reference it asks for.")]
 EmailOption = Annotated[str | None, typer.Option("--email", help="Where it wants invoices by e-mail.")]
+DeliveryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--delivery",
+        help="How its invoices go: peppol, email or print ('' = the default: peppol, else email, else print).",
+    ),
+]
 
 
 @payer_app.command("set")
@@ -473,13 +592,14 @@ def payer_set(
     address: AddressOption = None,
     reference: ReferenceOption = None,
     email: EmailOption = None,
+    delivery: DeliveryOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Change a payer's details; invoices issued from now on carry them, issued ones keep theirs."""
     from steg2cli.services import payers
 
     result = payers.update(
-        common.database(ctx), payer, _payer_details(name, org_number, peppol_id, address, reference, email)
+        common.database(ctx), payer, _payer_details(name, org_number, peppol_id, address, reference, email, delivery)
     )
     if as_json:
         common.emit_json(result)
@@ -489,7 +609,11 @@ def payer_set(
             if result["einvoice_ready"]
             else _("still missing: {missing}").format(missing=", ".join(map(_, result["missing"])))
         )
-        common.done(_("Saved payer {id}: {name} ({ready}).").format(id=result["id"], name=result["name"], ready=ready))
+        common.done(
+            _("Saved payer {id}: {name} ({ready}; delivery by {channel}).").format(
+                id=result["id"], name=result["name"], ready=ready, channel=result["delivery"]
+            )
+        )
 
 
 @payer_app.command("add")
@@ -580,6 +704,11 @@ def payer_show(
             (_("address"), ", ".join(result["address"])),
             (_("reference"), result["reference"]),
             (_("e-mail"), result["email"]),
+            (
+                _("delivery"),
+                _(CHANNELS.get(result["delivery"], result["delivery"]))
+                + ("" if result["delivery_chosen"] else _(" (the default)")),
+            ),
             (
                 _("e-invoice"),
                 _("ready")

@@ -209,6 +209,8 @@ _RUN_ROW = (
 def status(db: Database, day: date) -> dict[str, Any]:
     """The coordinator's morning view of what needs doing, as of `day`."""
     from steg2cli.services import reminders
+    from steg2cli.services.delivery import not_delivered
+    from steg2cli.services.delivery import uncertain as uncertain_deliveries
     from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced, overdue
     from steg2cli.services.payments import unmatched
 
@@ -333,6 +335,8 @@ def status(db: Database, day: date) -> dict[str, Any]:
             "reminders_due": reminders.due(session, day),
             "to_collection": reminders.for_collection(session, day),
             "payments_to_match": unmatched(session),
+            "uncertain_deliveries": uncertain_deliveries(session),
+            "not_delivered": not_delivered(session),
         }
 
 
@@ -476,9 +480,15 @@ def status_summary(db: Database, day: date, most: int = 10) -> dict[str, Any]:
             ("invoices_to_credit", invoices_with_void_charges(session)),
         ):
             lists[key] = (len(items), items[:most])
+        from steg2cli.services.delivery import not_delivered, uncertain
+
+        unsure = uncertain(session)
+        lists["uncertain_deliveries"] = (len(unsure), unsure[:most])
+        waiting = not_delivered(session)
         return {
             "date": common.iso(day),
             "trainers": trainers,
+            "not_delivered": waiting,
             **{key: items for key, (_n, items) in lists.items()},
             "last_invoice_run": _last_run(session),
             "not_invoiced": {

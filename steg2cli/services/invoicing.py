@@ -600,7 +600,35 @@ def _load_invoices(
         for i in invoices
     ]
     fill_payers(session, loaded)
+    if with_lines:  # the JSON documents: every attempt to deliver each (rule 43)
+        delivered = deliveries_by_invoice(session, numbers)
+        for invoice in loaded:
+            invoice["deliveries"] = delivered.get(invoice["number"], [])
     return loaded
+
+
+def deliveries_by_invoice(session: Session, numbers: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """Every attempt to deliver these invoices and credit notes (and their reminders), oldest first (rule 43):
+    `status` `sent`, `failed`, or `uncertain` (started, never confirmed)."""
+    from steg2cli.models import Delivery
+
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for chunk in common.chunks(list(numbers)):
+        for row in session.scalars(select(Delivery).where(Delivery.invoice_number.in_(chunk)).order_by(Delivery.id)):
+            assert row.invoice_number is not None
+            found[row.invoice_number].append(
+                {
+                    "channel": row.channel,
+                    "date": common.iso(row.on_date),
+                    "to": row.recipient,
+                    "status": "uncertain" if row.status == "started" else row.status,
+                    "reference": row.reference,
+                    "reason": row.reason,
+                    "kind": row.kind,
+                    "level": row.level,
+                }
+            )
+    return found
 
 
 def _next_number(session: Session) -> int:
@@ -750,6 +778,8 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
 def _described(invoice: Invoice, lines: Sequence[Any], with_lines: bool) -> dict[str, Any]:
     data = invoice_json(invoice, lines if with_lines else [], None)
     data["line_count"] = len(lines)
+    if with_lines:
+        data["deliveries"] = []  # just issued: not delivered yet (rule 43)
     return data
 
 

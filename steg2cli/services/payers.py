@@ -33,6 +33,8 @@ class PayerDetails:
     address: str | None = None
     reference: str | None = None
     email: str | None = None
+    #: The delivery channel (rule 43): peppol, email or print; "" back to the default.
+    delivery: str | None = None
 
 
 def effective_peppol_id(payer: Payer) -> str | None:
@@ -62,6 +64,8 @@ def payer_json(session: Session, payer: Payer) -> dict[str, Any]:
         "municipality": common.municipality_json(common.municipality_by_code(session, payer.code or payer.located_in)),
         "einvoice_ready": not missing,
         "missing": missing,
+        "delivery": rules.delivery_channel(payer.delivery, effective_peppol_id(payer), payer.email),
+        "delivery_chosen": payer.delivery is not None,
     }
 
 
@@ -117,6 +121,8 @@ def _apply(session: Session, payer: Payer, details: PayerDetails) -> None:
             wanted["reference"] = " ".join(details.reference.split())
         if details.email is not None:
             wanted["email"] = rules.normalize_email(details.email) if details.email.strip() else ""
+        if details.delivery is not None:
+            wanted["delivery"] = rules.delivery_channel_choice(details.delivery) if details.delivery.strip() else None
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     if wanted.get("org_number"):
@@ -153,7 +159,10 @@ def update(db: Database, ref: str, details: PayerDetails) -> dict[str, Any]:
     """Change a payer's details; invoices issued from now on carry them (issued ones keep theirs)."""
     if all(value is None for value in vars(details).values()):
         raise BadInput(
-            _("nothing to change: give --name, --org-number, --peppol-id, --address, --reference or --email")
+            _(
+                "nothing to change: give --name, --org-number, --peppol-id, --address, --reference, --email or "
+                "--delivery"
+            )
         )
     with db.write("payer set") as session:
         payer = find(session, ref)

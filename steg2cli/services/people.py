@@ -141,7 +141,10 @@ def export(db: Database, email: str) -> dict[str, Any]:
                     else {"date": common.iso(trainee.void_on), "reason": trainee.void_reason},
                 }
             )
-        if not (result["as_trainer"] or result["as_contact_person"] or result["as_trainee"]):
+        from steg2cli.services.delivery import messages_to
+
+        result["messages"] = messages_to(session, address, trainer.id if trainer is not None else None)
+        if not (result["as_trainer"] or result["as_contact_person"] or result["as_trainee"] or result["messages"]):
             raise NotFound(_("nothing is held about that e-mail address"))
         return result
 
@@ -244,6 +247,9 @@ def erase(db: Database, email: str, today: date) -> dict[str, Any]:
             trainee.name_key = rules.name_key(trainee.name)
             trainee.email = f"raderad-{trainee.id}@invalid"
         erased["trainee"] = len(trainees)
+        from steg2cli.services.delivery import scrub
+
+        erased["delivery_record"] = scrub(session, address, trainer.id if trainer is not None else None)
         if not any(erased.values()):
             raise NotFound(_("nothing is held about that e-mail address"))
         if contacts or later_contacts:

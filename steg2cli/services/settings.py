@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -39,6 +40,14 @@ KNOWN: dict[str, tuple[str, str]] = {
     "interest.minimum": ("100", "late-payment interest below this many kronor is not charged"),
     "account.reminder-fees": ("3590", "BAS account for reminder fees (Övriga fakturerade kostnader)"),
     "account.interest": ("8313", "BAS account for late-payment interest (Ränteintäkter från kundfordringar)"),
+    "smtp.host": ("", "the mail server e-mail goes through (empty: e-mail is written to delivery.mail-outbox)"),
+    "smtp.port": ("", "the mail server's port (empty: 587 for starttls, 465 for tls, 25 for none)"),
+    "smtp.security": ("starttls", "how the connection to the mail server is protected: starttls, tls or none"),
+    "smtp.user": ("", "the user name on the mail server (its password: STEG2_SMTP_PASSWORD, never stored)"),
+    "smtp.from": ("", "the sender address of e-mail (empty: seller.email)"),
+    "delivery.peppol-outbox": ("", "the folder MÄN's Peppol access point collects e-invoices from"),
+    "delivery.print-folder": ("", "the folder PDFs to print and post are written to"),
+    "delivery.mail-outbox": ("", "the folder e-mail is written to as .eml files when smtp.host is empty"),
 }
 #: Settings in whole days: (least, most).
 DAYS = {
@@ -123,6 +132,19 @@ def checked_value(key: str, value: str) -> str:
             return "\n".join(lines)
     except ValueError as exc:
         raise BadInput(f"{key}: {exc}") from None
+    if key in ("smtp.security",) and value not in ("starttls", "tls", "none"):
+        raise BadInput(_("smtp.security is starttls, tls or none"))
+    if key == "smtp.port" and value and not (value.isascii() and value.isdigit() and 0 < int(value) < 65536):
+        raise BadInput(_("smtp.port is a port number, 1 to 65535"))
+    if key == "smtp.from" and value:
+        try:
+            return rules.normalize_email(value)
+        except ValueError as exc:
+            raise BadInput(f"{key}: {exc}") from None
+    if key == "smtp.host" and any(c.isspace() or c in "/@" for c in value):
+        raise BadInput(_("smtp.host is a host name or address, such as smtp.example.se"))
+    if key.startswith("delivery.") and value:
+        return str(Path(value).expanduser().absolute())
     if key.startswith("account."):
         if not (value.isascii() and value.isdigit() and len(value) == 4 and value[0] != "0"):
             raise BadInput(_("{key} is a 4-digit BAS account number, e.g. 1510").format(key=key))

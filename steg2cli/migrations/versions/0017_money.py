@@ -3,15 +3,15 @@ late-payment interest, reference rates, and one sparse summary row per invoice t
 (`receivables`); charges waiting for the next run (`charges.to_bill`) and what of a payment is on no
 invoice yet (`payments.unallocated_ore`: an unmatched payment's whole amount).
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
