@@ -149,14 +149,14 @@ def run(
         if sent is not None:
             document["send"] = sent
         common.emit_json(document)
-        _delivery_failed(sent)
+        delivery_failed(sent)
         return
     common.warn(result["warnings"])
     invoices = result["invoices"]
     if not invoices:
         common.done(_("Nothing to invoice on {date}.").format(date=result["date"]))
         if sent is not None:
-            _sent_summary(sent)
+            sent_summary(sent)
         return
     total = sum(i["total"] for i in invoices)
     lead = _("Dry run, nothing written: would issue") if dry_run else _("Issued")
@@ -170,7 +170,7 @@ def run(
         most=20,
     )
     if sent is not None:
-        _sent_summary(sent)
+        sent_summary(sent)
 
 
 CHANNELS = {"peppol": N_("Peppol"), "email": N_("e-mail"), "print": N_("print"), "manual": N_("by hand")}
@@ -182,7 +182,7 @@ def _what(entry: dict[str, Any]) -> str:
     return _("invoice {number}").format(number=entry["number"])
 
 
-def _sent_summary(result: dict[str, Any]) -> None:
+def sent_summary(result: dict[str, Any]) -> None:
     """What `invoice send` delivered, what waits and why, and what is uncertain."""
     delivered, failed, unsure = result["delivered"], result["failed"], result["uncertain"]
     if delivered:
@@ -213,10 +213,10 @@ def _sent_summary(result: dict[str, Any]) -> None:
         )
     if failed:
         common.warn([_("{what} waits: {reason}").format(what=_what(f), reason=f["reason"]) for f in failed])
-    _delivery_failed(result)
+    delivery_failed(result)
 
 
-def _delivery_failed(result: dict[str, Any] | None) -> None:
+def delivery_failed(result: dict[str, Any] | None) -> None:
     """Exit 1 with one `Error:` line when something could not be delivered (it waits for the next run)."""
     if result is None or not (result["failed"] or result["uncertain"]):
         return
@@ -258,9 +258,9 @@ def send(
         )
     if as_json:
         common.emit_json(result)
-        _delivery_failed(result)
+        delivery_failed(result)
         return
-    _sent_summary(result)
+    sent_summary(result)
 
 
 @app.command("list")

@@ -48,15 +48,28 @@ def remind(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write each reminder as a PDF into this folder.")
     ] = None,
+    send: Annotated[
+        bool, typer.Option("--send", help="Then deliver these reminders by each payer's channel (as `invoice send`).")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Remind every overdue invoice due a reminder (rule 40); a fee only when reminder.fee is set."""
+    from steg2cli.commands.invoices import delivery_failed, sent_summary
     from steg2cli.services import reminders
 
-    day = common.day(date, "--date") or common.today()
-    result = reminders.remind(common.database(ctx), day, common.today(), number or [], dry_run, output)
+    today = common.today()
+    day = common.day(date, "--date") or today
+    result = reminders.remind(common.database(ctx), day, today, number or [], dry_run, output)
+    sent = None
+    if send and not dry_run:
+        from steg2cli.services import delivery
+
+        pairs = [(r["invoice"], r["level"]) for r in result["reminders"]]
+        sent = delivery.send_reminders(common.database(ctx), today, pairs)
+        result = {**result, "send": sent}
     if as_json:
         common.emit_json(result)
+        delivery_failed(sent)
         return
     common.table(
         _("Reminders that would be sent") if dry_run else _("Reminders"),
@@ -66,6 +79,8 @@ def remind(
     )
     for file in result["files"]:
         common.done(_("Wrote {file}").format(file=file))
+    if sent is not None:
+        sent_summary(sent)
 
 
 def block(
