@@ -94,6 +94,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Payments: by hand or from the bank's file (BgMax, camt.054), matched by OCR reference.",
     ),
     "config": ("invoices", "config_app", "Settings: seller details, payment terms, invoice numbers."),
+    "rate": (
+        "money",
+        "rate_app",
+        "Reference rates for late-payment interest (räntelagen: reference rate + 8 points).",
+    ),
     "demo": (
         "demo",
         "demo",

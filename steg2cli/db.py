@@ -47,6 +47,7 @@ REVISIONS: tuple[str, ...] = (
     "0015",
     "0016",
     "0017",
+    "0018",
 )
 SCHEMA_HEAD = REVISIONS[-1]
 

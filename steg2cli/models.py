@@ -342,6 +342,9 @@ class Charge(Base):
     period: Mapped[str] = mapped_column(String(60))
     #: The credit note that waived this charge (rule 26): it is never invoiced again.
     waived_by: Mapped[int | None] = mapped_column(ForeignKey("invoices.number"), default=None)
+    #: A charge written before it is billed (a reminder fee, late-payment interest: rules 40-41), waiting for
+    #: the next invoice run; the run clears it, a credit note that frees the charge sets it again.
+    to_bill: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
 
 
 class ChargeBilling(Base):
@@ -461,6 +464,120 @@ class Payment(Base):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("payment_imports.id"))
     recorded_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(String(400), default="")
+    #: What is on no invoice yet (rule 42): the whole amount of an unmatched payment, what is left of one
+    #: spread in parts, 0 for one put whole on `invoice_number`.
+    unallocated_ore: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+# ---- money owed and money back (rules 40-42) ------------------------------------------------------
+
+
+class PaymentPart(Base):
+    """Part of a payment spread over several invoices (rule 42). A payment in parts has no
+    `invoice_number` of its own: its parts say where its money is, the rest is `unallocated_ore`."""
+
+    __tablename__ = "payment_parts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    invoice_number: Mapped[int] = mapped_column(ForeignKey("invoices.number"), index=True)
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+
+
+class PaymentOffset(Base):
+    """An overpayment on one invoice set off against another open invoice of the same payer (rule 42)."""
+
+    __tablename__ = "payment_offsets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_invoice: Mapped[int] = mapped_column(ForeignKey("invoices.number"), index=True)
+    to_invoice: Mapped[int] = mapped_column(ForeignKey("invoices.number"), index=True)
+    offset_on: Mapped[date] = mapped_column(Date)
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+
+
+class Refund(Base):
+    """Money paid back to a payer from what it paid on an invoice (rule 42)."""
+
+    __tablename__ = "refunds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_number: Mapped[int] = mapped_column(ForeignKey("invoices.number"), index=True)
+    refunded_on: Mapped[date] = mapped_column(Date, index=True)
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(String(400), default="")
+    recorded_on: Mapped[date] = mapped_column(Date)
+
+
+class InvoiceBlock(Base):
+    """An invoice that must not be reminded (a dispute), with the reason; unblocking keeps the record."""
+
+    __tablename__ = "invoice_blocks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_number: Mapped[int] = mapped_column(ForeignKey("invoices.number"), index=True)
+    blocked_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(400))
+    unblocked_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class Reminder(Base):
+    """A reminder sent of an overdue invoice (rule 40): its level, date, new due date and fee."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("invoice_number", "level"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_number: Mapped[int] = mapped_column(ForeignKey("invoices.number"))
+    level: Mapped[int] = mapped_column(Integer)
+    reminded_on: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    fee_ore: Mapped[int] = mapped_column(BigInteger, default=0)
+    charge_id: Mapped[int | None] = mapped_column(ForeignKey("charges.id"), default=None)
+
+
+class LateInterest(Base):
+    """Late-payment interest charged on an invoice for the days `from_date` to `through_date` (rule 41)."""
+
+    __tablename__ = "late_interest"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_number: Mapped[int] = mapped_column(ForeignKey("invoices.number"), index=True)
+    from_date: Mapped[date] = mapped_column(Date)
+    through_date: Mapped[date] = mapped_column(Date)
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    charge_id: Mapped[int] = mapped_column(ForeignKey("charges.id"))
+    charged_on: Mapped[date] = mapped_column(Date)
+
+
+class Rate(Base):
+    """A rate valid from a day on, in basis points: the Riksbank's reference rate (`reference`)."""
+
+    __tablename__ = "rates"
+    __table_args__ = (UniqueConstraint("kind", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    valid_from: Mapped[date] = mapped_column(Date)
+    rate_bp: Mapped[int] = mapped_column(Integer)
+
+
+class Receivable(Base):
+    """What rules 40-42 add to an invoice, summed: one row only for an invoice that has any of it, kept
+    exact by every write that changes it (services.receivables.refresh). The invoice list and the dashboard
+    read this one sparse row instead of six tables."""
+
+    __tablename__ = "receivables"
+
+    invoice_number: Mapped[int] = mapped_column(ForeignKey("invoices.number"), primary_key=True, autoincrement=False)
+    #: Payment parts on it, plus set-offs to it, less set-offs from it.
+    moved_ore: Mapped[int] = mapped_column(BigInteger, default=0)
+    refunded_ore: Mapped[int] = mapped_column(BigInteger, default=0)
+    interest_ore: Mapped[int] = mapped_column(BigInteger, default=0)
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+    last_reminder_on: Mapped[date | None] = mapped_column(Date, default=None)
+    blocked_on: Mapped[date | None] = mapped_column(Date, default=None)
+    block_reason: Mapped[str | None] = mapped_column(String(400), default=None)
 
 
 # ---- programmes as data (rules 45-46) ---------------------------------------------------------

@@ -1564,6 +1564,225 @@ def cohort_joining(municipality: str, start: date, end: date, others: Iterable[t
     ]
 
 
+# --------------------------------------------------------------------------------------------------
+# Rules 40-42: money owed and money back
+
+#: Charges that are compensation, not a sale (rules 40-41): outside VAT, billed on an invoice of their own.
+COMPENSATION_CODES: dict[str, str] = {
+    "reminder-fee": "Påminnelseavgift",
+    "late-interest": "Dröjsmålsränta",
+}
+#: The note an invoice of reminder fees and interest carries: they are outside VAT (Peppol category O).
+COMPENSATION_NOTE = "Utanför momsens tillämpningsområde: ersättning för sen betalning, ingen försäljning"
+#: The most a reminder fee may be (lag 1981:739 and its förordning: 60 kr).
+MAX_REMINDER_FEE_ORE = 6_000
+#: Räntelagen 1975:635, 6 §: late-payment interest is the reference rate plus 8 percentage points.
+INTEREST_MARGIN_BP = 800
+DAYS_IN_YEAR = 365
+
+
+def charge_name(kind: str) -> str:
+    """What a charge is called on an invoice line and in an e-invoice."""
+    return PRICE_CODES.get(kind) or COMPENSATION_CODES.get(kind) or kind
+
+
+def is_compensation(kind: str) -> bool:
+    """A reminder fee or late-payment interest: outside VAT (Peppol category O), on an invoice of its own."""
+    return kind in COMPENSATION_CODES
+
+
+def invoice_groups(charges: Iterable[Charge], already_billed: Iterable[str]) -> list[tuple[int, list[Charge]]]:
+    """Rule 18 with rules 40-41: one invoice per payer for what it bought, and one more per payer for its
+    reminder fees and late-payment interest (outside VAT, which an e-invoice cannot mix with sales)."""
+    groups: list[tuple[int, list[Charge]]] = []
+    for payer, found in invoices_for(charges, already_billed).items():
+        sales = [c for c in found if not is_compensation(c.kind)]
+        compensation = [c for c in found if is_compensation(c.kind)]
+        groups += [(payer, part) for part in (sales, compensation) if part]
+    return groups
+
+
+def reminder_fee_setting(fee: int) -> list[str]:
+    """Rule 40: a reminder fee is at most 60 kr (lag 1981:739) and not negative."""
+    if fee < 0:
+        return [_("a reminder fee cannot be negative")]
+    if fee > MAX_REMINDER_FEE_ORE:
+        return [_("a reminder fee may be at most {most} (lag 1981:739)").format(most=format_kr(MAX_REMINDER_FEE_ORE))]
+    return []
+
+
+@dataclass(frozen=True)
+class ReminderTerms:
+    """Rule 40's settings: days after the due date before the first reminder, days between reminders, how
+    many at most, days to pay after a reminder, and the fee in öre (0: none)."""
+
+    days_after_due: int = 10
+    interval: int = 14
+    most: int = 2
+    payment_days: int = 10
+    fee: int = 0
+
+
+def next_reminder(
+    due: date, reminded: int, last: date | None, day: date, terms: ReminderTerms, blocked: bool, balance: int
+) -> tuple[int | None, str]:
+    """Rule 40: the level of the reminder an invoice may get on `day` (1 for the first), given how many it
+    has had and the last one's date; or None and why not: not overdue, blocked, too soon after the due date
+    or the last reminder, or all reminders sent."""
+    if balance <= 0 or day <= due:
+        return None, _("it is not overdue")
+    if blocked:
+        return None, _("it is blocked")
+    if reminded >= terms.most:
+        return None, _("it has had its {most} reminders; hand it over for collection").format(most=terms.most)
+    if not reminded or last is None:
+        first = due + relativedelta(days=terms.days_after_due)
+        if day < first:
+            return None, _("the first reminder comes on {day} at the earliest").format(day=first.isoformat())
+        return 1, ""
+    following = last + relativedelta(days=terms.interval)
+    if day < following:
+        return None, _("the next reminder comes on {day} at the earliest").format(day=following.isoformat())
+    return reminded + 1, ""
+
+
+def reminder_due_date(day: date, terms: ReminderTerms) -> date:
+    """Rule 40: a reminder's new day to pay by."""
+    return day + relativedelta(days=terms.payment_days)
+
+
+def to_collection(reminders: int, last: date | None, day: date, terms: ReminderTerms, balance: int) -> bool:
+    """Rule 40: an invoice still owed after its last reminder's own time to pay is one to hand over for
+    collection."""
+    return balance > 0 and reminders >= terms.most and last is not None and day > reminder_due_date(last, terms)
+
+
+def parse_rate(text: str) -> int:
+    """A reference rate in percent as the Riksbank gives it (`2,25`, `-0.5`, `4 %`) → basis points."""
+    cleaned = text.strip().removesuffix("%").strip()
+    sign = -1 if cleaned.startswith("-") else 1
+    bp = parse_percent(cleaned.removeprefix("-"))
+    if bp > 3_000:
+        raise ValueError(_("'{text}' is not a reference rate between -30 and 30 %").format(text=text))
+    return sign * bp
+
+
+@dataclass(frozen=True)
+class Interest:
+    """Late-payment interest worked out for an invoice: öre, for the days `first` to `last` (inclusive);
+    `missing` is the first day no reference rate covers (nothing is charged then)."""
+
+    amount: int
+    first: date
+    last: date
+    missing: date | None = None
+
+
+def late_interest(
+    total: int,
+    due: date,
+    received: Iterable[tuple[date, int]],
+    rates: Sequence[tuple[date, int]],
+    charged_through: date | None,
+    through: date,
+) -> Interest:
+    """Rule 41 (räntelagen 6 §): interest on the unpaid balance of each day after the due date, at the
+    reference rate in force that day plus 8 percentage points, from the day after `charged_through` (the
+    days already charged) up to `through`. Money received on a day counts from the next day, so an invoice
+    paid on day P bears interest up to and including P. Each day's interest is balance × rate / 365; the
+    sum is rounded to whole öre once (half up)."""
+    first = max(due, charged_through or due) + relativedelta(days=1)
+    if through < first:
+        return Interest(0, first, through)
+    ordered_rates = sorted(rates)
+    events = sorted(received)
+    # Days on which the balance or the rate changes: the day after each receipt, each rate's first day.
+    changes = sorted(
+        {d + relativedelta(days=1) for d, _ in events if first < d + relativedelta(days=1) <= through}
+        | {start for start, _ in ordered_rates if first < start <= through}
+    )
+    numerator = 0
+    bounds = [first, *changes, through + relativedelta(days=1)]
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        balance = total - sum(amount for d, amount in events if d < start)
+        if balance <= 0:
+            continue
+        in_force = [bp for valid_from, bp in ordered_rates if valid_from <= start]
+        if not in_force:
+            return Interest(0, first, through, missing=start)
+        numerator += balance * (in_force[-1] + INTEREST_MARGIN_BP) * (end - start).days
+    denominator = 10_000 * DAYS_IN_YEAR
+    return Interest((numerator * 2 + denominator) // (2 * denominator), first, through)
+
+
+def part_allowed(unallocated: int, amount: int, kind: str, credited: bool) -> list[str]:
+    """Rule 42: a part of a payment goes to a live invoice, is above zero, and is no more than what of the
+    payment is not yet on an invoice (the sum of the parts never exceeds the payment)."""
+    problems = []
+    if kind not in PAYABLE_KINDS:
+        problems.append(_("a payment goes to an invoice, not to a credit note"))
+    elif credited:
+        problems.append(_("the invoice is credited; put the money on an open invoice"))
+    if amount <= 0:
+        problems.append(_("a part of a payment is an amount above zero"))
+    elif amount > unallocated:
+        problems.append(
+            _("only {left} of the payment is on no invoice; {amount} is more").format(
+                left=format_kr(unallocated), amount=format_kr(amount)
+            )
+        )
+    return problems
+
+
+def taking_off_allowed(received_after: int, refunded: int, offset_away: int) -> list[str]:
+    """Rule 42: money can be taken off an invoice only as far as it was not paid back or set off from it
+    already (else money would leave twice)."""
+    if received_after < refunded + offset_away:
+        return [
+            _("{amount} of this invoice's money was paid back or set off already; undo no more than the rest").format(
+                amount=format_kr(refunded + offset_away)
+            )
+        ]
+    return []
+
+
+def offset_allowed(same_payer: bool, to_is_open: bool, available: int, owed: int, amount: int) -> list[str]:
+    """Rule 42: an overpayment (or money to pay back on a credited invoice) is set off only against another
+    open invoice of the same payer, and only as much as there is and as is owed."""
+    problems = []
+    if not same_payer:
+        problems.append(_("a set-off stays within one payer; the two invoices have different payers"))
+    if not to_is_open:
+        problems.append(_("money is set off against an invoice that is still owed"))
+    if amount <= 0:
+        problems.append(_("there is nothing to set off (the amount is not above zero)"))
+    else:
+        if amount > available:
+            problems.append(
+                _("only {available} is overpaid or to pay back on the first invoice").format(
+                    available=format_kr(max(available, 0))
+                )
+            )
+        if to_is_open and amount > owed:
+            problems.append(_("only {owed} is owed on the second invoice").format(owed=format_kr(owed)))
+    return problems
+
+
+def refund_allowed(to_pay_back: int, amount: int, day: date, today: date) -> list[str]:
+    """Rule 42: a refund is above zero, dated not after today, and no more than what is overpaid or to be
+    paid back on the invoice."""
+    problems = not_in_future(_("the refund"), day, today)
+    if amount <= 0:
+        problems.append(_("a refund is an amount above zero"))
+    elif amount > to_pay_back:
+        problems.append(
+            _("only {owed} is overpaid or to pay back on this invoice; {amount} is more").format(
+                owed=format_kr(max(to_pay_back, 0)), amount=format_kr(amount)
+            )
+        )
+    return problems
+
+
 # ---- delivery and letters (rules 43-44) -----------------------------------------------------------------
 
 #: The channels an invoice, credit note or reminder goes by (rule 43), in the order the default takes them.

@@ -30,6 +30,7 @@ class SieFile:
     header: dict[str, list[str]] = field(default_factory=dict)
     accounts: dict[str, str] = field(default_factory=dict)
     verifications: list[Verification] = field(default_factory=list)
+    years: dict[int, tuple[date, date]] = field(default_factory=dict)  # #RAR: 0, -1, … → first, last day
 
 
 def tokens(line: str) -> list[str]:
@@ -137,10 +138,20 @@ def read(data: bytes) -> SieFile:
             if len(fields) < 5:
                 raise SieError(f"line {number}: #VER series number date text expected")
             current = Verification(_date(fields[3]), fields[4])
-            if "#RAR" in result.header:
-                first, last = (_date(d) for d in result.header["#RAR"][1:3])
-                if not first <= current.day <= last:
-                    raise SieError(f"line {number}: the verification is dated outside the financial year")
+            if result.years and not any(first <= current.day <= last for first, last in result.years.values()):
+                raise SieError(f"line {number}: the verification is dated outside the financial years")
+        elif label == "#RAR":
+            # One per financial year the file covers: 0 the latest, -1 the one before, …, consecutive.
+            if len(fields) != 4 or not re.fullmatch(r"0|-[1-9]\d*", fields[1]):
+                raise SieError(f"line {number}: #RAR year-number start end expected")
+            index = int(fields[1])
+            if index in result.years or index != -len(result.years):
+                raise SieError(f"line {number}: #RAR {index} out of order or twice")
+            first, last = _date(fields[2]), _date(fields[3])
+            if last < first or (result.years and last >= result.years[index + 1][0]):
+                raise SieError(f"line {number}: #RAR {index} does not come before the year after it")
+            result.years[index] = (first, last)
+            result.header.setdefault("#RAR", fields[1:])
         else:
             if label in result.header:
                 raise SieError(f"line {number}: {label} twice")

@@ -566,6 +566,33 @@ def test_reminders_go_by_email_never_peppol_once_each(
     assert [(d["number"], d["level"]) for d in again["delivered"]] == [(numbers[0], 2)]
 
 
+def test_invoice_remind_send_delivers_the_real_reminder_letter_once(smtp_server: Any, fresh_db: Any) -> None:
+    """`invoice remind --send`: the reminders' own service records the reminder and draws its letter, delivery
+    e-mails it with the PDF attached; a second run has nothing new to remind or deliver."""
+    from pypdf import PdfReader
+
+    inbox, port = smtp_server
+    numbers = _register(2)
+    _mail_to(port)
+    ok("invoice", "send")
+    assert len(inbox.messages) == 2
+    result = ok("invoice", "remind", "--date", "2024-06-15", "--send", "--json")
+    assert sorted(r["invoice"] for r in result["reminders"]) == numbers
+    assert sorted((d["number"], d["level"]) for d in result["send"]["delivered"]) == [(n, 1) for n in numbers]
+    reminders = inbox.messages[2:]
+    assert len(reminders) == 2
+    assert all(str(m["Subject"]).startswith("Påminnelse: faktura ") for m in reminders)
+    (attachment,) = list(reminders[0].iter_attachments())
+    from io import BytesIO
+
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(attachment.get_content())).pages)
+    assert "Påminnelse" in text
+    again = ok("invoice", "remind", "--date", "2024-06-16", "--send", "--json")
+    assert again["reminders"] == [] and again["send"]["delivered"] == []
+    assert len(inbox.messages) == 4
+    assert ok("invoice", "send", "--reminders", "--json")["delivered"] == []
+
+
 # ---- a protected server: STARTTLS or TLS, and a login ------------------------------------------------------
 
 

@@ -224,7 +224,11 @@ def test_the_terminal_dashboard_agrees_with_the_json_one_on_every_day_and_cut() 
             for key in ("date", "trainers", "last_invoice_run", "not_invoiced"):
                 assert cut[key] == whole[key], (day, key)
     # The comparison meant something: these sections had items on some day.
-    assert set(followup.SECTIONS) - {"payments_to_match", "payers_not_ready", "invoices_to_credit"} <= seen
+    assert (
+        set(followup.SECTIONS)
+        - {"payments_to_match", "payers_not_ready", "invoices_to_credit", "reminders_due", "to_collection"}
+        <= seen
+    )
 
 
 def test_the_runs_stored_activity_dates_follow_every_step_and_report() -> None:

@@ -89,7 +89,7 @@ def test_the_default_definition_is_rules_10_11_and_21() -> None:
     assert set(MAN.gatherings) == {"network", "conference"}
     for alias, code in [("MVP ms", "mvp-ms"), ("agera", "at"), ("MVP högstadiet", "mvp-hs"), ("at", "at")]:
         assert MAN.programme_code(alias) == code
-    # What db init (migration 0017's frozen copy) puts in the register is the shipped file, and it exports
+    # What db init (migration 0018's frozen copy) puts in the register is the shipped file, and it exports
     # back to the same.
     listed = ok("programme", "list", "--json")
     from steg2cli.services.definitions import definition_json

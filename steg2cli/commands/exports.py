@@ -213,3 +213,8 @@ def sie(
             to=result["to"],
         )
     )
+    if result["refunds"]:
+        common.done(
+            ngettext("…and {count} refund.", "…and {count} refunds.", result["refunds"]).format(count=result["refunds"])
+        )
+    common.warn(result["warnings"])

@@ -328,6 +328,25 @@ def _dashboard(s: dict[str, Any]) -> None:
         _("check with the recipient; then steg2 invoice send --again --number N (or leave it)"),
     )
     section(
+        _("Due a reminder"),
+        "reminders_due",
+        lambda i: _("{payer}: invoice {number}, reminder {level}, {balance} (due {due_date})").format(
+            payer=i["payer"]["name"],
+            number=i["number"],
+            level=i["level"],
+            balance=kr(i["balance"]),
+            due_date=i["due_date"],
+        ),
+        _("steg2 invoice remind -o FOLDER (or block one: steg2 invoice block N --reason R)"),
+    )
+    section(
+        _("To hand over for collection (every reminder sent, still unpaid)"),
+        "to_collection",
+        lambda i: _("{payer}: invoice {number}, {balance}, last reminder {last_reminder}").format(
+            payer=i["payer"]["name"], number=i["number"], balance=kr(i["balance"]), last_reminder=i["last_reminder"]
+        ),
+    )
+    section(
         _("Payments to match"),
         "payments_to_match",
         lambda p: _("payment {id}, {date}: {amount} from {payer}, reference {reference}").format(

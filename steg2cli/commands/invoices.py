@@ -149,14 +149,14 @@ def run(
         if sent is not None:
             document["send"] = sent
         common.emit_json(document)
-        _delivery_failed(sent)
+        delivery_failed(sent)
         return
     common.warn(result["warnings"])
     invoices = result["invoices"]
     if not invoices:
         common.done(_("Nothing to invoice on {date}.").format(date=result["date"]))
         if sent is not None:
-            _sent_summary(sent)
+            sent_summary(sent)
         return
     total = sum(i["total"] for i in invoices)
     lead = _("Dry run, nothing written: would issue") if dry_run else _("Issued")
@@ -170,7 +170,7 @@ def run(
         most=20,
     )
     if sent is not None:
-        _sent_summary(sent)
+        sent_summary(sent)
 
 
 CHANNELS = {"peppol": N_("Peppol"), "email": N_("e-mail"), "print": N_("print"), "manual": N_("by hand")}
@@ -182,7 +182,7 @@ def _what(entry: dict[str, Any]) -> str:
     return _("invoice {number}").format(number=entry["number"])
 
 
-def _sent_summary(result: dict[str, Any]) -> None:
+def sent_summary(result: dict[str, Any]) -> None:
     """What `invoice send` delivered, what waits and why, and what is uncertain."""
     delivered, failed, unsure = result["delivered"], result["failed"], result["uncertain"]
     if delivered:
@@ -213,10 +213,10 @@ def _sent_summary(result: dict[str, Any]) -> None:
         )
     if failed:
         common.warn([_("{what} waits: {reason}").format(what=_what(f), reason=f["reason"]) for f in failed])
-    _delivery_failed(result)
+    delivery_failed(result)
 
 
-def _delivery_failed(result: dict[str, Any] | None) -> None:
+def delivery_failed(result: dict[str, Any] | None) -> None:
     """Exit 1 with one `Error:` line when something could not be delivered (it waits for the next run)."""
     if result is None or not (result["failed"] or result["uncertain"]):
         return
@@ -258,9 +258,9 @@ def send(
         )
     if as_json:
         common.emit_json(result)
-        _delivery_failed(result)
+        delivery_failed(result)
         return
-    _sent_summary(result)
+    sent_summary(result)
 
 
 @app.command("list")
@@ -371,6 +371,15 @@ def show(
             (_("waived"), _("yes: its charges are not billed again") if invoice["waived"] else None),
             (_("credited by"), invoice["credited_by"]),
             (_("state"), state_text(invoice)),
+            (
+                _("blocked"),
+                _("{date}: {reason}").format(**invoice["blocked"]) if invoice["blocked"] else None,
+            ),
+            (
+                _("reminders"),
+                ", ".join(_("{level}: {date} (pay by {due_date})").format(**r) for r in invoice["reminders"]) or None,
+            ),
+            (_("interest charged"), kr(invoice["interest_charged"]) if invoice["interest_charged"] else None),
         ],
         title=title,
     )
@@ -402,6 +411,26 @@ def show(
                 _("{amount} ({source}, payment {id})").format(amount=kr(p["amount"]), source=p["source"], id=p["id"]),
             )
             for p in invoice["payments"]
+        ]
+        pairs += [
+            (
+                _("paid {date}").format(date=p["date"]),
+                _("{amount} (part of payment {id})").format(amount=kr(p["amount"]), id=p["payment"]),
+            )
+            for p in invoice["parts"]
+        ]
+        pairs += [
+            (
+                _("set off {date}").format(date=o["date"]),
+                _("{amount} from invoice {origin} to invoice {target}").format(
+                    amount=kr(o["amount"]), origin=o["from"], target=o["to"]
+                ),
+            )
+            for o in invoice["offsets"]
+        ]
+        pairs += [
+            (_("paid back {date}").format(date=r["date"]), kr(r["amount"]) + (f" ({r['note']})" if r["note"] else ""))
+            for r in invoice["refunds"]
         ]
         pairs.append((_("balance"), kr(invoice["balance"])))
     common.fields(pairs)
@@ -775,3 +804,8 @@ def config_set(
 
     result = settings.set_value(common.database(ctx), key, value)
     common.done(f"{result['key']} = {result['value']}")
+
+
+from steg2cli.commands import money  # noqa: E402  (rules 40-41's commands join this group)
+
+money.invoice_commands(app)

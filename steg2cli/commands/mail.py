@@ -32,14 +32,14 @@ def trainers(
     as_json: JsonOption = False,
 ) -> None:
     """Write to each trainer who owes a list of people trained, is short of meetings, or renews soon."""
-    from steg2cli.commands.invoices import _delivery_failed
+    from steg2cli.commands.invoices import delivery_failed
     from steg2cli.services import letters
 
     day = common.day(date, "--date") or common.today()
     result = letters.letters(common.database(ctx), about, year or day.year, day, again=again, dry_run=dry_run)
     if as_json:
         common.emit_json(result)
-        _delivery_failed({"failed": result["failed"], "uncertain": result["uncertain"]})
+        delivery_failed({"failed": result["failed"], "uncertain": result["uncertain"]})
         return
     sent = result["sent"]
     lead = _("Dry run, nothing sent: would write to") if dry_run else _("Wrote to")
@@ -67,7 +67,7 @@ def trainers(
                 for f in result["failed"]
             ]
         )
-    _delivery_failed({"failed": result["failed"], "uncertain": result["uncertain"]})
+    delivery_failed({"failed": result["failed"], "uncertain": result["uncertain"]})
 
 
 @app.command("list")

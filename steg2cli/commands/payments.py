@@ -1,4 +1,4 @@
-"""`payment add|import|list|assign`: money in (rules 32-33)."""
+"""`payment add|import|list`, and from `money`: `assign|unassign|offset|refund`: money in (rules 32-33, 42)."""
 
 from __future__ import annotations
 
@@ -121,22 +121,6 @@ def list_(
     )
 
 
-@app.command("assign")
-def assign(
-    ctx: typer.Context,
-    payment: Annotated[int, typer.Argument(help="The payment's id (payment list).", min=1)],
-    invoice: Annotated[str, typer.Argument(help="The invoice's number or OCR reference.")],
-    as_json: JsonOption = False,
-) -> None:
-    """Put a payment on an invoice (one the bank file could not match, or one matched wrongly)."""
-    from steg2cli.services import payments
+from steg2cli.commands import money  # noqa: E402  (rule 42's commands join this group)
 
-    result = payments.assign(common.database(ctx), payment, invoice)
-    if as_json:
-        common.emit_json(result)
-    else:
-        common.done(
-            _("Payment {id} ({amount}) is on invoice {invoice}.").format(
-                id=result["id"], amount=kr(result["amount"]), invoice=result["invoice"]
-            )
-        )
+money.payment_commands(app)

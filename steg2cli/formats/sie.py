@@ -49,9 +49,64 @@ class Export:
     version: str = ""
 
 
+#: Characters outside code page 437 that have a plain stand-in (typographic dashes, quotes, spaces).
+STAND_INS = {
+    "\u2013": "-",  # en dash
+    "\u2014": "-",  # em dash
+    "\u2212": "-",  # minus sign
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u20ac": "EUR",
+    "\u0141": "L",
+    "\u0142": "l",
+    "\u00d8": "O",
+    "\u00f8": "o",
+}
+
+
+def cp437(text: str) -> str:
+    """Text as code page 437 can carry it: a typographic character as its plain stand-in (– as -), a letter
+    with an accent CP437 lacks as the letter without it, anything else as `?`."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        try:
+            ch.encode(ENCODING)
+            out.append(ch)
+            continue
+        except UnicodeEncodeError:
+            pass
+        if ch in STAND_INS:
+            out.append(STAND_INS[ch])
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        try:
+            base.encode(ENCODING)
+            out.append(base or "?")
+        except UnicodeEncodeError:
+            out.append("?")
+    return "".join(out)
+
+
+def not_carried(texts: Sequence[str]) -> list[tuple[str, str]]:
+    """Of these texts, those CP437 cannot carry as they are, each with what the file will say instead."""
+    return [(text, cp437(text)) for text in dict.fromkeys(texts) if cp437(text) != text]
+
+
 def quoted(text: str) -> str:
     """A text field: in quotes, quotes and backslashes escaped, control characters dropped."""
-    clean = "".join(ch for ch in text if ch >= " " and ch != "\x7f")
+    clean = "".join(ch for ch in cp437(text) if ch >= " " and ch != "\x7f")
     return '"' + clean.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -78,8 +133,9 @@ def write(export: Export) -> bytes:
         f"#ORGNR {export.org_number[:6]}-{export.org_number[6:]}" if len(export.org_number) == 10 else "",
         f"#FNAMN {quoted(export.company)}",
     ]
-    if export.first.year == export.last.year:
-        lines.append(f"#RAR 0 {export.first.year}0101 {export.last.year}1231")
+    # Each financial (calendar) year the period touches, the latest as 0, the one before as -1, and so on.
+    for back, year in enumerate(range(export.last.year, export.first.year - 1, -1)):
+        lines.append(f"#RAR {-back} {year}0101 {year}1231")
     lines += [f"#KONTO {number} {quoted(name)}" for number, name in sorted(export.accounts.items())]
     for verification in export.verifications:
         if sum(t.amount for t in verification.transactions) != 0:

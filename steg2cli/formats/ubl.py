@@ -74,6 +74,9 @@ class Document:
     payment_terms: str = ""
     note: str = ""
     credits: tuple[int, date] | None = None  # the invoice a credit note cancels: number, date
+    #: Reminder fees and late-payment interest (rules 40-41): compensation, not a sale, so outside the scope
+    #: of VAT (category O); such an invoice carries nothing else and no VAT number (BR-O-02, BR-O-11).
+    outside_vat: bool = False
 
 
 def file_name(document: Document) -> str:
@@ -94,8 +97,11 @@ def percent(rate_bp: int) -> str:
     return str(whole) if rest == 0 else f"{whole}.{rest:02d}".rstrip("0")
 
 
-def category(rate_bp: int) -> str:
-    """Rule 29: a 0 % line is VAT-exempt (E); any other rate is standard-rated (S)."""
+def category(rate_bp: int, outside_vat: bool = False) -> str:
+    """Rule 29: a 0 % line is VAT-exempt (E); any other rate is standard-rated (S); compensation for late
+    payment is outside the scope of VAT (O, rules 40-41)."""
+    if outside_vat:
+        return "O"
     return "E" if rate_bp == 0 else "S"
 
 
@@ -130,7 +136,7 @@ def _address(b: _Builder, parent: ET.Element, address: PostalAddress) -> None:
     b.cbc(b.cac(node, "Country"), "IdentificationCode", "SE")
 
 
-def _party(b: _Builder, parent: ET.Element, role: str, party: Party, seller: bool) -> None:
+def _party(b: _Builder, parent: ET.Element, role: str, party: Party, seller: bool, vat: bool = True) -> None:
     node = b.cac(b.cac(parent, role), "Party")
     scheme, _, endpoint = party.endpoint.partition(":")
     b.cbc(node, "EndpointID", endpoint, schemeID=scheme)
@@ -138,7 +144,7 @@ def _party(b: _Builder, parent: ET.Element, role: str, party: Party, seller: boo
         b.cbc(b.cac(node, "PartyIdentification"), "ID", party.org_number, schemeID="0007")
     b.cbc(b.cac(node, "PartyName"), "Name", party.name)
     _address(b, node, party.address)
-    if seller and party.vat_number:
+    if seller and party.vat_number and vat:
         scheme_node = b.cac(node, "PartyTaxScheme")
         b.cbc(scheme_node, "CompanyID", party.vat_number)
         b.cbc(b.cac(scheme_node, "TaxScheme"), "ID", "VAT")
@@ -153,10 +159,13 @@ def _party(b: _Builder, parent: ET.Element, role: str, party: Party, seller: boo
         b.cbc(b.cac(node, "Contact"), "ElectronicMail", party.email)
 
 
-def _tax_category(b: _Builder, parent: ET.Element, name: str, rate_bp: int, reason: str) -> None:
+def _tax_category(
+    b: _Builder, parent: ET.Element, name: str, rate_bp: int, reason: str, outside_vat: bool = False
+) -> None:
     node = b.cac(parent, name)
-    b.cbc(node, "ID", category(rate_bp))
-    b.cbc(node, "Percent", percent(rate_bp))
+    b.cbc(node, "ID", category(rate_bp, outside_vat))
+    if not outside_vat:  # BR-O-05, BR-O-06: no rate outside the scope of VAT
+        b.cbc(node, "Percent", percent(rate_bp))
     if rate_bp == 0 and reason:
         b.cbc(node, "TaxExemptionReason", reason)
     b.cbc(b.cac(node, "TaxScheme"), "ID", "VAT")
@@ -183,7 +192,7 @@ def write(document: Document) -> bytes:
         reference = b.cac(b.cac(root, "BillingReference"), "InvoiceDocumentReference")
         b.cbc(reference, "ID", str(document.credits[0]))
         b.cbc(reference, "IssueDate", document.credits[1].isoformat())
-    _party(b, root, "AccountingSupplierParty", document.seller, seller=True)
+    _party(b, root, "AccountingSupplierParty", document.seller, seller=True, vat=not document.outside_vat)
     _party(b, root, "AccountingCustomerParty", document.buyer, seller=False)
     if invoice:
         for account, branch in ((document.bankgiro, "SE:BANKGIRO"), (document.plusgiro, "SE:PLUSGIRO")):
@@ -204,7 +213,7 @@ def write(document: Document) -> bytes:
         subtotal = b.cac(tax_total, "TaxSubtotal")
         b.amount(subtotal, "TaxableAmount", net)
         b.amount(subtotal, "TaxAmount", vat)
-        _tax_category(b, subtotal, "TaxCategory", rate, document.exemption_reason)
+        _tax_category(b, subtotal, "TaxCategory", rate, document.exemption_reason, document.outside_vat)
     monetary = b.cac(root, "LegalMonetaryTotal")
     b.amount(monetary, "LineExtensionAmount", totals.net)
     b.amount(monetary, "TaxExclusiveAmount", totals.net)
@@ -219,7 +228,7 @@ def write(document: Document) -> bytes:
         if line.description.strip():
             b.cbc(item, "Description", line.description.strip())
         b.cbc(item, "Name", line.name)
-        _tax_category(b, item, "ClassifiedTaxCategory", line.vat_rate, "")
+        _tax_category(b, item, "ClassifiedTaxCategory", line.vat_rate, "", document.outside_vat)
         b.amount(b.cac(node, "Price"), "PriceAmount", line.amount)
     ET.indent(root, space="  ")
     # The document's own namespace is the default one, as in every Peppol example (ElementTree keeps the

@@ -21,10 +21,11 @@ from steg2cli.errors import BadInput
 from steg2cli.files import write_bytes
 from steg2cli.formats import sie
 from steg2cli.i18n import _
-from steg2cli.models import Invoice, InvoiceLine, Payment
+from steg2cli.models import Invoice, InvoiceLine, Payment, Refund
 from steg2cli.services import common, settings
 
 VAT_ACCOUNT = {2500: "vat-25", 1200: "vat-12", 600: "vat-6"}
+COMPENSATION_ACCOUNT = {"reminder-fee": "reminder-fees", "late-interest": "interest"}
 
 
 def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, dict[str, int]]:
@@ -41,14 +42,19 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
             )
         )
         lines: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        # Reminder fees and interest (rules 40-41) are outside VAT and book to their own revenue accounts.
+        compensation: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         numbers = [i.number for i in invoices]
         for chunk in common.chunks(numbers):
-            for number, amount, rate in session.execute(
-                select(InvoiceLine.invoice_number, InvoiceLine.amount_ore, InvoiceLine.vat_bp).where(
+            for number, amount, rate, kind in session.execute(
+                select(InvoiceLine.invoice_number, InvoiceLine.amount_ore, InvoiceLine.vat_bp, InvoiceLine.kind).where(
                     InvoiceLine.invoice_number.in_(chunk)
                 )
             ):
-                lines[number].append((amount, rate))
+                if rules.is_compensation(kind):
+                    compensation[number][COMPENSATION_ACCOUNT[kind]] += amount
+                else:
+                    lines[number].append((amount, rate))
         payments = list(
             session.scalars(
                 # What the old system had received before steg2 (rule 37) was booked there.
@@ -57,13 +63,27 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
                 .order_by(Payment.paid_on, Payment.id)
             )
         )
+        refunds = list(
+            session.scalars(
+                select(Refund).where(Refund.refunded_on.between(first, last)).order_by(Refund.refunded_on, Refund.id)
+            )
+        )
+        payers = {
+            number: name
+            for chunk in common.chunks(sorted({r.invoice_number for r in refunds}))
+            for number, name in session.execute(
+                select(Invoice.number, Invoice.payer_name).where(Invoice.number.in_(chunk))
+            )
+        }
         old_numbers = dict(
             session.execute(select(Invoice.number, Invoice.old_number).where(Invoice.old_number.is_not(None))).all()
         )
     entries: list[tuple[date, int, int, sie.Verification]] = []
     for invoice in invoices:
         totals = rules.invoice_totals(lines[invoice.number])
-        transactions = [sie.Transaction(chart["receivables"], totals.total)]
+        outside = compensation.get(invoice.number, {})
+        transactions = [sie.Transaction(chart["receivables"], totals.total + sum(outside.values()))]
+        transactions += [sie.Transaction(chart[key], -amount) for key, amount in sorted(outside.items())]
         for rate, net, vat in totals.vat_by_rate:
             revenue = chart["revenue-exempt"] if rate == 0 else chart["revenue-vat"]
             transactions.append(sie.Transaction(revenue, -net))
@@ -103,6 +123,23 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
                 ),
             )
         )
+    for refund in refunds:
+        # Money paid back (rule 42): what the payer was owed back leaves the bank; a set-off moves nothing.
+        entries.append(
+            (
+                refund.refunded_on,
+                2,
+                refund.id,
+                sie.Verification(
+                    refund.refunded_on,
+                    f"Återbetalning {refund.id}, faktura {refund.invoice_number}, {payers[refund.invoice_number]}",
+                    [
+                        sie.Transaction(chart["receivables"], refund.amount_ore),
+                        sie.Transaction(chart["bank"], -refund.amount_ore),
+                    ],
+                ),
+            )
+        )
     entries.sort(key=lambda e: (e[0], e[1], e[2]))
     used = {t.account for _, _, _, v in entries for t in v.transactions} | {chart["receivables"], chart["bank"]}
     names = {number: settings.ACCOUNT_NAMES[f"account.{key}"] for key, number in chart.items() if number in used}
@@ -119,6 +156,7 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
         "invoices": sum(1 for i in invoices if i.kind == "invoice"),
         "credit_notes": sum(1 for i in invoices if i.kind == "credit"),
         "payments": len(payments),
+        "refunds": len(refunds),
     }
 
 
@@ -146,8 +184,16 @@ def export_sie(db: Database, path: Path, first: date, last: date) -> dict[str, A
             _("cannot write {path}: the folder {parent} does not exist").format(path=path, parent=path.parent)
         )
     export, counts = verifications(db, first, last)
+    # SIE files are code page 437: what it cannot carry is written as its nearest stand-in, and said so.
+    warnings = [
+        _("'{text}' is written as '{shown}' in the SIE file (code page 437 has no such character)").format(
+            text=text, shown=shown
+        )
+        for text, shown in sie.not_carried([export.company, *(v.text for v in export.verifications)])
+    ]
     write_bytes(path, sie.write(export))
     return {
+        "warnings": warnings,
         "file": str(path),
         "from": first.isoformat(),
         "to": last.isoformat(),

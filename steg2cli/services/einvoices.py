@@ -97,7 +97,7 @@ def documents(session: Session, invoices: Sequence[dict[str, Any]]) -> list[ubl.
                 buyer=buyer,
                 lines=[
                     ubl.Line(
-                        name=rules.PRICE_CODES.get(line["charge"], line["charge"]),
+                        name=rules.charge_name(line["charge"]),
                         description=", ".join(
                             part for part in (line["description"], line["who"], line["period"]) if part
                         ),
@@ -113,6 +113,8 @@ def documents(session: Session, invoices: Sequence[dict[str, Any]]) -> list[ubl.
                 payment_terms=f"{days} dagar netto",
                 note=(f"Kreditering av faktura {invoice['credits']}: {invoice['reason']}" if credits else ""),
                 credits=credits,
+                outside_vat=bool(invoice["lines"])
+                and all(rules.is_compensation(line["charge"]) for line in invoice["lines"]),
             )
         )
     return result

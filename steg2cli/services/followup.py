@@ -242,6 +242,7 @@ _RUN_ROW = (
 
 def status(db: Database, day: date) -> dict[str, Any]:
     """The coordinator's morning view of what needs doing, as of `day`."""
+    from steg2cli.services import reminders
     from steg2cli.services.delivery import not_delivered
     from steg2cli.services.delivery import uncertain as uncertain_deliveries
     from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced, overdue
@@ -370,6 +371,8 @@ def status(db: Database, day: date) -> dict[str, Any]:
             ],
             "programmes_without_trainee_list": _silent_programmes(session, running, day),
             "overdue": overdue(session, day),
+            "reminders_due": reminders.due(session, day),
+            "to_collection": reminders.for_collection(session, day),
             "payments_to_match": unmatched(session),
             "uncertain_deliveries": uncertain_deliveries(session),
             "not_delivered": not_delivered(session),
@@ -473,6 +476,8 @@ SECTIONS = (
     "certified_without_agreement",
     "programmes_without_trainee_list",
     "overdue",
+    "reminders_due",
+    "to_collection",
     "payments_to_match",
     "payers_not_ready",
     "invoices_to_credit",
@@ -487,6 +492,7 @@ def status_summary(db: Database, day: date, most: int = 10) -> dict[str, Any]:
     certified trainers without an agreement) are counted and cut by the database, through the programme
     runs' stored activity dates and indexes, so that the view costs about the same in a register of any
     size; `status` (the `--json` document) still lists them whole. A test checks that both agree."""
+    from steg2cli.services import reminders
     from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced, overdue_first
     from steg2cli.services.payments import unmatched
 
@@ -506,6 +512,8 @@ def status_summary(db: Database, day: date, most: int = 10) -> dict[str, Any]:
         soon = not_yet_invoiced(session, day + relativedelta(days=30))
         due = [c for c in soon if c.due <= day]
         for key, items in (
+            ("reminders_due", reminders.due(session, day)),
+            ("to_collection", reminders.for_collection(session, day)),
             ("payments_to_match", unmatched(session)),
             ("payers_not_ready", _payers_not_ready(session, soon)),
             ("invoices_to_credit", invoices_with_void_charges(session)),

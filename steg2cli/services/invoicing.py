@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, delete, false, func, insert, or_, select, update
+from sqlalchemy import and_, delete, false, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
@@ -35,7 +35,12 @@ from steg2cli.models import (
     InvoiceLine,
     Payer,
     Payment,
+    PaymentOffset,
+    PaymentPart,
     Price,
+    Receivable,
+    Refund,
+    Reminder,
     School,
     Setting,
     Trainer,
@@ -211,6 +216,26 @@ def due_charges(session: Session, until: date) -> Due:
         charges = rules.charges_due(until, agreements, seats, bought, _prices(session), closed)
     except rules.MissingPrice as exc:
         raise RuleViolation([str(exc)]) from None
+    # Reminder fees and late-payment interest (rules 40-41) are written when they arise and wait here,
+    # through the index on `to_bill`, for the next run.
+    for row in session.execute(
+        select(Charge.__table__).where(Charge.to_bill == true(), Charge.due_date <= until, Charge.waived_by.is_(None))
+    ):
+        stored[row.key] = row.id
+        charges.append(
+            rules.Charge(
+                row.key,
+                row.kind,
+                row.due_date,
+                row.payer_id,
+                row.amount_ore,
+                row.vat_bp,
+                row.description,
+                row.who,
+                row.period,
+                rules.COMPENSATION_NOTE,
+            )
+        )
     courses = {rules.course_key(c.course_id): c.course_id for c in bought}
     return Due(charges, agreements, seat_ids, courses, closed, stored)
 
@@ -262,6 +287,8 @@ def _unsettle(session: Session, keys: Iterable[str]) -> None:
             )
         elif kind == "purchased-course":
             session.execute(update(Course).where(Course.id == ids[0]).values(billed=False))
+        elif rules.is_compensation(kind):
+            session.execute(update(Charge).where(Charge.key == key).values(to_bill=True))
 
 
 def invoices_with_void_charges(session: Session) -> list[dict[str, Any]]:
@@ -303,6 +330,47 @@ def invoices_with_void_charges(session: Session) -> list[dict[str, Any]]:
         }
         for number in sorted(found)
     ]
+
+
+# ---- rules 40-42 on an invoice ----------------------------------------------------------------
+
+
+def summaries(session: Session, numbers: Sequence[int]) -> dict[int, Any]:
+    """The `receivables` rows of these invoices (those that have one), by invoice number."""
+    found: dict[int, Any] = {}
+    for chunk in common.chunks(numbers):
+        found.update(
+            (row.invoice_number, row)
+            for row in session.execute(select(Receivable.__table__).where(Receivable.invoice_number.in_(chunk)))
+        )
+    return found
+
+
+def money_history(session: Session, number: int) -> dict[str, Any]:
+    """An invoice's parts, set-offs and refunds, for `invoice show`."""
+    return {
+        "parts": [
+            {"payment": payment_id, "date": common.iso(day), "amount": amount}
+            for payment_id, day, amount in session.execute(
+                select(PaymentPart.payment_id, Payment.paid_on, PaymentPart.amount_ore)
+                .join(Payment, Payment.id == PaymentPart.payment_id)
+                .where(PaymentPart.invoice_number == number)
+                .order_by(PaymentPart.id)
+            )
+        ],
+        "offsets": [
+            {"from": o.from_invoice, "to": o.to_invoice, "date": common.iso(o.offset_on), "amount": o.amount_ore}
+            for o in session.scalars(
+                select(PaymentOffset)
+                .where((PaymentOffset.from_invoice == number) | (PaymentOffset.to_invoice == number))
+                .order_by(PaymentOffset.id)
+            )
+        ],
+        "refunds": [
+            {"id": r.id, "date": common.iso(r.refunded_on), "amount": r.amount_ore, "note": r.note}
+            for r in session.scalars(select(Refund).where(Refund.invoice_number == number).order_by(Refund.id))
+        ],
+    }
 
 
 # ---- invoice objects --------------------------------------------------------------------------
@@ -399,10 +467,13 @@ def invoice_json(
     paid: int = 0,
     on: date | None = None,
     line_count: int | None = None,
+    money: Any = None,
+    reminders: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """An invoice or credit note as CLI.md describes it, with its payment state on `on` (rule 33; default:
     its own date). For a table, `line_count` stands in for lines not read (`lines` and `vat_by_rate` are
-    then empty)."""
+    then empty). `money` is its `receivables` row (rules 40-42), if it has one; `paid` is then net of
+    what was paid back."""
     totals = rules.invoice_totals((line.amount_ore, line.vat_bp) for line in lines)
     state = rules.invoice_state(
         invoice.kind, invoice.total_ore, invoice.due_date, credited_by is not None, paid, on or invoice.invoice_date
@@ -437,19 +508,33 @@ def invoice_json(
         "overpaid": state.overpaid,
         "to_pay_back": state.to_pay_back,
         "days_late": state.days_late,
+        "refunded": money.refunded_ore if money is not None else 0,
+        "interest_charged": money.interest_ore if money is not None else 0,
+        "blocked": (
+            {"reason": money.block_reason, "date": common.iso(money.blocked_on)}
+            if money is not None and money.blocked_on is not None
+            else None
+        ),
+        "reminders": list(reminders),
     }
 
 
-def paid_by_invoice(session: Session, numbers: Sequence[int]) -> dict[int, int]:
-    """Öre received per invoice (rule 33), for these invoice numbers."""
-    paid: dict[int, int] = {}
+def paid_by_invoice(session: Session, numbers: Sequence[int], money: dict[int, Any] | None = None) -> dict[int, int]:
+    """Öre received per invoice (rule 33), for these invoice numbers, net of refunds (rule 42): payments put
+    whole on it, and from its `receivables` row (`money`, read here when not given) parts and set-offs."""
+    if money is None:
+        money = summaries(session, numbers)
+    wanted = set(numbers)
+    paid: dict[int, int] = {
+        number: row.moved_ore - row.refunded_ore for number, row in money.items() if number in wanted
+    }
     for number, total in session.execute(
         select(Payment.invoice_number, func.sum(Payment.amount_ore))
         .where(Payment.invoice_number.in_(numbers))
         .group_by(Payment.invoice_number)
     ):
         if number is not None:
-            paid[number] = int(total or 0)
+            paid[number] = paid.get(number, 0) + int(total or 0)
     return paid
 
 
@@ -463,6 +548,8 @@ def _load_invoices(
     counts: dict[int, int] = {}
     credits: dict[int, int] = {}
     paid: dict[int, int] = {}
+    money: dict[int, Any] = {}
+    reminders: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for chunk in common.chunks(numbers):
         if with_lines:
             for line in session.execute(
@@ -482,7 +569,23 @@ def _load_invoices(
         ):
             if credited is not None:
                 credits[credited] = number
-        paid.update(paid_by_invoice(session, chunk))
+        found = summaries(session, chunk)
+        money.update(found)
+        paid.update(paid_by_invoice(session, chunk, found))
+        # The reminders themselves only where the lines are read too (not for a table).
+        reminded = [number for number, row in found.items() if row.reminders] if with_lines else []
+        if reminded:
+            for row in session.execute(
+                select(Reminder.__table__).where(Reminder.invoice_number.in_(reminded)).order_by(Reminder.level)
+            ):
+                reminders[row.invoice_number].append(
+                    {
+                        "level": row.level,
+                        "date": common.iso(row.reminded_on),
+                        "due_date": common.iso(row.due_date),
+                        "fee": row.fee_ore,
+                    }
+                )
     loaded = [
         invoice_json(
             i,
@@ -491,6 +594,8 @@ def _load_invoices(
             paid.get(i.number, 0),
             on,
             None if with_lines else counts.get(i.number, 0),
+            money.get(i.number),
+            reminders.get(i.number, ()),
         )
         for i in invoices
     ]
@@ -588,7 +693,7 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
     if not dry_run:
         common.check(rules.run_date_allowed(run_date, latest, today))
     found = due_charges(session, run_date)
-    groups = rules.invoices_for(found.charges, found.closed)
+    groups = rules.invoice_groups(found.charges, found.closed)
     vat_problem = rules.vat_needs_a_vat_number(
         (c.vat_rate for c in found.charges), settings.seller(session)["vat-number"]
     )
@@ -603,7 +708,7 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
     created = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     invoices: list[Invoice] = []
     lines: list[tuple[int, rules.Charge]] = []
-    for number, (payer, charges) in zip(numbers, groups.items(), strict=True):
+    for number, (payer, charges) in zip(numbers, groups, strict=True):
         totals = rules.invoice_totals((c.amount, c.vat_rate) for c in charges)
         notes = sorted({c.vat_note for c in charges if c.vat_rate == 0 and c.vat_note})
         invoices.append(
@@ -729,6 +834,7 @@ def _charge_row(charge: rules.Charge) -> dict[str, Any]:
         "description": charge.description,
         "who": charge.who,
         "period": charge.period,
+        "to_bill": False,
     }
 
 
@@ -745,7 +851,8 @@ def _past_due(day: date) -> Any:
         .group_by(Payment.invoice_number)
         .subquery()
     )
-    paid_so_far = func.coalesce(received.c.paid, 0)
+    # Parts and set-offs from the sparse summary (rule 42); a refund never makes an invoice owed again.
+    paid_so_far = func.coalesce(received.c.paid, 0) + func.coalesce(Receivable.moved_ore, 0)
     return (
         select(
             Invoice.number,
@@ -755,8 +862,12 @@ def _past_due(day: date) -> Any:
             Invoice.total_ore,
             Invoice.ocr,
             paid_so_far.label("paid"),
+            func.coalesce(Receivable.reminders, 0).label("reminders"),
+            Receivable.last_reminder_on,
+            Receivable.blocked_on,
         )
         .outerjoin(received, received.c.invoice_number == Invoice.number)
+        .outerjoin(Receivable, Receivable.invoice_number == Invoice.number)
         .where(
             Invoice.kind.in_(rules.PAYABLE_KINDS),
             Invoice.due_date < day,
@@ -876,6 +987,7 @@ def show(db: Database, number: int | str, on: date | None = None) -> dict[str, A
                 select(Payment).where(Payment.invoice_number == number).order_by(Payment.paid_on, Payment.id)
             )
         ]
+        data.update(money_history(session, number))
         return data
 
 
@@ -1038,7 +1150,7 @@ def export(db: Database, path: Path, numbers: Sequence[int] = (), year: int | No
         first, last, ended = dates if dates is not None else (line["period"] or None, None, None)
         return [
             invoice["number"],
-            rules.PRICE_CODES.get(line["charge"], line["charge"]),
+            rules.charge_name(line["charge"]),
             line["description"],
             line["who"],
             first,

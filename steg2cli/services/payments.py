@@ -9,6 +9,8 @@ A payment whose reference names no invoice waits, unmatched, for `payment assign
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,10 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
-from steg2cli.db import Database, bulk_insert, changed, touched
+from steg2cli.db import Database, bulk_insert, touched
 from steg2cli.errors import BadInput, NotFound, RowErrors
 from steg2cli.i18n import N_, _
-from steg2cli.models import Invoice, Payment, PaymentImport
+from steg2cli.models import Invoice, Payment, PaymentImport, PaymentPart
 from steg2cli.services import common
 
 #: A bank file larger than this is not a payment file (a BgMax file of 10 000 payments is about 2.5 MB).
@@ -40,18 +42,29 @@ class Incoming:
     note: str
 
 
-def payment_json(payment: Payment) -> dict[str, Any]:
-    """A payment as CLI.md describes it."""
+def payment_json(payment: Any, parts: Sequence[tuple[int, int]] = ()) -> dict[str, Any]:
+    """A payment as CLI.md describes it, with its parts (rule 42) when it is spread over invoices."""
     return {
         "id": payment.id,
         "date": common.iso(payment.paid_on),
         "amount": payment.amount_ore,
         "reference": payment.reference,
-        "invoice": payment.invoice_number,
         "source": payment.source,
         "payer_name": payment.payer_name,
         "note": payment.note,
+        **payment_money(payment, parts),
     }
+
+
+#: A payment with money on no invoice: unmatched, or what is left of one spread in parts (rule 42).
+_UNMATCHED = Payment.invoice_number.is_(None) & (
+    (Payment.unallocated_ore != 0) | (Payment.unallocated_ore == Payment.amount_ore)
+)
+
+
+def _with_parts(session: Session, payments: Sequence[Any]) -> list[dict[str, Any]]:
+    spread = parts_of(session, [p.id for p in payments if p.invoice_number is None])
+    return [payment_json(p, spread.get(p.id, ())) for p in payments]
 
 
 def find_invoice(session: Session, ref: str) -> Invoice:
@@ -106,6 +119,7 @@ def record(
         import_id=None,
         recorded_on=today,
         note=note[:400],
+        unallocated_ore=0,
     )
     session.add(payment)
     session.flush()
@@ -123,37 +137,45 @@ def add(db: Database, invoice_ref: str, day: date, amount: int, reference: str |
         return result
 
 
-def assign(db: Database, payment_id: int, invoice_ref: str) -> dict[str, Any]:
-    """Put a payment (an unmatched one, or one matched wrongly) on an invoice."""
-    with db.write("payment assign") as session:
-        payment = session.get(Payment, payment_id)
-        if payment is None:
-            raise NotFound(_("no payment has the id {payment_id}").format(payment_id=payment_id))
-        invoice = find_invoice(session, invoice_ref)
-        if invoice.kind not in rules.PAYABLE_KINDS:
-            raise BadInput(_("{number} is a credit note; a payment goes to an invoice").format(number=invoice.number))
-        changed(session, "payment", payment.id, "invoice", payment.invoice_number, invoice.number)
-        payment.invoice_number = invoice.number
-        return payment_json(payment)
-
-
 def list_payments(db: Database, unmatched: bool = False) -> list[dict[str, Any]]:
     """Payments, newest first (`unmatched`: only those on no invoice)."""
     with db.read() as session:
         query = select(Payment).order_by(Payment.paid_on.desc(), Payment.id.desc())
         if unmatched:
-            query = query.where(Payment.invoice_number.is_(None))
-        return [payment_json(p) for p in session.scalars(query)]
+            query = query.where(_UNMATCHED)
+        return _with_parts(session, list(session.scalars(query)))
 
 
 def unmatched(session: Session) -> list[dict[str, Any]]:
-    """Payments waiting for `payment assign` (for the dashboard)."""
-    return [
-        payment_json(p)
-        for p in session.scalars(
-            select(Payment).where(Payment.invoice_number.is_(None)).order_by(Payment.paid_on, Payment.id)
-        )
-    ]
+    """Payments (or what is left of them) waiting for `payment assign` (for the dashboard)."""
+    return _with_parts(
+        session, list(session.scalars(select(Payment).where(_UNMATCHED).order_by(Payment.paid_on, Payment.id)))
+    )
+
+
+def parts_of(session: Session, payment_ids: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
+    """Each payment's parts, (invoice number, öre), in the order they were made."""
+    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for chunk in common.chunks(payment_ids):
+        for payment_id, number, amount in session.execute(
+            select(PaymentPart.payment_id, PaymentPart.invoice_number, PaymentPart.amount_ore)
+            .where(PaymentPart.payment_id.in_(chunk))
+            .order_by(PaymentPart.id)
+        ):
+            found[payment_id].append((number, amount))
+    return found
+
+
+def payment_money(payment: Payment, parts: Sequence[tuple[int, int]]) -> dict[str, Any]:
+    """What CLI.md adds to a payment: `parts` and `unallocated`; `invoice` is the first part's number."""
+    listed = [{"invoice": number, "amount": amount} for number, amount in parts]
+    if payment.invoice_number is not None:
+        listed = [{"invoice": payment.invoice_number, "amount": payment.amount_ore}]
+    return {
+        "invoice": listed[0]["invoice"] if listed else None,
+        "parts": listed,
+        "unallocated": payment.unallocated_ore,
+    }
 
 
 # ---- bank files ----------------------------------------------------------------------------------
@@ -266,6 +288,7 @@ def import_file(db: Database, path: Path, today: date, dry_run: bool = False) ->
                     import_id,
                     today,
                     p.note,
+                    0 if invoice is not None else p.amount,
                 )
             )
         # Tens of thousands of rows: the driver's executemany, not one ORM object each.
@@ -283,6 +306,7 @@ def import_file(db: Database, path: Path, today: date, dry_run: bool = False) ->
                 "import_id",
                 "recorded_on",
                 "note",
+                "unallocated_ore",
             ),
             rows,
         )

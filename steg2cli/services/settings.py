@@ -32,6 +32,14 @@ KNOWN: dict[str, tuple[str, str]] = {
     "account.vat-6": ("2631", "BAS account for output VAT 6 %"),
     "account.bank": ("1930", "BAS account the bank's payments arrive on (Företagskonto)"),
     "invoice.number-start": ("1", "the first invoice number (settable until the first invoice)"),
+    "reminder.days-after-due": ("10", "days after the due date before the first reminder"),
+    "reminder.interval": ("14", "days between one reminder and the next"),
+    "reminder.max": ("2", "reminders at most; after them an invoice is one for collection"),
+    "reminder.payment-days": ("10", "days from a reminder to its new due date"),
+    "reminder.fee": ("0", "reminder fee in kronor, at most 60 (only if agreed beforehand, lag 1981:739)"),
+    "interest.minimum": ("100", "late-payment interest below this many kronor is not charged"),
+    "account.reminder-fees": ("3590", "BAS account for reminder fees (Övriga fakturerade kostnader)"),
+    "account.interest": ("8313", "BAS account for late-payment interest (Ränteintäkter från kundfordringar)"),
     "smtp.host": ("", "the mail server e-mail goes through (empty: e-mail is written to delivery.mail-outbox)"),
     "smtp.port": ("", "the mail server's port (empty: 587 for starttls, 465 for tls, 25 for none)"),
     "smtp.security": ("starttls", "how the connection to the mail server is protected: starttls, tls or none"),
@@ -41,6 +49,16 @@ KNOWN: dict[str, tuple[str, str]] = {
     "delivery.print-folder": ("", "the folder PDFs to print and post are written to"),
     "delivery.mail-outbox": ("", "the folder e-mail is written to as .eml files when smtp.host is empty"),
 }
+#: Settings in whole days: (least, most).
+DAYS = {
+    "invoice.payment-days": (1, 365),
+    "reminder.days-after-due": (0, 365),
+    "reminder.interval": (1, 365),
+    "reminder.max": (0, 10),
+    "reminder.payment-days": (1, 365),
+}
+#: Settings in kronor, stored as whole öre.
+KRONOR = ("reminder.fee", "interest.minimum")
 NEXT_NUMBER = "invoice.next-number"
 
 
@@ -59,6 +77,27 @@ def seller(session: Session) -> dict[str, str]:
 def payment_days(session: Session) -> int:
     """Days from invoice date to due date."""
     return int(all_settings(session)["invoice.payment-days"])
+
+
+def ore(value: str) -> int:
+    """A kronor setting (`reminder.fee`, `interest.minimum`) as öre."""
+    from steg2cli import rules
+
+    return rules.parse_kr(value)
+
+
+def reminder_terms(session: Session) -> Any:
+    """Rule 40's settings as `rules.ReminderTerms`."""
+    from steg2cli import rules
+
+    values = all_settings(session)
+    return rules.ReminderTerms(
+        days_after_due=int(values["reminder.days-after-due"]),
+        interval=int(values["reminder.interval"]),
+        most=int(values["reminder.max"]),
+        payment_days=int(values["reminder.payment-days"]),
+        fee=ore(values["reminder.fee"]),
+    )
 
 
 def show(db: Database) -> list[dict[str, Any]]:
@@ -116,6 +155,17 @@ def checked_value(key: str, value: str) -> str:
         return _YES[value.casefold()]
     if key == "seller.name" and not value:
         raise BadInput(_("seller.name cannot be empty"))
+    if key in KRONOR:
+        try:
+            amount = rules.parse_kr(value)
+        except ValueError as exc:
+            raise BadInput(f"{key}: {exc}") from None
+        if key == "reminder.fee":
+            problems = rules.reminder_fee_setting(amount)
+            if problems:
+                raise BadInput(f"{key}: {problems[0]}")
+        kronor, rest = divmod(amount, 100)
+        return f"{kronor},{rest:02d}" if rest else str(kronor)
     return value
 
 
@@ -124,12 +174,17 @@ def set_value(db: Database, key: str, value: str) -> dict[str, Any]:
     if key not in KNOWN:
         raise BadInput(_("unknown setting '{key}' (known: {join})").format(key=key, join=", ".join(KNOWN)))
     value = checked_value(key, value)
-    if key in ("invoice.payment-days", "invoice.number-start") and (
+    if key == "invoice.number-start" and (
         not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1
     ):
         raise BadInput(_("{key} must be a whole number of at least 1").format(key=key))
-    if key == "invoice.payment-days" and int(value) > 365:
-        raise BadInput(_("invoice.payment-days must be at most 365"))
+    if key in DAYS:
+        least, most = DAYS[key]
+        if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < least:
+            raise BadInput(_("{key} must be a whole number of at least {least}").format(key=key, least=least))
+        if int(value) > most:
+            raise BadInput(_("{key} must be at most {most}").format(key=key, most=most))
+        value = str(int(value))
     with db.write("config set") as session:
         if key == "seller.vat-number" and value:
             org = all_settings(session)["seller.org-number"]
@@ -161,6 +216,8 @@ ACCOUNT_NAMES = {
     "account.vat-12": "Utgående moms 12 %",
     "account.vat-6": "Utgående moms 6 %",
     "account.bank": "Företagskonto",
+    "account.reminder-fees": "Övriga fakturerade kostnader",
+    "account.interest": "Ränteintäkter från kundfordringar",
 }
 
 

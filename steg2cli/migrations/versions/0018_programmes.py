@@ -7,15 +7,15 @@ Rule 11's once-only guarantee moves from a step's name to a key: `steps.once_key
 once-only step and NULL for a repeatable one, and the partial unique index uq_steps_once is on
 (run_id, once_key) for live steps.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
-down_revision = "0016"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
