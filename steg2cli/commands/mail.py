@@ -32,7 +32,7 @@ def trainers(
     as_json: JsonOption = False,
 ) -> None:
     """Write to each trainer who owes a list of people trained, is short of meetings, or renews soon."""
-    from steg2cli.commands.invoices import delivery_failed
+    from steg2cli.commands.sending import delivery_failed
     from steg2cli.services import letters
 
     day = common.day(date, "--date") or common.today()

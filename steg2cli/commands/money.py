@@ -54,7 +54,7 @@ def remind(
     as_json: JsonOption = False,
 ) -> None:
     """Remind every overdue invoice due a reminder (rule 40); a fee only when reminder.fee is set."""
-    from steg2cli.commands.invoices import delivery_failed, sent_summary
+    from steg2cli.commands.sending import delivery_failed, sent_summary
     from steg2cli.services import reminders
 
     today = common.today()
