@@ -48,6 +48,7 @@ REVISIONS: tuple[str, ...] = (
     "0016",
     "0017",
     "0018",
+    "0019",
 )
 SCHEMA_HEAD = REVISIONS[-1]
 

@@ -580,6 +580,28 @@ class Receivable(Base):
     block_reason: Mapped[str | None] = mapped_column(String(400), default=None)
 
 
+class OpenInvoice(Base):
+    """The open-items mark: one row for each payable invoice still owed (not credited, money received
+    short of its total), kept exact by every write that changes what is owed on an invoice
+    (services.openitems.reopen). Reminders, interest and the overdue list start here, through the
+    due-date index, instead of reading every invoice ever written."""
+
+    __tablename__ = "open_invoices"
+
+    invoice_number: Mapped[int] = mapped_column(ForeignKey("invoices.number"), primary_key=True, autoincrement=False)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+
+
+class InterestPending(Base):
+    """A payable invoice paid in full (not credited) whose late-payment interest an interest run has not
+    settled yet: set by services.openitems.reopen, taken away by the interest run once nothing more can be
+    charged on it (rule 41). The run reads these few rows, not every payment ever received."""
+
+    __tablename__ = "interest_pending"
+
+    invoice_number: Mapped[int] = mapped_column(ForeignKey("invoices.number"), primary_key=True, autoincrement=False)
+
+
 # ---- programmes as data (rules 45-46) ---------------------------------------------------------
 
 

@@ -235,6 +235,11 @@ def test_a_database_written_by_release_0_2_keeps_every_row_when_upgraded(tmp_pat
         (9, "overdue", 1_000_000),
         (10, "open", 1_100_000),
     ]
+    # The open-items mark comes out of the old rows exactly: what is still owed, and nothing else.
+    with sqlite3.connect(path) as conn:
+        assert [n for (n,) in conn.execute("SELECT invoice_number FROM open_invoices ORDER BY 1")] == [1, 7, 8, 9, 10]
+        # Invoice 3 was paid in full after its due date: the next interest run looks at it once more.
+        assert [n for (n,) in conn.execute("SELECT invoice_number FROM interest_pending")] == [3]
     for table, columns in old_tables.items():
         after = _rows(path, table, columns)
         expected = before[table]

@@ -51,6 +51,17 @@ def test_the_daily_invoice_run_reads_only_what_may_be_due(fresh_db: Path, dry: l
 
 
 @sqlite_only
+@pytest.mark.parametrize("command", ["remind", "interest"])
+def test_reminders_and_interest_read_only_the_invoices_still_open(fresh_db: Path, command: str) -> None:
+    """The monthly remind and interest runs (issue 24): they start from the open-items mark through its
+    due-date index, never from every invoice and payment ever written."""
+    ok("demo")
+    ok("invoice", "run", "--date", TODAY)
+    ok("rate", "set", "reference", "2", "--from", "2020-01-01")
+    assert plans.scans(fresh_db, ["invoice", command, "--dry-run", "--date", TODAY, "--json"]) == []
+
+
+@sqlite_only
 def test_the_dashboard_reads_the_years_trainee_reports_from_an_index_alone(fresh_db: Path) -> None:
     """The trainees table is the largest by far: the dashboard's one question of it (which programmes had a
     list reported in the last year) is answered by a covering index, never by reading the table."""

@@ -9,17 +9,27 @@ What was charged is recorded with its days (`late_interest`), so no day is charg
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
 from steg2cli.db import Database, changed, touched
 from steg2cli.errors import BadInput, RuleViolation
 from steg2cli.i18n import _
-from steg2cli.models import Charge, Invoice, LateInterest, Payment, PaymentOffset, PaymentPart, Rate
+from steg2cli.models import (
+    Charge,
+    InterestPending,
+    Invoice,
+    LateInterest,
+    Payment,
+    PaymentOffset,
+    PaymentPart,
+    Rate,
+)
 from steg2cli.services import common, invoicing, receivables, settings
 
 REFERENCE = "reference"
@@ -64,13 +74,23 @@ def _rates(session: Session) -> list[tuple[date, int]]:
     ]
 
 
-def _candidates(session: Session, day: date) -> list[int]:
-    """Invoices that may bear interest up to `day`: those overdue on it, and those paid after their due
-    date (whose late days may not all be charged yet)."""
+def _candidates(session: Session, day: date) -> tuple[list[int], list[int]]:
+    """Invoices that may bear interest up to `day`: those overdue on it (from the open-items mark), and
+    those paid in full after their due date whose late days may not all be charged yet (from the few
+    `interest_pending` rows, never every payment ever received); and those pending rows."""
     overdue = {row.number for row in session.execute(invoicing._past_due(day))}
-    credited = select(Invoice.credits_number).where(Invoice.credits_number.is_not(None))
+    pending = sorted(session.scalars(select(InterestPending.invoice_number)))
+    paid_late: set[int] = set()
+    for chunk in common.chunks(pending):
+        paid_late |= _paid_late(session, day, chunk)
+    return sorted(overdue | paid_late), pending
+
+
+def _paid_late(session: Session, day: date, chunk: Sequence[int]) -> set[int]:
+    """Of these invoices (none credited: the mark keeps credited ones out), those due before `day` with
+    money received after their due date."""
     late = select(Invoice.number).where(
-        Invoice.kind.in_(rules.PAYABLE_KINDS), Invoice.due_date < day, Invoice.number.not_in(credited)
+        Invoice.number.in_(chunk), Invoice.kind.in_(rules.PAYABLE_KINDS), Invoice.due_date < day
     )
     paid_late = set(
         session.scalars(
@@ -91,7 +111,7 @@ def _candidates(session: Session, day: date) -> list[int]:
             )
         )
     )
-    return sorted(overdue | paid_late)
+    return paid_late
 
 
 def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[str, Any]:
@@ -101,7 +121,7 @@ def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[
     with db.write("invoice interest", rollback=dry_run) as session:
         minimum = settings.ore(settings.all_settings(session)["interest.minimum"])
         rates = _rates(session)
-        numbers = _candidates(session, day)
+        numbers, pending = _candidates(session, day)
         charged: dict[int, tuple[date | None, int]] = {}
         for chunk in common.chunks(numbers):
             for number, last, count in session.execute(
@@ -119,6 +139,7 @@ def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[
         }
         events = receivables.receipts(session, numbers)
         made, below, missing = [], 0, []
+        kept: set[int] = set()  # below the minimum: looked at again by the next run, as before
         for number in numbers:
             invoice = invoices[number]
             through, count = charged.get(number, (None, 0))
@@ -132,6 +153,7 @@ def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[
                 continue
             if found.amount < minimum:
                 below += 1
+                kept.add(number)
                 continue
             made.append((invoice, found, count + 1))
         if missing:
@@ -178,5 +200,27 @@ def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[
                 }
             )
         receivables.refresh(session, *(i.number for i, _f, _k in made))
+        _settle_pending(session, day, pending, kept)
         touched(session, "invoice", *(i.number for i, _f, _k in made))
         return {"date": common.iso(day), "charges": result, "below_minimum": below, "dry_run": dry_run}
+
+
+def _settle_pending(session: Session, day: date, pending: Sequence[int], kept: set[int]) -> None:
+    """Take off `interest_pending` the invoices paid in full whose interest this run has settled for good:
+    due before `day`, no money received after it, and not left under the minimum (a write that changes their
+    money puts them back)."""
+    session.flush()
+    for chunk in common.chunks(pending):
+        found = select(Invoice.number, Invoice.due_date).where(Invoice.number.in_(chunk))
+        due: dict[int, date] = dict(session.execute(found).all())
+        events = receivables.receipts(session, chunk)
+        done = [
+            number
+            for number in chunk
+            if number not in kept
+            and number in due
+            and due[number] < day
+            and all(when <= day for when, _amount in events.get(number, []))
+        ]
+        if done:
+            session.execute(delete(InterestPending).where(InterestPending.invoice_number.in_(done)))

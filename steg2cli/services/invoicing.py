@@ -33,6 +33,7 @@ from steg2cli.models import (
     CourseParticipant,
     Invoice,
     InvoiceLine,
+    OpenInvoice,
     Payer,
     Payment,
     PaymentOffset,
@@ -45,7 +46,7 @@ from steg2cli.models import (
     Setting,
     Trainer,
 )
-from steg2cli.services import common, settings
+from steg2cli.services import common, openitems, settings
 from steg2cli.services.common import municipality_payers
 from steg2cli.services.payers import effective_peppol_id
 
@@ -762,6 +763,10 @@ def _run(session: Session, run_date: date, today: date, dry_run: bool, with_line
         )
     )
     session.merge(Setting(key=settings.NEXT_NUMBER, value=str(numbers[-1] + 1)))
+    # Just issued, nothing paid or credited yet: open exactly when there is something to pay.
+    owed = [{"invoice_number": i.number, "due_date": i.due_date} for i in invoices if i.total_ore > 0]
+    if owed:
+        session.execute(insert(OpenInvoice), owed)
     touched(session, "invoice", *numbers)
     issued: dict[int, list[Any]] = defaultdict(list)
     for number, charge in lines:
@@ -843,16 +848,15 @@ def _charge_row(charge: rules.Charge) -> dict[str, Any]:
 
 def _past_due(day: date) -> Any:
     """Rule 33 in the database: invoices past their due date on `day`, neither credited nor paid in full,
-    with what has been paid on each. Only those rows reach Python."""
-    credited = select(Invoice.credits_number).where(Invoice.credits_number.is_not(None))
-    received = (
-        select(Payment.invoice_number, func.sum(Payment.amount_ore).label("paid"))
-        .where(Payment.invoice_number.is_not(None))
-        .group_by(Payment.invoice_number)
-        .subquery()
+    with what has been paid on each. It starts from the open-items mark (`open_invoices`, through its
+    due-date index), so only the invoices still owed are read, never every invoice ever written."""
+    whole = (
+        select(func.coalesce(func.sum(Payment.amount_ore), 0))
+        .where(Payment.invoice_number == OpenInvoice.invoice_number)
+        .scalar_subquery()
     )
     # Parts and set-offs from the sparse summary (rule 42); a refund never makes an invoice owed again.
-    paid_so_far = func.coalesce(received.c.paid, 0) + func.coalesce(Receivable.moved_ore, 0)
+    paid_so_far = whole + func.coalesce(Receivable.moved_ore, 0)
     return (
         select(
             Invoice.number,
@@ -866,14 +870,10 @@ def _past_due(day: date) -> Any:
             Receivable.last_reminder_on,
             Receivable.blocked_on,
         )
-        .outerjoin(received, received.c.invoice_number == Invoice.number)
-        .outerjoin(Receivable, Receivable.invoice_number == Invoice.number)
-        .where(
-            Invoice.kind.in_(rules.PAYABLE_KINDS),
-            Invoice.due_date < day,
-            Invoice.number.not_in(credited),
-            Invoice.total_ore > paid_so_far,
-        )
+        .select_from(OpenInvoice)
+        .join(Invoice, Invoice.number == OpenInvoice.invoice_number)
+        .outerjoin(Receivable, Receivable.invoice_number == OpenInvoice.invoice_number)
+        .where(OpenInvoice.due_date < day)
     )
 
 
@@ -902,7 +902,9 @@ def overdue(session: Session, day: date) -> list[dict[str, Any]]:
 
 def overdue_first(session: Session, day: date, most: int) -> tuple[int, list[dict[str, Any]]]:
     """How many invoices `overdue` lists, and its first `most`, counted and cut by the database."""
-    count, first = common.count_and_first(session, _past_due(day), (Invoice.due_date, Invoice.number), most)
+    count, first = common.count_and_first(
+        session, _past_due(day), (OpenInvoice.due_date, OpenInvoice.invoice_number), most
+    )
     return count, _overdue_rows(first, day)
 
 
@@ -1055,7 +1057,7 @@ def credit(
             session.execute(update(Charge).where(Charge.id.in_(charge_ids)).values(waived_by=new_number))
         else:
             _unsettle(session, session.scalars(select(Charge.key).where(Charge.id.in_(charge_ids))).all())
-        session.flush()
+        openitems.reopen(session, number)
         touched(session, "invoice", number, new_number)
         return _load_invoices(session, [note])[0]
 

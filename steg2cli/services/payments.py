@@ -24,7 +24,7 @@ from steg2cli.db import Database, bulk_insert, touched
 from steg2cli.errors import BadInput, NotFound, RowErrors
 from steg2cli.i18n import N_, _
 from steg2cli.models import Invoice, Payment, PaymentImport, PaymentPart
-from steg2cli.services import common
+from steg2cli.services import common, openitems
 
 #: A bank file larger than this is not a payment file (a BgMax file of 10 000 payments is about 2.5 MB).
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -123,6 +123,7 @@ def record(
     )
     session.add(payment)
     session.flush()
+    openitems.reopen(session, invoice.number)
     touched(session, "payment", payment.id)
     return payment
 
@@ -310,6 +311,7 @@ def import_file(db: Database, path: Path, today: date, dry_run: bool = False) ->
             ),
             rows,
         )
+        openitems.reopen(session, *(row[3] for row in rows if row[3] is not None))
         if import_id is not None:
             touched(session, "payment-import", import_id)
         return {

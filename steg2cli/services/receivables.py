@@ -36,7 +36,7 @@ from steg2cli.models import (
     Refund,
     Reminder,
 )
-from steg2cli.services import common
+from steg2cli.services import common, openitems
 from steg2cli.services.payments import find_invoice, parts_of, payment_json
 
 # ---- the sparse summary -------------------------------------------------------------------------
@@ -108,6 +108,7 @@ def refresh(session: Session, *numbers: int) -> None:
             for key, value in values.items():
                 setattr(row, key, value)
     session.flush()
+    openitems.reopen(session, *numbers)
 
 
 def received(session: Session, number: int) -> int:

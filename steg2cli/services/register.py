@@ -50,7 +50,7 @@ from steg2cli.models import (
     Trainee,
     Trainer,
 )
-from steg2cli.services import common, settings, trainees
+from steg2cli.services import common, openitems, settings, trainees
 
 TRAINERS = "Utbildare"
 AGREEMENTS = "Överenskommelser"
@@ -936,6 +936,7 @@ class _Importer:
                     source="imported",
                     note=_("paid before steg2"),
                 )
+            openitems.reopen(self.session, invoice.number)
             self.added["invoices"] += 1
             self.touched["invoice"].append(invoice.number)
 

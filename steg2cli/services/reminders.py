@@ -21,7 +21,7 @@ from steg2cli.db import Database, touched
 from steg2cli.errors import BadInput, NotFound, RuleViolation
 from steg2cli.files import write_bytes
 from steg2cli.i18n import _
-from steg2cli.models import Charge, Invoice, InvoiceBlock, Receivable, Reminder
+from steg2cli.models import Charge, Invoice, InvoiceBlock, OpenInvoice, Receivable, Reminder
 from steg2cli.services import common, invoicing, receivables, settings
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def _candidates(session: Session, day: date, numbers: Sequence[int]) -> list[Any
     query = invoicing._past_due(day)
     if numbers:
         query = query.where(Invoice.number.in_(list(numbers)))
-    return list(session.execute(query.order_by(Invoice.number)))
+    return list(session.execute(query.order_by(OpenInvoice.invoice_number)))
 
 
 def due(session: Session, day: date) -> list[dict[str, Any]]:
@@ -68,7 +68,7 @@ def for_collection(session: Session, day: date) -> list[dict[str, Any]]:
     terms = settings.reminder_terms(session)
     found = []
     for row in session.execute(
-        invoicing._past_due(day).where(Receivable.reminders >= max(terms.most, 1)).order_by(Invoice.number)
+        invoicing._past_due(day).where(Receivable.reminders >= max(terms.most, 1)).order_by(OpenInvoice.invoice_number)
     ):
         balance = row.total_ore - int(row.paid)
         if rules.to_collection(row.reminders, row.last_reminder_on, day, terms, balance) and row.blocked_on is None:
