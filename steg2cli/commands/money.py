@@ -167,7 +167,7 @@ def rate_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     common.table(
         _("Reference rates"),
         [_("rate"), _("from"), _("reference rate %"), _("interest %")],
-        ([r["kind"], r["from"], f"{r['rate']:g}", f"{r['interest_rate']:g}"] for r in result),
+        ([r["kind"], r["from"], common.percent(r["rate"]), common.percent(r["interest_rate"])] for r in result),
         empty=_("none: set one with `steg2 rate set reference PERCENT --from DATE`"),
     )
 
@@ -194,8 +194,10 @@ def rate_set(
         common.emit_json(result)
     else:
         common.done(
-            _("Reference rate {rate:g} % from {day}: late-payment interest {interest:g} %.").format(
-                rate=result["rate"], day=result["from"], interest=result["interest_rate"]
+            _("Reference rate {rate} % from {day}: late-payment interest {interest} %.").format(
+                rate=common.percent(result["rate"]),
+                day=result["from"],
+                interest=common.percent(result["interest_rate"]),
             )
         )
 
