@@ -331,3 +331,17 @@ def test_a_register_with_erased_people_moves_in_with_the_same_rows(fresh_db: Any
         assert sorted(map(repr, one[name].iter_rows(values_only=True))) == sorted(
             map(repr, two[name].iter_rows(values_only=True))
         ), name
+
+
+def test_an_old_invoice_is_blocked_unblocked_and_reminded_by_its_old_number(fresh_db: Any, tmp_path: Path) -> None:
+    """An invoice from before steg2 is named by its own number in `invoice block|unblock` and `invoice remind
+    --number` (its internal number is negative, which a terminal would read as an option)."""
+    ok("import", "register", str(workbook(tmp_path / "r.xlsx", invoices=[INVOICE])))
+    ok("invoice", "block", "2025-117", "--reason", "bestridd")
+    assert ok("invoice", "remind", "--date", "2026-06-15", "--dry-run", "--json")["reminders"] == []
+    assert ok("invoice", "show", "2025-117", "--json")["blocked"]["reason"] == "bestridd"
+    ok("invoice", "unblock", "2025-117")
+    reminded = ok("invoice", "remind", "--date", "2026-06-15", "--number", "2025-117", "--json")["reminders"]
+    assert [r["level"] for r in reminded] == [1]
+    assert [r["level"] for r in ok("invoice", "show", "2025-117", "--json")["reminders"]] == [1]
+    refused("invoice", "block", "2025-999", "--reason", "x", contains="2025-999")

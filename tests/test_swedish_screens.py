@@ -170,3 +170,11 @@ def test_swedish_grammar_agrees_with_what_is_dated_and_an_agreement_is_tecknad(s
     start()
     line = run("school", "step", "1", "forankring", "--programme", "mvp-hs", "--date", "2027-01-01", "--trainer", "1")
     assert "datumet 2027-01-01 ligger efter dagens datum" in line.stderr and "daterad" not in line.stderr
+
+
+def test_reference_rates_read_with_a_decimal_comma_in_swedish(swedish: None) -> None:
+    """A rate reads `2,25 %` on a Swedish screen (as it is typed), never `2.25 %`."""
+    said = ok("rate", "set", "reference", "2,25", "--from", "2026-01-01").stdout
+    assert "2,25 %" in said and "10,25 %" in said and "2.25" not in said
+    listing = ok("rate", "list").stdout
+    assert "2,25" in listing and "10,25" in listing and "2.25" not in listing

@@ -275,6 +275,14 @@ WORDS = {
 }
 
 
+def percent(value: float) -> str:
+    """A rate as the terminal's language writes it: `2.25` in English, `2,25` in Swedish."""
+    from steg2cli.i18n import language
+
+    text = f"{value:g}"
+    return text if language() == "en" else text.replace(".", ",")
+
+
 def translated(text: str) -> str:
     """A text written in English elsewhere and put in the catalogue by `tools/i18n.py` (a setting's
     description), in the terminal's language."""

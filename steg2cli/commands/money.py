@@ -42,7 +42,12 @@ def remind(
     ctx: typer.Context,
     date: Annotated[str | None, typer.Option("--date", help="The reminders' date (default: today).")] = None,
     number: Annotated[
-        list[int] | None, typer.Option("--number", help="Remind only this invoice (repeatable); each must be due one.")
+        list[str] | None,
+        typer.Option(
+            "--number",
+            help="Remind only this invoice (repeatable; an invoice from before steg2 by its old number); each must "
+            "be due one.",
+        ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be reminded, record nothing.")] = False,
     output: Annotated[
@@ -59,7 +64,10 @@ def remind(
 
     today = common.today()
     day = common.day(date, "--date") or today
-    result = reminders.remind(common.database(ctx), day, today, number or [], dry_run, output)
+    from steg2cli.services.invoicing import internal_numbers
+
+    wanted = internal_numbers(common.database(ctx), number or [])
+    result = reminders.remind(common.database(ctx), day, today, wanted, dry_run, output)
     sent = None
     if send and not dry_run:
         from steg2cli.services import delivery
@@ -85,14 +93,16 @@ def remind(
 
 def block(
     ctx: typer.Context,
-    number: Annotated[int, typer.Argument(help="Invoice number.")],
+    number: Annotated[str, typer.Argument(help="Invoice number (an invoice from before steg2: its old number).")],
     reason: Annotated[str, typer.Option("--reason", help="Why it must not be reminded (a dispute, say).")],
     as_json: JsonOption = False,
 ) -> None:
     """Block an invoice from reminders (a dispute); the reason is kept."""
     from steg2cli.services import reminders
+    from steg2cli.services.invoicing import internal_numbers
 
-    result = reminders.block(common.database(ctx), number, reason, common.today())
+    (internal,) = internal_numbers(common.database(ctx), [number])
+    result = reminders.block(common.database(ctx), internal, reason, common.today())
     if as_json:
         common.emit_json(result)
     else:
@@ -101,13 +111,15 @@ def block(
 
 def unblock(
     ctx: typer.Context,
-    number: Annotated[int, typer.Argument(help="Invoice number.")],
+    number: Annotated[str, typer.Argument(help="Invoice number (an invoice from before steg2: its old number).")],
     as_json: JsonOption = False,
 ) -> None:
     """Let a blocked invoice be reminded again."""
     from steg2cli.services import reminders
+    from steg2cli.services.invoicing import internal_numbers
 
-    result = reminders.unblock(common.database(ctx), number, common.today())
+    (internal,) = internal_numbers(common.database(ctx), [number])
+    result = reminders.unblock(common.database(ctx), internal, common.today())
     if as_json:
         common.emit_json(result)
     else:
@@ -167,7 +179,7 @@ def rate_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     common.table(
         _("Reference rates"),
         [_("rate"), _("from"), _("reference rate %"), _("interest %")],
-        ([r["kind"], r["from"], f"{r['rate']:g}", f"{r['interest_rate']:g}"] for r in result),
+        ([r["kind"], r["from"], common.percent(r["rate"]), common.percent(r["interest_rate"])] for r in result),
         empty=_("none: set one with `steg2 rate set reference PERCENT --from DATE`"),
     )
 
@@ -194,8 +206,10 @@ def rate_set(
         common.emit_json(result)
     else:
         common.done(
-            _("Reference rate {rate:g} % from {day}: late-payment interest {interest:g} %.").format(
-                rate=result["rate"], day=result["from"], interest=result["interest_rate"]
+            _("Reference rate {rate} % from {day}: late-payment interest {interest} %.").format(
+                rate=common.percent(result["rate"]),
+                day=result["from"],
+                interest=common.percent(result["interest_rate"]),
             )
         )
 

@@ -964,18 +964,28 @@ def _select_invoices(session: Session, year: int | None, numbers: list[int]) -> 
     return list(session.execute(query))
 
 
+def _internal_number(session: Session, text: str) -> int:
+    """An invoice number as typed: steg2's own, or an invoice from before steg2 by its old number or reference."""
+    text = text.strip()
+    found = resolve_number(session, text)
+    if found is not None:
+        return found
+    if text.isascii() and text.isdigit() and len(text) < 19:
+        return int(text)
+    raise NotFound(_("no invoice number {join}").format(join=text))
+
+
+def internal_numbers(db: Database, texts: Iterable[str]) -> list[int]:
+    """Invoice numbers as typed (`invoice block`, `invoice remind --number`): an old invoice's number works too."""
+    with db.read() as session:
+        return [_internal_number(session, text) for text in texts]
+
+
 def show(db: Database, number: int | str, on: date | None = None) -> dict[str, Any]:
     """One invoice or credit note, with its payments; an invoice from before steg2 also by its old number."""
     with db.read() as session:
         if isinstance(number, str):
-            text = number.strip()
-            found = resolve_number(session, text)
-            if found is not None:
-                number = found
-            elif text.isascii() and text.isdigit() and len(text) < 19:
-                number = int(text)
-            else:
-                raise NotFound(_("no invoice number {join}").format(join=text))
+            number = _internal_number(session, number)
         data = _load_invoices(session, _select_invoices(session, None, [number]), on)[0]
         data["payments"] = [
             {
