@@ -137,6 +137,18 @@ def test_pdf_invoices_are_refused_while_the_seller_lacks_what_an_invoice_must_ca
     assert not target.exists()
     seller()
     refused("invoice", "pdf", "-o", str(tmp_path / "x"), "--number", "77", contains="no invoice number 77")
+    (first,) = ok("invoice", "list", "--json")
+    refused(
+        "invoice",
+        "pdf",
+        "-o",
+        str(tmp_path / "x"),
+        "--number",
+        str(first["number"]),
+        "--year",
+        "2023",
+        contains=f"invoice {first['number']} is not from 2023",
+    )
     refused("invoice", "pdf", "-o", str(tmp_path / "nowhere" / "x"), contains="does not exist")
     assert len(_pdfs(target)) == 1
 

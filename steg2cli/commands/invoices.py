@@ -171,7 +171,17 @@ def run(
         most=20,
     )
     if sent is not None:
-        sent_summary(sent)
+        if not dry_run or sent["delivered"] or sent["failed"] or sent["uncertain"]:
+            sent_summary(sent)
+        if dry_run:
+            # The invoices a dry run would issue do not exist yet, so the delivery preview cannot list them.
+            common.done(
+                ngettext(
+                    "The invoice this run would issue is delivered too, by its payer's channel.",
+                    "The {count} invoices this run would issue are delivered too, each by its payer's channel.",
+                    len(invoices),
+                ).format(count=len(invoices))
+            )
 
 
 @app.command("send")

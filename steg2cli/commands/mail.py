@@ -50,7 +50,7 @@ def trainers(
                 "{lead} {count} trainer about {what}: {ids}.", "{lead} {count} trainers about {what}: {ids}.", len(sent)
             ).format(lead=lead, count=len(sent), what=what, ids=", ".join(str(s["trainer_id"]) for s in sent))
         )
-    else:
+    elif not result["failed"] and not result["uncertain"]:
         common.done(_("No trainer to write to about {what}.").format(what=what))
     if result["skipped"]:
         common.done(

@@ -14,6 +14,8 @@ CHANNELS = {"peppol": N_("Peppol"), "email": N_("e-mail"), "print": N_("print"),
 def _what(entry: dict[str, Any]) -> str:
     if "level" in entry:
         return _("reminder {level} of invoice {number}").format(level=entry["level"], number=entry["number"])
+    if entry.get("kind") == "credit":
+        return _("credit note {number}").format(number=entry["number"])
     return _("invoice {number}").format(number=entry["number"])
 
 

@@ -63,6 +63,8 @@ class Item:
     make: Callable[[], tuple[str, bytes]] | None = None
     payer: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: An invoice item's document: `invoice` or `credit` (a credit note).
+    document: str = "invoice"
 
     def label(self) -> dict[str, Any]:
         if self.kind == "letter":
@@ -70,6 +72,8 @@ class Item:
         found: dict[str, Any] = {"number": self.number}
         if self.level is not None:
             found["level"] = self.level
+        elif self.document == "credit":
+            found["kind"] = "credit"
         return found
 
 
@@ -539,6 +543,7 @@ def _invoice_items(db: Database, session: Session, invoices: Sequence[dict[str, 
                 problem=problem,
                 make=make,
                 payer=payer.name,
+                document="credit" if invoice["kind"] == "credit" else "invoice",
             )
         )
     return items
@@ -769,5 +774,10 @@ def scrub(session: Session, address: str, trainer_id: int | None) -> int:
     condition = Delivery.recipient == address
     if trainer_id is not None:
         condition = condition | (Delivery.trainer_id == trainer_id)
-    result = session.execute(update(Delivery).where(condition).values(recipient=""))
+    from sqlalchemy import func
+
+    # A server's refusal stored before addresses were taken out of it may still name the address.
+    result = session.execute(
+        update(Delivery).where(condition).values(recipient="", reason=func.replace(Delivery.reason, address, "<…>"))
+    )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

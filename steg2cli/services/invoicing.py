@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, bulk_insert, changed, touched
 from steg2cli.errors import BadInput, Conflict, NotFound, RuleViolation
-from steg2cli.i18n import _
+from steg2cli.i18n import _, ngettext
 from steg2cli.models import (
     Agreement,
     Charge,
@@ -958,6 +958,16 @@ def _select_invoices(session: Session, year: int | None, numbers: list[int]) -> 
         query = query.where(Invoice.number.in_(numbers))
         found = list(session.execute(query))
         missing = sorted(set(numbers) - {i.number for i in found})
+        if missing and year is not None:
+            elsewhere = session.scalars(select(Invoice.number).where(Invoice.number.in_(missing))).all()
+            if elsewhere:
+                raise NotFound(
+                    ngettext(
+                        "invoice {join} is not from {year} (leave out --year)",
+                        "invoices {join} are not from {year} (leave out --year)",
+                        len(elsewhere),
+                    ).format(join=", ".join(map(str, sorted(elsewhere))), year=year)
+                )
         if missing:
             raise NotFound(_("no invoice number {join}").format(join=", ".join(map(str, missing))))
         return found

@@ -224,10 +224,11 @@ def letters(
             )
         )
     outcome = deliver(db, items, where, day, "mail trainers", dry_run)
+    # Rule 44: a trainer's address appears in the letter and in `mail list`, not in this command's answer.
     return {
-        "sent": outcome.delivered,
+        "sent": [{k: v for k, v in sent.items() if k != "to"} for sent in outcome.delivered],
         "skipped": skipped,
-        "failed": outcome.failed,
+        "failed": [{k: v for k, v in failed.items() if k != "to"} for failed in outcome.failed],
         "uncertain": outcome.uncertain,
         "dry_run": dry_run,
         "stopped": outcome.stopped or None,

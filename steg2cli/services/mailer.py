@@ -126,7 +126,7 @@ def write_atomically(folder: Path, name: str, data: bytes) -> Path:
     written under a hidden name without the file's extension, flushed to disk, then renamed."""
     target = folder / name
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(exist_ok=True)  # the folder itself, never a mistyped path above it
         handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
     except OSError as exc:
         raise BadInput(_("cannot write {path}: {strerror}").format(path=target, strerror=exc.strerror)) from None
@@ -249,7 +249,7 @@ class Connection:
             self._give_up(code, answer, _("the server refused the message"))
 
     def _give_up(self, code: int, answer: bytes, what: str) -> None:
-        reason = f"{what} ({code} {answer.decode(errors='replace').strip()})"
+        reason = f"{what} ({code} {without_addresses(answer.decode(errors='replace').strip())})"
         if code == 421 or self.smtp is None:  # the server is closing the connection
             self.close()
             raise NotSent(reason)
@@ -274,8 +274,19 @@ class Connection:
         self.smtp = None
 
 
+_ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>]+>?")
+
+
+def without_addresses(text: str) -> str:
+    """A server's answer with every e-mail address in it replaced: servers often name the recipient they
+    refuse, and the answer goes on the screen and into the delivery record (rule 44: personal data stays
+    in the messages themselves)."""
+    return _ADDRESS.sub("<…>", text)
+
+
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         error = exc.smtp_error
-        return f"{exc.smtp_code} {error.decode(errors='replace') if isinstance(error, bytes) else error}"
+        text = error.decode(errors="replace") if isinstance(error, bytes) else str(error)
+        return f"{exc.smtp_code} {without_addresses(text)}"
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__

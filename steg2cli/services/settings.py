@@ -144,7 +144,10 @@ def checked_value(key: str, value: str) -> str:
     if key == "smtp.host" and any(c.isspace() or c in "/@" for c in value):
         raise BadInput(_("smtp.host is a host name or address, such as smtp.example.se"))
     if key.startswith("delivery.") and value:
-        return str(Path(value).expanduser().absolute())
+        folder = Path(value).expanduser().absolute()
+        if not folder.parent.is_dir():  # a mistyped path, not a folder to make from nothing
+            raise BadInput(_("{key}: the folder {path} does not exist").format(key=key, path=folder.parent))
+        return str(folder)
     if key.startswith("account."):
         if not (value.isascii() and value.isdigit() and len(value) == 4 and value[0] != "0"):
             raise BadInput(_("{key} is a 4-digit BAS account number, e.g. 1510").format(key=key))
