@@ -140,7 +140,9 @@ def test_reminders_follow_the_levels_and_the_fee_is_billed_once(tmp_path: Path) 
     assert ok("invoice", "remind", "--date", "2024-05-10", "--json")["reminders"] == []
     refused("invoice", "remind", "--date", "2024-05-10", "--number", "1", contains="2024-05-11")
     first = ok("invoice", "remind", "--date", "2024-05-11", "--json")
-    assert first["reminders"] == [{"invoice": 1, "level": 1, "due_date": "2024-05-21", "fee": 6000}]
+    assert first["reminders"] == [
+        {"invoice": 1, "internal_number": 1, "level": 1, "due_date": "2024-05-21", "fee": 6000}
+    ]
     assert ok("invoice", "remind", "--date", "2024-05-24", "--json")["reminders"] == []
     second = ok("invoice", "remind", "--date", "2024-05-25", "-o", str(tmp_path / "rem"), "--json")
     assert [r["level"] for r in second["reminders"]] == [2]
@@ -231,7 +233,9 @@ def test_interest_is_charged_once_per_day_over_rate_changes_and_not_under_the_mi
     ok("payment", "add", "1", "--date", "2024-05-21", "--amount", "10000")
     assert ok("invoice", "interest", "--date", "2024-07-01", "--dry-run", "--json")["charges"][0]["amount"] == 45836
     result = ok("invoice", "interest", "--date", "2024-07-01", "--json")
-    assert result["charges"] == [{"invoice": 1, "from": "2024-05-02", "through": "2024-07-01", "amount": 45836}]
+    assert result["charges"] == [
+        {"invoice": 1, "internal_number": 1, "from": "2024-05-02", "through": "2024-07-01", "amount": 45836}
+    ]
     assert ok("invoice", "interest", "--date", "2024-07-01", "--json")["charges"] == []  # never the same days twice
     assert invoice(1)["interest_charged"] == 45836
     ok("payment", "add", "1", "--date", "2024-07-11", "--amount", "20000")  # paid in full, late
@@ -264,12 +268,16 @@ def test_a_payment_spread_over_invoices_and_taken_off_again(fresh_db: Any, tmp_p
     with nothing_written(fresh_db):
         refused("payment", "assign", pid, "2", "--amount", "5000,01", contains="5 000,00 kr")
     spread = ok("payment", "assign", pid, "2", "--amount", "5000", "--json")
-    assert spread["parts"] == [{"invoice": 1, "amount": 3_000_000}, {"invoice": 2, "amount": 500_000}]
+    assert spread["parts"] == [
+        {"invoice": 1, "internal_number": 1, "amount": 3_000_000},
+        {"invoice": 2, "internal_number": 2, "amount": 500_000},
+    ]
     assert (spread["invoice"], spread["unallocated"]) == (1, 0)
     assert ok("payment", "list", "--unmatched", "--json") == []
     assert (invoice(1)["state"], invoice(2)["balance"]) == ("paid", second["total"] - 500_000)
     back = ok("payment", "unassign", pid, "2", "--json")
-    assert back["parts"] == [{"invoice": 1, "amount": 3_000_000}] and back["unallocated"] == 500_000
+    assert back["parts"] == [{"invoice": 1, "internal_number": 1, "amount": 3_000_000}]
+    assert back["unallocated"] == 500_000
     assert invoice(2)["paid"] == 0
     ok("payment", "unassign", pid)
     assert ok("payment", "list", "--unmatched", "--json")[0]["unallocated"] == 3_500_000
@@ -277,7 +285,8 @@ def test_a_payment_spread_over_invoices_and_taken_off_again(fresh_db: Any, tmp_p
     refused("payment", "unassign", pid, contains="on no invoice")
     # Put whole on an invoice, as before.
     whole = ok("payment", "assign", pid, "1", "--json")
-    assert whole["parts"] == [{"invoice": 1, "amount": 3_500_000}] and invoice(1)["overpaid"] == 500_000
+    assert whole["parts"] == [{"invoice": 1, "internal_number": 1, "amount": 3_500_000}]
+    assert invoice(1)["overpaid"] == 500_000
 
 
 def test_set_off_within_a_payer_refunds_and_the_books(fresh_db: Any, tmp_path: Path) -> None:
@@ -381,5 +390,7 @@ def test_an_older_registers_payments_keep_where_they_were(tmp_path: Path) -> Non
     listed = ok("--db", str(old), "payment", "list", "--json")
     assert {p["id"]: p["invoice"] for p in listed} == before
     for p in listed:
-        whole = [{"invoice": p["invoice"], "amount": p["amount"]}] if p["invoice"] else []
+        whole = (
+            [{"invoice": p["invoice"], "internal_number": p["invoice"], "amount": p["amount"]}] if p["invoice"] else []
+        )
         assert (p["parts"], p["unallocated"]) == (whole, 0 if p["invoice"] else p["amount"])

@@ -72,7 +72,7 @@ def remind(
     if send and not dry_run:
         from steg2cli.services import delivery
 
-        pairs = [(r["invoice"], r["level"]) for r in result["reminders"]]
+        pairs = [(r["internal_number"], r["level"]) for r in result["reminders"]]
         sent = delivery.send_reminders(common.database(ctx), today, pairs)
         result = {**result, "send": sent}
     if as_json:

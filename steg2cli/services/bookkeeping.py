@@ -132,7 +132,8 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
                 refund.id,
                 sie.Verification(
                     refund.refunded_on,
-                    f"Återbetalning {refund.id}, faktura {refund.invoice_number}, {payers[refund.invoice_number]}",
+                    f"Återbetalning {refund.id}, faktura "
+                    f"{old_numbers.get(refund.invoice_number, refund.invoice_number)}, {payers[refund.invoice_number]}",
                     [
                         sie.Transaction(chart["receivables"], refund.amount_ore),
                         sie.Transaction(chart["bank"], -refund.amount_ore),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.errors import BadInput, NotFound, RuleViolation
 from steg2cli.i18n import _
-from steg2cli.models import Course, Municipality, Payer, School, Trainer
+from steg2cli.models import Course, Invoice, Municipality, Payer, School, Trainer
 
 #: The largest id a database integer column holds (64 bits).
 MAX_ID = 2**63 - 1
@@ -280,6 +280,33 @@ T = TypeVar("T")
 def chunks(items: Sequence[T], size: int = 500) -> list[Sequence[T]]:
     """`items` in slices of at most `size`: an IN list each database takes without complaint."""
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+# ---- invoice numbers as a person sees them ----------------------------------------------------------
+
+
+def shown_number(number: int, old_number: str | None) -> int | str:
+    """An invoice as a person sees and types it: steg2's own by its number, one taken over from the old
+    system (rule 37: a negative internal number outside the series) by its old number."""
+    return old_number if old_number is not None else number
+
+
+def shown_numbers(session: Session, numbers: Iterable[int | None]) -> dict[int, int | str]:
+    """`shown_number` of each of these invoices (None left out); only old invoices are looked up."""
+    wanted = {n for n in numbers if n is not None}
+    old = sorted(n for n in wanted if n < 0)
+    found: dict[int, str | None] = {}
+    for chunk in chunks(old):
+        for number, old_number in session.execute(
+            select(Invoice.number, Invoice.old_number).where(Invoice.number.in_(chunk))
+        ):
+            found[number] = old_number
+    return {n: shown_number(n, found.get(n)) for n in wanted}
+
+
+def shown(session: Session, number: int) -> int | str:
+    """One invoice's `shown_number`."""
+    return shown_numbers(session, [number])[number]
 
 
 def refresh_activity(session: Session, *where: Any) -> None:

@@ -240,11 +240,23 @@ _RUN_ROW = (
 )
 
 
+def uncertain_deliveries(session: Session) -> list[dict[str, Any]]:
+    """The deliveries started and never confirmed (rule 43), an invoice from before steg2 by its old number."""
+    from steg2cli.services.delivery import uncertain
+
+    found = uncertain(session)
+    shown = common.shown_numbers(session, [d["number"] for d in found])
+    for d in found:
+        if d["number"] is not None:
+            d["internal_number"] = d["number"]
+            d["number"] = shown[d["number"]]
+    return found
+
+
 def status(db: Database, day: date) -> dict[str, Any]:
     """The coordinator's morning view of what needs doing, as of `day`."""
     from steg2cli.services import reminders
     from steg2cli.services.delivery import not_delivered
-    from steg2cli.services.delivery import uncertain as uncertain_deliveries
     from steg2cli.services.invoicing import invoices_with_void_charges, not_yet_invoiced, overdue
     from steg2cli.services.payments import unmatched
 
@@ -519,9 +531,9 @@ def status_summary(db: Database, day: date, most: int = 10) -> dict[str, Any]:
             ("invoices_to_credit", invoices_with_void_charges(session)),
         ):
             lists[key] = (len(items), items[:most])
-        from steg2cli.services.delivery import not_delivered, uncertain
+        from steg2cli.services.delivery import not_delivered
 
-        unsure = uncertain(session)
+        unsure = uncertain_deliveries(session)
         lists["uncertain_deliveries"] = (len(unsure), unsure[:most])
         waiting = not_delivered(session)
         return {

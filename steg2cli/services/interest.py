@@ -174,7 +174,8 @@ def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[
                 payer_id=invoice.payer_id,
                 amount_ore=found.amount,
                 vat_bp=0,
-                description=f"{rules.COMPENSATION_CODES['late-interest']}, faktura {invoice.number}",
+                description=f"{rules.COMPENSATION_CODES['late-interest']}, "
+                f"faktura {common.shown_number(invoice.number, invoice.old_number)}",
                 who="",
                 period=f"{found.first.isoformat()} – {found.last.isoformat()}",
                 to_bill=True,
@@ -193,7 +194,8 @@ def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[
             )
             result.append(
                 {
-                    "invoice": invoice.number,
+                    "invoice": common.shown_number(invoice.number, invoice.old_number),
+                    "internal_number": invoice.number,
                     "from": common.iso(found.first),
                     "through": common.iso(found.last),
                     "amount": found.amount,

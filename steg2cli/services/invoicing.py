@@ -349,6 +349,14 @@ def summaries(session: Session, numbers: Sequence[int]) -> dict[int, Any]:
 
 def money_history(session: Session, number: int) -> dict[str, Any]:
     """An invoice's parts, set-offs and refunds, for `invoice show`."""
+    offsets = list(
+        session.scalars(
+            select(PaymentOffset)
+            .where((PaymentOffset.from_invoice == number) | (PaymentOffset.to_invoice == number))
+            .order_by(PaymentOffset.id)
+        )
+    )
+    shown = common.shown_numbers(session, [n for o in offsets for n in (o.from_invoice, o.to_invoice)])
     return {
         "parts": [
             {"payment": payment_id, "date": common.iso(day), "amount": amount}
@@ -360,12 +368,13 @@ def money_history(session: Session, number: int) -> dict[str, Any]:
             )
         ],
         "offsets": [
-            {"from": o.from_invoice, "to": o.to_invoice, "date": common.iso(o.offset_on), "amount": o.amount_ore}
-            for o in session.scalars(
-                select(PaymentOffset)
-                .where((PaymentOffset.from_invoice == number) | (PaymentOffset.to_invoice == number))
-                .order_by(PaymentOffset.id)
-            )
+            {
+                "from": shown[o.from_invoice],
+                "to": shown[o.to_invoice],
+                "date": common.iso(o.offset_on),
+                "amount": o.amount_ore,
+            }
+            for o in offsets
         ],
         "refunds": [
             {"id": r.id, "date": common.iso(r.refunded_on), "amount": r.amount_ore, "note": r.note}
@@ -860,6 +869,7 @@ def _past_due(day: date) -> Any:
     return (
         select(
             Invoice.number,
+            Invoice.old_number,
             Invoice.payer_id,
             Invoice.payer_name,
             Invoice.due_date,
@@ -884,7 +894,8 @@ def _overdue_rows(rows: Iterable[Any], day: date) -> list[dict[str, Any]]:
         if state.state == "overdue":
             result.append(
                 {
-                    "number": invoice.number,
+                    "number": common.shown_number(invoice.number, invoice.old_number),
+                    "internal_number": invoice.number,
                     "payer": {"id": invoice.payer_id, "name": invoice.payer_name},
                     "due_date": common.iso(invoice.due_date),
                     "days_late": state.days_late,
@@ -897,7 +908,9 @@ def _overdue_rows(rows: Iterable[Any], day: date) -> list[dict[str, Any]]:
 
 def overdue(session: Session, day: date) -> list[dict[str, Any]]:
     """Rule 33: invoices past their due date on `day` and not paid, most days late first (for the dashboard)."""
-    return sorted(_overdue_rows(session.execute(_past_due(day)), day), key=lambda r: (-r["days_late"], r["number"]))
+    return sorted(
+        _overdue_rows(session.execute(_past_due(day)), day), key=lambda r: (-r["days_late"], r["internal_number"])
+    )
 
 
 def overdue_first(session: Session, day: date, most: int) -> tuple[int, list[dict[str, Any]]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -42,8 +42,11 @@ class Incoming:
     note: str
 
 
-def payment_json(payment: Any, parts: Sequence[tuple[int, int]] = ()) -> dict[str, Any]:
-    """A payment as CLI.md describes it, with its parts (rule 42) when it is spread over invoices."""
+def payment_json(
+    payment: Any, parts: Sequence[tuple[int, int]] = (), shown: Mapping[int, int | str] | None = None
+) -> dict[str, Any]:
+    """A payment as CLI.md describes it, with its parts (rule 42) when it is spread over invoices; `shown`:
+    how each invoice is shown (`common.shown_numbers`: an invoice from before steg2 by its old number)."""
     return {
         "id": payment.id,
         "date": common.iso(payment.paid_on),
@@ -52,8 +55,13 @@ def payment_json(payment: Any, parts: Sequence[tuple[int, int]] = ()) -> dict[st
         "source": payment.source,
         "payer_name": payment.payer_name,
         "note": payment.note,
-        **payment_money(payment, parts),
+        **payment_money(payment, parts, shown or {}),
     }
+
+
+def one_payment_json(session: Session, payment: Payment) -> dict[str, Any]:
+    """`payment_json` of one payment, read with its parts."""
+    return _with_parts(session, [payment])[0]
 
 
 #: A payment with money on no invoice: unmatched, or what is left of one spread in parts (rule 42).
@@ -64,7 +72,10 @@ _UNMATCHED = Payment.invoice_number.is_(None) & (
 
 def _with_parts(session: Session, payments: Sequence[Any]) -> list[dict[str, Any]]:
     spread = parts_of(session, [p.id for p in payments if p.invoice_number is None])
-    return [payment_json(p, spread.get(p.id, ())) for p in payments]
+    shown = common.shown_numbers(
+        session, [p.invoice_number for p in payments] + [n for found in spread.values() for n, _amount in found]
+    )
+    return [payment_json(p, spread.get(p.id, ()), shown) for p in payments]
 
 
 def find_invoice(session: Session, ref: str) -> Invoice:
@@ -132,10 +143,7 @@ def add(db: Database, invoice_ref: str, day: date, amount: int, reference: str |
     """Record a payment against an invoice by hand (rule 32)."""
     with db.write("payment add") as session:
         invoice = find_invoice(session, invoice_ref)
-        result = payment_json(record(session, invoice, day, amount, reference, today))
-        if invoice.old_number is not None:
-            result["invoice"] = invoice.old_number  # an invoice from before steg2 goes by its old number
-        return result
+        return one_payment_json(session, record(session, invoice, day, amount, reference, today))
 
 
 def list_payments(db: Database, unmatched: bool = False) -> list[dict[str, Any]]:
@@ -167,13 +175,23 @@ def parts_of(session: Session, payment_ids: Sequence[int]) -> dict[int, list[tup
     return found
 
 
-def payment_money(payment: Payment, parts: Sequence[tuple[int, int]]) -> dict[str, Any]:
-    """What CLI.md adds to a payment: `parts` and `unallocated`; `invoice` is the first part's number."""
-    listed = [{"invoice": number, "amount": amount} for number, amount in parts]
+def payment_money(payment: Payment, parts: Sequence[tuple[int, int]], shown: Mapping[int, int | str]) -> dict[str, Any]:
+    """What CLI.md adds to a payment: `parts` and `unallocated`; `invoice` is the first part's invoice as a
+    person sees it (an invoice from before steg2: its old number), `internal_number` steg2's number of it."""
+    listed = [
+        {"invoice": shown.get(number, number), "internal_number": number, "amount": amount} for number, amount in parts
+    ]
     if payment.invoice_number is not None:
-        listed = [{"invoice": payment.invoice_number, "amount": payment.amount_ore}]
+        listed = [
+            {
+                "invoice": shown.get(payment.invoice_number, payment.invoice_number),
+                "internal_number": payment.invoice_number,
+                "amount": payment.amount_ore,
+            }
+        ]
     return {
         "invoice": listed[0]["invoice"] if listed else None,
+        "internal_number": listed[0]["internal_number"] if listed else None,
         "parts": listed,
         "unallocated": payment.unallocated_ore,
     }

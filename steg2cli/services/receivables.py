@@ -37,7 +37,7 @@ from steg2cli.models import (
     Reminder,
 )
 from steg2cli.services import common, openitems
-from steg2cli.services.payments import find_invoice, parts_of, payment_json
+from steg2cli.services.payments import find_invoice, one_payment_json, parts_of
 
 # ---- the sparse summary -------------------------------------------------------------------------
 
@@ -241,7 +241,7 @@ def assign(db: Database, payment_id: int, invoice_ref: str, amount: int | None =
         payment, affected = assign_part(session, payment_id, invoice, amount)
         refresh(session, *affected)
         touched(session, "payment", payment.id)
-        return payment_json(payment, parts_of(session, [payment.id])[payment.id])
+        return one_payment_json(session, payment)
 
 
 def unassign(db: Database, payment_id: int, invoice_ref: str | None = None) -> dict[str, Any]:
@@ -253,14 +253,16 @@ def unassign(db: Database, payment_id: int, invoice_ref: str | None = None) -> d
         on |= {n for n, _amount in parts_of(session, [payment.id])[payment.id]}
         if not on or (number is not None and number not in on):
             raise BadInput(
-                _("payment {payment_id} is not on invoice {number}").format(payment_id=payment.id, number=number)
+                _("payment {payment_id} is not on invoice {number}").format(
+                    payment_id=payment.id, number=common.shown(session, number)
+                )
                 if number is not None
                 else _("payment {payment_id} is on no invoice").format(payment_id=payment.id)
             )
         left = _release(session, payment, number)
         refresh(session, *left)
         touched(session, "payment", payment.id)
-        return payment_json(payment, parts_of(session, [payment.id])[payment.id])
+        return one_payment_json(session, payment)
 
 
 # ---- set-offs and refunds ------------------------------------------------------------------------
@@ -290,8 +292,10 @@ def offset(db: Database, from_ref: str, to_ref: str, amount: int | None, day: da
         touched(session, "payment-offset", record.id)
         return {
             "id": record.id,
-            "from": origin.number,
-            "to": target.number,
+            "from": common.shown_number(origin.number, origin.old_number),
+            "to": common.shown_number(target.number, target.old_number),
+            "from_internal_number": origin.number,
+            "to_internal_number": target.number,
             "date": common.iso(day),
             "amount": wanted,
         }
@@ -315,7 +319,8 @@ def refund(db: Database, invoice_ref: str, amount: int, day: date, note: str, to
         touched(session, "refund", record.id)
         return {
             "id": record.id,
-            "invoice": invoice.number,
+            "invoice": common.shown_number(invoice.number, invoice.old_number),
+            "internal_number": invoice.number,
             "date": common.iso(day),
             "amount": amount,
             "note": record.note,

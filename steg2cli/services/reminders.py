@@ -53,7 +53,8 @@ def due(session: Session, day: date) -> list[dict[str, Any]]:
         if level is not None:
             found.append(
                 {
-                    "number": row.number,
+                    "number": common.shown_number(row.number, row.old_number),
+                    "internal_number": row.number,
                     "payer": {"id": row.payer_id, "name": row.payer_name},
                     "due_date": common.iso(row.due_date),
                     "balance": row.total_ore - int(row.paid),
@@ -74,7 +75,8 @@ def for_collection(session: Session, day: date) -> list[dict[str, Any]]:
         if rules.to_collection(row.reminders, row.last_reminder_on, day, terms, balance) and row.blocked_on is None:
             found.append(
                 {
-                    "number": row.number,
+                    "number": common.shown_number(row.number, row.old_number),
+                    "internal_number": row.number,
                     "payer": {"id": row.payer_id, "name": row.payer_name},
                     "due_date": common.iso(row.due_date),
                     "balance": balance,
@@ -124,6 +126,7 @@ def remind(
             if missing:
                 raise NotFound(_("no invoice number {join}").format(join=", ".join(map(str, missing))))
         rows = {row.number: row for row in _candidates(session, day, numbers)}
+        shown = common.shown_numbers(session, numbers)
         problems = []
         made: list[tuple[Any, int]] = []
         for number in numbers or sorted(rows):
@@ -131,7 +134,7 @@ def remind(
             if row is None:
                 problems.append(
                     _("invoice {number} cannot be reminded: {reason}").format(
-                        number=number, reason=_("it is not overdue")
+                        number=shown[number], reason=_("it is not overdue")
                     )
                 )
                 continue
@@ -147,7 +150,7 @@ def remind(
             if level is None:
                 if numbers:
                     problems.append(
-                        _("invoice {number} cannot be reminded: {reason}").format(number=number, reason=why)
+                        _("invoice {number} cannot be reminded: {reason}").format(number=shown[number], reason=why)
                     )
                 continue
             made.append((row, level))
@@ -165,7 +168,8 @@ def remind(
                     payer_id=row.payer_id,
                     amount_ore=terms.fee,
                     vat_bp=0,
-                    description=f"{rules.COMPENSATION_CODES['reminder-fee']}, faktura {row.number} "
+                    description=f"{rules.COMPENSATION_CODES['reminder-fee']}, "
+                    f"faktura {common.shown_number(row.number, row.old_number)} "
                     f"(påminnelse {level} av {day.isoformat()})",
                     who="",
                     period=day.isoformat(),
@@ -184,7 +188,15 @@ def remind(
                     charge_id=charge_id,
                 )
             )
-            result.append({"invoice": row.number, "level": level, "due_date": common.iso(new_due), "fee": terms.fee})
+            result.append(
+                {
+                    "invoice": common.shown_number(row.number, row.old_number),
+                    "internal_number": row.number,
+                    "level": level,
+                    "due_date": common.iso(new_due),
+                    "fee": terms.fee,
+                }
+            )
         receivables.refresh(session, *(row.number for row, _level in made))
         touched(session, "invoice", *(row.number for row, _level in made))
         files = []
@@ -193,7 +205,7 @@ def remind(
 
             Path(folder).mkdir(exist_ok=True)
             for item in result:
-                document = _letter(session, item["invoice"], item["level"])
+                document = _letter(session, item["internal_number"], item["level"])
                 target = Path(folder) / file_name(document)
                 write_bytes(target, reminder_pdf(document))
                 files.append(str(target))
@@ -210,30 +222,42 @@ def block(db: Database, number: int, reason: str, day: date) -> dict[str, Any]:
             raise BadInput(_("{number} is a credit note; only an invoice is reminded").format(number=number))
         summary = session.get(Receivable, number)
         if summary is not None and summary.blocked_on is not None:
-            raise BadInput(_("invoice {number} is blocked already").format(number=number))
+            raise BadInput(
+                _("invoice {number} is blocked already").format(number=common.shown_number(number, invoice.old_number))
+            )
         record = InvoiceBlock(invoice_number=number, blocked_on=day, reason=" ".join(reason.split())[:400])
         session.add(record)
         receivables.refresh(session, number)
         touched(session, "invoice", number)
-        return {"number": number, "blocked": {"reason": record.reason, "date": common.iso(day)}}
+        return {
+            "number": common.shown_number(number, invoice.old_number),
+            "internal_number": number,
+            "blocked": {"reason": record.reason, "date": common.iso(day)},
+        }
 
 
 def unblock(db: Database, number: int, day: date) -> dict[str, Any]:
     """Rule 40: the invoice may be reminded again; the block stays recorded."""
     with db.write("invoice unblock") as session:
-        _invoice(session, number)
+        invoice = _invoice(session, number)
         blocks = list(
             session.scalars(
                 select(InvoiceBlock).where(InvoiceBlock.invoice_number == number, InvoiceBlock.unblocked_on.is_(None))
             )
         )
         if not blocks:
-            raise BadInput(_("invoice {number} is not blocked").format(number=number))
+            raise BadInput(
+                _("invoice {number} is not blocked").format(number=common.shown_number(number, invoice.old_number))
+            )
         for record in blocks:
             record.unblocked_on = day
         receivables.refresh(session, number)
         touched(session, "invoice", number)
-        return {"number": number, "blocked": None}
+        return {
+            "number": common.shown_number(number, invoice.old_number),
+            "internal_number": number,
+            "blocked": None,
+        }
 
 
 def _invoice(session: Session, number: int) -> Invoice:
@@ -249,7 +273,9 @@ def _letter(session: Session, number: int, level: int) -> ReminderDocument:
 
     record = session.scalar(select(Reminder).where(Reminder.invoice_number == number, Reminder.level == level))
     if record is None:
-        raise NotFound(_("invoice {number} has no reminder {level}").format(number=number, level=level))
+        raise NotFound(
+            _("invoice {number} has no reminder {level}").format(number=common.shown(session, number), level=level)
+        )
     invoice = invoicing._load_invoices(
         session, invoicing._select_invoices(session, None, [number]), record.reminded_on, with_lines=False
     )[0]

@@ -1,0 +1,111 @@
+"""Invoices from before steg2 (rule 37) go by their old number wherever a person sees or types them: the
+dashboard, reminders, interest, payments, the charges billed for them; an old number never clashes with
+steg2's own series; an old reference matches with or without its leading zeros; and such an invoice is
+credited in the old system, not in steg2."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ok, refused, run
+from tests.sie_reader import read
+from tests.test_moving_in import INVOICE, workbook
+
+
+def old_invoice(tmp_path: Path, *rows: list[Any]) -> None:
+    """The old system's invoice 2025-117 (10 000 kr to Gävle, 2 500 kr paid, due 2025-05-01) moved in."""
+    ok("import", "register", str(workbook(tmp_path / "old.xlsx", invoices=list(rows) or [INVOICE])))
+
+
+def no_internal_number(text: str) -> None:
+    """The old invoice's internal number (-1) is nowhere in what a person reads."""
+    assert not re.search(r"(?<![\d-])-1(?!\d)", text), text
+
+
+# ---- 1. the old number wherever a person sees the invoice ------------------------------------------
+
+
+def test_the_dashboard_lists_an_old_invoice_by_its_old_number(tmp_path: Path) -> None:
+    old_invoice(tmp_path)
+    text = ok("status", "--date", "2026-06-15").stdout
+    assert "invoice 2025-117, 410 days late" in text and "invoice 2025-117, reminder 1" in text
+    no_internal_number(text)
+    status = ok("status", "--date", "2026-06-15", "--json")
+    [overdue] = status["overdue"]
+    [due] = status["reminders_due"]
+    assert overdue["number"] == due["number"] == "2025-117"
+    assert overdue["internal_number"] == due["internal_number"] == -1
+    ok("config", "set", "reminder.max", "1")
+    ok("invoice", "remind", "--date", "2026-06-01")
+    later = ok("status", "--date", "2026-06-15", "--json")
+    assert [i["number"] for i in later["to_collection"]] == ["2025-117"]
+    no_internal_number(ok("status", "--date", "2026-06-15").stdout)
+
+
+def test_a_reminder_of_an_old_invoice_names_it_and_bills_its_fee_by_its_old_number(tmp_path: Path) -> None:
+    old_invoice(tmp_path)
+    ok("config", "set", "reminder.fee", "60")
+    dry = run("invoice", "remind", "--date", "2026-06-15", "--dry-run")
+    assert dry.exit_code == 0 and "2025-117" in dry.stdout
+    no_internal_number(dry.stdout)
+    [reminder] = ok("invoice", "remind", "--date", "2026-06-15", "--json")["reminders"]
+    assert reminder["invoice"] == "2025-117" and reminder["internal_number"] == -1 and reminder["level"] == 1
+    ok("payer", "set", "Gävle", "--org-number", "212000-2528", "--address", r"Box 1\n801 84 Gävle")
+    [fees] = ok("invoice", "run", "--date", "2026-06-15", "--json")["invoices"]
+    [line] = fees["lines"]
+    assert line["description"] == "Påminnelseavgift, faktura 2025-117 (påminnelse 1 av 2026-06-15)"
+    refused("invoice", "remind", "--date", "2026-06-15", "--number", "2025-117", contains="invoice 2025-117")
+
+
+def test_late_interest_on_an_old_invoice_names_it_by_its_old_number(tmp_path: Path) -> None:
+    old_invoice(tmp_path)
+    ok("rate", "set", "reference", "2", "--from", "2025-01-01")
+    dry = run("invoice", "interest", "--date", "2026-06-15", "--dry-run")
+    assert dry.exit_code == 0 and "2025-117" in dry.stdout
+    no_internal_number(dry.stdout)
+    [charge] = ok("invoice", "interest", "--date", "2026-06-15", "--json")["charges"]
+    assert charge["invoice"] == "2025-117" and charge["internal_number"] == -1
+    ok("payer", "set", "Gävle", "--org-number", "212000-2528", "--address", r"Box 1\n801 84 Gävle")
+    [fees] = ok("invoice", "run", "--date", "2026-06-15", "--json")["invoices"]
+    [line] = fees["lines"]
+    assert line["description"] == "Dröjsmålsränta, faktura 2025-117"
+
+
+def test_payments_on_an_old_invoice_name_it_by_its_old_number(tmp_path: Path) -> None:
+    old_invoice(tmp_path, INVOICE, ["A-9", "2025-05-01", "2025-06-01", "Gävle", 500, 0, None])
+    ok("payment", "add", "2025-117", "--date", "2026-06-01", "--amount", "1000")
+    listed = ok("payment", "list", "--json")
+    assert {p["invoice"] for p in listed} == {"2025-117"}
+    assert {p["internal_number"] for p in listed} == {-1}
+    assert {p["parts"][0]["invoice"] for p in listed} == {"2025-117"}
+    text = ok("payment", "list").stdout
+    assert "2025-117" in text
+    no_internal_number(text)
+    # a payment spread over two old invoices
+    [spread] = [p for p in listed if p["source"] == "manual"]
+    ok("payment", "unassign", str(spread["id"]))
+    part = ok("payment", "assign", str(spread["id"]), "2025-117", "--amount", "600", "--json")
+    assigned = run("payment", "assign", str(spread["id"]), "A-9", "--amount", "400")
+    assert assigned.exit_code == 0, assigned.stderr
+    assert "400,00 kr on invoice A-9" in assigned.stdout and "600,00 kr on invoice 2025-117" in assigned.stdout
+    no_internal_number(assigned.stdout)
+    assert part["parts"] == [{"invoice": "2025-117", "internal_number": -1, "amount": 60000}]
+    [shown] = [p for p in ok("payment", "list", "--json") if p["id"] == spread["id"]]
+    assert [p["invoice"] for p in shown["parts"]] == ["2025-117", "A-9"] and shown["invoice"] == "2025-117"
+    no_internal_number(ok("payment", "list").stdout)
+    refused("payment", "unassign", "1", "A-9", contains="invoice A-9")
+    # an overpayment set off against the other old invoice, and one paid back
+    ok("payment", "add", "A-9", "--date", "2026-06-02", "--amount", "700")
+    offset = run("payment", "offset", "A-9", "2025-117", "--amount", "100", "--date", "2026-06-03")
+    assert offset.exit_code == 0 and "from invoice A-9 against invoice 2025-117" in offset.stdout, offset.stderr
+    shown_offsets = ok("invoice", "show", "2025-117", "--json")["offsets"]
+    assert [(o["from"], o["to"]) for o in shown_offsets] == [("A-9", "2025-117")]
+    refund = ok("payment", "refund", "A-9", "--amount", "100", "--date", "2026-06-04", "--json")
+    assert refund["invoice"] == "A-9"
+    no_internal_number(ok("invoice", "show", "2025-117").stdout)
+    out = tmp_path / "b.se"
+    ok("export", "sie", "-o", str(out), "--from", "2026-01-01", "--to", "2026-12-31")
+    texts = [v.text for v in read(out.read_bytes()).verifications]
+    assert any(t.startswith("Återbetalning 1, faktura A-9,") for t in texts), texts
