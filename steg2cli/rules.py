@@ -1006,8 +1006,18 @@ def vat_needs_a_vat_number(rates: Iterable[int], vat_number: str) -> list[str]:
     return []
 
 
-def credit_allowed(kind: str, invoice_date: date, credited_by: int | None, credit_date: date) -> list[str]:
-    """Rule 19: only an invoice is credited, once, whole, and not before its own date."""
+def credit_allowed(
+    kind: str, invoice_date: date, credited_by: int | None, credit_date: date, number: int | str = ""
+) -> list[str]:
+    """Rule 19: only an invoice is credited, once, whole, and not before its own date; an invoice from before
+    steg2 (rule 37) only in the old system that issued it."""
+    if kind == "imported":
+        return [
+            _(
+                "invoice {number} was issued by the old system before steg2: credit it there (steg2 can block it "
+                "from reminders or take payments on it)"
+            ).format(number=number)
+        ]
     if kind != "invoice":
         return [_("a credit note cannot itself be credited")]
     if credited_by is not None:
@@ -1017,6 +1027,41 @@ def credit_allowed(kind: str, invoice_date: date, credited_by: int | None, credi
             _("the credit note ({credit_date}) cannot be dated before the invoice ({invoice_date})").format(
                 credit_date=credit_date.isoformat(), invoice_date=invoice_date.isoformat()
             )
+        ]
+    return []
+
+
+def is_plain_number(text: str) -> bool:
+    """An invoice number that is a plain whole number (ASCII digits only), as steg2's own are."""
+    return text.isascii() and text.isdigit()
+
+
+def old_number_allowed(old_number: str, number_start: int) -> list[str]:
+    """Rule 37: an invoice from before steg2 keeps its own number, so a number that is a plain whole number
+    must lie below steg2's own series (from `invoice.number-start` on, growing), or `invoice show 1` would
+    name two invoices."""
+    if is_plain_number(old_number) and int(old_number) >= number_start:
+        return [
+            _(
+                "the invoice number {number} is in steg2's own number series (from invoice.number-start "
+                "{start} on); set invoice.number-start above the old system's numbers first: steg2 config set "
+                "invoice.number-start {above}"
+            ).format(number=old_number, start=number_start, above=int(old_number) + 1)
+        ]
+    return []
+
+
+def number_start_allowed(start: int, own_invoices: int, largest_old: int | None) -> list[str]:
+    """Rules 18 and 37: steg2's series starts where it is set, only before steg2's first invoice (it must stay
+    gapless), and above every plain-number invoice number taken over from the old system."""
+    if own_invoices:
+        return [_("invoices exist already: the number series cannot be restarted (it must stay gapless)")]
+    if largest_old is not None and start <= largest_old:
+        return [
+            _(
+                "invoice.number-start must be above the old system's invoice numbers: invoice {number} was "
+                "moved in from before steg2 (use at least {least})"
+            ).format(number=largest_old, least=largest_old + 1)
         ]
     return []
 

@@ -5,13 +5,15 @@ credited in the old system, not in steg2."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import ok, refused, run
+from steg2cli import rules
+from tests.conftest import nothing_written, ok, refused, run
 from tests.sie_reader import read
-from tests.test_moving_in import INVOICE, workbook
+from tests.test_moving_in import AGREEMENT, INVOICE, TRAINER, workbook
 
 
 def old_invoice(tmp_path: Path, *rows: list[Any]) -> None:
@@ -109,3 +111,43 @@ def test_payments_on_an_old_invoice_name_it_by_its_old_number(tmp_path: Path) ->
     ok("export", "sie", "-o", str(out), "--from", "2026-01-01", "--to", "2026-12-31")
     texts = [v.text for v in read(out.read_bytes()).verifications]
     assert any(t.startswith("Återbetalning 1, faktura A-9,") for t in texts), texts
+
+
+# ---- 2. an old number never clashes with steg2's own series ------------------------------------------
+
+
+def test_an_old_plain_number_in_steg2s_series_is_refused_until_the_series_starts_above_it(
+    fresh_db: Any, tmp_path: Path
+) -> None:
+    plain = workbook(tmp_path / "plain.xlsx", invoices=[["117", *INVOICE[1:]]])
+    with nothing_written(fresh_db):
+        refused("import", "register", str(plain), contains="nothing was written")
+        result = run("import", "register", str(plain), "--json")
+    assert result.exit_code == 1
+    [error] = json.loads(result.stdout)
+    assert (error["sheet"], error["column"]) == ("Obetalda fakturor", "Fakturanummer")
+    assert "steg2 config set invoice.number-start 118" in error["reason"], error
+    ok("config", "set", "invoice.number-start", "118")
+    ok("import", "register", str(plain))
+    # the invoices moved in do not count as steg2's own: the series may still be set, but not at or below 117
+    with nothing_written(fresh_db):
+        refused("config", "set", "invoice.number-start", "117", contains="at least 118")
+    ok("config", "set", "invoice.number-start", "500")
+    ok("import", "register", str(workbook(tmp_path / "t.xlsx", trainers=[TRAINER], agreements=[AGREEMENT])))
+    first = ok("invoice", "run", "--date", "2026-06-15", "--json")["invoices"][0]
+    assert first["number"] == 500
+    assert ok("invoice", "show", "117", "--json")["kind"] == "imported"
+    assert ok("invoice", "show", "500", "--json")["kind"] == "invoice"
+    refused("config", "set", "invoice.number-start", "1000", contains="cannot be restarted")
+    # a second old invoice numbered within the series that has started is refused too
+    late = workbook(tmp_path / "late.xlsx", invoices=[["600", *INVOICE[1:6], None]])
+    with nothing_written(fresh_db):
+        refused("import", "register", str(late), contains="nothing was written")
+
+
+def test_rule_37_old_numbers_below_the_series() -> None:
+    assert rules.old_number_allowed("2025-117", 1) == []
+    assert rules.old_number_allowed("117", 118) == []
+    assert rules.old_number_allowed("117", 117) and rules.old_number_allowed("0200", 117)
+    assert rules.number_start_allowed(118, 0, 117) == [] and rules.number_start_allowed(5, 0, None) == []
+    assert rules.number_start_allowed(117, 0, 117) and rules.number_start_allowed(500, 1, None)

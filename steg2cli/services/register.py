@@ -848,6 +848,7 @@ class _Importer:
         old = set(self.session.scalars(select(Invoice.old_number).where(Invoice.old_number.is_not(None))))
         ocrs: set[str] = set()
         lowest = self.session.scalar(select(func.min(Invoice.number))) or 0
+        number_start = int(settings.all_settings(self.session)["invoice.number-start"])
         seller = json.dumps(settings.seller(self.session), ensure_ascii=False, sort_keys=True)
         created = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         from steg2cli.services import invoicing, payments
@@ -885,6 +886,8 @@ class _Importer:
             if number in old:
                 self.present["invoices"] += 1
                 continue
+            for problem in rules.old_number_allowed(number, number_start):
+                sheet.bad(row, "Fakturanummer", number, problem)
             problems = rules.not_in_future(_("the invoice"), issued, self.today)
             if due < issued:
                 problems.append(_("the due date is before the invoice date"))

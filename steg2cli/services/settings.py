@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from steg2cli import rules
 from steg2cli.db import Database, changed, touched
-from steg2cli.errors import BadInput, Conflict
+from steg2cli.errors import BadInput, Conflict, RuleViolation
 from steg2cli.i18n import _
 from steg2cli.models import Invoice, Setting
 
@@ -198,16 +199,29 @@ def set_value(db: Database, key: str, value: str) -> dict[str, Any]:
                     )
                 )
         if key == "invoice.number-start":
-            if session.scalar(select(func.count()).select_from(Invoice)):
-                raise Conflict(
-                    _("invoices exist already: the number series cannot be restarted (it must stay gapless)")
-                )
+            # steg2's own invoices only: those moved in from before steg2 (rule 37) are outside the series.
+            own = session.scalar(select(func.count()).select_from(Invoice).where(Invoice.number > 0)) or 0
+            problems = rules.number_start_allowed(int(value), own, largest_plain_old_number(session))
+            if own:
+                raise Conflict(problems[0])
+            if problems:
+                raise RuleViolation(problems)
             session.merge(Setting(key=NEXT_NUMBER, value=str(int(value))))
         old = all_settings(session)[key]
         session.merge(Setting(key=key, value=value))
         touched(session, "setting", key)
         changed(session, "setting", key, "value", old, value)
         return {"key": key, "value": value}
+
+
+def largest_plain_old_number(session: Session) -> int | None:
+    """The largest invoice number moved in from before steg2 (rule 37) that is a plain whole number."""
+    found = [
+        int(text)
+        for text in session.scalars(select(Invoice.old_number).where(Invoice.old_number.is_not(None)))
+        if text is not None and rules.is_plain_number(text)
+    ]
+    return max(found, default=None)
 
 
 #: The names written for the accounts in a SIE file (BAS 2024 names where the default number is BAS's).
