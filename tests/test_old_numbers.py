@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from steg2cli import rules
-from tests.conftest import nothing_written, ok, refused, run
+from tests.conftest import nothing_written, ok, refused, run, trainer_under_agreement
 from tests.sie_reader import read
 from tests.test_moving_in import AGREEMENT, INVOICE, TRAINER, workbook
+from tests.test_payments import FREE_SAMPLE, bgmax_file
 
 
 def old_invoice(tmp_path: Path, *rows: list[Any]) -> None:
@@ -151,3 +152,42 @@ def test_rule_37_old_numbers_below_the_series() -> None:
     assert rules.old_number_allowed("117", 117) and rules.old_number_allowed("0200", 117)
     assert rules.number_start_allowed(118, 0, 117) == [] and rules.number_start_allowed(5, 0, None) == []
     assert rules.number_start_allowed(117, 0, 117) and rules.number_start_allowed(500, 1, None)
+
+
+# ---- 3. an old reference matches with or without its leading zeros ------------------------------------
+
+
+def test_an_old_reference_with_leading_zeros_is_paid_by_hand_and_by_bankgirots_sample(
+    fresh_db: Any, tmp_path: Path
+) -> None:
+    # Bankgirot's sample pays the references 65598, 524963 and 23554 on 2004-05-25.
+    old_invoice(
+        tmp_path,
+        ["2004-1", "2004-01-10", "2004-02-10", "Gävle", 500, 0, "0065598"],
+        ["2004-2", "2004-01-10", "2004-02-10", "Gävle", 500, 0, "0012345"],
+        ["2004-3", "2004-01-10", "2004-02-10", "Gävle", 500, 0, "23554"],
+    )
+    assert ok("invoice", "show", "2004-1", "--json")["ocr"] == "0065598"  # kept as typed
+    ok("payment", "add", "12345", "--date", "2026-06-01", "--amount", "500")
+    ok("payment", "add", "00023554", "--date", "2026-06-01", "--amount", "500")
+    result = ok("payment", "import", str(FREE_SAMPLE), "--json")
+    assert result["matched"] == 2, result
+    paid = {i["number"]: i["paid"] for i in ok("invoice", "list", "--json")}
+    assert paid == {"2004-1": 10000, "2004-2": 50000, "2004-3": 80000}
+    # the same reference with other zeros is another invoice's reference: refused at import
+    clash = workbook(tmp_path / "clash.xlsx", invoices=[["2004-4", "2004-01-10", "2004-02-10", "Gävle", 5, 0, "65598"]])
+    with nothing_written(fresh_db):
+        result = run("import", "register", str(clash), "--json")
+    assert result.exit_code == 1 and json.loads(result.stdout)[0]["column"] == "Referens"
+
+
+def test_a_reference_of_an_old_invoice_and_of_steg2s_own_matches_neither(fresh_db: Any, tmp_path: Path) -> None:
+    ok("config", "set", "invoice.number-start", "6559")  # steg2's invoice 6559 has the OCR reference 655969
+    old_invoice(tmp_path, ["2004-1", "2004-01-10", "2004-02-10", "Gävle", 500, 0, "00655969"])
+    trainer_under_agreement(start="2024-04-01")
+    [own] = ok("invoice", "run", "--date", "2024-04-01", "--json")["invoices"]
+    assert own["ocr"] == "655969"
+    refused("payment", "add", "655969", "--date", "2026-06-01", "--amount", "1", contains="2004-1, 6559")
+    path = tmp_path / "bg.txt"
+    path.write_bytes(bgmax_file([("655969", 100, "1")]))
+    assert ok("payment", "import", str(path), "--json")["unmatched"] == 1

@@ -669,6 +669,20 @@ def payer_snapshot(session: Session, payer_id: int) -> dict[str, Any]:
     }
 
 
+def zero_led_references(session: Session) -> dict[str, int]:
+    """The payment references of invoices from before steg2 (rule 37) that begin with a zero, kept as typed,
+    without their leading zeros → the invoice's internal number: a reference matches with or without its
+    leading zeros, as the bank gives it (rule 32). steg2's own OCR references never begin with a zero, and
+    only the few old invoices are read."""
+    return {
+        ocr.lstrip("0"): number
+        for number, ocr in session.execute(
+            select(Invoice.number, Invoice.ocr).where(Invoice.kind == "imported", Invoice.ocr.like("0%"))
+        )
+        if rules.is_plain_number(ocr)
+    }
+
+
 def resolve_number(session: Session, text: str) -> int | None:
     """The internal number of an invoice taken over from the old system (rule 37), found by its old number
     or its old payment reference; None when no such invoice has it."""

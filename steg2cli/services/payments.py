@@ -90,7 +90,7 @@ def find_invoice(session: Session, ref: str) -> Invoice:
         text = text[1:]
         by_ocr = None
     else:
-        by_ocr = session.scalar(select(Invoice).where(Invoice.ocr == text.lstrip("0"))) if text.isdigit() else None
+        by_ocr = _by_reference(session, text)
     number = common.record_id(text) if len(text) < 10 else None
     by_number = session.get(Invoice, number) if number is not None else None
     if by_ocr is not None and by_number is not None and by_ocr.number != by_number.number:
@@ -104,6 +104,30 @@ def find_invoice(session: Session, ref: str) -> Invoice:
     if found is None:
         raise NotFound(_("no invoice has the number or OCR reference '{ref}'").format(ref=ref.strip()))
     return found
+
+
+def _by_reference(session: Session, text: str) -> Invoice | None:
+    """The invoice whose payment reference these digits are, leading zeros on either side not counted
+    (rule 32); None for text that is not digits or is no invoice's reference."""
+    if not rules.is_plain_number(text):
+        return None
+    from steg2cli.services.invoicing import zero_led_references
+
+    bare = text.lstrip("0")
+    found = {invoice.number: invoice for invoice in session.scalars(select(Invoice).where(Invoice.ocr == bare)) if bare}
+    old = zero_led_references(session).get(bare) if bare else None
+    if old is not None and old not in found:
+        invoice = session.get(Invoice, old)
+        assert invoice is not None
+        found[old] = invoice
+    if len(found) > 1:
+        shown = common.shown_numbers(session, found)
+        raise BadInput(
+            _("{text} is the payment reference of invoices {join}; name the invoice by its number").format(
+                text=text, join=", ".join(str(shown[n]) for n in sorted(found))
+            )
+        )
+    return next(iter(found.values()), None)
 
 
 def record(
@@ -292,7 +316,7 @@ def import_file(db: Database, path: Path, today: date, dry_run: bool = False) ->
         ocr_index = _ocr_index(session, sorted({c for found in wanted for c in found}))
         rows = []
         for p, found in zip(fresh, wanted, strict=True):
-            candidates = {ocr_index[c] for c in found if c in ocr_index}
+            candidates = {number for c in found for number in ocr_index.get(c, ())}
             invoice = candidates.pop() if len(candidates) == 1 else None
             matched += invoice is not None
             rows.append(
@@ -345,14 +369,20 @@ def import_file(db: Database, path: Path, today: date, dry_run: bool = False) ->
         }
 
 
-def _ocr_index(session: Session, candidates: list[str]) -> dict[str, int]:
-    """OCR reference → invoice number, for every candidate that is an invoice's OCR reference."""
-    index: dict[str, int] = {}
+def _ocr_index(session: Session, candidates: list[str]) -> dict[str, set[int]]:
+    """OCR reference → the invoices it is the reference of (leading zeros not counted: an invoice from before
+    steg2 may have its reference stored as `0012345`), for every candidate that is an invoice's OCR
+    reference. A reference of two invoices matches neither: the payment waits for `payment assign`."""
+    from steg2cli.services.invoicing import zero_led_references
+
+    index: dict[str, set[int]] = defaultdict(set)
     for chunk in common.chunks(candidates):
-        index.update(
-            (ocr, number)
-            for ocr, number in session.execute(
-                select(Invoice.ocr, Invoice.number).where(Invoice.ocr.in_(chunk), Invoice.kind.in_(rules.PAYABLE_KINDS))
-            )
-        )
+        for ocr, number in session.execute(
+            select(Invoice.ocr, Invoice.number).where(Invoice.ocr.in_(chunk), Invoice.kind.in_(rules.PAYABLE_KINDS))
+        ):
+            index[ocr].add(number)
+    wanted = set(candidates)
+    for bare, number in zero_led_references(session).items():
+        if bare in wanted:
+            index[bare].add(number)
     return index

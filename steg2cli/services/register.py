@@ -845,13 +845,15 @@ class _Importer:
             )
         }
         by_place = common.municipality_payers(self.session)
+        from steg2cli.services import invoicing, payments
+
         old = set(self.session.scalars(select(Invoice.old_number).where(Invoice.old_number.is_not(None))))
         ocrs: set[str] = set()
+        zero_led = invoicing.zero_led_references(self.session)
         lowest = self.session.scalar(select(func.min(Invoice.number))) or 0
         number_start = int(settings.all_settings(self.session)["invoice.number-start"])
         seller = json.dumps(settings.seller(self.session), ensure_ascii=False, sort_keys=True)
         created = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-        from steg2cli.services import invoicing, payments
 
         seen: set[str] = set()
         for sheet, row, cells in self.rows(reader, INVOICES):
@@ -900,13 +902,19 @@ class _Importer:
             for problem in problems:
                 sheet.bad(row, "Fakturadatum", issued.isoformat(), problem)
             ocr = reference or _no_reference(number)
+            # A reference matches with or without its leading zeros (rule 32): `0012345` is `12345`.
+            bare = (ocr.lstrip("0") or ocr) if rules.is_plain_number(ocr) else ocr
             if len(ocr) > 30:
                 sheet.bad(row, "Referens", reference, _("the reference is longer than 30 characters"))
-            elif ocr in ocrs or self.session.scalar(select(Invoice.number).where(Invoice.ocr == ocr)) is not None:
+            elif (
+                bare in ocrs
+                or bare in zero_led
+                or self.session.scalar(select(Invoice.number).where(Invoice.ocr.in_({ocr, bare}))) is not None
+            ):
                 sheet.bad(row, "Referens", reference, _("another invoice has this payment reference"))
             if len(self.errors) > before:
                 continue
-            ocrs.add(ocr)
+            ocrs.add(bare)
             lowest = min(lowest, 0) - 1
             invoice = Invoice(
                 number=lowest,
