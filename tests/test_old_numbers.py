@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,9 @@ def test_rule_37_old_numbers_below_the_series() -> None:
     assert rules.old_number_allowed("117", 117) and rules.old_number_allowed("0200", 117)
     assert rules.number_start_allowed(118, 0, 117) == [] and rules.number_start_allowed(5, 0, None) == []
     assert rules.number_start_allowed(117, 0, 117) and rules.number_start_allowed(500, 1, None)
+    day = date(2026, 6, 15)
+    assert "2025-117 was issued by the old system" in rules.credit_allowed("imported", day, None, day, "2025-117")[0]
+    assert rules.credit_allowed("invoice", day, None, day, 1) == []
 
 
 # ---- 3. an old reference matches with or without its leading zeros ------------------------------------
@@ -191,3 +195,25 @@ def test_a_reference_of_an_old_invoice_and_of_steg2s_own_matches_neither(fresh_d
     path = tmp_path / "bg.txt"
     path.write_bytes(bgmax_file([("655969", 100, "1")]))
     assert ok("payment", "import", str(path), "--json")["unmatched"] == 1
+
+
+# ---- 4. an invoice from before steg2 is credited in the old system --------------------------------------
+
+
+def test_crediting_an_old_invoice_is_refused_by_its_old_number_and_steg2s_own_are_credited_as_before(
+    fresh_db: Any, tmp_path: Path
+) -> None:
+    old_invoice(tmp_path)
+    with nothing_written(fresh_db):
+        line = refused("invoice", "credit", "2025-117", "--reason", "fel", "--date", "2026-06-15")
+        assert "invoice 2025-117 was issued by the old system before steg2: credit it there" in line
+        refused("invoice", "credit", "11700021", "--reason", "fel", contains="issued by the old system")
+        refused("invoice", "credit", "--reason", "fel", "--", "-1", contains="no invoice number -1")
+        refused("invoice", "credit", "2025-999", "--reason", "fel", contains="no invoice number 2025-999")
+    ok("import", "register", str(workbook(tmp_path / "t.xlsx", trainers=[TRAINER], agreements=[AGREEMENT])))
+    [own] = ok("invoice", "run", "--date", "2026-06-15", "--json")["invoices"]
+    assert own["number"] == 1
+    done = ok("invoice", "credit", "1", "--reason", "fel", "--date", "2026-06-15")
+    assert "Credit note 2 cancels invoice 1 (" in done.stdout
+    assert ok("invoice", "show", "1", "--json")["credited_by"] == 2
+    refused("invoice", "credit", "2", "--reason", "x", "--date", "2026-06-15", contains="cannot itself")

@@ -394,7 +394,9 @@ def show(
 @app.command("credit")
 def credit(
     ctx: typer.Context,
-    number: Annotated[int, typer.Argument(help="The invoice to cancel.")],
+    number: Annotated[
+        str, typer.Argument(help="The invoice to cancel (an invoice from before steg2: its old number, refused).")
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why it is credited.")],
     date: Annotated[str | None, typer.Option("--date", help="Credit note date (default: today).")] = None,
     waive: Annotated[
@@ -406,14 +408,15 @@ def credit(
     from steg2cli.services import invoicing
 
     today = common.today()
-    note = invoicing.credit(common.database(ctx), number, reason, common.day(date, "--date") or today, today, waive)
+    (internal,) = invoicing.internal_numbers(common.database(ctx), [number])
+    note = invoicing.credit(common.database(ctx), internal, reason, common.day(date, "--date") or today, today, waive)
     if as_json:
         common.emit_json(note)
     else:
         tail = _("; its charges are waived and will not be invoiced again") if waive else ""
         common.done(
             _("Credit note {number} cancels invoice {number2} ({total}){tail}.").format(
-                number=note["number"], number2=number, total=kr(note["total"]), tail=tail
+                number=note["number"], number2=number.strip(), total=kr(note["total"]), tail=tail
             )
         )
 

@@ -1054,7 +1054,13 @@ def credit(
         credited_by = session.scalar(select(Invoice.number).where(Invoice.credits_number == number))
         latest = session.scalar(select(Invoice.invoice_date).order_by(Invoice.number.desc()).limit(1))
         common.check(
-            rules.credit_allowed(invoice.kind, invoice.invoice_date, credited_by, credit_date)
+            rules.credit_allowed(
+                invoice.kind,
+                invoice.invoice_date,
+                credited_by,
+                credit_date,
+                common.shown_number(invoice.number, invoice.old_number),
+            )
             + rules.run_date_allowed(credit_date, latest, today)
         )
         [new_number] = _take_numbers(session, 1)
