@@ -361,6 +361,18 @@ class SheetReader:
     def close(self) -> None:
         self.workbook.close()
 
+    def holds_anything(self, name: str) -> bool:
+        """Whether the sheet has a cell with something in it (Excel's empty `Blad1` has none)."""
+        try:
+            for row in self.workbook[name].iter_rows(values_only=True):
+                if any(cell is not None and str(cell).strip() for cell in row):
+                    return True
+        except Exception:
+            raise BadInput(
+                _("{path}: the workbook is damaged (sheet {name} cannot be read)").format(path=self.path, name=name)
+            ) from None
+        return False
+
     def sheet(self, name: str, date_columns: Sequence[int] = ()) -> tuple[list[str], Iterator[tuple[Any, ...]]] | None:
         if name not in self.names:
             return None

@@ -345,3 +345,27 @@ def test_an_old_invoice_is_blocked_unblocked_and_reminded_by_its_old_number(fres
     assert [r["level"] for r in reminded] == [1]
     assert [r["level"] for r in ok("invoice", "show", "2025-117", "--json")["reminders"]] == [1]
     refused("invoice", "block", "2025-999", "--reason", "x", contains="2025-999")
+
+
+def test_a_sheet_the_workbook_does_not_know_is_refused_and_nothing_is_written(fresh_db: Any, tmp_path: Path) -> None:
+    """A sheet named `Skolor ` (a trailing space) was skipped while the rest imported: its rows were lost."""
+    path = workbook(tmp_path / "r.xlsx", trainers=[TRAINER], schools=[SCHOOL])
+    book = load_workbook(path)
+    book["Skolor"].title = "Skolor "
+    book.create_sheet("Blad1")  # an empty sheet of Excel's loses nothing
+    book.save(path)
+    with nothing_written(fresh_db):
+        line = refused("import", "register", str(path))
+        refused("import", "register", str(path), "--dry-run")
+    assert "'Skolor ' (did you mean 'Skolor'?)" in line and "Blad1" not in line
+    assert "Utbildare, Överenskommelser, Skolor, Utbildade, Obetalda fakturor" in line
+    book["Skolor "].title = "Skolorna"
+    book.create_sheet("Anteckningar").append(["något"])
+    book.save(path)
+    with nothing_written(fresh_db):
+        line = refused("import", "register", str(path))
+    assert "the sheets 'Skolorna' (did you mean 'Skolor'?), 'Anteckningar' are not" in line
+    book["Skolorna"].title = "Skolor"
+    del book["Anteckningar"]
+    book.save(path)
+    assert ok("import", "register", str(path), "--json")["added"]["schools"] == 1

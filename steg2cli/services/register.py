@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, touched
 from steg2cli.errors import BadInput, SheetRowErrors
-from steg2cli.i18n import _
+from steg2cli.i18n import _, ngettext
 from steg2cli.models import (
     Agreement,
     Course,
@@ -978,6 +978,33 @@ def _column_of(problem: str) -> str:
     return "Start"
 
 
+def closest_sheet(name: str) -> str | None:
+    """The register workbook's sheet a mistyped sheet name most likely means (`Skolor ` → `Skolor`), or None."""
+    import difflib
+
+    plain = " ".join(name.split()).casefold()
+    for known in WORKBOOK_ORDER:
+        if known.casefold() == plain:
+            return known
+    found = difflib.get_close_matches(plain, [known.casefold() for known in WORKBOOK_ORDER], n=1, cutoff=0.6)
+    return next((known for known in WORKBOOK_ORDER if found and known.casefold() == found[0]), None)
+
+
+def _unknown_sheets(path: Path, unknown: list[str]) -> str:
+    """The refusal of a workbook with sheets that are not the register workbook's: their rows would be lost."""
+    named = []
+    for name in unknown:
+        match = closest_sheet(name)
+        named.append(_("'{name}' (did you mean '{match}'?)").format(name=name, match=match) if match else f"'{name}'")
+    return ngettext(
+        "{path}: the sheet {sheets} is not one of the register workbook's sheets ({known}), so its rows would be "
+        "lost; rename it or take it out (nothing was written)",
+        "{path}: the sheets {sheets} are not among the register workbook's sheets ({known}), so their rows would "
+        "be lost; rename them or take them out (nothing was written)",
+        len(unknown),
+    ).format(path=path.name, sheets=", ".join(named), known=", ".join(WORKBOOK_ORDER))
+
+
 def import_register(db: Database, path: Path, today: date, dry_run: bool = False) -> dict[str, Any]:
     """Rule 37: the register workbook whole or not at all; again adds nothing."""
     from steg2cli.excel import SheetReader
@@ -989,6 +1016,9 @@ def import_register(db: Database, path: Path, today: date, dry_run: bool = False
         raise BadInput(_("{path}: the register workbook is an .xlsx file").format(path=path))
     reader = SheetReader(path)
     try:
+        unknown = [name for name in reader.names if name not in SHEETS and reader.holds_anything(name)]
+        if unknown:
+            raise BadInput(_unknown_sheets(path, unknown))
         if not any(name in reader.names for name in SHEETS):
             raise BadInput(
                 _("{path} has none of the register workbook's sheets ({names})").format(
