@@ -14,7 +14,17 @@ from openpyxl import Workbook, load_workbook
 
 from steg2cli import rules
 from steg2cli.services.register import SHEETS, WORKBOOK_ORDER
-from tests.conftest import SERVER, _admin, _server_url, nothing_written, ok, query, refused, run
+from tests.conftest import (
+    SERVER,
+    _admin,
+    _server_url,
+    nothing_written,
+    ok,
+    query,
+    refused,
+    run,
+    trainer_under_agreement,
+)
 from tests.sie_reader import read
 
 TRAINER = [
@@ -369,3 +379,29 @@ def test_a_sheet_the_workbook_does_not_know_is_refused_and_nothing_is_written(fr
     del book["Anteckningar"]
     book.save(path)
     assert ok("import", "register", str(path), "--json")["added"]["schools"] == 1
+
+
+def test_fakturerat_tom_is_shown_and_a_second_import_with_another_is_refused(fresh_db: Any, tmp_path: Path) -> None:
+    ok("import", "register", str(workbook(tmp_path / "r.xlsx", trainers=[TRAINER], agreements=[AGREEMENT])))
+    [agreement] = ok("agreement", "list", "--json")
+    assert agreement["billed_until"] == "2025-03-31"
+    shown = ok("trainer", "show", "anna@gavle.se", "--json")
+    assert [a["billed_until"] for a in shown["agreements"]] == ["2025-03-31"]
+    text = ok("trainer", "show", "anna@gavle.se").stdout
+    assert "invoiced before steg2 until" in text and "2025-03-31" in text
+    ended = ok("agreement", "end", "1", "--date", "2026-06-01", "--reason", "slutar", "--json")
+    assert ended["billed_until"] == "2025-03-31"
+    for other in ("2025-09-30", None):
+        again = workbook(tmp_path / "again.xlsx", trainers=[TRAINER], agreements=[[*AGREEMENT[:4], other]])
+        with nothing_written(fresh_db):
+            result = run("import", "register", str(again), "--json")
+        assert result.exit_code == 1
+        [error] = json.loads(result.stdout)
+        assert (error["sheet"], error["column"]) == ("Överenskommelser", "Fakturerat t.o.m.")
+        assert "the register has this agreement with Fakturerat t.o.m. 2025-03-31" in error["reason"]
+    same = ok("import", "register", str(workbook(tmp_path / "same.xlsx", agreements=[AGREEMENT])), "--json")
+    assert same["already_present"]["agreements"] == 1
+    # an agreement signed in steg2 was never invoiced before it
+    trainer_id, agreement_id = trainer_under_agreement(email="bo@gavle.se", start="2026-06-01")
+    assert {a["id"]: a["billed_until"] for a in ok("agreement", "list", "--json")}[agreement_id] is None
+    assert "invoiced before steg2" not in ok("trainer", "show", str(trainer_id)).stdout

@@ -153,9 +153,12 @@ def show(
         title=_("Trainer {id}: {name}").format(id=result["id"], name=result["name"]),
     )
     if result["agreements"]:
+        # Rule 37: an agreement moved in says up to which day the old system invoiced its yearly fees.
+        billed = any(a.get("billed_until") for a in result["agreements"])
         common.table(
             _("Agreements"),
-            [_("id"), _("start"), _("end"), _("scope"), _("reason")],
+            [_("id"), _("start"), _("end"), _("scope"), _("reason")]
+            + ([_("invoiced before steg2 until")] if billed else []),
             (
                 [
                     a["id"],
@@ -164,6 +167,7 @@ def show(
                     (a["scope"]["school"] or a["scope"]["municipality"])["name"],
                     _("moved to {place}").format(place=a["moved_to"]) if a.get("moved_to") else a["end_reason"],
                 ]
+                + ([a["billed_until"] or ""] if billed else [])
                 for a in result["agreements"]
             ),
         )

@@ -51,6 +51,8 @@ def agreement_json(session: Session, agreement: Agreement, trainer_name: str | N
             "municipality": common.municipality_json(common.municipality_by_code(session, agreement.municipality_code)),
             "school": school,
         },
+        # Rule 37: the day up to which its yearly fees were invoiced before steg2 (`Fakturerat t.o.m.`).
+        "billed_until": common.iso(agreement.billed_until),
     }
 
 

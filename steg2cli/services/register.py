@@ -746,10 +746,13 @@ class _Importer:
 
     def agreements_sheet(self, reader: Any) -> None:
         spans: dict[int, list[rules.Span]] = defaultdict(list)
-        known: set[tuple[int, date]] = set()
-        for holder, start, end in self.session.execute(select(Agreement.trainer_id, Agreement.start, Agreement.end)):
+        #: (trainer, start) → its `Fakturerat t.o.m.`, of every agreement in the register or added before
+        known: dict[tuple[int, date], date | None] = {}
+        for holder, start, end, billed_until in self.session.execute(
+            select(Agreement.trainer_id, Agreement.start, Agreement.end, Agreement.billed_until)
+        ):
             spans[holder].append(rules.Span(start, end))
-            known.add((holder, start))
+            known[(holder, start)] = billed_until
         for sheet, row, cells in self.rows(reader, AGREEMENTS):
             before = len(self.errors)
             trainer_id = self.read(sheet, row, cells, "Utbildare", self.trainer)
@@ -772,6 +775,19 @@ class _Importer:
                     )
                     continue
             if (trainer_id, start) in known:
+                registered = known[(trainer_id, start)]
+                if registered != billed:
+                    # The day decides which yearly fees steg2 bills: a different one is never passed over.
+                    sheet.bad(
+                        row,
+                        "Fakturerat t.o.m.",
+                        cells.get("Fakturerat t.o.m."),
+                        _(
+                            "the register has this agreement with Fakturerat t.o.m. {registered}; an import "
+                            "changes nothing in it"
+                        ).format(registered=registered.isoformat() if registered else _("empty")),
+                    )
+                    continue
                 self.present["agreements"] += 1
                 continue
             if end is not None and end < start:
@@ -808,7 +824,7 @@ class _Importer:
             self.session.add(agreement)
             self.session.flush()
             spans[trainer_id].append(span)
-            known.add((trainer_id, start))
+            known[(trainer_id, start)] = billed
             self.added["agreements"] += 1
             self.touched["agreement"].append(agreement.id)
 
