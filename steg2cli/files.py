@@ -19,6 +19,10 @@ def user_mode() -> int:
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file beside it, so a reader never sees half a file."""
+    if not path.parent.is_dir():
+        raise BadInput(
+            _("cannot write {path}: the folder {parent} does not exist").format(path=path, parent=path.parent)
+        )
     handle, temporary = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:

@@ -1597,6 +1597,17 @@ def cohort_definition(name: str, months: int) -> list[str]:
     return problems
 
 
+def cohort_meeting(name: str, start: date, day: date) -> list[str]:
+    """Rule 46: a cohort's gathering is held once the cohort has started."""
+    if day < start:
+        return [
+            _("the cohort {name} starts on {start}: its meeting cannot be on {day}, before it starts").format(
+                name=name, start=start.isoformat(), day=day.isoformat()
+            )
+        ]
+    return []
+
+
 def cohort_joining(municipality: str, start: date, end: date, others: Iterable[tuple[str, date, date]]) -> list[str]:
     """Rule 46: a municipality is in one cohort of a programme at a time: `others` holds the (name, start,
     end) of the programme's other cohorts it is already in."""

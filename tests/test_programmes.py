@@ -404,6 +404,23 @@ def test_the_pool_example_end_to_end(fresh_db: Path) -> None:
     ok("cohort", "join", "Pool 3", "Umeå")  # after Pool 1 has ended
 
 
+def test_programme_export_into_a_missing_folder_is_refused_plainly(fresh_db: Path, tmp_path: Path) -> None:
+    line = refused("programme", "export", "-o", str(tmp_path / "no" / "x.toml"))
+    assert "the folder" in line and "does not exist" in line and "unexpectedly" not in line
+    assert "does not exist" in refused("export", "register", "-o", str(tmp_path / "no" / "x.xlsx"))
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_cohort_meeting_before_the_cohort_starts_is_refused(fresh_db: Path) -> None:
+    ok("programme", "load", str(EXAMPLES / "pool-programme.toml"))
+    ok("cohort", "add", "Pool 1", "--programme", "pool-environment", "--start", "2025-03-01", "--months", "24")
+    with nothing_written(fresh_db):
+        line = refused("meeting", "add", "--kind", "national", "--date", "2025-02-28", "--cohort", "Pool 1")
+    assert "Pool 1 starts on 2025-03-01" in line
+    assert ok("meeting", "add", "--kind", "national", "--date", "2025-03-01", "--cohort", "Pool 1", "--json")["id"]
+    ok("meeting", "add", "--kind", "national", "--date", "2025-02-28")  # not the cohort's: any day
+
+
 def test_the_report_workbook_has_a_sheet_per_cohort(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
@@ -564,6 +581,8 @@ def test_rules_for_cohorts_and_inactive_trainers() -> None:
     others = [("Pool 1", D("2025-01-01"), D("2027-01-01"))]
     assert rules.cohort_joining("Umeå", D("2026-01-01"), D("2028-01-01"), others)
     assert rules.cohort_joining("Umeå", D("2027-01-01"), D("2029-01-01"), others) == []
+    assert rules.cohort_meeting("Pool 1", D("2025-03-01"), D("2025-03-01")) == []
+    assert rules.cohort_meeting("Pool 1", D("2025-03-01"), D("2025-02-28"))
     assert rules.trainer_inactive(None, D("2025-01-01"), D("2026-01-01")) == []
     assert rules.trainer_inactive(D("2024-01-01"), D("2025-01-01"), D("2026-01-01"))
     assert rules.active_on(None, D("2025-01-01")) and rules.active_on(D("2025-01-02"), D("2025-01-01"))

@@ -62,7 +62,9 @@ def add_meeting(db: Database, kind: str, day: date, title: str | None, cohort: s
         if cohort is not None:
             from steg2cli.services.cohorts import find_cohort
 
-            cohort_id = find_cohort(session, cohort).id
+            found = find_cohort(session, cohort)
+            common.check(rules.cohort_meeting(found.name, found.start, day))
+            cohort_id = found.id
         default = known.gatherings[kind]
         meeting = Meeting(kind=kind, meeting_date=day, title=(title or "").strip() or default, cohort_id=cohort_id)
         session.add(meeting)
