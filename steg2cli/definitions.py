@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -207,18 +209,70 @@ def merge(current: Definition, loaded: Definition) -> Definition:
     )
 
 
+@dataclass(frozen=True)
+class OutOfOrder:
+    """A programme run that recorded a step before the step it would now have to come after (or without it):
+    the example a refused change of `after` names."""
+
+    programme: str
+    school: str
+    run_id: int
+    #: The step's first date in the run, and the other step's (None: never recorded in the run).
+    day: date
+    after_day: date | None
+
+
+def order_changes(current: Definition, loaded: Definition) -> dict[str, str]:
+    """The steps whose `after` loading `loaded` sets or changes: step → the step it must now come after."""
+    merged = merge(current, loaded)
+    return {
+        code: kind.after
+        for code, kind in merged.steps.items()
+        if kind.after is not None and (code not in current.steps or current.steps[code].after != kind.after)
+    }
+
+
 def check(
     current: Definition,
     loaded: Definition,
     steps_in_use: dict[str, set[str]],
     twice_recorded: set[str],
     last_year_recorded: int | None,
+    out_of_order: Mapping[str, OutOfOrder] | None = None,
 ) -> list[str]:
     """Rule 45: what loading `loaded` over `current` would break. `steps_in_use` maps a programme to the steps
     recorded for it; `twice_recorded` holds the steps recorded more than once in a run; the obligations of
-    a level may change only from a year after the last year with attendance recorded (`last_year_recorded`)."""
+    a level may change only from a year after the last year with attendance recorded (`last_year_recorded`);
+    `out_of_order` holds, for a step whose `after` the load changes (`order_changes`), a run that recorded it
+    before that step or without it."""
     merged = merge(current, loaded)
     problems: list[str] = []
+    changes = order_changes(current, loaded)
+    for step, example in sorted((out_of_order or {}).items()):
+        if step not in changes:
+            continue
+        where = {
+            "step": step,
+            "after": changes[step],
+            "programme": example.programme,
+            "school": example.school,
+            "run": example.run_id,
+            "day": example.day.isoformat(),
+        }
+        if example.after_day is None:
+            problems.append(
+                _(
+                    "step '{step}' cannot come after '{after}': recorded history has it without '{after}', e.g. "
+                    "{school} (run {run} of '{programme}') on {day}"
+                ).format(**where)
+            )
+        else:
+            problems.append(
+                _(
+                    "step '{step}' cannot come after '{after}': recorded history has it first, e.g. {school} "
+                    "(run {run} of '{programme}') on {day}, '{after}' on {after_day}"
+                ).format(**where, after_day=example.after_day.isoformat())
+            )
     for programme in merged.programmes.values():
         for step in programme.steps:
             if step not in merged.steps:

@@ -250,6 +250,35 @@ def test_a_load_never_rejudges_what_was_recorded(tmp_path: Path, fresh_db: Path)
     assert ok("log", "--json")[0]["command"] == "programme load"
 
 
+def test_a_load_never_puts_a_step_after_one_that_recorded_history_has_later(tmp_path: Path, fresh_db: Path) -> None:
+    trainer_under_agreement(start="2023-04-01")
+    start_school()
+    for code, day in [("forankring", "2025-02-01"), ("handledning", "2025-02-01"), ("kunskapshalvdag", "2025-03-01")]:
+        assert step(code, day).exit_code == 0
+
+    def after(code: str, name: str, first: str, once: str = "true") -> str:
+        text = f'[[step]]\ncode = "{code}"\nname = "{name}"\nonce = {once}\nafter = "{first}"\n'
+        return _write(tmp_path, text, f"{code}-{first}.toml")
+
+    with nothing_written(fresh_db):
+        line = refused("programme", "load", after("handledning", "Handledning", "kunskapshalvdag", "false"))
+        assert (
+            "step 'handledning' cannot come after 'kunskapshalvdag': recorded history has it first, e.g. "
+            "Nordhemsskolan (run 1 of 'mvp-hs') on 2025-02-01, 'kunskapshalvdag' on 2025-03-01"
+        ) in line
+        line = refused("programme", "load", after("kunskapshalvdag", "Kunskapshalvdag", "grundutbildning-1"))
+        assert "recorded history has it without 'grundutbildning-1', e.g. Nordhemsskolan" in line
+    # An order the history keeps is loaded, and the register still reads back in.
+    ok("programme", "load", after("kunskapshalvdag", "Kunskapshalvdag", "forankring"))
+    ok("export", "register", "-o", str(tmp_path / "r.xlsx"))
+    other = tmp_path / "other.db"
+    ok("--db", str(other), "db", "init")
+    ok("--db", str(other), "programme", "load", after("kunskapshalvdag", "Kunskapshalvdag", "forankring"))
+    assert ok("--db", str(other), "import", "register", str(tmp_path / "r.xlsx"), "--json")["added"]["steps"] == 3
+    # a step not yet recorded anywhere may come after any step
+    ok("programme", "load", after("grundutbildning-1", "Grundutbildning del 1", "kunskapshalvdag"))
+
+
 def test_obligations_changed_from_a_year_leave_earlier_years_as_they_were(tmp_path: Path) -> None:
     trainer_under_agreement(start="2023-04-01")
     attended = [("network", "2024-09-01"), ("network", "2025-02-01"), ("network", "2025-09-01")]
@@ -598,6 +627,15 @@ def test_definition_checks_refuse_what_history_would_break() -> None:
     once = definitions.parse('[[step]]\ncode = "handledning"\nname = "H"\nonce = true\n')
     assert definitions.check(MAN, once, {}, {"handledning"}, None)
     assert definitions.check(MAN, once, {}, set(), None) == []
+    ordered = definitions.parse('[[step]]\ncode = "handledning"\nname = "H"\nonce = false\nafter = "forankring"\n')
+    assert definitions.order_changes(MAN, ordered) == {"handledning": "forankring"}
+    example = definitions.OutOfOrder("mvp-hs", "Vasaskolan", 1, D("2025-01-01"), D("2025-02-01"))
+    assert (
+        "Vasaskolan (run 1 of 'mvp-hs')"
+        in definitions.check(MAN, ordered, {}, set(), None, {"handledning": example})[0]
+    )
+    assert definitions.check(MAN, ordered, {}, set(), None, {}) == []
+    assert definitions.check(MAN, MAN, {}, set(), None, {"grundutbildning-2": example}) == []  # unchanged
     change = definitions.parse(
         '[[level]]\ncode = "steg2"\nname = "S"\nfrom_year = 2026\nobligations = [{ kind = "network", count = 1 }]\n'
     )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from steg2cli import definitions, rules
@@ -24,6 +24,7 @@ from steg2cli.models import (
     ObligationRow,
     ProgrammeRow,
     ProgrammeStepRow,
+    School,
     SchoolProgramme,
     Step,
     StepKindRow,
@@ -129,6 +130,37 @@ def _in_use(session: Session) -> tuple[dict[str, set[str]], set[str], int | None
     return used, twice, latest.year if latest else None
 
 
+def _out_of_order(session: Session, ordered: dict[str, str]) -> dict[str, definitions.OutOfOrder]:
+    """For each step → the step it would now have to come after (rule 11): one run whose live record has it
+    first or without that step, if any (the first school by name)."""
+
+    def first(code: str) -> Any:
+        """Each run's first live record of a step."""
+        return (
+            select(Step.run_id, func.min(Step.step_date).label("day"))
+            .where(Step.step == code, Step.void_on.is_(None))
+            .group_by(Step.run_id)
+            .subquery()
+        )
+
+    found: dict[str, definitions.OutOfOrder] = {}
+    for step, after in ordered.items():
+        mine, theirs = first(step), first(after)
+        row = session.execute(
+            select(SchoolProgramme.programme, School.name, SchoolProgramme.id, mine.c.day, theirs.c.day)
+            .select_from(mine)
+            .join(SchoolProgramme, SchoolProgramme.id == mine.c.run_id)
+            .join(School, School.id == SchoolProgramme.school_id)
+            .outerjoin(theirs, theirs.c.run_id == mine.c.run_id)
+            .where(or_(theirs.c.day.is_(None), theirs.c.day > mine.c.day))
+            .order_by(School.name, SchoolProgramme.id)
+            .limit(1)
+        ).first()
+        if row is not None:
+            found[step] = definitions.OutOfOrder(row[0], row[1], row[2], row[3], row[4])
+    return found
+
+
 def _store(session: Session, old: rules.Definition, new: rules.Definition) -> list[str]:
     """Write `new` over `old` (rows added, renamed, a programme's step list and a level's obligations
     replaced); returns what changed, one line each."""
@@ -220,7 +252,9 @@ def load(db: Database, path: Path, dry_run: bool = False) -> dict[str, Any]:
     with db.write("programme load", rollback=dry_run) as session:
         old = common.definition(session)
         used, twice, last_year = _in_use(session)
-        problems = definitions.check(old, loaded, used, twice, last_year)
+        recorded = set().union(*used.values()) if used else set()
+        ordered = {s: a for s, a in definitions.order_changes(old, loaded).items() if s in recorded}
+        problems = definitions.check(old, loaded, used, twice, last_year, _out_of_order(session, ordered))
         if problems:
             raise RuleViolation(problems)
         new = definitions.merge(old, loaded)
