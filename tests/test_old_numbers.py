@@ -11,9 +11,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from steg2cli import rules
 from tests.conftest import nothing_written, ok, refused, run, trainer_under_agreement
 from tests.sie_reader import read
+from tests.test_einvoices import seller
 from tests.test_moving_in import AGREEMENT, INVOICE, TRAINER, workbook
 from tests.test_payments import FREE_SAMPLE, bgmax_file
 
@@ -61,6 +64,24 @@ def test_a_reminder_of_an_old_invoice_names_it_and_bills_its_fee_by_its_old_numb
     [line] = fees["lines"]
     assert line["description"] == "Påminnelseavgift, faktura 2025-117 (påminnelse 1 av 2026-06-15)"
     refused("invoice", "remind", "--date", "2026-06-15", "--number", "2025-117", contains="invoice 2025-117")
+
+
+def test_a_reminder_of_an_old_invoice_sent_by_print_names_it_by_its_old_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old_invoice(tmp_path)
+    seller()
+    ok("payer", "set", "Gävle", "--org-number", "212000-2528", "--address", r"Box 1\n801 84 Gävle")
+    (tmp_path / "print").mkdir()
+    ok("config", "set", "delivery.print-folder", str(tmp_path / "print"))
+    result = ok("invoice", "remind", "--date", "2026-06-15", "--send", "--json")
+    [sent] = result["send"]["delivered"]
+    assert (sent["number"], sent["internal_number"], sent["level"]) == ("2025-117", -1, 1)
+    monkeypatch.setenv("STEG2_TODAY", "2026-06-30")
+    ok("invoice", "remind", "--date", "2026-06-30")  # the second reminder, recorded
+    text = run("invoice", "send", "--reminders")
+    assert text.exit_code == 0 and "reminder 2 of invoice 2025-117" in text.stdout, text.stdout
+    no_internal_number(text.stdout)
 
 
 def test_late_interest_on_an_old_invoice_names_it_by_its_old_number(tmp_path: Path) -> None:

@@ -53,6 +53,8 @@ class Item:
     subject: str = ""
     body: str = ""
     number: int | None = None
+    #: The invoice as a person sees it (rule 37: one from before steg2 by its old number); None: `number`.
+    shown: int | str | None = None
     level: int | None = None
     trainer_id: int | None = None
     about: str | None = None
@@ -69,7 +71,9 @@ class Item:
     def label(self) -> dict[str, Any]:
         if self.kind == "letter":
             return {"trainer_id": self.trainer_id, "about": self.about}
-        found: dict[str, Any] = {"number": self.number}
+        found: dict[str, Any] = {"number": self.number if self.shown is None else self.shown}
+        if self.shown is not None and self.shown != self.number:
+            found["internal_number"] = self.number
         if self.level is not None:
             found["level"] = self.level
         elif self.document == "credit":
@@ -664,7 +668,8 @@ def _reminder_items(
             state, newest = known.get(key, (None, None))
             if not rules.to_deliver(state, again, named):
                 if state == "uncertain" and newest is not None:
-                    skipped.append({"number": number, "level": level, **delivery_json(newest)})
+                    shown_number = common.shown_number(number, invoices[number].old_number)
+                    skipped.append({"number": shown_number, "level": level, **delivery_json(newest)})
                 continue
             invoice = invoices[number]
             payer = payers[invoice.payer_id]
@@ -697,6 +702,7 @@ def _reminder_items(
                         ],
                     ),
                     number=number,
+                    shown=shown,
                     level=level,
                     problem=_("payer {id} ({name}) lacks {missing} for {channel}").format(
                         id=payer.id, name=payer.name, missing=", ".join(map(_, lacking)), channel=channel

@@ -98,7 +98,7 @@ def find_invoice(session: Session, ref: str) -> Invoice:
             _(
                 "{text} is invoice {number}'s number and invoice {number2}'s OCR reference; write #{text} "
                 "for the invoice number"
-            ).format(text=text, number=by_number.number, number2=by_ocr.number)
+            ).format(text=text, number=by_number.number, number2=common.shown_number(by_ocr.number, by_ocr.old_number))
         )
     found = by_ocr or by_number
     if found is None:
