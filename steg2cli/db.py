@@ -49,6 +49,7 @@ REVISIONS: tuple[str, ...] = (
     "0017",
     "0018",
     "0019",
+    "0020",
 )
 SCHEMA_HEAD = REVISIONS[-1]
 

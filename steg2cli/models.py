@@ -66,7 +66,7 @@ class Trainer(Base):
     basic_training: Mapped[date] = mapped_column(Date)
     series_held: Mapped[date] = mapped_column(Date)
     appointed_by: Mapped[str] = mapped_column(String(200))
-    programmes: Mapped[str] = mapped_column(String(40), default="")
+    programmes: Mapped[str] = mapped_column(Text, default="")  # codes separated by commas
     registered_on: Mapped[date] = mapped_column(Date)
     erased_on: Mapped[date | None] = mapped_column(Date)
     # Rule 46: the trainer's level (a level of the definition) decides their yearly obligations.

@@ -276,6 +276,8 @@ def test_an_erased_persons_rows_in_a_trainee_export_are_skipped_on_reimport(fres
 
 # ---- db copy ---------------------------------------------------------------------------------------
 
+ALL_PROGRAMMES = ("mvp-ms", "mvp-hs", "mvp-gy", "at", "pool-environment", "encounters")
+
 
 def _register_with_money(tmp_path: Path) -> None:
     ok("import", "register", str(full(tmp_path / "r.xlsx")))
@@ -305,12 +307,82 @@ def test_db_copy_into_an_empty_sqlite_file_copies_every_row_and_refuses_a_regist
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
+@pytest.mark.skipif(SERVER is not None, reason="copies an SQLite file")
+def test_a_copy_that_comes_out_different_keeps_nothing(fresh_db: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    """The check after copying is what stands between a register and a silently damaged copy: a target
+    that stores one money column as text (its rows then differ from the register's) is removed whole."""
+    from steg2cli.services import dbcopy
+
+    _register_with_money(tmp_path)
+    real = dbcopy._into_target
+
+    def damaged(kind: str, sql: str) -> str:
+        if sql.startswith("CREATE TABLE payments "):
+            sql = sql.replace("amount_ore BIGINT", "amount_ore TEXT")
+        return real(kind, sql)
+
+    monkeypatch.setattr(dbcopy, "_into_target", damaged)
+    target = tmp_path / "copy.db"
+    refused("db", "copy", str(target), contains="the copy of table payments differs")
+    assert not target.exists() and not Path(f"{target}-wal").exists()
+
+
+@pytest.mark.skipif(SERVER is None, reason="needs the PostgreSQL server of the CI's PostgreSQL run")
+def test_a_copy_to_the_server_that_comes_out_different_leaves_the_database_empty(
+    fresh_db: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from steg2cli.services import dbcopy
+
+    source = tmp_path / "source.db"
+    monkeypatch.setenv("STEG2_DB", str(source))
+    ok("db", "init")
+    _register_with_money(tmp_path)
+    real = dbcopy._fingerprint
+
+    def damaged(conn: Any, table: Any) -> Any:
+        count, digest, sums = real(conn, table)
+        if conn.dialect.name == "postgresql" and table.name == "payments":
+            digest = "0" * 64
+        return count, digest, sums
+
+    monkeypatch.setattr(dbcopy, "_fingerprint", damaged)
+    _admin("DROP DATABASE IF EXISTS steg2_copy_target")
+    _admin("CREATE DATABASE steg2_copy_target")
+    url = _server_url("steg2_copy_target")
+    try:
+        refused("db", "copy", url, contains="the copy of table payments differs")
+        assert query(url, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == [(0,)]
+    finally:
+        _admin("DROP DATABASE IF EXISTS steg2_copy_target WITH (FORCE)")
+
+
 @pytest.mark.skipif(SERVER is None, reason="needs the PostgreSQL server of the CI's PostgreSQL run")
 def test_db_copy_into_an_empty_postgresql_database(fresh_db: Any, tmp_path: Path, monkeypatch: Any) -> None:
     source = tmp_path / "source.db"
     monkeypatch.setenv("STEG2_DB", str(source))
     ok("db", "init")
     _register_with_money(tmp_path)
+    # A loaded definition: step kinds name the step they come after, which may sort later than they do;
+    # and a trainer for six programmes (a list longer than the old 40-character column).
+    examples = Path(__file__).parent.parent / "examples"
+    ok("programme", "load", str(examples / "pool-programme.toml"))
+    ok("programme", "load", str(examples / "three-level-supervisors.toml"))
+    many = ok(
+        "register-trainer",
+        "Sam Many",
+        "--email",
+        "sam@many.se",
+        "--municipality",
+        "Gävle",
+        "--basic-training",
+        "2022-01-10",
+        "--series-held",
+        "2022-06-01",
+        "--appointed-by",
+        "Karin Ek, rektor",
+        *(arg for code in ALL_PROGRAMMES for arg in ("--programme", code)),
+        "--json",
+    )["id"]
     _admin("DROP DATABASE IF EXISTS steg2_copy_target")
     _admin("CREATE DATABASE steg2_copy_target")
     url = _server_url("steg2_copy_target")
@@ -321,6 +393,8 @@ def test_db_copy_into_an_empty_postgresql_database(fresh_db: Any, tmp_path: Path
         assert ok("--db", url, "invoice", "list", "--json") == ok("invoice", "list", "--json")
         refused("db", "copy", url, contains="already holds")
         ok("--db", url, "payment", "add", "2025-117", "--date", "2026-06-15", "--amount", "1")  # sequences moved on
+        assert sorted(ok("--db", url, "trainer", "show", str(many), "--json")["programmes"]) == sorted(ALL_PROGRAMMES)
+        assert ok("--db", url, "programme", "list", "--json") == ok("programme", "list", "--json")
     finally:
         _admin("DROP DATABASE IF EXISTS steg2_copy_target WITH (FORCE)")
 

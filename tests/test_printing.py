@@ -19,7 +19,7 @@ from steg2cli.excel import MONEY_FORMAT, PORTRAIT_WIDTH, header_width
 from tests.conftest import ok
 from tests.test_einvoices import seller
 
-#: file → (command, pages when printed by LibreOffice)
+#: file → (command, pages when printed by LibreOffice; None: not yet counted on a machine with LibreOffice)
 WORKBOOKS = {
     "trainees.xlsx": (["export", "trainees"], 1),
     "template.xlsx": (["export", "template"], 2),
@@ -30,6 +30,9 @@ WORKBOOKS = {
     "meetings.xlsx": (["export", "meetings", "--year", "2026"], 1),
     "underlag.xlsx": (["invoice", "export"], 4),
     "report.xlsx": (["report", "--year", "2025"], 9),
+    "register.xlsx": (["export", "register"], None),
+    "register-template.xlsx": (["export", "register-template"], None),
+    "compliance.xlsx": (["compliance", "--year", "2026"], None),
 }
 
 
@@ -126,4 +129,7 @@ def test_each_workbook_prints_on_the_pages_it_should(workbooks: dict[str, Path],
     )
     for name, (_command, pages) in WORKBOOKS.items():
         printed = out / name.replace(".xlsx", ".pdf")
-        assert len(PdfReader(printed).pages) == pages, name
+        if pages is None:
+            assert len(PdfReader(printed).pages) >= 1, name
+        else:
+            assert len(PdfReader(printed).pages) == pages, name

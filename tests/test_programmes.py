@@ -719,3 +719,30 @@ def test_no_letter_about_meetings_to_a_trainer_no_longer_active() -> None:
     assert written() == [1]
     ok("trainer", "edit", "1", "--inactive", "--date", "2026-05-01")
     assert written() == []
+
+
+def test_a_trainer_holds_every_programme_the_loaded_definitions_name(fresh_db: Any) -> None:
+    """The list of a trainer's programmes is not capped (it was 40 characters, which PostgreSQL enforced)."""
+    ok("programme", "load", str(EXAMPLES / "pool-programme.toml"))
+    ok("programme", "load", str(EXAMPLES / "three-level-supervisors.toml"))
+    codes = ["mvp-ms", "mvp-hs", "mvp-gy", "at", "pool-environment", "encounters"]
+    trainer = register(name="Sam Many", email="sam@many.se")["id"]
+    assert len(",".join(codes)) > 40
+    many = ok(
+        "register-trainer",
+        "Sam Flera",
+        "--email",
+        "sam@flera.se",
+        "--municipality",
+        "Gävle",
+        "--basic-training",
+        "2022-01-10",
+        "--series-held",
+        "2022-06-01",
+        "--appointed-by",
+        "Karin Ek, rektor",
+        *(arg for code in codes for arg in ("--programme", code)),
+        "--json",
+    )["id"]
+    assert many != trainer
+    assert sorted(ok("trainer", "show", str(many), "--json")["programmes"]) == sorted(codes)

@@ -41,7 +41,7 @@ def report(
     if as_json:
         common.emit_json(result)
         return
-    money = {"billed", "credited", "paid", "outstanding"}
+    money = {key for key, label in service.FIGURES.items() if label.endswith(" (kr)")}
     previous = result["previous"]["figures"]
 
     def shown(key: str, value: int) -> str:

@@ -259,9 +259,28 @@ def _copy_rows(source: Database, target: Database) -> dict[str, int]:
             write.execute(table.delete())
         for table in tables:
             order = list(table.primary_key.columns)
+            # A column naming another row of the same table (a step kind that comes after another) may name
+            # a row that sorts later: such rows go in without it and get it once every row is there, since
+            # PostgreSQL checks each row's keys as it is written.
+            own = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+            later: list[dict[str, Any]] = []
             result = read.execution_options(yield_per=BATCH).execute(select(table).order_by(*order))
             for chunk in result.partitions(BATCH):
-                write.execute(table.insert(), [dict(row._mapping) for row in chunk])
+                rows = [dict(row._mapping) for row in chunk]
+                for row in rows:
+                    if any(row[name] is not None for name in own):
+                        later.append({f"k_{c.name}": row[c.name] for c in order} | {f"v_{n}": row[n] for n in own})
+                        row.update(dict.fromkeys(own, None))
+                write.execute(table.insert(), rows)
+            if later:
+                from sqlalchemy import and_, bindparam, update
+
+                write.execute(
+                    update(table)
+                    .where(and_(*(c == bindparam(f"k_{c.name}") for c in order)))
+                    .values({n: bindparam(f"v_{n}") for n in own}),
+                    later,
+                )
         if target.dialect == "postgresql":
             for table in tables:
                 pk = list(table.primary_key.columns)

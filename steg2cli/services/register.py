@@ -223,8 +223,9 @@ def export(db: Database, path: Path, progress: Callable[[int], None] | None = No
             Sheet(TRAINERS, _columns(TRAINERS), _trainer_rows(session, places)),
             Sheet(AGREEMENTS, _columns(AGREEMENTS), _agreement_rows(session, emails, school_names)),
             Sheet(SCHOOLS, _columns(SCHOOLS), _school_rows(session, places, emails)),
-            Sheet(TRAINED, _columns(TRAINED), _trainee_rows(session, places, emails)),
-            Sheet(INVOICES, _columns(INVOICES), _invoice_rows(session)),
+            # Sheets are optional on import: one with no rows is left out, so nobody prints a page of headers.
+            Sheet(TRAINED, _columns(TRAINED), _trainee_rows(session, places, emails), optional=True),
+            Sheet(INVOICES, _columns(INVOICES), _invoice_rows(session), optional=True),
         ]
         return write_workbook(path, sheets, progress)
 

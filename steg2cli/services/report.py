@@ -42,6 +42,7 @@ FIGURES = {
     "credited": "Krediterat (kr)",
     "paid": "Betalt (kr)",
     "outstanding": "Obetalt (kr)",
+    "to_pay_back": "Att betala tillbaka (kr)",
 }
 MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
@@ -145,8 +146,11 @@ def _figures(session: Session, db: Database, year: int) -> dict[str, Any]:
     money = {
         "billed": sum(i["total"] for i in issued),
         "credited": -sum(i["total"] for i in invoices if i["kind"] == "credit"),
-        "paid": sum(i["paid"] for i in issued),
+        # What the year's invoices kept: money paid beyond an invoice's total, or on an invoice since
+        # credited, is not paid for anything (rule 42) but owed back, until set off or refunded.
+        "paid": sum(i["paid"] - i["overpaid"] - i["to_pay_back"] for i in issued),
         "outstanding": sum(i["balance"] for i in issued if i["state"] in ("open", "overdue")),
+        "to_pay_back": sum(i["overpaid"] + i["to_pay_back"] for i in issued),
     }
 
     figures = {
@@ -206,7 +210,7 @@ def sections(report: dict[str, Any]) -> list[Section]:
     """The report's tables, each with what its chart shows: the same for the workbook and the PDF."""
     year = report["year"]
     previous = report["previous"]["figures"]
-    money = {"billed", "credited", "paid", "outstanding"}
+    money = {key for key, label in FIGURES.items() if label.endswith(" (kr)")}
 
     def shown(key: str, value: int) -> int | Money:
         return Money(value) if key in money else value
@@ -333,11 +337,15 @@ def sections(report: dict[str, Any]) -> list[Section]:
                 ("Krediterat", Money(invoicing["credited"])),
                 ("Betalt", Money(invoicing["paid"])),
                 ("Obetalt", Money(invoicing["outstanding"])),
+                ("Att betala tillbaka", Money(invoicing["to_pay_back"])),
             ),
             f"Fakturering {year}",
             "",
             "Kronor",
-            note="Årets fakturor och kreditfakturor; betalt och obetalt på årets fakturor i dag.",
+            note=(
+                "Årets fakturor och kreditfakturor; betalt och obetalt på årets fakturor i dag. Betalt över "
+                "fakturans belopp, eller på en krediterad faktura, är att betala tillbaka."
+            ),
         ),
         *cohorts,
     ]
