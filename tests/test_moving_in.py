@@ -442,7 +442,7 @@ def test_a_sheet_the_workbook_does_not_know_is_refused_and_nothing_is_written(fr
         line = refused("import", "register", str(path))
         refused("import", "register", str(path), "--dry-run")
     assert "'Skolor ' (did you mean 'Skolor'?)" in line and "Blad1" not in line
-    assert "Utbildare, Överenskommelser, Skolor, Utbildade, Obetalda fakturor" in line
+    assert "Utbildare, Överenskommelser, Skolor, Övriga steg, Utbildade, Obetalda fakturor" in line
     book["Skolor "].title = "Skolorna"
     book.create_sheet("Anteckningar").append(["något"])
     book.save(path)

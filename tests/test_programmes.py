@@ -746,3 +746,68 @@ def test_a_trainer_holds_every_programme_the_loaded_definitions_name(fresh_db: A
     )["id"]
     assert many != trainer
     assert sorted(ok("trainer", "show", str(many), "--json")["programmes"]) == sorted(codes)
+
+
+def test_the_register_workbook_carries_the_steps_of_a_loaded_programme(fresh_db: Path, tmp_path: Path) -> None:
+    """Steps the `Skolor` sheet has no column for go on the sheet `Övriga steg`, and come back in."""
+    from openpyxl import load_workbook
+
+    pool = str(EXAMPLES / "pool-programme.toml")
+    ok("programme", "load", pool)
+    trainer_under_agreement(start="2024-01-01")
+    start_school(programme="pool-environment", start="2025-01-10")
+    start_school(programme="mvp-hs", name="Söderskolan", start="2025-01-10")
+    for code, day in (("pool-kickoff", "2025-02-01"), ("pool-survey", "2025-03-01"), ("pool-network", "2025-04-01")):
+        ok("school", "step", "Nordhemsskolan", code, "--programme", "pool-environment", "--date", day, "--trainer", "1")
+    ok("school", "step", "Söderskolan", "forankring", "--programme", "mvp-hs", "--date", "2025-02-01", "--trainer", "1")
+    out = tmp_path / "register.xlsx"
+    ok("export", "register", "-o", str(out))
+    rows = list(load_workbook(out)["Övriga steg"].iter_rows(values_only=True))
+    assert rows[0] == ("Skola", "Kommun", "Program", "Start", "Steg", "Datum")
+    assert [(r[0], r[2], r[4], r[5].date().isoformat()) for r in rows[1:]] == [  # type: ignore[union-attr]
+        ("Nordhemsskolan", "pool-environment", "pool-kickoff", "2025-02-01"),
+        ("Nordhemsskolan", "pool-environment", "pool-survey", "2025-03-01"),
+        ("Nordhemsskolan", "pool-environment", "pool-network", "2025-04-01"),
+    ]
+    other = tmp_path / "other.db"
+    ok("--db", str(other), "db", "init")
+    ok("--db", str(other), "programme", "load", pool)
+    moved = ok("--db", str(other), "import", "register", str(out), "--json")
+    assert moved["added"]["steps"] == 4 and moved["added"]["programmes"] == 2
+    again = ok("--db", str(other), "import", "register", str(out), "--json")
+    assert again["added"]["steps"] == 0 and again["already_present"]["steps"] == 4
+    shown = ok("--db", str(other), "school", "show", "Nordhemsskolan", "--json")
+    [pool_run] = [r for r in shown["programmes"] if r["programme"] == "pool-environment"]
+    assert [s["step"] for s in pool_run["steps"]] == ["pool-kickoff", "pool-survey", "pool-network"]
+    # A register without the loaded programme refuses the sheet's rows, naming each; nothing is written.
+    plain = tmp_path / "plain.db"
+    ok("--db", str(plain), "db", "init")
+    result = run("--db", str(plain), "import", "register", str(out), "--json")
+    assert result.exit_code == 1
+    errors = json.loads(result.stdout)
+    assert {(e["sheet"], e["column"]) for e in errors} >= {("Skolor", "Program"), ("Övriga steg", "Program")}
+    assert ok("--db", str(plain), "trainer", "list", "--json") == []
+
+
+def test_a_step_on_the_other_steps_sheet_obeys_the_programmes_order(fresh_db: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    ok("programme", "load", str(EXAMPLES / "pool-programme.toml"))
+    trainer_under_agreement(start="2024-01-01")
+    start_school(programme="pool-environment", start="2025-01-10")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Övriga steg"
+    sheet.append(["Skola", "Kommun", "Program", "Start", "Steg", "Datum"])
+    sheet.append(["Nordhemsskolan", "Gävle", "pool-environment", "2025-01-10", "pool-survey", "2025-03-01"])
+    sheet.append(["Nordhemsskolan", "Gävle", "pool-environment", "2025-01-10", "pool-magic", "2025-03-01"])
+    sheet.append(["Västerskolan", "Gävle", "pool-environment", "2025-01-10", "pool-kickoff", "2025-03-01"])
+    path = tmp_path / "steg.xlsx"
+    book.save(path)
+    with nothing_written(fresh_db):
+        result = run("import", "register", str(path), "--json")
+    assert result.exit_code == 1
+    errors = [(e["row"], e["column"], e["reason"]) for e in json.loads(result.stdout)]
+    assert [(row, column) for row, column, _reason in errors] == [(2, "Steg"), (3, "Steg"), (4, "Skola")]
+    assert "unknown step" in errors[1][2] and "has no pool-environment started 2025-01-10" in errors[2][2]

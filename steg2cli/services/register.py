@@ -57,6 +57,8 @@ AGREEMENTS = "Överenskommelser"
 SCHOOLS = "Skolor"
 TRAINED = "Utbildade"
 INVOICES = "Obetalda fakturor"
+#: The steps of programmes whose steps are not among the `Skolor` sheet's six columns (a loaded definition).
+OTHER_STEPS = "Övriga steg"
 
 STEP_COLUMNS = (
     "Förankringssamtal",
@@ -96,15 +98,20 @@ SHEETS: dict[str, tuple[str, ...]] = {
     AGREEMENTS: ("Utbildare", "Start", "Slut", "Skola", "Fakturerat t.o.m."),
     TRAINED: rules.TRAINEE_COLUMNS,
     INVOICES: ("Fakturanummer", "Fakturadatum", "Förfallodatum", "Betalare", "Belopp", "Betalt", "Referens"),
+    OTHER_STEPS: ("Skola", "Kommun", "Program", "Start", "Steg", "Datum"),
 }
-#: The sheets in the workbook's own order (as CLI.md lists them).
+#: The sheets in the workbook's own order (as CLI.md lists them): the template has these.
 WORKBOOK_ORDER = (TRAINERS, AGREEMENTS, SCHOOLS, TRAINED, INVOICES)
+#: Every sheet an export may write and an import reads, in the workbook's order: `Övriga steg` follows
+#: `Skolor` and is there only when the register holds steps outside the six columns.
+ALL_SHEETS = (TRAINERS, AGREEMENTS, SCHOOLS, OTHER_STEPS, TRAINED, INVOICES)
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     TRAINERS: ("Grundutbildning", "Programserie hållen", "Certifierad"),
     SCHOOLS: ("Start", "Avslutat", *STEP_COLUMNS[:-1]),
     AGREEMENTS: ("Start", "Slut", "Fakturerat t.o.m."),
     TRAINED: ("Datum",),
     INVOICES: ("Fakturadatum", "Förfallodatum"),
+    OTHER_STEPS: ("Start", "Datum"),
 }
 COUNTS = ("trainers", "agreements", "schools", "programmes", "steps", "trainees", "invoices")
 
@@ -223,6 +230,7 @@ def export(db: Database, path: Path, progress: Callable[[int], None] | None = No
             Sheet(TRAINERS, _columns(TRAINERS), _trainer_rows(session, places)),
             Sheet(AGREEMENTS, _columns(AGREEMENTS), _agreement_rows(session, emails, school_names)),
             Sheet(SCHOOLS, _columns(SCHOOLS), _school_rows(session, places, emails)),
+            Sheet(OTHER_STEPS, _columns(OTHER_STEPS), _other_step_rows(session, places), optional=True),
             # Sheets are optional on import: one with no rows is left out, so nobody prints a page of headers.
             Sheet(TRAINED, _columns(TRAINED), _trainee_rows(session, places, emails), optional=True),
             Sheet(INVOICES, _columns(INVOICES), _invoice_rows(session), optional=True),
@@ -312,6 +320,20 @@ def _school_rows(session: Session, places: dict[str, str], emails: dict[int, str
                 emails.get(lead),
                 *cells,
             ]
+
+
+def _other_step_rows(session: Session, places: dict[str, str]) -> Iterator[list[Any]]:
+    """The standing steps the `Skolor` sheet has no column for, each with the run it belongs to."""
+    query = (
+        select(School.name, School.municipality_code, SchoolProgramme.programme, SchoolProgramme.start, Step.step)
+        .add_columns(Step.step_date)
+        .join(SchoolProgramme, SchoolProgramme.id == Step.run_id)
+        .join(School, School.id == SchoolProgramme.school_id)
+        .where(Step.void_on.is_(None), Step.step.not_in(STEP_CODES))
+        .order_by(School.id, SchoolProgramme.id, Step.step_date, Step.id)
+    )
+    for name, place, programme, start, step, day in session.execute(query):
+        yield [name, places[place], programme, start, step, day]
 
 
 def _trainee_rows(session: Session, places: dict[str, str], emails: dict[int, str]) -> Iterator[list[Any]]:
@@ -743,6 +765,90 @@ class _Importer:
             done.append((step, day))
             self.added["steps"] += 1
 
+    # -- Övriga steg
+
+    def other_steps_sheet(self, reader: Any) -> None:
+        """Steps of programmes whose steps the `Skolor` sheet has no column for, each naming its run (school,
+        programme, start) from the register or from the `Skolor` sheet read before it."""
+        known = common.definition(self.session)
+        by_name = {step.name.casefold(): code for code, step in known.steps.items()}
+        done: dict[int, list[tuple[str, date]]] = {}
+        touched_runs: list[int] = []
+        for sheet, row, cells in self.rows(reader, OTHER_STEPS):
+            text = _texts(cells)
+            before = len(self.errors)
+            place = self.read(sheet, row, cells, "Kommun", self.place)
+            programme = programme_of(self.session, text("Program")) if text("Program") else None
+            if programme is None:
+                sheet.bad(
+                    row,
+                    "Program",
+                    text("Program"),
+                    _("unknown programme (use {join})").format(join=", ".join(known.programmes)),
+                )
+            start = self.read(sheet, row, cells, "Start", self.day)
+            day = self.read(sheet, row, cells, "Datum", self.day)
+            typed = text("Steg")
+            step = typed.lower() if typed.lower() in known.steps else by_name.get(typed.casefold())
+            if step is None:
+                sheet.bad(row, "Steg", typed, _("unknown step (use {join})").format(join=", ".join(known.steps)))
+            if len(self.errors) > before or step is None:
+                continue
+            school_id = self.schools.get((place, rules.name_key(text("Skola"))))
+            run = (
+                self.session.scalar(
+                    select(SchoolProgramme).where(
+                        SchoolProgramme.school_id == school_id,
+                        SchoolProgramme.programme == programme,
+                        SchoolProgramme.start == start,
+                    )
+                )
+                if school_id is not None
+                else None
+            )
+            if run is None:
+                sheet.bad(
+                    row,
+                    "Skola",
+                    text("Skola"),
+                    _("the school has no {programme} started {start} (in the register or on sheet {sheet})").format(
+                        programme=programme, start=start, sheet=SCHOOLS
+                    ),
+                )
+                continue
+            if run.id not in done:
+                done[run.id] = [
+                    (found, on)
+                    for found, on in self.session.execute(
+                        select(Step.step, Step.step_date).where(Step.run_id == run.id, Step.void_on.is_(None))
+                    )
+                ]
+            if (step, day) in done[run.id]:
+                self.present["steps"] += 1
+                continue
+            kind = known.programmes.get(run.programme) or rules.ProgrammeKind(run.programme, run.programme)
+            problems = rules.step_allowed(step, day, done[run.id], run.start, run.stopped_on, self.today, kind, known)
+            for problem in problems:
+                sheet.bad(row, "Steg", step, problem)
+            if problems:
+                continue
+            self.session.add(
+                Step(
+                    run_id=run.id,
+                    step=step,
+                    once_key=rules.once_key(known.steps[step]),
+                    step_date=day,
+                    trainer_id=run.trainer_id,
+                )
+            )
+            done[run.id].append((step, day))
+            self.added["steps"] += 1
+            touched_runs.append(run.id)
+        if touched_runs:
+            self.session.flush()
+            for chunk in common.chunks(sorted(set(touched_runs))):
+                common.refresh_activity(self.session, SchoolProgramme.id.in_(chunk))
+
     # -- Överenskommelser
 
     def agreements_sheet(self, reader: Any) -> None:
@@ -1000,11 +1106,11 @@ def closest_sheet(name: str) -> str | None:
     import difflib
 
     plain = " ".join(name.split()).casefold()
-    for known in WORKBOOK_ORDER:
+    for known in ALL_SHEETS:
         if known.casefold() == plain:
             return known
-    found = difflib.get_close_matches(plain, [known.casefold() for known in WORKBOOK_ORDER], n=1, cutoff=0.6)
-    return next((known for known in WORKBOOK_ORDER if found and known.casefold() == found[0]), None)
+    found = difflib.get_close_matches(plain, [known.casefold() for known in ALL_SHEETS], n=1, cutoff=0.6)
+    return next((known for known in ALL_SHEETS if found and known.casefold() == found[0]), None)
 
 
 def _unknown_sheets(path: Path, unknown: list[str]) -> str:
@@ -1019,7 +1125,7 @@ def _unknown_sheets(path: Path, unknown: list[str]) -> str:
         "{path}: the sheets {sheets} are not among the register workbook's sheets ({known}), so their rows would "
         "be lost; rename them or take them out (nothing was written)",
         len(unknown),
-    ).format(path=path.name, sheets=", ".join(named), known=", ".join(WORKBOOK_ORDER))
+    ).format(path=path.name, sheets=", ".join(named), known=", ".join(ALL_SHEETS))
 
 
 def import_register(db: Database, path: Path, today: date, dry_run: bool = False) -> dict[str, Any]:
@@ -1039,18 +1145,19 @@ def import_register(db: Database, path: Path, today: date, dry_run: bool = False
         if not any(name in reader.names for name in SHEETS):
             raise BadInput(
                 _("{path} has none of the register workbook's sheets ({names})").format(
-                    path=path, names=", ".join(WORKBOOK_ORDER)
+                    path=path, names=", ".join(ALL_SHEETS)
                 )
             )
         with db.write("import register", rollback=dry_run) as session:
             importer = _Importer(session, today, path.name)
             importer.trainers_sheet(reader)
             importer.schools_sheet(reader)
+            importer.other_steps_sheet(reader)
             importer.agreements_sheet(reader)
             importer.trainees_sheet(reader)
             importer.invoices_sheet(reader)
             if importer.errors:
-                order = {name: i for i, name in enumerate(WORKBOOK_ORDER)}
+                order = {name: i for i, name in enumerate(ALL_SHEETS)}
                 raise SheetRowErrors(sorted(importer.errors, key=lambda e: (order[e[0]], e[1], e[2])))
             session.flush()
             for kind, ids in importer.touched.items():
