@@ -1,0 +1,115 @@
+"""The newest features' screens in the coordinator's language: the audit trail of money moved, rates,
+refunds and deliveries; the dashboard's gathering kinds; charge names on an invoice; a negative reference
+rate typed as it is written; settings that cannot stop reminders; help that says what a rule says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ok, refused, run, trainer_under_agreement
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture
+def swedish(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STEG2_LANG", "sv")
+
+
+def _two_invoices_and_a_payment_spread(tmp_path: Path) -> None:
+    """Invoice 1 (30 000 kr, 2024-04-01) and 2 (10 000 kr, 2025-04-01) to Gävle; 40 000 kr from the bank
+    on no reference, 30 000 kr put on invoice 1 and 5 000 kr on invoice 2, 5 000 kr on no invoice."""
+    from tests.test_payments import bgmax_file
+
+    trainer_under_agreement(start="2024-04-01")
+    ok("invoice", "run", "--date", "2024-04-01")
+    ok("invoice", "run", "--date", "2025-04-01")
+    bank = tmp_path / "bg.txt"
+    bank.write_bytes(bgmax_file([("9999", 4_000_000, "1")], day="20250410"))
+    ok("payment", "import", str(bank))
+    ok("payment", "assign", "1", "1", "--amount", "30000")
+    ok("payment", "assign", "1", "2", "--amount", "5000")
+
+
+# ---- 1. the audit trail ----------------------------------------------------------------------------
+
+
+def _money_moved_and_delivered(tmp_path: Path) -> None:
+    from tests.test_einvoices import seller
+
+    seller()
+    _two_invoices_and_a_payment_spread(tmp_path)
+    ok("rate", "set", "reference", "2", "--from", "2024-01-01")
+    ok("rate", "set", "reference", "2,5", "--from", "2024-01-01")
+    ok("price", "set", "annual-fee", "12000", "--from", "2027-01-01")
+    ok("price", "set", "annual-fee", "12500", "--from", "2027-01-01", "--replace")
+    ok("config", "set", "reminder.fee", "60")
+    ok("payment", "add", "1", "--date", "2025-04-20", "--amount", "1000")  # 1 000 kr too much on invoice 1
+    ok("payment", "offset", "1", "2", "--amount", "400", "--date", "2025-04-21")
+    ok("payment", "refund", "1", "--amount", "600", "--date", "2025-04-22")
+    ok("invoice", "block", "2", "--reason", "tvist")
+    ok("payer", "set", "Gävle", "--delivery", "print", "--address", r"Box 1\n801 84 Gävle")
+    ok("config", "set", "delivery.print-folder", str(tmp_path))
+    ok("invoice", "send", "--number", "1")
+    ok("programme", "load", str(EXAMPLES / "pool-programme.toml"))
+    ok("cohort", "add", "Pool 1", "--programme", "pool-environment", "--start", "2025-01-01", "--months", "24")
+
+
+def test_the_audit_trail_shows_money_in_kronor_rates_in_percent_and_every_newer_record_in_swedish(
+    swedish: None, tmp_path: Path
+) -> None:
+    _money_moved_and_delivered(tmp_path)
+    text = ok("log", "--limit", "100").stdout
+    assert "betalning 1 belopp utan faktura: 40 000,00 kr → 10 000,00 kr" in text
+    assert "betalning 1 belopp utan faktura: 10 000,00 kr → 5 000,00 kr" in text
+    assert "referensränta 1 ränta: 2 % → 2,5 %" in text
+    assert "pris 4 belopp: 12 000,00 kr → 12 500,00 kr" in text
+    assert "inställning reminder.fee värde: 0,00 kr → 60,00 kr" in text
+    for touched in ("återbetalning 1", "kvittning 1", "leverans 1", "kohort 1", "programdefinition", "referensränta 1"):
+        assert touched in text, touched
+    words = "\n".join("\t".join(line.split("\t")[3:]) for line in text.splitlines())  # what was touched, changed
+    words = re.sub(r"\b[a-z]+\.[a-z.-]+", "", words)  # setting keys (`delivery.print-folder`) are typed as they are
+    for raw in ("unallocated", "rate_bp", "amount_ore", "refund", "payment-offset", "delivery", "cohort", "rate "):
+        assert raw not in words, raw
+    assert not re.search(r"[:→] \d{3,}\b", text), text  # no öre left anywhere
+
+
+def test_the_audit_trail_in_english_reads_kronor_and_percent_too(tmp_path: Path) -> None:
+    _two_invoices_and_a_payment_spread(tmp_path)
+    ok("rate", "set", "reference", "2", "--from", "2024-01-01")
+    ok("rate", "set", "reference", "2,5", "--from", "2024-01-01")
+    text = ok("log").stdout
+    assert "payment 1 amount on no invoice: 10 000,00 kr → 5 000,00 kr" in text
+    assert "reference rate 1 rate: 2 % → 2.5 %" in text
+
+
+def test_every_record_and_field_the_services_write_to_the_audit_trail_has_a_name() -> None:
+    """Whatever kind of record a service notes in the audit trail (`touched`, `changed`), and whatever
+    field it records the change of, `log` names it in words, in English and in Swedish."""
+    from steg2cli.commands import people
+    from steg2cli.i18n import catalogue
+
+    kinds: set[str] = set()
+    fields: set[str] = set()
+    for path in sorted((ROOT / "steg2cli" / "services").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        kinds |= set(re.findall(r"\btouched\(\s*[a-z.]*session,\s*\"([a-z-]+)\"", source))
+        for kind, field in re.findall(r"\bchanged\(\s*session,\s*\"([a-z-]+)\",\s*[^,]+,\s*\"([a-z_]+)\"", source):
+            kinds.add(kind)
+            fields.add(field)
+    assert {"refund", "rate", "payment-offset", "delivery", "cohort", "definition"} <= kinds
+    assert {"unallocated", "rate_bp", "amount_ore"} <= fields
+    # Fields edited through a dictionary of wanted values (trainer edit, payer set).
+    fields |= {"name", "email", "phone", "appointed_by", "level", "inactive_from", "inactive_reason"}
+    fields |= {"org_number", "peppol_id", "address", "reference", "delivery"}
+    swedish = catalogue("sv")
+    for kind in kinds - {"trainee-report"}:  # a trainee list is told by its number of rows
+        assert kind in people.AUDIT_WORDS, kind
+        assert swedish.gettext(people.AUDIT_WORDS[kind]) != people.AUDIT_WORDS[kind], kind
+    for field in fields:
+        assert field in people.FIELD_WORDS, field
