@@ -113,3 +113,34 @@ def test_every_record_and_field_the_services_write_to_the_audit_trail_has_a_name
         assert swedish.gettext(people.AUDIT_WORDS[kind]) != people.AUDIT_WORDS[kind], kind
     for field in fields:
         assert field in people.FIELD_WORDS, field
+
+
+# ---- 2. the dashboard's trainers short of meetings ----------------------------------------------------
+
+
+def test_status_names_gathering_kinds_and_counts_meetings_in_real_plurals(swedish: None) -> None:
+    trainer_under_agreement(start="2023-04-01")
+    first = ok("meeting", "add", "--kind", "network", "--date", "2026-02-01", "--json")["id"]
+    ok("meeting", "attend", str(first), "1")
+    for day in ("2026-05-01", "2026-09-01"):
+        ok("meeting", "add", "--kind", "network", "--date", day)
+    text = ok("status", "--date", "2026-03-10").stdout
+    assert "Anna Lind (1): 1 nätverksträff, 0 konferenser; Nätverksträff: 1 av 2 hittills, nästa den 2026-05-01" in text
+    for english in ("network", "conference", "(ar)", "(er)"):
+        assert english not in text, english
+    ok("meeting", "add", "--kind", "network", "--date", "2026-02-02")
+    ok("meeting", "attend", "4", "1")
+    assert "Anna Lind (1): 2 nätverksträffar, 0 konferenser" in ok("status", "--date", "2026-03-10").stdout
+
+
+def test_status_in_english_names_the_kinds_of_a_loaded_definition() -> None:
+    ok("programme", "load", str(EXAMPLES / "three-level-supervisors.toml"))
+    from tests.conftest import certify, register
+
+    trainer = register(level="leader")
+    certify(trainer["id"])
+    ok("sign-agreement", str(trainer["id"]), "--start", "2023-04-01")
+    ok("meeting", "add", "--kind", "leader-support", "--date", "2026-09-01")
+    text = ok("status", "--date", "2026-06-15").stdout
+    assert "Anna Lind (1): Leader support gathering 0/3" in text
+    assert "leader-support" not in text

@@ -566,7 +566,10 @@ def payer_set(
         )
         common.done(
             _("Saved payer {id}: {name} ({ready}; delivery by {channel}).").format(
-                id=result["id"], name=result["name"], ready=ready, channel=result["delivery"]
+                id=result["id"],
+                name=result["name"],
+                ready=ready,
+                channel=_(CHANNELS.get(result["delivery"], result["delivery"])),
             )
         )
 
