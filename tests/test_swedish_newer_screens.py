@@ -144,3 +144,43 @@ def test_status_in_english_names_the_kinds_of_a_loaded_definition() -> None:
     text = ok("status", "--date", "2026-06-15").stdout
     assert "Anna Lind (1): Leader support gathering 0/3" in text
     assert "leader-support" not in text
+
+
+# ---- 3. charges on an invoice by name -----------------------------------------------------------------
+
+
+def _invoice_and_its_fees() -> None:
+    """Invoice 1: an open-course seat and an annual fee; invoice 2: a reminder fee and late interest."""
+    from tests.test_einvoices import seller
+
+    seller()
+    trainer_under_agreement(start="2024-04-01")
+    ok("invoice", "run", "--date", "2024-04-01")
+    ok("config", "set", "reminder.fee", "60")
+    ok("invoice", "remind", "--date", "2024-05-11")
+    ok("rate", "set", "reference", "4", "--from", "2024-01-01")
+    ok("invoice", "interest", "--date", "2024-06-05")
+    ok("invoice", "run", "--date", "2024-06-05")
+
+
+def _charges(number: str) -> list[str]:
+    """The charge column of an invoice's lines as `invoice show` prints them (tab-separated when piped)."""
+    lines = ok("invoice", "show", number).stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.count("\t") >= 4)
+    return [line.split("\t")[0] for line in lines[start + 1 :] if line.count("\t") >= 4]
+
+
+def test_invoice_show_names_every_charge_in_swedish(swedish: None) -> None:
+    _invoice_and_its_fees()
+    assert _charges("1") == ["kursplats, öppen kurs", "årsavgift"]
+    assert _charges("2") == ["påminnelseavgift", "dröjsmålsränta"]
+
+
+def test_invoice_show_names_every_charge_in_english() -> None:
+    _invoice_and_its_fees()
+    assert _charges("1") == ["open course seat", "annual fee"]
+    assert _charges("2") == ["reminder fee", "late-payment interest"]
+    assert [line["charge"] for line in ok("invoice", "show", "2", "--json")["lines"]] == [
+        "reminder-fee",
+        "late-interest",
+    ]  # the JSON keeps the codes

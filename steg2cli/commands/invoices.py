@@ -61,6 +61,14 @@ STATES = {
     "credit": N_("credit note"),
 }
 KINDS = {"invoice": N_("invoice"), "credit": N_("credit note")}
+#: What each charge on an invoice line is (stored codes, kept in JSON), as a person reads it.
+CHARGES = {
+    "annual-fee": N_("annual fee"),
+    "open-course-seat": N_("open course seat"),
+    "purchased-course": N_("purchased course"),
+    "reminder-fee": N_("reminder fee"),
+    "late-interest": N_("late-payment interest"),
+}
 
 
 def _summary(invoices: Iterable[dict[str, Any]], title: str, limit: int | None = None) -> None:
@@ -343,7 +351,7 @@ def show(
         [_("charge"), _("description"), _("who"), _("period"), _("amount"), _("VAT %")],
         (
             [
-                line["charge"],
+                _(CHARGES[line["charge"]]) if line["charge"] in CHARGES else line["charge"],
                 line["description"],
                 line["who"],
                 line["period"],
