@@ -184,3 +184,38 @@ def test_invoice_show_names_every_charge_in_english() -> None:
         "reminder-fee",
         "late-interest",
     ]  # the JSON keeps the codes
+
+
+# ---- 4. a negative reference rate as typed ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["reference", "-0,5", "--from", "2016-01-01"],
+        ["--from", "2016-01-01", "reference", "-0,5"],
+        ["reference", "--from", "2016-01-01", "-0,5"],
+    ],
+    ids=["rate-then-from", "from-then-rate", "from-between"],
+)
+def test_a_negative_reference_rate_is_taken_as_typed(args: list[str], swedish: None) -> None:
+    result = ok("rate", "set", *args)
+    assert "Referensränta -0,5 % från 2016-01-01: dröjsmålsränta 7,5 %." in result.stdout
+    assert [(r["rate"], r["interest_rate"]) for r in ok("rate", "list", "--json")] == [(-0.5, 7.5)]
+
+
+def test_a_negative_rate_in_english_and_unknown_options_still_refused() -> None:
+    assert ok("rate", "set", "reference", "-1", "--from", "2016-01-01", "--json")["rate"] == -1
+    assert ok("rate", "set", "reference", "-0.25", "--from", "2017-01-01", "--json")["rate"] == -0.25
+    for args in (
+        ["reference", "2", "--from", "2016-01-01", "--bogus"],
+        ["reference", "--bogus", "2", "--from", "2016-01-01"],
+        ["--bogus", "reference", "2", "--from", "2016-01-01"],
+        ["reference", "2", "--from", "2016-01-01", "-x"],
+    ):
+        result = run("rate", "set", *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "No such option: -" in result.stderr, (args, result.stderr)
+    typo = run("rate", "set", "reference", "2", "--frm", "2016-01-01")
+    assert typo.exit_code == 2 and "No such option: --frm" in typo.stderr and "--from" in typo.stderr
+    assert ok("rate", "list", "--json")[-1]["from"] == "2017-01-01"  # nothing more was written

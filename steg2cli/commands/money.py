@@ -184,7 +184,7 @@ def rate_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     )
 
 
-@rate_app.command("set")
+@rate_app.command("set", cls=common.NegativeNumbers)
 def rate_set(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help="The rate: reference (the Riksbank's reference rate).")],
