@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from typing import Any
 
 import pytest
 
@@ -219,3 +220,25 @@ def test_a_negative_rate_in_english_and_unknown_options_still_refused() -> None:
     typo = run("rate", "set", "reference", "2", "--frm", "2016-01-01")
     assert typo.exit_code == 2 and "No such option: --frm" in typo.stderr and "--from" in typo.stderr
     assert ok("rate", "list", "--json")[-1]["from"] == "2017-01-01"  # nothing more was written
+
+
+# ---- 5. settings that would stop reminders, and the help's example --------------------------------------
+
+
+def test_reminder_max_below_one_is_refused(fresh_db: Any) -> None:
+    from tests.conftest import nothing_written
+
+    with nothing_written(fresh_db):
+        refused("config", "set", "reminder.max", "0", contains="reminder.max must be a whole number of at least 1")
+        refused("config", "set", "reminder.max", "-1", contains="at least 1")
+    ok("config", "set", "reminder.max", "1")
+
+
+def test_the_config_set_examples_in_the_help_run() -> None:
+    import shlex
+
+    from steg2cli.helptext import EXAMPLES
+
+    for example in EXAMPLES["config set"]:
+        assert example in ok("config", "set", "--help").stdout
+        ok(*shlex.split(example)[1:])

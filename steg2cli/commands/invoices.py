@@ -759,7 +759,7 @@ def config_show(ctx: typer.Context, as_json: JsonOption = False) -> None:
     )
 
 
-@config_app.command("set")
+@config_app.command("set", cls=common.NegativeNumbers)
 def config_set(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="The setting (see `config show`).")],
