@@ -241,3 +241,25 @@ def test_the_config_set_examples_in_the_help_run() -> None:
     for example in EXAMPLES["config set"]:
         assert example in ok("config", "set", "--help").stdout
         ok(*shlex.split(example)[1:])
+
+
+# ---- 6. what a rule says, never its number ----------------------------------------------------------------
+
+
+def test_no_help_message_or_manual_page_cites_a_rule_by_number() -> None:
+    """The rules are numbered in the team's own brief, which a user does not have: help, messages (in both
+    languages) and the manual say what a rule says instead."""
+    from babel.messages.pofile import read_po
+
+    numbered = re.compile(r"\b(rules?|regel|regler)\s+\d", re.IGNORECASE)
+    with (ROOT / "steg2cli" / "locale" / "sv" / "LC_MESSAGES" / "steg2.po").open("rb") as po:
+        for message in read_po(po):
+            texts = [*(message.id if isinstance(message.id, tuple) else [message.id])]
+            texts += [*(message.string if isinstance(message.string, tuple) else [message.string])]
+            for text in texts:
+                assert not numbered.search(text or ""), text
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        assert not numbered.search(text), (page.name, numbered.search(text))
+        assert "DOMAIN" not in text and "shared/" not in text, page.name
+    assert "rule 40" not in ok("invoice", "remind", "--help").stdout

@@ -128,7 +128,7 @@ def compliance(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Who fell short of 2 network meetings and 1 conference in a year (rule 21)."""
+    """Who fell short of 2 network meetings and 1 conference in a year."""
     from steg2cli.services import followup
 
     db = common.database(ctx)
