@@ -263,3 +263,69 @@ def test_no_help_message_or_manual_page_cites_a_rule_by_number() -> None:
         assert not numbered.search(text), (page.name, numbered.search(text))
         assert "DOMAIN" not in text and "shared/" not in text, page.name
     assert "rule 40" not in ok("invoice", "remind", "--help").stdout
+
+
+# ---- 9. the books: what account 1510 comes to, and a payment's text ----------------------------------------
+
+
+def _books(tmp_path: Path) -> Any:
+    from tests.sie_reader import read
+
+    out = tmp_path / "bok.se"
+    ok("export", "sie", "-o", str(out), "--from", "2024-01-01", "--to", "2025-12-31")
+    return read(out.read_bytes())
+
+
+def test_receivables_come_to_what_is_owed_less_what_goes_back_less_money_on_no_invoice(tmp_path: Path) -> None:
+    """docs/money-owed.md: summed over the books, 1510 is what the invoices still owe, less what is to be
+    paid back or overpaid, less what of the payments sits on no invoice yet."""
+    from decimal import Decimal
+
+    _two_invoices_and_a_payment_spread(tmp_path)  # 40 000 kr in, 35 000 kr of it on invoices
+    ok("payment", "add", "1", "--date", "2025-04-20", "--amount", "1000")  # 1 000 kr too much on invoice 1
+    ok("payment", "refund", "1", "--amount", "600", "--date", "2025-04-22")
+
+    def receivables() -> Decimal:
+        books = _books(tmp_path)
+        return sum((a for v in books.verifications for account, a in v.transactions if account == "1510"), Decimal(0))
+
+    def statement() -> int:
+        listed = ok("invoice", "list", "--json")
+        owed = sum(i["balance"] for i in listed if i["state"] in ("open", "overdue"))
+        back = sum(i["to_pay_back"] + i["overpaid"] for i in listed)
+        unallocated = sum(p["unallocated"] for p in ok("payment", "list", "--json"))
+        return int(owed - back - unallocated)
+
+    assert receivables() * 100 == statement() == 500_000 - 40_000 - 500_000
+    # What is outstanding less what is to be paid back alone is 4 600 kr: 5 000 kr sit on no invoice.
+    listed = ok("invoice", "list", "--json")
+    owed = sum(i["balance"] for i in listed if i["state"] in ("open", "overdue"))
+    assert owed - sum(i["to_pay_back"] + i["overpaid"] for i in listed) == 460_000 != receivables() * 100
+    ok("payment", "assign", "1", "2", "--amount", "5000")
+    assert receivables() * 100 == statement() == -40_000
+
+
+def test_a_payments_verification_text_follows_where_its_money_is(tmp_path: Path) -> None:
+    from tests.test_payments import bgmax_file
+
+    trainer_under_agreement(start="2024-04-01")
+    ok("invoice", "run", "--date", "2024-04-01")
+    ok("invoice", "run", "--date", "2025-04-01")
+    bank = tmp_path / "bg.txt"
+    bank.write_bytes(bgmax_file([("9999", 4_000_000, "1")], day="20250410"))
+    ok("payment", "import", str(bank))
+
+    def text() -> str:
+        [payment] = [v.text for v in _books(tmp_path).verifications if v.text.startswith("Inbetalning")]
+        return str(payment)
+
+    assert text() == "Inbetalning 1, ej matchad, ref 9999"
+    ok("payment", "assign", "1", "1", "--amount", "30000")
+    assert text() == "Inbetalning 1, faktura 1 + 10 000,00 kr ej matchat, ref 9999"
+    ok("payment", "assign", "1", "2", "--amount", "5000")
+    assert text() == "Inbetalning 1, fakturor 1, 2 + 5 000,00 kr ej matchat, ref 9999"
+    ok("payment", "assign", "1", "2", "--amount", "5000")
+    assert text() == "Inbetalning 1, fakturor 1, 2, ref 9999"
+    ok("payment", "unassign", "1")
+    ok("payment", "assign", "1", "2")
+    assert text() == "Inbetalning 1, faktura 2, ref 9999"
