@@ -158,7 +158,7 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
     }
 
 
-def _payment_place(payment: Payment, parts: list[tuple[int, int]], old_numbers: dict[int, int]) -> str:
+def _payment_place(payment: Payment, parts: list[tuple[int, int]], old_numbers: dict[int, str | None]) -> str:
     """Where a payment's money is now, as its verification says it: `faktura 7` (whole on one invoice),
     `fakturor 7, 9` (spread over several), `+ 5 000,00 kr ej matchat` for what is on no invoice yet, or
     `ej matchad` for a payment on none. An invoice from before steg2 by its old number."""
