@@ -329,3 +329,15 @@ def test_a_payments_verification_text_follows_where_its_money_is(tmp_path: Path)
     ok("payment", "unassign", "1")
     ok("payment", "assign", "1", "2")
     assert text() == "Inbetalning 1, faktura 2, ref 9999"
+
+
+# ---- 10. the README shows the documents -------------------------------------------------------------------
+
+
+def test_the_readme_shows_an_invoice_and_a_report_page_and_how_lists_print() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Documents") : text.index("## Read on")]
+    for picture in ("docs/images/faktura.png", "docs/images/arsrapport.png"):
+        assert picture in section and (ROOT / picture).is_file(), picture
+    assert "A4" in section and "width" in section and "(docs/documents.md)" in section
+    assert len(text.splitlines()) < 150
