@@ -30,22 +30,22 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "register-trainer": (
         "trainers",
         "register_trainer",
-        "Register a new Steg 2 trainer (rule 1: trained, series held, appointed).",
+        "Register a new Steg 2 trainer: trained in MVP/AT, has held the programme series, appointed by name.",
     ),
     "sign-agreement": (
         "agreements",
         "sign_agreement",
-        "Sign a yearly agreement for a certified trainer (rules 4-7).",
+        "Sign a yearly agreement for a certified trainer: their municipality or one school in it, one at a time.",
     ),
     "start-school": (
         "schools",
         "start_school",
-        "Start a programme at a school, with its contact person and leading trainer (rule 10).",
+        "Start a programme at a school, naming the school's contact person and the trainer who leads the start.",
     ),
     "report-trainees": (
         "trainees",
         "report_trainees",
-        "Report people a trainer has trained, by hand or as a list file (rules 13-15).",
+        "Report people a trainer has trained, by hand or as a list file (taken whole or not at all).",
     ),
     "invoice": (
         "invoices",
@@ -69,7 +69,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "compliance": (
         "followup",
         "compliance",
-        "Who fell short of 2 network meetings and 1 conference in a year (rule 21).",
+        "Who fell short of 2 network meetings and 1 conference in a year.",
     ),
     "status": ("followup", "status", "The coordinator's dashboard: what needs doing today."),
     "report": (

@@ -512,7 +512,7 @@ def _iso_dates(row: Sequence[Any], columns: Sequence[int]) -> tuple[Any, ...]:
 def touched(session: Session, kind: str, *ids: int | str) -> None:
     """Note in the audit trail that this transaction changed the given records."""
     audit = session.info.get("audit")
-    if audit is not None:
+    if audit is not None and ids:  # nothing touched (a reminder run with nothing due): nothing to note
         known = audit["touched"].setdefault(kind, [])
         known.extend(i for i in ids if i not in known)
 

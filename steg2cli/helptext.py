@@ -191,9 +191,9 @@ EXAMPLES: dict[str, list[str]] = {
     "invoice unblock": ["steg2 invoice unblock 1001"],
     "invoice interest": ["steg2 invoice interest --date 2026-06-30", "steg2 invoice interest --dry-run"],
     "rate list": ["steg2 rate list"],
-    "rate set": ["steg2 rate set reference 2,25 --from 2026-01-01"],
+    "rate set": ["steg2 rate set reference 2,25 --from 2026-01-01", "steg2 rate set reference -0,5 --from 2016-01-01"],
     "config show": ["steg2 config show"],
-    "config set": ["steg2 config set payment-days 30"],
+    "config set": ["steg2 config set invoice.payment-days 30", "steg2 config set reminder.fee 60"],
     "demo": [
         "steg2 --db demo.db demo",
         "steg2 --db national.db demo --scale 300 --years 8 --schools 1500 --trainees 60000",

@@ -685,7 +685,7 @@ def price_setting(code: str, amount: int, vat_rate: int) -> list[str]:
     if amount < 0:
         problems.append(_("a price cannot be negative"))
     if vat_rate not in VAT_RATES_BP:
-        problems.append(_("the VAT rate is 0 % (exempt), or 6, 12 or 25 % (rule 29)"))
+        problems.append(_("the VAT rate is 0 % (exempt), or 6, 12 or 25 %"))
     return problems
 
 

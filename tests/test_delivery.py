@@ -229,7 +229,7 @@ def test_a_crash_between_sending_and_recording_is_uncertain_and_not_sent_again_b
     status = ok("status", "--json")
     assert [d["number"] for d in status["uncertain_deliveries"]] == [number]
     screen = ok("status").stdout
-    assert "Deliveries uncertain" in screen and f"invoice {number} by email" in screen
+    assert "Deliveries uncertain" in screen and f"invoice {number} by e-mail" in screen
     # The rerun sends the one never tried, not the uncertain one, and says so.
     rerun = run("invoice", "send", "--json")
     assert rerun.exit_code == 1

@@ -341,7 +341,7 @@ def test_levels_decide_a_trainers_obligations(tmp_path: Path, fresh_db: Path) ->
     refused("trainer", "edit", "1", "--level", "nobody", contains="unknown level")
     short = ok("status", "--date", "2026-06-15", "--json")["short_on_meetings"]
     assert short[0]["short"] == {"leader-support": 3}
-    assert "leader-support 0/3" in ok("status", "--date", "2026-06-15").stdout
+    assert "Leader support gathering 0/3" in ok("status", "--date", "2026-06-15").stdout
 
 
 # ---- the two examples, end to end ------------------------------------------------------------------------
@@ -556,7 +556,7 @@ def test_short_on_meetings_early_in_the_year_flags_only_what_can_no_longer_be_me
             "next": {"network": "2026-05-01"},
         }
     ]
-    assert "0 of 2 network so far, next on 2026-05-01" in ok("status", "--date", "2026-03-10").stdout
+    assert "Nätverksträff: 0 of 2 so far, next on 2026-05-01" in ok("status", "--date", "2026-03-10").stdout
     ok("meeting", "add", "--kind", "conference", "--date", "2026-11-20")
     assert ok("status", "--date", "2026-03-10", "--json")["short_on_meetings"] == []
     # Once the meetings have passed without the trainer, they are short for good.

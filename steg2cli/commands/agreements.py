@@ -34,7 +34,7 @@ def sign_agreement(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Sign a yearly agreement for a certified trainer (rules 4-7)."""
+    """Sign a yearly agreement for a certified trainer: their municipality or one school in it, one at a time."""
     from steg2cli.services import agreements
 
     result = agreements.sign(common.database(ctx), trainer, common.required_day(start, "--start"), school)

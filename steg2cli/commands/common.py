@@ -6,6 +6,7 @@ Only light imports here: `steg2 --help` must not pay for SQLAlchemy, openpyxl or
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,12 +15,14 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import typer
+import typer.core
 
 from steg2cli.errors import BadInput
 from steg2cli.i18n import N_, _
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from typer._click.core import Context as ClickContext
 
     from steg2cli.db import Database
 
@@ -30,6 +33,37 @@ LIMIT_HELP = "Show at most N rows (the JSON too): a long list at the terminal."
 def group(help_text: str) -> typer.Typer:
     """A command group with steg2's settings: plain help (fast), no completion commands."""
     return typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True, help=help_text)
+
+
+#: A negative number as a person types it: `-0,5`, `-0.25`, `-1`, `-0,5 %`.
+NEGATIVE_NUMBER = re.compile(r"-\d[\d.,]*\s*%?")
+
+
+class NegativeNumbers(typer.core.TyperCommand):
+    """A command with an argument that may be negative (`rate set reference -0,5`). Click reads any word
+    starting with `-` as options (`-0,5` as `-0`), so this command keeps words it does not know as
+    arguments, and itself refuses, as Click would, every such word that is not a negative number: a
+    mistyped option is still `No such option`, exit 2."""
+
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        known = sorted(
+            name
+            for param in self.get_params(ctx)
+            for name in (*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ()))
+            if name.startswith("-")
+        )
+        for arg in args:
+            if arg == "--":
+                break
+            name = arg.split("=", 1)[0]
+            if arg.startswith("-") and name not in known and not NEGATIVE_NUMBER.fullmatch(arg):
+                import difflib
+
+                from typer._click.exceptions import NoSuchOption  # Typer's own Click
+
+                raise NoSuchOption(name, possibilities=difflib.get_close_matches(name, known), ctx=ctx)
+        ctx.ignore_unknown_options = True
+        return super().parse_args(ctx, args)
 
 
 def database(ctx: typer.Context, create: bool = False) -> Database:

@@ -109,7 +109,7 @@ def complete(
     date: Annotated[str | None, typer.Option("--date", help="Completion date (default: the course date).")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Mark a course completed: its participants become certified trainers (rule 3)."""
+    """Mark a course completed: its participants become certified trainers."""
     from steg2cli.services import courses
 
     db = common.database(ctx)

@@ -128,7 +128,7 @@ def compliance(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Who fell short of 2 network meetings and 1 conference in a year (rule 21)."""
+    """Who fell short of 2 network meetings and 1 conference in a year."""
     from steg2cli.services import followup
 
     db = common.database(ctx)
@@ -163,17 +163,31 @@ def compliance(
         common.done(_("Wrote the report to {output}.").format(output=output))
 
 
-def _short_line(r: dict[str, Any]) -> str:
+def _short_line(r: dict[str, Any], names: dict[str, str]) -> str:
     """A trainer short on meetings: what can no longer be met, and what the gatherings still planned this
-    year can make up ("1 of 2 network so far")."""
+    year can make up ("Nätverksträff: 1 of 2 so far"). Gathering kinds by their names in the programme
+    definition (`names`), never by their codes."""
+
+    def name(kind: str) -> str:
+        return names.get(kind, kind)
+
     if set(r["required"]) <= {"network", "conference"}:
-        line = _("{name} ({trainer_id}): {network_meetings} network, {conferences} conference").format(**r)
+        line = _("{name} ({trainer_id}): {network_meetings}, {conferences}").format(
+            name=r["name"],
+            trainer_id=r["trainer_id"],
+            network_meetings=ngettext(
+                "{count} network meeting", "{count} network meetings", r["network_meetings"]
+            ).format(count=r["network_meetings"]),
+            conferences=ngettext("{count} conference", "{count} conferences", r["conferences"]).format(
+                count=r["conferences"]
+            ),
+        )
     else:
         line = "{name} ({trainer_id}): ".format(**r) + ", ".join(
-            f"{kind} {r['attended'].get(kind, 0)}/{count}" for kind, count in r["required"].items()
+            f"{name(kind)} {r['attended'].get(kind, 0)}/{count}" for kind, count in r["required"].items()
         )
     so_far = [
-        _("{attended} of {required} {kind} so far").format(attended=r["attended"].get(k, 0), required=n, kind=k)
+        _("{kind}: {attended} of {required} so far").format(attended=r["attended"].get(k, 0), required=n, kind=name(k))
         + (_(", next on {date}").format(date=r["next"][k]) if k in r.get("next", {}) else "")
         for k, n in r["required"].items()
         if k not in r["short"] and r["attended"].get(k, 0) < n
@@ -199,6 +213,7 @@ def status(
 def _dashboard(s: dict[str, Any]) -> None:
     from rich.markup import escape
 
+    from steg2cli.commands.sending import CHANNELS
     from steg2cli.rules import format_kr as kr
 
     out = common.console()
@@ -245,7 +260,7 @@ def _dashboard(s: dict[str, Any]) -> None:
     section(
         _("Short on meetings in {year} (2 network + 1 conference)").format(year=s["date"][:4]),
         "short_on_meetings",
-        _short_line,
+        lambda r: _short_line(r, s.get("gatherings", {})),
     )
     section(
         _("Programmes with nothing recorded for six months"),
@@ -322,7 +337,7 @@ def _dashboard(s: dict[str, Any]) -> None:
             else _("reminder {level} of invoice {number}").format(level=d["level"], number=d["number"])
             if d["kind"] == "reminder"
             else _("invoice {number}").format(number=d["number"]),
-            channel=d["channel"],
+            channel=_(CHANNELS.get(d["channel"], d["channel"])),
             date=d["date"],
         ),
         _("check with the recipient; then steg2 invoice send --again --number N (or leave it)"),

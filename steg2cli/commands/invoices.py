@@ -61,6 +61,14 @@ STATES = {
     "credit": N_("credit note"),
 }
 KINDS = {"invoice": N_("invoice"), "credit": N_("credit note")}
+#: What each charge on an invoice line is (stored codes, kept in JSON), as a person reads it.
+CHARGES = {
+    "annual-fee": N_("annual fee"),
+    "open-course-seat": N_("open course seat"),
+    "purchased-course": N_("purchased course"),
+    "reminder-fee": N_("reminder fee"),
+    "late-interest": N_("late-payment interest"),
+}
 
 
 def _summary(invoices: Iterable[dict[str, Any]], title: str, limit: int | None = None) -> None:
@@ -343,7 +351,7 @@ def show(
         [_("charge"), _("description"), _("who"), _("period"), _("amount"), _("VAT %")],
         (
             [
-                line["charge"],
+                _(CHARGES[line["charge"]]) if line["charge"] in CHARGES else line["charge"],
                 line["description"],
                 line["who"],
                 line["period"],
@@ -569,7 +577,10 @@ def payer_set(
         )
         common.done(
             _("Saved payer {id}: {name} ({ready}; delivery by {channel}).").format(
-                id=result["id"], name=result["name"], ready=ready, channel=result["delivery"]
+                id=result["id"],
+                name=result["name"],
+                ready=ready,
+                channel=_(CHANNELS.get(result["delivery"], result["delivery"])),
             )
         )
 
@@ -751,7 +762,7 @@ def config_show(ctx: typer.Context, as_json: JsonOption = False) -> None:
     )
 
 
-@config_app.command("set")
+@config_app.command("set", cls=common.NegativeNumbers)
 def config_set(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="The setting (see `config show`).")],

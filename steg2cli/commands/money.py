@@ -58,7 +58,7 @@ def remind(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Remind every overdue invoice due a reminder (rule 40); a fee only when reminder.fee is set."""
+    """Remind every overdue invoice due a reminder; a fee only when reminder.fee is set."""
     from steg2cli.commands.sending import delivery_failed, sent_summary
     from steg2cli.services import reminders
 
@@ -132,7 +132,7 @@ def interest(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the charges, write nothing.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Charge late-payment interest not yet charged (rule 41), billed by the next invoice run."""
+    """Charge late-payment interest (reference rate + 8 points) not yet charged, billed by the next invoice run."""
     from steg2cli.services import interest as service
 
     day = common.day(date, "--date") or common.today()
@@ -184,7 +184,7 @@ def rate_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     )
 
 
-@rate_app.command("set")
+@rate_app.command("set", cls=common.NegativeNumbers)
 def rate_set(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help="The rate: reference (the Riksbank's reference rate).")],

@@ -128,7 +128,8 @@ def erase(
     )
 
 
-#: What the audit trail names (stored codes), as a person reads them.
+#: What the audit trail names (stored codes), as a person reads them. A test checks that every kind of
+#: record a service notes (`db.touched`, `db.changed`) is here.
 AUDIT_WORDS = {
     "trainer": N_("trainer"),
     "agreement": N_("agreement"),
@@ -138,6 +139,9 @@ AUDIT_WORDS = {
     "payer": N_("payer"),
     "payment": N_("payment"),
     "payment-import": N_("imported bank file"),
+    "payment-offset": N_("set-off"),
+    "refund": N_("refund"),
+    "rate": N_("reference rate"),
     "price": N_("price"),
     "school": N_("school"),
     "school-programme": N_("programme run"),
@@ -146,6 +150,10 @@ AUDIT_WORDS = {
     "step": N_("step"),
     "attendance": N_("attendance"),
     "problem": N_("problem"),
+    "delivery": N_("delivery"),
+    "cohort": N_("cohort"),
+    "definition": N_("programme definition"),
+    "imported-from": N_("imported from"),
     "demo-scale": N_("demo data"),
 }
 #: The fields an edit records, as a person reads them.
@@ -154,15 +162,25 @@ FIELD_WORDS = {
     "email": N_("e-mail"),
     "phone": N_("phone"),
     "appointed_by": N_("appointed by"),
+    "level": N_("level"),
+    "inactive_from": N_("inactive from"),
+    "inactive_reason": N_("why inactive"),
     "invoice": N_("invoice"),
     "payer_id": N_("payer"),
-    "amount_ore": N_("amount (öre)"),
+    "amount_ore": N_("amount"),
+    "unallocated": N_("amount on no invoice"),
+    "rate_bp": N_("rate"),
     "value": N_("value"),
     "address": N_("address"),
     "reference": N_("reference"),
     "org_number": N_("organisation number"),
     "peppol_id": N_("Peppol address"),
+    "delivery": N_("delivery channel"),
+    "changes": N_("changes"),
 }
+#: Fields kept in öre, shown in kronor; fields kept in basis points, shown in percent.
+MONEY_FIELDS = frozenset({"amount_ore", "unallocated"})
+RATE_FIELDS = frozenset({"rate_bp"})
 
 
 def _audit_word(kind: str) -> str:
@@ -178,6 +196,32 @@ def _value(value: object) -> str:
     if value is None or value == "":
         return "—"
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def _change_value(kind: str, record: str, field: str, value: object) -> str:
+    """A recorded value as a person reads it: money in kronor, a rate in percent (with the language's
+    decimal mark), a delivery channel by its name, anything else as `_value` shows it."""
+    from steg2cli import rules
+
+    if value is None or value == "":
+        return "—"
+    if field in MONEY_FIELDS and isinstance(value, int):
+        return rules.format_kr(value)
+    if field in RATE_FIELDS and isinstance(value, int):
+        return f"{common.percent(value / 100)} %"
+    if field == "delivery" and isinstance(value, str):
+        from steg2cli.commands.sending import CHANNELS
+
+        return _(CHANNELS.get(value, value))
+    if kind == "setting" and field == "value" and isinstance(value, str):
+        from steg2cli.services.settings import KRONOR
+
+        if record in KRONOR:
+            try:
+                return rules.format_kr(rules.parse_kr(value))
+            except ValueError:
+                pass
+    return _value(value)
 
 
 def _touched_text(kind: str, ids: object) -> str:
@@ -214,8 +258,8 @@ def log(
                         kind=_audit_word(kind),
                         record=record,
                         field=_field_word(field),
-                        old=_value(old),
-                        new=_value(new),
+                        old=_change_value(kind, record, field, old),
+                        new=_change_value(kind, record, field, new),
                     )
                     for kind, records in r["changes"].items()
                     for record, fields in records.items()

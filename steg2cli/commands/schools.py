@@ -188,7 +188,7 @@ def start_school(
     contact_phone: Annotated[str | None, typer.Option("--contact-phone", help="The contact person's phone.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Start a programme at a school, with its contact person and leading trainer (rule 10)."""
+    """Start a programme at a school, naming the school's contact person and the trainer who leads the start."""
     from steg2cli.services import schools
 
     result = schools.start(
@@ -289,7 +289,7 @@ def step(
     municipality: NarrowOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record an implementation step held at a school (rules 9 and 11)."""
+    """Record an implementation step held at a school (under the leader's agreement; basic training parts in order)."""
     from steg2cli.services import schools
 
     result = schools.record_step(
@@ -329,7 +329,7 @@ def stop(
     municipality: NarrowOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record that a school stopped a programme, with the date and reason (rule 12)."""
+    """Record that a school stopped a programme, with the date and reason."""
     from steg2cli.services import schools
 
     result = schools.stop(
@@ -363,7 +363,7 @@ def problem(
     municipality: NarrowOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record a dated note about a problem at a school (rule 12)."""
+    """Record a dated note about a problem at a school."""
     from steg2cli.services import schools
 
     result = schools.note_problem(
@@ -455,7 +455,7 @@ def lead(
     municipality: NarrowOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Let another trainer lead a programme from a date on (rule 9 applies); the history is kept."""
+    """Let another trainer, under agreement for the school, lead a programme from a date on; the history is kept."""
     from steg2cli.services import schools
 
     result = schools.change_lead(

@@ -36,7 +36,7 @@ def report_trainees(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything, write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help=common.JSON_HELP)] = False,
 ) -> None:
-    """Report people a trainer has trained, by hand or as a list file (rules 13-15)."""
+    """Report people a trainer has trained, by hand or as a list file (taken whole or not at all)."""
     from steg2cli.services import trainees
 
     db = common.database(ctx)

@@ -51,7 +51,7 @@ def register_trainer(
     level: Annotated[str, typer.Option("--level", help="The trainer's level (a level of the definition).")] = "steg2",
     as_json: JsonOption = False,
 ) -> None:
-    """Register a new Steg 2 trainer (rule 1: trained, series held, appointed)."""
+    """Register a new Steg 2 trainer: trained in MVP/AT, has held the programme series, appointed by name."""
     from steg2cli.services import trainers
 
     new = trainers.NewTrainer(
@@ -202,7 +202,7 @@ def move(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record a move: the agreement in force ends on the moving date (rule 8)."""
+    """Record a move: the agreement in force ends on the moving date."""
     from steg2cli.services import trainers
 
     result = trainers.move(

@@ -23,6 +23,7 @@ from steg2cli.formats import sie
 from steg2cli.i18n import _
 from steg2cli.models import Invoice, InvoiceLine, Payment, Refund
 from steg2cli.services import common, settings
+from steg2cli.services.payments import parts_of
 
 VAT_ACCOUNT = {2500: "vat-25", 1200: "vat-12", 600: "vat-6"}
 COMPENSATION_ACCOUNT = {"reminder-fee": "reminder-fees", "late-interest": "interest"}
@@ -78,6 +79,7 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
         old_numbers = dict(
             session.execute(select(Invoice.number, Invoice.old_number).where(Invoice.old_number.is_not(None))).all()
         )
+        parts = parts_of(session, [p.id for p in payments if p.invoice_number is None])
     entries: list[tuple[date, int, int, sie.Verification]] = []
     for invoice in invoices:
         totals = rules.invoice_totals(lines[invoice.number])
@@ -103,11 +105,7 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
             )
         )
     for payment in payments:
-        where = (
-            f"faktura {old_numbers.get(payment.invoice_number, payment.invoice_number)}"
-            if payment.invoice_number
-            else "ej matchad"
-        )
+        where = _payment_place(payment, parts.get(payment.id, []), old_numbers)
         entries.append(
             (
                 payment.paid_on,
@@ -159,6 +157,23 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
         "payments": len(payments),
         "refunds": len(refunds),
     }
+
+
+def _payment_place(payment: Payment, parts: list[tuple[int, int]], old_numbers: dict[int, str | None]) -> str:
+    """Where a payment's money is now, as its verification says it: `faktura 7` (whole on one invoice),
+    `fakturor 7, 9` (spread over several), `+ 5 000,00 kr ej matchat` for what is on no invoice yet, or
+    `ej matchad` for a payment on none. An invoice from before steg2 by its old number."""
+    if payment.invoice_number is not None:
+        numbers = [payment.invoice_number]
+    else:
+        numbers = list(dict.fromkeys(number for number, _amount in parts))
+    shown = ", ".join(str(old_numbers.get(number, number)) for number in numbers)
+    if not numbers:
+        return "ej matchad"
+    where = f"faktura {shown}" if len(numbers) == 1 else f"fakturor {shown}"
+    if payment.invoice_number is None and payment.unallocated_ore:
+        where += f" + {rules.format_kr(payment.unallocated_ore)} ej matchat"
+    return where
 
 
 def _merged(transactions: list[sie.Transaction]) -> list[sie.Transaction]:

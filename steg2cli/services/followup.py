@@ -540,6 +540,8 @@ def status_summary(db: Database, day: date, most: int = 10) -> dict[str, Any]:
         waiting = not_delivered(session)
         return {
             "date": common.iso(day),
+            # What each gathering kind is called (the programme definition's names), for the lines above.
+            "gatherings": dict(common.definition(session).gatherings),
             "trainers": trainers,
             "not_delivered": waiting,
             **{key: items for key, (_n, items) in lists.items()},

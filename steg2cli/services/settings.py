@@ -55,7 +55,7 @@ DAYS = {
     "invoice.payment-days": (1, 365),
     "reminder.days-after-due": (0, 365),
     "reminder.interval": (1, 365),
-    "reminder.max": (0, 10),
+    "reminder.max": (1, 10),  # 0 would mean no invoice is ever reminded
     "reminder.payment-days": (1, 365),
 }
 #: Settings in kronor, stored as whole öre.
