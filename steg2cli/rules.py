@@ -1771,6 +1771,22 @@ def late_interest(
     return Interest((numerator * 2 + denominator) // (2 * denominator), first, through)
 
 
+def interest_true_up(owed: int, charged: int) -> tuple[int, int]:
+    """Rule 41, trued up: the interest still to charge on an invoice (owed from its due date with the money as
+    it stands now, less what was charged already), and what was charged beyond what is owed when money moved
+    back to an earlier day (for the coordinator to credit; nothing is charged then)."""
+    if owed >= charged:
+        return owed - charged, 0
+    return 0, charged - owed
+
+
+def interest_period_start(due: date, charged_through: date | None, last: date) -> date:
+    """The first day of a new interest charge's period: the day after the last charge's days, or (when a
+    true-up charges days already in a period, money having moved) the day after the due date."""
+    first = max(due, charged_through or due) + relativedelta(days=1)
+    return first if first <= last else due + relativedelta(days=1)
+
+
 def part_allowed(unallocated: int, amount: int, kind: str, credited: bool) -> list[str]:
     """Rule 42: a part of a payment goes to a live invoice, is above zero, and is no more than what of the
     payment is not yet on an invoice (the sum of the parts never exceeds the payment)."""

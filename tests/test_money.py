@@ -13,7 +13,7 @@ import pytest
 
 from steg2cli import rules
 from steg2cli.formats import sie
-from tests.conftest import nothing_written, ok, refused, sqlite_only, trainer_under_agreement
+from tests.conftest import nothing_written, ok, refused, run, sqlite_only, trainer_under_agreement
 from tests.sie_reader import read
 
 D = date.fromisoformat
@@ -248,6 +248,42 @@ def test_interest_is_charged_once_per_day_over_rate_changes_and_not_under_the_mi
     [billed] = ok("invoice", "run", "--date", "2024-12-31", "--json")["invoices"]
     assert [line["amount"] for line in billed["lines"]] == [45836, 6301]
     refused("invoice", "interest", "--date", "2026-06-16", contains="after today")
+
+
+def test_interest_is_trued_up_when_money_moves_after_a_run() -> None:
+    issue()  # invoice 1: 30 000 kr due 2024-05-01
+    ok("invoice", "run", "--date", "2025-04-01")  # invoice 2: 10 000 kr due 2025-05-01
+    ok("rate", "set", "reference", "4", "--from", "2024-01-01")  # 12 %
+    ok("payment", "add", "1", "--date", "2025-05-20", "--amount", "10000")  # meant for invoice 2
+    ok("invoice", "interest", "--date", "2025-06-30")
+    assert invoice(2)["interest_charged"] == 19726  # 60 days on 10 000 kr
+    ok("payment", "assign", "1", "2")
+    result = run("invoice", "interest", "--date", "2025-07-31")
+    assert result.exit_code == 0, result.stderr
+    assert "Warning:" in result.stderr and "134,79 kr" in result.stderr
+    # Invoice 1 owes 456 days on 30 000 kr in all; invoice 2 only 19 days on 10 000 kr.
+    assert invoice(1)["interest_charged"] == round(Decimal(3_000_000 * 1200 * 456) / (10_000 * 365)) == 449753
+    assert invoice(2)["interest_charged"] == 19726
+    assert round(Decimal(1_000_000 * 1200 * 19) / (10_000 * 365)) == 6247
+    again = ok("invoice", "interest", "--date", "2025-07-31", "--json")
+    assert again["charges"] == []  # never the same money twice
+    moved_back = ok("invoice", "interest", "--date", "2025-08-31", "--json")
+    assert all(o["invoice"] != 1 for o in moved_back["overcharged"])
+
+
+def test_interest_overcharged_is_reported_in_json() -> None:
+    issue()
+    ok("invoice", "run", "--date", "2025-04-01")
+    ok("rate", "set", "reference", "4", "--from", "2024-01-01")
+    ok("payment", "add", "1", "--date", "2025-05-20", "--amount", "10000")
+    ok("invoice", "interest", "--date", "2025-06-30")
+    ok("payment", "assign", "1", "2")
+    result = ok("invoice", "interest", "--date", "2025-07-31", "--json")
+    assert result["overcharged"] == [{"invoice": 2, "internal_number": 2, "amount": 19726 - 6247}]
+    [charge] = result["charges"]
+    assert (charge["invoice"], charge["from"], charge["through"]) == (1, "2025-07-01", "2025-07-31")
+    assert rules.interest_true_up(6247, 19726) == (0, 13479)
+    assert rules.interest_true_up(19726, 6247) == (13479, 0)
 
 
 # ---- parts, set-offs, refunds ------------------------------------------------------------------------

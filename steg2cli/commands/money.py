@@ -137,6 +137,12 @@ def interest(
 
     day = common.day(date, "--date") or common.today()
     result = service.charge(common.database(ctx), day, common.today(), dry_run)
+    common.warn(
+        _(
+            "invoice {invoice} was charged {amount} more interest than is owed now that its money moved; credit it"
+        ).format(invoice=o["invoice"], amount=kr(o["amount"]))
+        for o in result["overcharged"]
+    )
     if as_json:
         common.emit_json(result)
         return

@@ -122,39 +122,53 @@ def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[
         minimum = settings.ore(settings.all_settings(session)["interest.minimum"])
         rates = _rates(session)
         numbers, pending = _candidates(session, day)
-        charged: dict[int, tuple[date | None, int]] = {}
+        charged: dict[int, tuple[date | None, int, int]] = {}
         for chunk in common.chunks(numbers):
-            for number, last, count in session.execute(
-                select(LateInterest.invoice_number, func.max(LateInterest.through_date), func.count())
+            for number, last, count, amount in session.execute(
+                select(
+                    LateInterest.invoice_number,
+                    func.max(LateInterest.through_date),
+                    func.count(),
+                    func.sum(LateInterest.amount_ore),
+                )
                 .where(LateInterest.invoice_number.in_(chunk))
                 .group_by(LateInterest.invoice_number)
             ):
-                charged[number] = (last, int(count))
-        # Invoices charged up to the day already have nothing more to charge: the rest only are read.
-        numbers = [n for n in numbers if n not in charged or (charged[n][0] or day) < day]
+                charged[number] = (last, int(count), int(amount or 0))
         invoices = {
             i.number: i
             for chunk in common.chunks(numbers)
             for i in session.scalars(select(Invoice).where(Invoice.number.in_(chunk)))
         }
         events = receivables.receipts(session, numbers)
-        made, below, missing = [], 0, []
+        made, below, missing, overcharged = [], 0, [], []
         kept: set[int] = set()  # below the minimum: looked at again by the next run, as before
         for number in numbers:
             invoice = invoices[number]
-            through, count = charged.get(number, (None, 0))
-            found = rules.late_interest(
-                invoice.total_ore, invoice.due_date, events.get(number, []), rates, through, day
-            )
-            if found.missing is not None:
-                missing.append(found.missing)
+            through, count, so_far = charged.get(number, (None, 0, 0))
+            # Trued up: what is owed from the due date with the money as it stands now, less what was charged.
+            owed = rules.late_interest(invoice.total_ore, invoice.due_date, events.get(number, []), rates, None, day)
+            if owed.missing is not None:
+                missing.append(owed.missing)
                 continue
-            if found.amount == 0:
+            amount, beyond = rules.interest_true_up(owed.amount, so_far)
+            if beyond:
+                overcharged.append(
+                    {
+                        "invoice": common.shown_number(invoice.number, invoice.old_number),
+                        "internal_number": invoice.number,
+                        "amount": beyond,
+                    }
+                )
                 continue
-            if found.amount < minimum:
+            if amount == 0:
+                continue
+            if amount < minimum:
                 below += 1
                 kept.add(number)
                 continue
+            first = rules.interest_period_start(invoice.due_date, through, owed.last)
+            found = rules.Interest(amount, first, owed.last)
             made.append((invoice, found, count + 1))
         if missing:
             raise RuleViolation(
@@ -204,7 +218,13 @@ def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[
         receivables.refresh(session, *(i.number for i, _f, _k in made))
         _settle_pending(session, day, pending, kept)
         touched(session, "invoice", *(i.number for i, _f, _k in made))
-        return {"date": common.iso(day), "charges": result, "below_minimum": below, "dry_run": dry_run}
+        return {
+            "date": common.iso(day),
+            "charges": result,
+            "below_minimum": below,
+            "overcharged": overcharged,
+            "dry_run": dry_run,
+        }
 
 
 def _settle_pending(session: Session, day: date, pending: Sequence[int], kept: set[int]) -> None:
