@@ -286,6 +286,32 @@ def test_interest_overcharged_is_reported_in_json() -> None:
     assert rules.interest_true_up(19726, 6247) == (13479, 0)
 
 
+@pytest.mark.parametrize("waive", [True, False])
+def test_a_credit_note_waives_the_fees_and_interest_not_yet_invoiced(waive: bool) -> None:
+    issue()
+    ok("config", "set", "reminder.fee", "60")
+    ok("invoice", "remind", "--date", "2024-05-15")
+    ok("rate", "set", "reference", "4", "--from", "2024-01-01")
+    ok("invoice", "interest", "--date", "2024-06-30")
+    ok("invoice", "credit", "1", "--reason", "x", "--date", "2024-07-01", *(["--waive"] if waive else []))
+    run_ = ok("invoice", "run", "--date", "2024-07-01", "--json")
+    billed = [line["charge"] for i in run_["invoices"] for line in i["lines"]]
+    assert "reminder-fee" not in billed and "late-interest" not in billed
+    assert bool(billed) is not waive  # without --waive the sale alone is invoiced again
+
+
+def test_fees_and_interest_already_invoiced_stay_when_the_invoice_is_credited() -> None:
+    issue()
+    ok("config", "set", "reminder.fee", "60")
+    ok("invoice", "remind", "--date", "2024-05-15")
+    [fees] = ok("invoice", "run", "--date", "2024-05-16", "--json")["invoices"]
+    assert [line["amount"] for line in fees["lines"]] == [6000]
+    ok("invoice", "credit", "1", "--reason", "x", "--date", "2024-07-01")
+    assert invoice(fees["number"])["state"] != "credited"
+    again = ok("invoice", "run", "--date", "2024-07-01", "--json")["invoices"]
+    assert "reminder-fee" not in [line["charge"] for i in again for line in i["lines"]]
+
+
 # ---- parts, set-offs, refunds ------------------------------------------------------------------------
 
 

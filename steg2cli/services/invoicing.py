@@ -33,6 +33,7 @@ from steg2cli.models import (
     CourseParticipant,
     Invoice,
     InvoiceLine,
+    LateInterest,
     OpenInvoice,
     Payer,
     Payment,
@@ -1110,9 +1111,28 @@ def credit(
             session.execute(update(Charge).where(Charge.id.in_(charge_ids)).values(waived_by=new_number))
         else:
             _unsettle(session, session.scalars(select(Charge.key).where(Charge.id.in_(charge_ids))).all())
+        _waive_compensation(session, number, new_number)
         openitems.reopen(session, number)
         touched(session, "invoice", number, new_number)
         return _load_invoices(session, [note])[0]
+
+
+def _waive_compensation(session: Session, number: int, note: int) -> None:
+    """Rules 40-41 with rule 19: a credit note cancels the debt, and with it the reminder fees and late
+    interest charged for it that are not yet on a live invoice (they are waived by the note); those already
+    invoiced stay, for the coordinator to credit that invoice."""
+    ids = set(
+        session.scalars(
+            select(Reminder.charge_id).where(Reminder.invoice_number == number, Reminder.charge_id.is_not(None))
+        )
+    ) | set(session.scalars(select(LateInterest.charge_id).where(LateInterest.invoice_number == number)))
+    ids.discard(None)
+    if not ids:
+        return
+    billed = set(session.scalars(select(ChargeBilling.charge_id).where(ChargeBilling.charge_id.in_(ids))))
+    free = sorted(i for i in ids if i is not None and i not in billed)
+    if free:
+        session.execute(update(Charge).where(Charge.id.in_(free), Charge.waived_by.is_(None)).values(waived_by=note))
 
 
 def not_yet_invoiced(session: Session, until: date) -> list[rules.Charge]:
