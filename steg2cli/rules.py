@@ -1840,6 +1840,39 @@ def offset_allowed(same_payer: bool, to_is_open: bool, available: int, owed: int
     return problems
 
 
+def money_move_dated(
+    what: str,
+    day: date,
+    last_received: date | None,
+    credited_on: date | None = None,
+    target_dated: date | None = None,
+) -> list[str]:
+    """Rule 42: a set-off or refund (dated not after today: `not_in_future`) is dated not before the latest
+    money received on the invoice it takes money from (that money was not there yet), not before the credit
+    note that freed the money on a credited invoice, and (a set-off) not before the invoice it goes to was
+    issued."""
+    problems = []
+    if last_received is not None and day < last_received:
+        problems.append(
+            _("{what} is dated {day}, before the money it moves arrived on the invoice ({received})").format(
+                what=what, day=day.isoformat(), received=last_received.isoformat()
+            )
+        )
+    if credited_on is not None and day < credited_on:
+        problems.append(
+            _("{what} is dated {day}, before the credit note that freed the money ({credited})").format(
+                what=what, day=day.isoformat(), credited=credited_on.isoformat()
+            )
+        )
+    if target_dated is not None and day < target_dated:
+        problems.append(
+            _("{what} is dated {day}, before the invoice it goes to was issued ({issued})").format(
+                what=what, day=day.isoformat(), issued=target_dated.isoformat()
+            )
+        )
+    return problems
+
+
 def refund_allowed(to_pay_back: int, amount: int, day: date, today: date) -> list[str]:
     """Rule 42: a refund is above zero, dated not after today, and no more than what is overpaid or to be
     paid back on the invoice."""

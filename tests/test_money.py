@@ -397,6 +397,33 @@ def test_set_off_within_a_payer_refunds_and_the_books(fresh_db: Any, tmp_path: P
     assert receivables * 100 == owed - sum(i["to_pay_back"] + i["overpaid"] for i in listed)
 
 
+def test_set_offs_and_refunds_are_dated_after_the_money_they_move(fresh_db: Any) -> None:
+    issue()  # invoice 1: Gävle, 30 000 kr, dated 2024-04-01
+    ok("invoice", "run", "--date", "2025-04-01")  # invoice 2: Gävle, 10 000 kr
+    ok("payment", "add", "1", "--date", "2024-05-01", "--amount", "35500")  # 5 500 kr too much
+    with nothing_written(fresh_db):
+        refused("payment", "offset", "1", "2", "--amount", "100", "--date", "2026-06-16", contains="after today")
+        refused("payment", "offset", "1", "2", "--amount", "100", "--date", "2024-04-30", contains="2024-05-01")
+        refused("payment", "offset", "1", "2", "--amount", "100", "--date", "2025-03-31", contains="2025-04-01")
+        refused("payment", "refund", "1", "--amount", "100", "--date", "2024-04-30", contains="arrived")
+    ok("payment", "offset", "1", "2", "--amount", "100", "--date", "2025-04-01")
+    ok("payment", "refund", "1", "--amount", "100", "--date", "2024-05-01")
+    # Money on a credited invoice is freed by the credit note, not before.
+    ok("payment", "add", "2", "--date", "2025-04-20", "--amount", "9900")
+    ok("invoice", "credit", "2", "--reason", "fel kommun", "--date", "2025-04-25")
+    with nothing_written(fresh_db):
+        refused("payment", "refund", "2", "--amount", "100", "--date", "2025-04-24", contains="credit note")
+    ok("payment", "refund", "2", "--amount", "100", "--date", "2025-04-25")
+
+
+def test_rule_42_money_is_moved_no_earlier_than_it_came() -> None:
+    assert rules.money_move_dated("x", D("2025-05-01"), D("2025-05-01"), D("2025-04-01"), D("2025-05-01")) == []
+    assert rules.money_move_dated("x", D("2025-04-30"), D("2025-05-01"))
+    assert rules.money_move_dated("x", D("2025-04-30"), None, D("2025-05-01"))
+    assert rules.money_move_dated("x", D("2025-04-30"), None, None, D("2025-05-01"))
+    assert rules.money_move_dated("x", D("2025-04-30"), None) == []
+
+
 def test_sie_books_fees_and_interest_on_their_accounts_and_warns_of_a_dash(tmp_path: Path) -> None:
     issue()
     ok("config", "set", "seller.name", "MÄN – Män för jämställdhet")

@@ -287,7 +287,7 @@ def offset(
     from steg2cli.services import receivables
 
     day = common.day(date, "--date") or common.today()
-    result = receivables.offset(common.database(ctx), from_invoice, to_invoice, _amount(amount), day)
+    result = receivables.offset(common.database(ctx), from_invoice, to_invoice, _amount(amount), day, common.today())
     if as_json:
         common.emit_json(result)
     else:

@@ -273,7 +273,27 @@ def _to_pay_back(session: Session, invoice: Invoice, day: date) -> int:
     return found.to_pay_back + found.overpaid
 
 
-def offset(db: Database, from_ref: str, to_ref: str, amount: int | None, day: date) -> dict[str, Any]:
+def last_received(session: Session, number: int) -> date | None:
+    """The day of the latest money that came onto an invoice: payments put whole on it, parts of payments
+    (by the payment's date) and set-offs into it."""
+    days = [
+        session.scalar(select(func.max(Payment.paid_on)).where(Payment.invoice_number == number)),
+        session.scalar(
+            select(func.max(Payment.paid_on))
+            .join(PaymentPart, PaymentPart.payment_id == Payment.id)
+            .where(PaymentPart.invoice_number == number)
+        ),
+        session.scalar(select(func.max(PaymentOffset.offset_on)).where(PaymentOffset.to_invoice == number)),
+    ]
+    found = [d for d in days if d is not None]
+    return max(found) if found else None
+
+
+def _credited_on(session: Session, number: int) -> date | None:
+    return session.scalar(select(Invoice.invoice_date).where(Invoice.credits_number == number))
+
+
+def offset(db: Database, from_ref: str, to_ref: str, amount: int | None, day: date, today: date) -> dict[str, Any]:
     """Set an overpayment on one invoice (or money to pay back on a credited one) off against another open
     invoice of the same payer (rule 42). No money moves in the bank, so the books do not change."""
     with db.write("payment offset") as session:
@@ -281,6 +301,16 @@ def offset(db: Database, from_ref: str, to_ref: str, amount: int | None, day: da
         target = find_invoice(session, to_ref)
         if origin.number == target.number:
             raise BadInput(_("a set-off goes from one invoice to another"))
+        common.check(
+            rules.not_in_future(_("the set-off"), day, today)
+            + rules.money_move_dated(
+                _("the set-off"),
+                day,
+                last_received(session, origin.number),
+                _credited_on(session, origin.number),
+                target.invoice_date,
+            )
+        )
         available = _to_pay_back(session, origin, day) if origin.kind in rules.PAYABLE_KINDS else 0
         owed_state = state(session, target, day)
         owed = max(owed_state.balance, 0) if owed_state.state in ("open", "overdue") else 0
@@ -306,7 +336,12 @@ def refund(db: Database, invoice_ref: str, amount: int, day: date, note: str, to
     with db.write("payment refund") as session:
         invoice = find_invoice(session, invoice_ref)
         available = _to_pay_back(session, invoice, day) if invoice.kind in rules.PAYABLE_KINDS else 0
-        common.check(rules.refund_allowed(available, amount, day, today))
+        common.check(
+            rules.refund_allowed(available, amount, day, today)
+            + rules.money_move_dated(
+                _("the refund"), day, last_received(session, invoice.number), _credited_on(session, invoice.number)
+            )
+        )
         record = Refund(
             invoice_number=invoice.number,
             refunded_on=day,
