@@ -1745,7 +1745,7 @@ def late_interest(
     """Rule 41 (räntelagen 6 §): interest on the unpaid balance of each day after the due date, at the
     reference rate in force that day plus 8 percentage points, from the day after `charged_through` (the
     days already charged) up to `through`. Money received on a day counts from the next day, so an invoice
-    paid on day P bears interest up to and including P. Each day's interest is balance × rate / 365; the
+    paid on day P bears interest up to and including P, and the period (`last`) ends on P. Each day's interest is balance × rate / 365; the
     sum is rounded to whole öre once (half up)."""
     first = max(due, charged_through or due) + relativedelta(days=1)
     if through < first:
@@ -1758,6 +1758,8 @@ def late_interest(
         | {start for start, _ in ordered_rates if first < start <= through}
     )
     numerator = 0
+    last = through
+    owed_after = False  # whether any day of the period bears interest
     bounds = [first, *changes, through + relativedelta(days=1)]
     for start, end in zip(bounds, bounds[1:], strict=False):
         balance = total - sum(amount for d, amount in events if d < start)
@@ -1767,8 +1769,10 @@ def late_interest(
         if not in_force:
             return Interest(0, first, through, missing=start)
         numerator += balance * (in_force[-1] + INTEREST_MARGIN_BP) * (end - start).days
+        last, owed_after = end - relativedelta(days=1), True
     denominator = 10_000 * DAYS_IN_YEAR
-    return Interest((numerator * 2 + denominator) // (2 * denominator), first, through)
+    # The period ends on the last day that bears interest: the day the last of the balance was paid.
+    return Interest((numerator * 2 + denominator) // (2 * denominator), first, last if owed_after else through)
 
 
 def interest_true_up(owed: int, charged: int) -> tuple[int, int]:

@@ -312,6 +312,20 @@ def test_fees_and_interest_already_invoiced_stay_when_the_invoice_is_credited() 
     assert "reminder-fee" not in [line["charge"] for i in again for line in i["lines"]]
 
 
+def test_the_interest_period_ends_on_the_day_the_last_of_the_balance_was_paid() -> None:
+    rates = [(D("2025-01-01"), 200)]
+    found = rules.late_interest(100_000, D("2025-10-02"), [(D("2026-01-15"), 100_000)], rates, None, D("2026-03-02"))
+    assert (found.first, found.last) == (D("2025-10-03"), D("2026-01-15"))
+    assert found.amount == round(Decimal(100_000 * 1000 * 105) / (10_000 * 365))
+    issue()  # 30 000 kr due 2024-05-01
+    ok("rate", "set", "reference", "4", "--from", "2024-01-01")
+    ok("payment", "add", "1", "--date", "2024-06-15", "--amount", "30000")
+    [line] = ok("invoice", "interest", "--date", "2024-07-31", "--json")["charges"]
+    assert (line["from"], line["through"]) == ("2024-05-02", "2024-06-15")
+    [billed] = ok("invoice", "run", "--date", "2024-07-31", "--json")["invoices"]
+    assert billed["lines"][0]["period"] == "2024-05-02 – 2024-06-15"
+
+
 # ---- parts, set-offs, refunds ------------------------------------------------------------------------
 
 
