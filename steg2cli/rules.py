@@ -1745,8 +1745,8 @@ def late_interest(
     """Rule 41 (räntelagen 6 §): interest on the unpaid balance of each day after the due date, at the
     reference rate in force that day plus 8 percentage points, from the day after `charged_through` (the
     days already charged) up to `through`. Money received on a day counts from the next day, so an invoice
-    paid on day P bears interest up to and including P, and the period (`last`) ends on P. Each day's interest is balance × rate / 365; the
-    sum is rounded to whole öre once (half up)."""
+    paid on day P bears interest up to and including P, and the period (`last`) ends on P. Each day's
+    interest is balance × rate / 365; the sum is rounded to whole öre once (half up)."""
     first = max(due, charged_through or due) + relativedelta(days=1)
     if through < first:
         return Interest(0, first, through)
