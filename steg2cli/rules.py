@@ -1647,6 +1647,19 @@ def is_compensation(kind: str) -> bool:
     return kind in COMPENSATION_CODES
 
 
+def is_compensation_invoice(kinds: Iterable[str]) -> bool:
+    """An invoice of reminder fees and late-payment interest only (every line `is_compensation`). Lag
+    1981:739 allows a reminder fee only where it was agreed when the debt arose, and räntelagen lets no
+    interest run on interest: such an invoice is reminded without a fee and bears no late-payment interest."""
+    found = list(kinds)
+    return bool(found) and all(is_compensation(kind) for kind in found)
+
+
+def reminder_fee_for(fee: int, compensation: bool) -> int:
+    """Rule 40: the fee a reminder carries; none on an invoice of reminder fees and interest."""
+    return 0 if compensation else fee
+
+
 def invoice_groups(charges: Iterable[Charge], already_billed: Iterable[str]) -> list[tuple[int, list[Charge]]]:
     """Rule 18 with rules 40-41: one invoice per payer for what it bought, and one more per payer for its
     reminder fees and late-payment interest (outside VAT, which an e-invoice cannot mix with sales)."""

@@ -326,6 +326,27 @@ def test_the_interest_period_ends_on_the_day_the_last_of_the_balance_was_paid() 
     assert billed["lines"][0]["period"] == "2024-05-02 – 2024-06-15"
 
 
+def test_an_invoice_of_fees_and_interest_is_reminded_without_a_fee_and_bears_no_interest() -> None:
+    issue()
+    ok("config", "set", "reminder.fee", "60")
+    ok("rate", "set", "reference", "4", "--from", "2024-01-01")
+    ok("invoice", "remind", "--date", "2024-05-15")
+    ok("invoice", "interest", "--date", "2024-05-15")
+    [fees] = ok("invoice", "run", "--date", "2024-05-16", "--json")["invoices"]
+    assert {line["charge"] for line in fees["lines"]} == {"reminder-fee", "late-interest"}
+    later = D(fees["due_date"]) + (D("2024-02-12") - D("2024-02-01"))
+    reminded = ok("invoice", "remind", "--number", str(fees["number"]), "--date", later.isoformat(), "--json")
+    assert [r["fee"] for r in reminded["reminders"]] == [0]
+    charged = ok("invoice", "interest", "--date", "2024-12-31", "--json")["charges"]
+    assert [c["invoice"] for c in charged] == [1]  # the sale only
+    assert (
+        ok("invoice", "run", "--date", "2024-12-31", "--json")["invoices"][0]["lines"][0]["charge"] == "late-interest"
+    )
+    assert rules.is_compensation_invoice(["reminder-fee", "late-interest"])
+    assert not rules.is_compensation_invoice(["annual-fee", "reminder-fee"]) and not rules.is_compensation_invoice([])
+    assert rules.reminder_fee_for(6000, True) == 0 and rules.reminder_fee_for(6000, False) == 6000
+
+
 # ---- parts, set-offs, refunds ------------------------------------------------------------------------
 
 

@@ -83,7 +83,10 @@ def _candidates(session: Session, day: date) -> tuple[list[int], list[int]]:
     paid_late: set[int] = set()
     for chunk in common.chunks(pending):
         paid_late |= _paid_late(session, day, chunk)
-    return sorted(overdue | paid_late), pending
+    found = overdue | paid_late
+    # Räntelagen lets no interest run on interest: an invoice of reminder fees and interest bears none.
+    found -= invoicing.compensation_invoices(session, sorted(found))
+    return sorted(found), pending
 
 
 def _paid_late(session: Session, day: date, chunk: Sequence[int]) -> set[int]:

@@ -1135,6 +1135,17 @@ def _waive_compensation(session: Session, number: int, note: int) -> None:
         session.execute(update(Charge).where(Charge.id.in_(free), Charge.waived_by.is_(None)).values(waived_by=note))
 
 
+def compensation_invoices(session: Session, numbers: Sequence[int]) -> set[int]:
+    """Of these invoices, those of reminder fees and late-payment interest only (rules 40-41)."""
+    kinds: dict[int, list[str]] = {}
+    for chunk in common.chunks(sorted(set(numbers))):
+        for number, kind in session.execute(
+            select(InvoiceLine.invoice_number, InvoiceLine.kind).where(InvoiceLine.invoice_number.in_(chunk))
+        ):
+            kinds.setdefault(number, []).append(kind)
+    return {number for number, found in kinds.items() if rules.is_compensation_invoice(found)}
+
+
 def not_yet_invoiced(session: Session, until: date) -> list[rules.Charge]:
     """What is due on or before `until` and not on a live invoice (for the dashboard)."""
     return due_charges(session, until).charges

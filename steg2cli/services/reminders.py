@@ -158,15 +158,17 @@ def remind(
             raise RuleViolation(problems)
         new_due = rules.reminder_due_date(day, terms)
         result = []
+        compensation = invoicing.compensation_invoices(session, [row.number for row, _level in made])
         for row, level in made:
             charge_id = None
-            if terms.fee:
+            fee = rules.reminder_fee_for(terms.fee, row.number in compensation)
+            if fee:
                 charge = Charge(
                     key=f"reminder-fee:{row.number}:{level}",
                     kind="reminder-fee",
                     due_date=day,
                     payer_id=row.payer_id,
-                    amount_ore=terms.fee,
+                    amount_ore=fee,
                     vat_bp=0,
                     description=f"{rules.COMPENSATION_CODES['reminder-fee']}, "
                     f"faktura {common.shown_number(row.number, row.old_number)} "
@@ -184,7 +186,7 @@ def remind(
                     level=level,
                     reminded_on=day,
                     due_date=new_due,
-                    fee_ore=terms.fee,
+                    fee_ore=fee,
                     charge_id=charge_id,
                 )
             )
@@ -194,7 +196,7 @@ def remind(
                     "internal_number": row.number,
                     "level": level,
                     "due_date": common.iso(new_due),
-                    "fee": terms.fee,
+                    "fee": fee,
                 }
             )
         receivables.refresh(session, *(row.number for row, _level in made))
