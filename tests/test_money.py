@@ -347,6 +347,33 @@ def test_an_invoice_of_fees_and_interest_is_reminded_without_a_fee_and_bears_no_
     assert rules.reminder_fee_for(6000, True) == 0 and rules.reminder_fee_for(6000, False) == 6000
 
 
+def test_the_state_on_a_day_counts_only_money_and_credit_notes_dated_by_then() -> None:
+    from steg2cli.services import reminders
+    from tests.test_followup import _database
+
+    issue()  # invoice 1: 30 000 kr due 2024-05-01
+    ok("invoice", "run", "--date", "2025-04-01")  # invoice 2: 10 000 kr due 2025-05-01
+    ok("invoice", "remind", "--date", "2024-05-15")
+    ok("payment", "add", "1", "--date", "2024-05-20", "--amount", "10000")
+    ok("payment", "add", "1", "--date", "2024-06-15", "--amount", "21000")  # 1 000 kr too much
+    ok("payment", "refund", "1", "--amount", "400", "--date", "2024-07-01")
+    ok("payment", "offset", "1", "2", "--amount", "600", "--date", "2025-04-02")
+    ok("invoice", "credit", "2", "--reason", "fel kommun", "--date", "2025-05-10")
+
+    def on(day: str) -> dict[int, tuple[str, int]]:
+        listed = ok("invoice", "list", "--on", day, "--json")
+        return {i["number"]: (i["state"], i["paid"]) for i in listed if i["kind"] == "invoice"}
+
+    assert on("2024-05-31")[1] == ("overdue", 1_000_000)
+    assert on("2024-06-30")[1] == ("paid", 3_100_000)
+    assert on("2024-07-01")[1] == ("paid", 3_060_000)
+    assert on("2025-04-05") == {1: ("paid", 3_000_000), 2: ("open", 60_000)}
+    assert on("2025-05-09")[2] == ("overdue", 60_000)
+    assert on("2025-05-10")[2][0] == "credited"
+    letter = reminders.letter(_database(), 1, 1)
+    assert (letter.paid, letter.balance) == (0, 3_000_000)
+
+
 # ---- parts, set-offs, refunds ------------------------------------------------------------------------
 
 

@@ -549,6 +549,44 @@ def paid_by_invoice(session: Session, numbers: Sequence[int], money: dict[int, A
     return paid
 
 
+def money_after(session: Session, numbers: Sequence[int], on: date, money: dict[int, Any]) -> dict[int, int]:
+    """Of what `paid_by_invoice` counts for these invoices, the money dated after `on` (payments whole or in
+    parts by the payment's date, set-offs in less out by their date, less refunds by theirs): the state as of
+    `on` leaves it out. `money` is their `receivables` rows: only invoices with one have parts, set-offs or
+    refunds."""
+    later: dict[int, int] = defaultdict(int)
+    for number, total in session.execute(
+        select(Payment.invoice_number, func.sum(Payment.amount_ore))
+        .where(Payment.invoice_number.in_(numbers), Payment.paid_on > on)
+        .group_by(Payment.invoice_number)
+    ):
+        if number is not None:
+            later[number] += int(total or 0)
+    moved = [number for number in numbers if number in money]
+    if moved:
+        for number, total in session.execute(
+            select(PaymentPart.invoice_number, func.sum(PaymentPart.amount_ore))
+            .join(Payment, Payment.id == PaymentPart.payment_id)
+            .where(PaymentPart.invoice_number.in_(moved), Payment.paid_on > on)
+            .group_by(PaymentPart.invoice_number)
+        ):
+            later[number] += int(total or 0)
+        for column, sign in ((PaymentOffset.to_invoice, 1), (PaymentOffset.from_invoice, -1)):
+            for number, total in session.execute(
+                select(column, func.sum(PaymentOffset.amount_ore))
+                .where(column.in_(moved), PaymentOffset.offset_on > on)
+                .group_by(column)
+            ):
+                later[number] += sign * int(total or 0)
+        for number, total in session.execute(
+            select(Refund.invoice_number, func.sum(Refund.amount_ore))
+            .where(Refund.invoice_number.in_(moved), Refund.refunded_on > on)
+            .group_by(Refund.invoice_number)
+        ):
+            later[number] -= int(total or 0)
+    return {number: amount for number, amount in later.items() if amount}
+
+
 def _load_invoices(
     session: Session, invoices: Sequence[Any], on: date | None = None, with_lines: bool = True
 ) -> list[dict[str, Any]]:
@@ -575,14 +613,20 @@ def _load_invoices(
                     .group_by(InvoiceLine.invoice_number)
                 ).all()
             )
-        for number, credited in session.execute(
-            select(Invoice.number, Invoice.credits_number).where(Invoice.credits_number.in_(chunk))
+        for number, credited, credited_on in session.execute(
+            select(Invoice.number, Invoice.credits_number, Invoice.invoice_date).where(
+                Invoice.credits_number.in_(chunk)
+            )
         ):
-            if credited is not None:
+            # As of `on`: a credit note dated later had not cancelled the invoice yet.
+            if credited is not None and (on is None or credited_on <= on):
                 credits[credited] = number
         found = summaries(session, chunk)
         money.update(found)
         paid.update(paid_by_invoice(session, chunk, found))
+        if on is not None:
+            for number, later in money_after(session, chunk, on, found).items():
+                paid[number] = paid.get(number, 0) - later
         # The reminders themselves only where the lines are read too (not for a table).
         reminded = [number for number, row in found.items() if row.reminders] if with_lines else []
         if reminded:
