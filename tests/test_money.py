@@ -284,6 +284,26 @@ def test_interest_overcharged_is_reported_in_json() -> None:
     assert (charge["invoice"], charge["from"], charge["through"]) == (1, "2025-07-01", "2025-07-31")
     assert rules.interest_true_up(6247, 19726) == (0, 13479)
     assert rules.interest_true_up(19726, 6247) == (13479, 0)
+    # The coordinator credits the interest invoice, waived: the next run charges what is owed, once.
+    [billed] = ok("invoice", "run", "--date", "2025-07-31", "--json")["invoices"]
+    ok(
+        "invoice",
+        "credit",
+        str(billed["number"]),
+        "--reason",
+        "ränta på fel faktura",
+        "--date",
+        "2025-08-01",
+        "--waive",
+    )
+    ok("config", "set", "interest.minimum", "50")
+    trued = ok("invoice", "interest", "--date", "2025-08-01", "--json")
+    assert trued["overcharged"] == []
+    owed_1 = round(Decimal(3_000_000 * 1200 * 457) / (10_000 * 365))
+    assert {c["invoice"]: (c["from"], c["amount"]) for c in trued["charges"]} == {
+        1: ("2024-05-02", owed_1),
+        2: ("2025-05-02", 6247),
+    }
 
 
 @pytest.mark.parametrize("waive", [True, False])

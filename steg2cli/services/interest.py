@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from steg2cli import rules
@@ -126,14 +126,18 @@ def charge(db: Database, day: date, today: date, dry_run: bool = False) -> dict[
         rates = _rates(session)
         numbers, pending = _candidates(session, day)
         charged: dict[int, tuple[date | None, int, int]] = {}
+        # What was charged counts unless a credit note waived it (the coordinator credited an overcharge).
+        standing = case((Charge.waived_by.is_(None), LateInterest.amount_ore), else_=0)
+        standing_through = case((Charge.waived_by.is_(None), LateInterest.through_date), else_=None)
         for chunk in common.chunks(numbers):
             for number, last, count, amount in session.execute(
                 select(
                     LateInterest.invoice_number,
-                    func.max(LateInterest.through_date),
+                    func.max(standing_through),
                     func.count(),
-                    func.sum(LateInterest.amount_ore),
+                    func.sum(standing),
                 )
+                .join(Charge, Charge.id == LateInterest.charge_id)
                 .where(LateInterest.invoice_number.in_(chunk))
                 .group_by(LateInterest.invoice_number)
             ):

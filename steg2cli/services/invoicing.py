@@ -1153,6 +1153,9 @@ def credit(
         charge_ids = [line.charge_id for line in lines]
         if waive:
             session.execute(update(Charge).where(Charge.id.in_(charge_ids)).values(waived_by=new_number))
+            # Interest waived is no longer charged: the next interest run trues those invoices up again.
+            trued = session.scalars(select(LateInterest.invoice_number).where(LateInterest.charge_id.in_(charge_ids)))
+            openitems.reopen(session, *set(trued))
         else:
             _unsettle(session, session.scalars(select(Charge.key).where(Charge.id.in_(charge_ids))).all())
         _waive_compensation(session, number, new_number)
