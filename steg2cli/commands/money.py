@@ -54,7 +54,10 @@ def remind(
         Path | None, typer.Option("-o", "--output", help="Write each reminder as a PDF into this folder.")
     ] = None,
     send: Annotated[
-        bool, typer.Option("--send", help="Then deliver these reminders, and any earlier one still waiting, by each payer's channel.")
+        bool,
+        typer.Option(
+            "--send", help="Then deliver these reminders, and any earlier one still waiting, by each payer's channel."
+        ),
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
