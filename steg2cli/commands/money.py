@@ -145,7 +145,8 @@ def interest(
     result = service.charge(common.database(ctx), day, common.today(), dry_run)
     common.warn(
         _(
-            "invoice {invoice} was charged {amount} more interest than is owed now that its money moved; credit it"
+            "invoice {invoice} was charged {amount} more interest than is owed now that its money moved; "
+            "credit the invoice that billed it with --waive"
         ).format(invoice=o["invoice"], amount=kr(o["amount"]))
         for o in result["overcharged"]
     )
