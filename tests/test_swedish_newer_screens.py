@@ -341,3 +341,27 @@ def test_the_readme_shows_an_invoice_and_a_report_page_and_how_lists_print() -> 
         assert picture in section and (ROOT / picture).is_file(), picture
     assert "A4" in section and "width" in section and "(docs/documents.md)" in section
     assert len(text.splitlines()) < 150
+
+
+# ---- 11. the audit trail shows no personal data ------------------------------------------------------------
+
+
+def test_the_audit_trail_says_a_personal_field_changed_but_never_shows_its_values(swedish: None) -> None:
+    from tests.conftest import register
+
+    register(name="Anna Lind", phone="070-111")
+    ok("trainer", "edit", "1", "--name", "Anna Lind-Berg", "--phone", "070-999", "--appointed-by", "Lars Lind, rektor")
+    ok("trainer", "edit", "1", "--inactive", "--date", "2026-03-01", "--reason", "sjukskriven")
+    ok("payer", "set", "Gävle", "--reference", "Eva Ek", "--email", "eva@gavle.se", "--address", r"Box 1\n801 84 Gävle")
+    text = ok("log").stdout
+    for personal in ("Anna", "Lind", "070-", "Lars", "rektor", "sjukskriven", "Eva", "eva@", "Box 1", "801 84"):
+        assert personal not in text, personal
+    for said in ("namn ändrat", "telefon ändrat", "utsedd av ändrat", "referens ändrat", "e-post ändrat"):
+        assert said in text, said
+    assert "inaktiv från: — → '2026-03-01'" in text  # a date is no personal data: shown as before
+    entries = ok("log", "--json")
+    shown = str(entries)
+    for personal in ("Anna", "070-", "Lars", "sjukskriven", "Eva", "Box 1"):
+        assert personal not in shown, personal
+    [edit] = [e for e in entries if e["command"] == "trainer edit" and "name" in e["changes"]["trainer"]["1"]]
+    assert edit["changes"]["trainer"]["1"]["name"] == "changed"

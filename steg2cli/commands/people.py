@@ -232,6 +232,22 @@ def _touched_text(kind: str, ids: object) -> str:
     return f"{_audit_word(kind)} {shown}"
 
 
+def _change_text(kind: str, record: str, field: str, values: object) -> str:
+    """One recorded change: a personal field only as changed, any other with its old and new value."""
+    if not isinstance(values, list):  # a personal field: the trail does not show its values
+        return _("{kind} {record} {field} changed").format(
+            kind=_audit_word(kind), record=record, field=_field_word(field)
+        )
+    old, new = values
+    return _("{kind} {record} {field}: {old} → {new}").format(
+        kind=_audit_word(kind),
+        record=record,
+        field=_field_word(field),
+        old=_change_value(kind, record, field, old),
+        new=_change_value(kind, record, field, new),
+    )
+
+
 def log(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many entries (newest first).")] = 50,
@@ -254,16 +270,10 @@ def log(
                 r["command"],
                 "; ".join(_touched_text(kind, ids) for kind, ids in r["touched"].items()),
                 "; ".join(
-                    _("{kind} {record} {field}: {old} → {new}").format(
-                        kind=_audit_word(kind),
-                        record=record,
-                        field=_field_word(field),
-                        old=_change_value(kind, record, field, old),
-                        new=_change_value(kind, record, field, new),
-                    )
+                    _change_text(kind, record, field, values)
                     for kind, records in r["changes"].items()
                     for record, fields in records.items()
-                    for field, (old, new) in fields.items()
+                    for field, values in fields.items()
                 ),
             ]
             for r in rows

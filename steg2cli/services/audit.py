@@ -11,6 +11,30 @@ from steg2cli.db import Database
 from steg2cli.models import AuditEntry
 
 
+#: The fields of a person an edit records, by the kind of record: the trail shows that they changed,
+#: never their values (docs/operations.md: the trail shows no names, addresses or phone numbers).
+PERSONAL_FIELDS: dict[str, frozenset[str]] = {
+    "trainer": frozenset({"name", "email", "phone", "appointed_by", "inactive_reason"}),
+    "payer": frozenset({"reference", "email", "address"}),
+}
+#: What a personal field's values are shown as.
+HIDDEN = "changed"
+
+
+def shown_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """The recorded changes with every personal field's old and new value replaced by "changed"."""
+    return {
+        kind: {
+            record: {
+                field: HIDDEN if field in PERSONAL_FIELDS.get(kind, ()) else values
+                for field, values in fields.items()
+            }
+            for record, fields in records.items()
+        }
+        for kind, records in changes.items()
+    }
+
+
 def entries(db: Database, limit: int = 50) -> list[dict[str, Any]]:
     """The newest entries first: when (UTC), the OS user, the command, the ids it touched, and for an
     edit the old and new value of every field it changed."""
@@ -23,7 +47,7 @@ def entries(db: Database, limit: int = 50) -> list[dict[str, Any]]:
                 "user": e.os_user,
                 "command": e.command,
                 "touched": json.loads(e.touched or "{}"),
-                "changes": json.loads(e.changes or "{}"),
+                "changes": shown_changes(json.loads(e.changes or "{}")),
             }
             for e in rows
         ]
