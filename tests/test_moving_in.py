@@ -4,6 +4,7 @@ invoices, and `db copy`; and trainee exports read back in after an erasure."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -479,3 +480,23 @@ def test_fakturerat_tom_is_shown_and_a_second_import_with_another_is_refused(fre
     trainer_id, agreement_id = trainer_under_agreement(email="bo@gavle.se", start="2026-06-01")
     assert {a["id"]: a["billed_until"] for a in ok("agreement", "list", "--json")}[agreement_id] is None
     assert "invoiced before steg2" not in ok("trainer", "show", str(trainer_id)).stdout
+
+
+def test_the_audit_trail_names_an_old_invoice_by_its_old_number(fresh_db: Any, tmp_path: Path) -> None:
+    """`log` shows an invoice from before steg2 as the payer knows it, never by its hidden negative number."""
+    from tests.test_payments import bgmax_file
+
+    second = ["A-9", "2025-05-01", "2025-06-01", "Gävle", 500, 0, None]
+    ok("import", "register", str(workbook(tmp_path / "r.xlsx", invoices=[INVOICE, second])))
+    ok("invoice", "remind", "--date", "2026-06-15", "--number", "2025-117")
+    bank = tmp_path / "bg.txt"
+    bank.write_bytes(bgmax_file([("9999", 50_000, "1")], day="20260610"))
+    ok("payment", "import", str(bank))
+    payment = max(p["id"] for p in ok("payment", "list", "--json"))
+    ok("payment", "assign", str(payment), "A-9")
+    text = ok("log").stdout
+    assert not re.search(r"(?<![\w-])-\d", text), text
+    assert "invoice 2025-117, A-9" in text and "invoice 2025-117" in text
+    assert "invoice: — → A-9" in text
+    entries = ok("log", "--json")
+    assert {n for e in entries for n in e["touched"].get("invoice", [])} == {"2025-117", "A-9"}

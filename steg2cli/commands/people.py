@@ -209,6 +209,8 @@ def _change_value(kind: str, record: str, field: str, value: object) -> str:
         return rules.format_kr(value)
     if field in RATE_FIELDS and isinstance(value, int):
         return f"{common.percent(value / 100)} %"
+    if field == "invoice":  # an invoice by the number a person types, an old one's without quotes
+        return str(value)
     if field == "delivery" and isinstance(value, str):
         from steg2cli.commands.sending import CHANNELS
 
