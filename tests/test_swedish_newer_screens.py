@@ -365,3 +365,81 @@ def test_the_audit_trail_says_a_personal_field_changed_but_never_shows_its_value
         assert personal not in shown, personal
     [edit] = [e for e in entries if e["command"] == "trainer edit" and "name" in e["changes"]["trainer"]["1"]]
     assert edit["changes"]["trainer"]["1"]["name"] == "changed"
+
+
+# ---- 12. no English code on a Swedish screen -------------------------------------------------------------
+
+
+def test_moved_in_invoices_courses_and_payment_sources_are_named_in_swedish(swedish: None, tmp_path: Path) -> None:
+    from tests.test_moving_in import INVOICE, TRAINER, workbook
+    from tests.test_payments import bgmax_file
+
+    ok("import", "register", str(workbook(tmp_path / "r.xlsx", trainers=[TRAINER], invoices=[INVOICE])))
+    ok("payment", "add", "2025-117", "--date", "2026-01-10", "--amount", "100")
+    bank = tmp_path / "bg.txt"
+    bank.write_bytes(bgmax_file([("11700021", 20_000, "1")], day="20260111"))
+    ok("payment", "import", str(bank))
+    shown = ok("invoice", "show", "2025-117").stdout
+    assert not re.search(r"^(none|inga)\s*$", shown, re.M), shown
+    assert "(betalt före steg2, betalning 1)" in shown
+    assert "(inlagd för hand, betalning 2)" in shown and "(BgMax-fil, betalning 3)" in shown
+    screens = {
+        "invoice list": ok("invoice", "list").stdout,
+        "payment list": ok("payment", "list").stdout,
+        "course list": ok("course", "list").stdout,
+        "course show": ok("course", "show", "1").stdout,
+        "trainer show": ok("trainer", "show", "1").stdout,
+    }
+    for name, text in screens.items():
+        for code in ("imported", "manual", "bgmax"):
+            assert not re.search(rf"\b{code}\b", text), (name, code, text)
+    assert "importerad" in screens["invoice list"] and "importerad" in screens["course list"]
+
+
+def test_rates_programme_levels_and_waiting_invoices_are_named_in_swedish(swedish: None, tmp_path: Path) -> None:
+    ok("rate", "set", "reference", "2", "--from", "2024-01-01")
+    assert not re.search(r"\breference\b", ok("rate", "list").stdout)
+    assert "referensränta" in ok("rate", "list").stdout
+    ok("programme", "load", str(EXAMPLES / "pool-programme.toml"))
+    levels = ok("programme", "list").stdout
+    assert "2 × Nätverksträff" in levels and not re.search(r"× (network|conference|national|county)\b", levels)
+    from tests.test_einvoices import seller
+
+    seller()
+    trainer_under_agreement(start="2024-04-01")
+    trainer_under_agreement(email="bo@example.se", municipality="Umeå", start="2024-04-01")
+    ok("payer", "set", "Gävle", "--delivery", "email", "--email", "")
+    ok("payer", "set", "Umeå", "--delivery", "print", "--address", "")
+    ok("invoice", "run", "--date", "2024-04-01")
+    ok("config", "set", "delivery.mail-outbox", str(tmp_path))
+    ok("config", "set", "delivery.print-folder", str(tmp_path))
+    result = run("invoice", "send")
+    text = result.stdout + result.stderr
+    assert "saknar e-post för e-post" in text and "saknar adress för utskrift" in text, text
+    assert not re.search(r"för (email|print)\b", text), text
+
+
+def test_a_mail_server_that_cannot_be_reached_or_takes_no_login_is_said_in_swedish(
+    swedish: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    from tests.test_delivery import Inbox, _free_port, _mail_to, _register
+
+    _register(1)
+    _mail_to(_free_port())
+    line = refused("invoice", "send")
+    assert "når inte e-postservern" in line and "anslutningen nekades" in line and "errno" in line, line
+    assert "Connection refused" not in line
+    port = _free_port()
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=port)  # offers no AUTH
+    controller.start()
+    try:
+        _mail_to(port)
+        ok("config", "set", "smtp.user", "man")
+        monkeypatch.setenv("STEG2_SMTP_PASSWORD", "hemligt")
+        line = refused("invoice", "send")
+    finally:
+        controller.stop()
+    assert "svarade men erbjuder ingen inloggning (AUTH)" in line and "når inte" not in line, line
+    assert "not supported" not in line

@@ -29,8 +29,7 @@ def shown_changes(changes: dict[str, Any]) -> dict[str, Any]:
     return {
         kind: {
             record: {
-                field: HIDDEN if field in PERSONAL_FIELDS.get(kind, ()) else values
-                for field, values in fields.items()
+                field: HIDDEN if field in PERSONAL_FIELDS.get(kind, ()) else values for field, values in fields.items()
             }
             for record, fields in records.items()
         }

@@ -193,6 +193,19 @@ class Connection:
                     where=where, user=config.user, code=exc.smtp_code
                 )
             ) from None
+        except smtplib.SMTPNotSupportedError:
+            self.close()
+            raise BadInput(
+                _(
+                    "the mail server {where} answered but offers no login (AUTH) here: ask for the port that takes "
+                    "a login, or clear smtp.user for a server that needs none"
+                ).format(where=where)
+            ) from None
+        except smtplib.SMTPResponseException as exc:
+            self.close()
+            raise BadInput(
+                _("the mail server {where} answered but refused: {reason}").format(where=where, reason=_reason(exc))
+            ) from None
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise BadInput(
@@ -289,4 +302,33 @@ def _reason(exc: BaseException) -> str:
         error = exc.smtp_error
         text = error.decode(errors="replace") if isinstance(error, bytes) else str(error)
         return f"{exc.smtp_code} {without_addresses(text)}"
-    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return _failure(exc) or getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def _failure(exc: BaseException) -> str | None:
+    """A common connection failure said in the terminal's language, with the system's code kept
+    (`errno 111`); None for any other."""
+    import errno
+    import socket
+
+    code = getattr(exc, "errno", None)
+    if isinstance(exc, socket.gaierror):
+        return _("no such server name ({code})").format(code=code)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return _("its certificate could not be verified: {reason}").format(reason=exc.verify_message)
+    if isinstance(exc, ssl.SSLError):
+        return _("the encrypted connection failed: {reason}").format(reason=exc.reason or exc)
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return _("no answer within {seconds} seconds").format(seconds=TIMEOUT_SECONDS)
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return _("the server closed the connection")
+    words = {
+        errno.ECONNREFUSED: _("the connection was refused: nothing answers on that port"),
+        errno.ECONNRESET: _("the server broke off the connection"),
+        errno.EHOSTUNREACH: _("the server's network cannot be reached"),
+        errno.ENETUNREACH: _("the network cannot be reached"),
+        errno.ETIMEDOUT: _("no answer within {seconds} seconds").format(seconds=TIMEOUT_SECONDS),
+    }
+    if code in words:
+        return f"{words[code]} (errno {code})"
+    return None
