@@ -13,7 +13,6 @@ from steg2cli.db import Database
 from steg2cli.models import AuditEntry
 from steg2cli.services.common import shown_numbers
 
-
 #: The fields of a person an edit records, by the kind of record: the trail shows that they changed,
 #: never their values (docs/operations.md: the trail shows no names, addresses or phone numbers).
 PERSONAL_FIELDS: dict[str, frozenset[str]] = {
