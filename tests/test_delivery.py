@@ -504,7 +504,8 @@ def test_meeting_letters_say_what_was_attended_and_what_is_left(smtp_server: Any
     assert [s["trainer_id"] for s in result["sent"]] == [short]
     (mail,) = inbox.messages
     text = mail.get_content()  # type: ignore[attr-defined]
-    assert "deltagit i 1 nätverksträff och 0 konferens" in text
+    assert "deltagit i 1 nätverksträff och 0 konferenser" in text  # 0 takes the plural
+    assert "deltar du varje år i 2 nätverksträffar och 1 konferens." in text
     assert "Kvar att delta i: 1 nätverksträff och 1 konferens." in text
     assert "2026-10-01 nätverksträff: Höstträffen" in text
     again = ok("mail", "trainers", "--about", "meetings", "--json")

@@ -443,3 +443,17 @@ def test_a_mail_server_that_cannot_be_reached_or_takes_no_login_is_said_in_swedi
         controller.stop()
     assert "svarade men erbjuder ingen inloggning (AUTH)" in line and "når inte" not in line, line
     assert "not supported" not in line
+
+
+# ---- 13. plurals -------------------------------------------------------------------------------------------
+
+
+def test_a_cohort_in_the_year_report_counts_one_gathering_in_the_singular(swedish: None) -> None:
+    ok("programme", "load", str(EXAMPLES / "pool-programme.toml"))
+    ok("cohort", "add", "Pool 1", "--programme", "pool-environment", "--start", "2025-01-01", "--months", "24")
+    ok("meeting", "add", "--kind", "national", "--date", "2025-02-10", "--cohort", "Pool 1")
+    text = ok("report", "--year", "2025").stdout
+    assert "0 utbildade, 1 träff, 0 närvarande" in text, text
+    assert "1 träffar" not in text
+    ok("meeting", "add", "--kind", "county", "--date", "2025-03-10", "--cohort", "Pool 1")
+    assert "0 utbildade, 2 träffar, 0 närvarande" in ok("report", "--year", "2025").stdout
