@@ -457,3 +457,36 @@ def test_a_cohort_in_the_year_report_counts_one_gathering_in_the_singular(swedis
     assert "1 träffar" not in text
     ok("meeting", "add", "--kind", "county", "--date", "2025-03-10", "--cohort", "Pool 1")
     assert "0 utbildade, 2 träffar, 0 närvarande" in ok("report", "--year", "2025").stdout
+
+
+# ---- 14. compliance columns by the obligations that apply ---------------------------------------------------
+
+
+def test_compliance_shows_the_columns_of_the_obligations_the_levels_set() -> None:
+    from tests.conftest import certify, register
+
+    ok("programme", "load", str(EXAMPLES / "pool-programme.toml"))
+    trainer = register(level="resource-person")
+    certify(trainer["id"])
+    ok("sign-agreement", "1", "--start", "2024-06-01")
+    national = ok("meeting", "add", "--kind", "national", "--date", "2025-02-10", "--json")
+    ok("meeting", "attend", str(national["id"]), "1")
+    text = ok("compliance", "--year", "2025").stdout
+    header = text.splitlines()[1].split("\t")
+    assert header[3:-1] == ["National gathering", "County gathering"], header
+    assert "\t1/1\t0/2\t" in text, text
+    assert not re.search(r"\b(network|conference)\b", text), text
+    # MÄN's own trainers: network meetings and the conference, by their names
+    register(name="Bo Berg", email="bo@example.se", municipality="Umeå")
+    certify(2)
+    ok("sign-agreement", "2", "--start", "2024-06-01")
+    text = ok("compliance", "--year", "2025").stdout
+    header = text.splitlines()[1].split("\t")
+    assert header[3:-1] == [
+        "Nätverksträff",
+        "En vecka fri från våld – konferens",
+        "National gathering",
+        "County gathering",
+    ]
+    assert "\t—\t—\t1/1\t0/2\t" in text and "\t0/2\t0/1\t—\t—\t" in text, text  # not obliged: a dash
+    assert ok("compliance", "--year", "2025", "--json")[0]["required"]
