@@ -500,3 +500,28 @@ def test_the_audit_trail_names_an_old_invoice_by_its_old_number(fresh_db: Any, t
     assert "invoice: — → A-9" in text
     entries = ok("log", "--json")
     assert {n for e in entries for n in e["touched"].get("invoice", [])} == {"2025-117", "A-9"}
+
+
+def test_a_refused_trainer_row_names_the_cell_and_its_value_and_piles_nothing_on_rows_referring_to_it(
+    fresh_db: Any, tmp_path: Path
+) -> None:
+    future = [*TRAINER[:4], "2030-01-01", "2030-02-01", *TRAINER[6:]]
+    result = run("import", "register", str(workbook(tmp_path / "a.xlsx", trainers=[future])), "--json")
+    errors = [(e["column"], e["value"]) for e in json.loads(result.stdout)]
+    assert ("Grundutbildning", "2030-01-01") in errors and ("Programserie hållen", "2030-02-01") in errors, errors
+    assert all(value for _column, value in errors), errors
+    unnamed = [*TRAINER[:6], "Per", *TRAINER[7:]]  # no role: rule 1 refuses the appointment
+    path = workbook(
+        tmp_path / "b.xlsx", trainers=[unnamed], agreements=[AGREEMENT], schools=[SCHOOL], trained=[TRAINEE]
+    )
+    with nothing_written(fresh_db):
+        result = run("import", "register", str(path), "--json")
+    assert result.exit_code == 1
+    errors = json.loads(result.stdout)
+    assert [(e["sheet"], e["column"], e["value"]) for e in errors] == [("Utbildare", "Utsedd av", "Per")], errors
+    # a trainer on no sheet and not in the register is still unknown
+    path = workbook(
+        tmp_path / "c.xlsx", trainers=[unnamed], agreements=[["bo@gavle.se", "2024-01-01", None, None, None]]
+    )
+    errors = json.loads(run("import", "register", str(path), "--json").stdout)
+    assert ("Överenskommelser", "Utbildare") in {(e["sheet"], e["column"]) for e in errors}, errors

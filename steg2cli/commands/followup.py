@@ -150,7 +150,7 @@ def compliance(
             "Attendance {year}: {short} of {rows_count} trainers under agreement fall short",
             len(rows),
         ).format(year=year, short=short, rows_count=len(rows)),
-        [_("id"), _("name"), _("municipality"), *(names.get(k, k) for k in kinds), _("ok")],
+        [_("id"), _("name"), _("municipality"), *[str(names.get(k) or k) for k in kinds], _("ok")],
         (
             [
                 r["trainer_id"],
