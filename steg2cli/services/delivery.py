@@ -423,7 +423,7 @@ def _deliver_one(
         name = (document[0].rsplit(".", 1)[0] if document else item.key.replace(":", "-")) + ".eml"
         delivery_id = _start(recorder, item, message_id)
         try:
-            target = mailer.write_atomically(Path(where.mail.outbox), name, prepared.data)
+            target = mailer.write_atomically(Path(where.mail.outbox), name, prepared.data, keep_existing=True)
         except BadInput as exc:
             _finish(recorder, delivery_id, "failed", reason=str(exc))
             outcome.failed.append({**label, "reason": str(exc)})
