@@ -72,6 +72,8 @@ def parse(text: str) -> Definition:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(_("not a valid TOML file: {error}").format(error=exc)) from None
+    except RecursionError:  # arrays nested thousands deep: no definition looks like that
+        raise ValueError(_("not a valid TOML file: {error}").format(error=_("nested too deeply"))) from None
     problems: list[str] = []
     for key in data:
         if key not in _KEYS:

@@ -213,6 +213,7 @@ def write_workbook(
         raise BadInput(
             _("cannot write {path}: the folder {parent} does not exist").format(path=path, parent=path.parent)
         )
+    check_writable(path)
     workbook = Workbook(write_only=True)
     counts: dict[str, int] = {}
     bold = Font(name="Calibri", bold=True)
@@ -264,9 +265,23 @@ def write_workbook(
     return counts
 
 
+def check_writable(path: Path) -> None:
+    """Refuse a folder steg2 cannot write in before any work is done (a write-only workbook half made and
+    never saved leaves openpyxl complaining on the terminal when it is thrown away)."""
+    try:
+        handle, temporary = tempfile.mkstemp(suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise BadInput(_("cannot write {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
+    os.close(handle)
+    Path(temporary).unlink(missing_ok=True)
+
+
 def _save(workbook: Any, path: Path) -> None:
     """Save into a temporary file beside `path` that replaces it only when complete."""
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+    try:
+        handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+    except OSError as exc:
+        raise BadInput(_("cannot write {path}: {strerror}").format(path=path, strerror=exc.strerror)) from None
     os.close(handle)
     try:
         workbook.save(temporary)

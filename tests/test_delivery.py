@@ -690,6 +690,27 @@ def test_invoice_remind_send_delivers_the_real_reminder_letter_once(smtp_server:
     assert ok("invoice", "send", "--reminders", "--json")["delivered"] == []
 
 
+def test_a_reminder_whose_delivery_failed_goes_with_the_next_reminder_run(smtp_server: Any, fresh_db: Any) -> None:
+    """The cron line `invoice remind --send`: a reminder that could not be delivered (the server refused it)
+    waits, and the next run delivers it although it has no new reminder to write."""
+    inbox, port = smtp_server
+    numbers = _register(2)
+    _mail_to(port)
+    ok("invoice", "send")
+    inbox.refuse.add("faktura1@kommun.example")
+    first = run("invoice", "remind", "--date", "2024-06-15", "--send")
+    assert first.exit_code == 1 and "1 not delivered" in first.stderr
+    assert len(inbox.messages) == 3
+    inbox.refuse.clear()
+    again = ok("invoice", "remind", "--date", "2024-06-16", "--send", "--json")
+    assert again["reminders"] == []
+    assert [(d["number"], d["level"]) for d in again["send"]["delivered"]] == [
+        (_number_to("faktura1@kommun.example"), 1)
+    ]
+    assert len(inbox.messages) == 4 and len(numbers) == 2
+    assert ok("invoice", "remind", "--date", "2024-06-17", "--send", "--json")["send"]["delivered"] == []
+
+
 # ---- a protected server: STARTTLS or TLS, and a login ------------------------------------------------------
 
 

@@ -525,3 +525,42 @@ def test_a_refused_trainer_row_names_the_cell_and_its_value_and_piles_nothing_on
     )
     errors = json.loads(run("import", "register", str(path), "--json").stdout)
     assert ("Överenskommelser", "Utbildare") in {(e["sheet"], e["column"]) for e in errors}, errors
+
+
+@pytest.mark.skipif(SERVER is not None, reason="damages an SQLite file")
+def test_a_copy_of_a_damaged_register_names_the_register_not_the_copy(fresh_db: Any, tmp_path: Path) -> None:
+    ok("demo")
+    size = fresh_db.stat().st_size
+    with fresh_db.open("r+b") as damaged:
+        damaged.seek(size // 2)
+        damaged.write(b"\xff" * 4096)
+    target = tmp_path / "copy.db"
+    line = refused("db", "copy", str(target))
+    assert "damaged" in line and str(fresh_db) in line and str(target) not in line
+    assert not target.exists()
+
+
+def test_a_folder_that_cannot_be_written_is_refused_plainly(
+    fresh_db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the right to write in the folder: one plain line, not "failed unexpectedly" (the check runs
+    before any work, so a half-made workbook is never thrown away)."""
+    import tempfile
+
+    from tests.test_einvoices import seller
+
+    ok("demo")
+    seller()
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    for command in (
+        ["export", "register", "-o", str(tmp_path / "r.xlsx")],
+        ["export", "register-template", "-o", str(tmp_path / "t.xlsx")],
+        ["report", "--year", "2025", "-o", str(tmp_path / "r.pdf")],
+        ["invoice", "pdf", "-o", str(tmp_path / "pdf")],
+    ):
+        line = refused(*command)
+        assert "cannot write" in line and "Permission denied" in line and "unexpectedly" not in line, command

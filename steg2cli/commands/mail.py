@@ -36,7 +36,9 @@ def trainers(
     from steg2cli.services import letters
 
     day = common.day(date, "--date") or common.today()
-    result = letters.letters(common.database(ctx), about, year or day.year, day, again=again, dry_run=dry_run)
+    result = letters.letters(
+        common.database(ctx), about, year or day.year, day, again=again, dry_run=dry_run, today=common.today()
+    )
     if as_json:
         common.emit_json(result)
         delivery_failed({"failed": result["failed"], "uncertain": result["uncertain"]})

@@ -54,7 +54,10 @@ def remind(
         Path | None, typer.Option("-o", "--output", help="Write each reminder as a PDF into this folder.")
     ] = None,
     send: Annotated[
-        bool, typer.Option("--send", help="Then deliver these reminders by each payer's channel (as `invoice send`).")
+        bool,
+        typer.Option(
+            "--send", help="Then deliver these reminders, and any earlier one still waiting, by each payer's channel."
+        ),
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -72,7 +75,10 @@ def remind(
     if send and not dry_run:
         from steg2cli.services import delivery
 
+        # This run's reminders, and every earlier one still waiting (a delivery that failed last time goes
+        # now: a cron job running `invoice remind --send` never leaves one behind).
         pairs = [(r["internal_number"], r["level"]) for r in result["reminders"]]
+        pairs += [p for p in delivery.issued_reminders(common.database(ctx)) if p not in pairs]
         sent = delivery.send_reminders(common.database(ctx), today, pairs)
         result = {**result, "send": sent}
     if as_json:

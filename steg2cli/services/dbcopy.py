@@ -169,14 +169,36 @@ def _copy_to_sqlite(source_path: Path, path: Path) -> tuple[dict[str, int], str]
             raise DatabaseError(_("the copy breaks a foreign key; nothing was kept"))
     except BaseException as exc:
         if created or path.exists():
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            _remove(path)
         if isinstance(exc, sqlite3.Error):
             from steg2cli.db import translate
 
-            raise translate(exc, f"sqlite:///{path}") from None
+            # A damaged file met while copying is the register's when the register itself fails its check.
+            where = source_path if isinstance(exc, sqlite3.DatabaseError) and not _sound(source_path) else path
+            raise translate(exc, f"sqlite:///{where}") from None
         raise
     return {name: counts[name] for name in sorted(counts) if name != "alembic_version"}, str(schema)
+
+
+def _remove(path: Path) -> None:
+    """Take away a copy that was not kept; a file that cannot be removed must not hide why the copy failed."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _sound(path: Path) -> bool:
+    """Whether an SQLite file passes SQLite's quick check (asked only after a copy failed)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return bool(conn.execute("PRAGMA quick_check").fetchone() == ("ok",))
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
 
 
 def _busy_timeout_ms() -> int:
@@ -209,8 +231,7 @@ def _copy_from_server_to_sqlite(source: Database, path: Path) -> dict[str, int]:
         return _copy_rows(source, target)
     except BaseException:
         target.engine.dispose()
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _remove(path)
         raise
 
 

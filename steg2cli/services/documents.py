@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database
 from steg2cli.errors import BadInput, NotFound, RuleViolation
-from steg2cli.files import write_bytes
+from steg2cli.files import make_folder, write_bytes
 from steg2cli.i18n import _
 from steg2cli.models import Agreement, Invoice, Payer, School, Trainer
 from steg2cli.services import common, einvoices, invoicing, settings
@@ -166,7 +166,7 @@ def write_invoices(
             found = (i for i in every if i["kind"] != "imported")
             for batch in _batches(found, BATCH):
                 if not written:
-                    folder.mkdir(exist_ok=True)
+                    make_folder(folder)
                 attached = _einvoices(session, batch)
                 dates = _credited_dates(session, batch)
                 for invoice in batch:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database
 from steg2cli.errors import BadInput, RuleViolation
-from steg2cli.files import write_bytes
+from steg2cli.files import make_folder, write_bytes
 from steg2cli.formats import ubl
 from steg2cli.i18n import _
 from steg2cli.models import Invoice
@@ -137,7 +137,7 @@ def write(db: Database, folder: Path, numbers: Sequence[int] = (), year: int | N
         if not invoices:
             raise BadInput(_("no invoices to write") + (_(" in {year}").format(year=year) if year else ""))
         docs = documents(session, invoices)
-    folder.mkdir(exist_ok=True)
+    make_folder(folder)
     written = []
     for document in docs:
         target = folder / ubl.file_name(document)

@@ -154,10 +154,21 @@ def _letter(about: str, name: str, year: int, details: dict[str, Any], seller: d
 
 
 def letters(
-    db: Database, about: str, year: int, day: date, again: bool = False, dry_run: bool = False
+    db: Database,
+    about: str,
+    year: int,
+    day: date,
+    again: bool = False,
+    dry_run: bool = False,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """Rule 44: one letter to each trainer owing what `about` names, unless already told this year."""
     from steg2cli.services import followup, invoicing
+
+    if today is not None:
+        problems = rules.not_in_future(_("the letters"), day, today)
+        if problems:
+            raise BadInput(problems[0])
 
     if about not in rules.LETTER_SUBJECTS:
         raise BadInput(

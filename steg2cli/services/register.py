@@ -114,6 +114,19 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     OTHER_STEPS: ("Start", "Datum"),
 }
 COUNTS = ("trainers", "agreements", "schools", "programmes", "steps", "trainees", "invoices")
+#: The longest text each column can hold (the register's own limits): a longer cell is a bad row, never cut.
+TEXT_LIMITS: dict[str, dict[str, int]] = {
+    TRAINERS: {"Namn": 200, "E-post": 254, "Telefon": 40, "Utsedd av": 200, "Nivå": 40},
+    SCHOOLS: {
+        "Skola": 200,
+        "Orsak": 400,
+        "Kontaktperson": 200,
+        "Kontaktens e-post": 254,
+        "Kontaktens telefon": 40,
+    },
+    INVOICES: {"Fakturanummer": 40, "Referens": 30},
+    OTHER_STEPS: {"Skola": 200, "Steg": 40},
+}
 
 
 #: The step of MÄN's definition each of the workbook's step columns holds (the columns are CLI.md's).
@@ -379,6 +392,8 @@ def _invoice_rows(session: Session) -> Iterator[list[Any]]:
     paid = invoicing.paid_by_invoice(session, [r.number for r in rows]) if rows else {}
     places = {m.code: m.name for m in session.scalars(select(Municipality))}
     for r in rows:
+        if paid.get(r.number, 0) >= r.total_ore:
+            continue  # paid in full since it moved in: no longer an unpaid invoice (the sheet takes none)
         payer = places.get(r.payer_code or "") or r.payer_org_number or r.payer_name
         reference = "" if r.ocr == _no_reference(r.old_number) else r.ocr
         yield [r.old_number, r.invoice_date, r.due_date, payer, r.total_ore, paid.get(r.number, 0), reference or None]
@@ -496,6 +511,8 @@ class _Importer:
         if found is None:
             return
         header, data = found
+        if not any(header) and not reader.holds_anything(name):
+            return  # a sheet left empty: it has no rows to lose, like a sheet left out
         if [h.casefold() for h in header[: len(columns)]] != [c.casefold() for c in columns]:
             sheet.bad(
                 1,
@@ -513,6 +530,11 @@ class _Importer:
                 sheet.bad(
                     number, column, repr(cells[column])[1:-1], _("holds a control character; type the value again")
                 )
+            for column, most in TEXT_LIMITS.get(name, {}).items():
+                value = cells.get(column)
+                if isinstance(value, str) and len(value.strip()) > most:
+                    bad.append(column)
+                    sheet.bad(number, column, value[:40], _("longer than {count} characters").format(count=most))
             if not bad:
                 yield sheet, number, cells
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, touched
 from steg2cli.errors import BadInput, NotFound, RuleViolation
-from steg2cli.files import write_bytes
+from steg2cli.files import make_folder, write_bytes
 from steg2cli.i18n import _
 from steg2cli.models import Charge, Invoice, InvoiceBlock, OpenInvoice, Receivable, Reminder
 from steg2cli.services import common, invoicing, receivables, settings
@@ -203,7 +203,7 @@ def remind(
         if folder is not None and result and not dry_run:
             from steg2cli.documents.reminder import file_name, reminder_pdf
 
-            Path(folder).mkdir(exist_ok=True)
+            make_folder(Path(folder))
             for item in result:
                 document = _letter(session, item["internal_number"], item["level"])
                 target = Path(folder) / file_name(document)

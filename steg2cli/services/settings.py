@@ -148,6 +148,8 @@ def checked_value(key: str, value: str) -> str:
         folder = Path(value).expanduser().absolute()
         if not folder.parent.is_dir():  # a mistyped path, not a folder to make from nothing
             raise BadInput(_("{key}: the folder {path} does not exist").format(key=key, path=folder.parent))
+        if folder.exists() and not folder.is_dir():
+            raise BadInput(_("{key}: {path} is a file, not a folder").format(key=key, path=folder))
         return str(folder)
     if key.startswith("account."):
         if not (value.isascii() and value.isdigit() and len(value) == 4 and value[0] != "0"):
