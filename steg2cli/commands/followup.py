@@ -128,8 +128,7 @@ def compliance(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Who fell short of the year's gatherings their level obliges (2 network meetings and 1 conference for
-    MÄN's trainers)."""
+    """Who fell short of 2 network meetings and 1 conference in a year."""
     from steg2cli.services import followup
 
     db = common.database(ctx)
