@@ -315,6 +315,22 @@ def test_without_a_server_email_goes_to_the_outbox_as_eml_files(tmp_path: Path, 
     assert ok("invoice", "send", "--json")["delivered"] == []
 
 
+def test_a_letter_sent_again_to_the_outbox_never_overwrites_the_one_not_yet_collected(
+    tmp_path: Path, fresh_db: Any
+) -> None:
+    seller()
+    trainer_under_agreement(email="kort@example.se", start="2024-04-01")
+    ok("config", "set", "delivery.mail-outbox", str(tmp_path / "utkorg"))
+    first = ok("mail", "trainers", "--about", "meetings", "--date", "2026-06-01", "--json")["sent"]
+    again = ok("mail", "trainers", "--about", "meetings", "--date", "2026-06-02", "--again", "--json")["sent"]
+    assert len(first) == len(again) == 1
+    names = sorted(f.name for f in (tmp_path / "utkorg").iterdir())
+    assert len(names) == 2 and names[0].endswith("-2.eml"), names
+    assert {n.removesuffix("-2.eml").removesuffix(".eml") for n in names} == {names[1].removesuffix(".eml")}
+    texts = [message_from_bytes(f.read_bytes(), policy=default)["Message-ID"] for f in (tmp_path / "utkorg").iterdir()]
+    assert len(set(texts)) == 2  # both letters kept
+
+
 def test_without_a_server_or_an_outbox_email_waits_named(fresh_db: Any) -> None:
     _register(1)
     with nothing_written(fresh_db):
@@ -504,7 +520,8 @@ def test_meeting_letters_say_what_was_attended_and_what_is_left(smtp_server: Any
     assert [s["trainer_id"] for s in result["sent"]] == [short]
     (mail,) = inbox.messages
     text = mail.get_content()  # type: ignore[attr-defined]
-    assert "deltagit i 1 nätverksträff och 0 konferens" in text
+    assert "deltagit i 1 nätverksträff och 0 konferenser" in text  # 0 takes the plural
+    assert "deltar du varje år i 2 nätverksträffar och 1 konferens." in text
     assert "Kvar att delta i: 1 nätverksträff och 1 konferens." in text
     assert "2026-10-01 nätverksträff: Höstträffen" in text
     again = ok("mail", "trainers", "--about", "meetings", "--json")

@@ -302,6 +302,7 @@ def test_an_agreement_prints_for_signature(tmp_path: Path) -> None:
         "Män för jämställdhet",
         "Åsa Öberg",
         "asa@example.se",
+        "telefon 070-123 45 67",  # docs/documents.md: name, e-mail, phone
         "Gävle kommun",  # the scope, and the party paying the fee
         "Betalande part",
         "Utsedd av Karin Ek, rektor".lower().replace("utsedd av", "utsedd av"),

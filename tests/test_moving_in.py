@@ -4,6 +4,7 @@ invoices, and `db copy`; and trainee exports read back in after an erasure."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -479,6 +480,51 @@ def test_fakturerat_tom_is_shown_and_a_second_import_with_another_is_refused(fre
     trainer_id, agreement_id = trainer_under_agreement(email="bo@gavle.se", start="2026-06-01")
     assert {a["id"]: a["billed_until"] for a in ok("agreement", "list", "--json")}[agreement_id] is None
     assert "invoiced before steg2" not in ok("trainer", "show", str(trainer_id)).stdout
+
+
+def test_the_audit_trail_names_an_old_invoice_by_its_old_number(fresh_db: Any, tmp_path: Path) -> None:
+    """`log` shows an invoice from before steg2 as the payer knows it, never by its hidden negative number."""
+    from tests.test_payments import bgmax_file
+
+    second = ["A-9", "2025-05-01", "2025-06-01", "Gävle", 500, 0, None]
+    ok("import", "register", str(workbook(tmp_path / "r.xlsx", invoices=[INVOICE, second])))
+    ok("invoice", "remind", "--date", "2026-06-15", "--number", "2025-117")
+    bank = tmp_path / "bg.txt"
+    bank.write_bytes(bgmax_file([("9999", 50_000, "1")], day="20260610"))
+    ok("payment", "import", str(bank))
+    payment = max(p["id"] for p in ok("payment", "list", "--json"))
+    ok("payment", "assign", str(payment), "A-9")
+    text = ok("log").stdout
+    assert not re.search(r"(?<![\w-])-\d", text), text
+    assert "invoice 2025-117, A-9" in text and "invoice 2025-117" in text
+    assert "invoice: — → A-9" in text
+    entries = ok("log", "--json")
+    assert {n for e in entries for n in e["touched"].get("invoice", [])} == {"2025-117", "A-9"}
+
+
+def test_a_refused_trainer_row_names_the_cell_and_its_value_and_piles_nothing_on_rows_referring_to_it(
+    fresh_db: Any, tmp_path: Path
+) -> None:
+    future = [*TRAINER[:4], "2030-01-01", "2030-02-01", *TRAINER[6:]]
+    result = run("import", "register", str(workbook(tmp_path / "a.xlsx", trainers=[future])), "--json")
+    errors = [(e["column"], e["value"]) for e in json.loads(result.stdout)]
+    assert ("Grundutbildning", "2030-01-01") in errors and ("Programserie hållen", "2030-02-01") in errors, errors
+    assert all(value for _column, value in errors), errors
+    unnamed = [*TRAINER[:6], "Per", *TRAINER[7:]]  # no role: rule 1 refuses the appointment
+    path = workbook(
+        tmp_path / "b.xlsx", trainers=[unnamed], agreements=[AGREEMENT], schools=[SCHOOL], trained=[TRAINEE]
+    )
+    with nothing_written(fresh_db):
+        result = run("import", "register", str(path), "--json")
+    assert result.exit_code == 1
+    errors = json.loads(result.stdout)
+    assert [(e["sheet"], e["column"], e["value"]) for e in errors] == [("Utbildare", "Utsedd av", "Per")], errors
+    # a trainer on no sheet and not in the register is still unknown
+    path = workbook(
+        tmp_path / "c.xlsx", trainers=[unnamed], agreements=[["bo@gavle.se", "2024-01-01", None, None, None]]
+    )
+    errors = json.loads(run("import", "register", str(path), "--json").stdout)
+    assert ("Överenskommelser", "Utbildare") in {(e["sheet"], e["column"]) for e in errors}, errors
 
 
 @pytest.mark.skipif(SERVER is not None, reason="damages an SQLite file")

@@ -270,6 +270,7 @@ def test_sie_verifications_balance_and_receivables_net_to_what_is_owed(fresh_db:
     ok("export", "sie", "-o", str(out), "--from", "2024-01-01", "--to", "2025-12-31")
     books = read(out.read_bytes())
     assert books.header["#SIETYP"] == ["4"] and books.header["#ORGNR"] == ["802000-1239"]
+    assert books.header["#GEN"] == ["20260615"]  # the day the file is made (STEG2_TODAY), not the period's end
     assert len(books.verifications) == 3 + 3  # invoices 1 and 2, credit note 3, three payments
     receivables = sum(a for v in books.verifications for account, a in v.transactions if account == "1510")
     invoices = ok("invoice", "list", "--json")

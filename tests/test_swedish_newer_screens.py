@@ -341,3 +341,152 @@ def test_the_readme_shows_an_invoice_and_a_report_page_and_how_lists_print() -> 
         assert picture in section and (ROOT / picture).is_file(), picture
     assert "A4" in section and "width" in section and "(docs/documents.md)" in section
     assert len(text.splitlines()) < 150
+
+
+# ---- 11. the audit trail shows no personal data ------------------------------------------------------------
+
+
+def test_the_audit_trail_says_a_personal_field_changed_but_never_shows_its_values(swedish: None) -> None:
+    from tests.conftest import register
+
+    register(name="Anna Lind", phone="070-111")
+    ok("trainer", "edit", "1", "--name", "Anna Lind-Berg", "--phone", "070-999", "--appointed-by", "Lars Lind, rektor")
+    ok("trainer", "edit", "1", "--inactive", "--date", "2026-03-01", "--reason", "sjukskriven")
+    ok("payer", "set", "Gävle", "--reference", "Eva Ek", "--email", "eva@gavle.se", "--address", r"Box 1\n801 84 Gävle")
+    text = ok("log").stdout
+    for personal in ("Anna", "Lind", "070-", "Lars", "rektor", "sjukskriven", "Eva", "eva@", "Box 1", "801 84"):
+        assert personal not in text, personal
+    for said in ("namn ändrat", "telefon ändrat", "utsedd av ändrat", "referens ändrat", "e-post ändrat"):
+        assert said in text, said
+    assert "inaktiv från: — → '2026-03-01'" in text  # a date is no personal data: shown as before
+    entries = ok("log", "--json")
+    shown = str(entries)
+    for personal in ("Anna", "070-", "Lars", "sjukskriven", "Eva", "Box 1"):
+        assert personal not in shown, personal
+    [edit] = [e for e in entries if e["command"] == "trainer edit" and "name" in e["changes"]["trainer"]["1"]]
+    assert edit["changes"]["trainer"]["1"]["name"] == "changed"
+
+
+# ---- 12. no English code on a Swedish screen -------------------------------------------------------------
+
+
+def test_moved_in_invoices_courses_and_payment_sources_are_named_in_swedish(swedish: None, tmp_path: Path) -> None:
+    from tests.test_moving_in import INVOICE, TRAINER, workbook
+    from tests.test_payments import bgmax_file
+
+    ok("import", "register", str(workbook(tmp_path / "r.xlsx", trainers=[TRAINER], invoices=[INVOICE])))
+    ok("payment", "add", "2025-117", "--date", "2026-01-10", "--amount", "100")
+    bank = tmp_path / "bg.txt"
+    bank.write_bytes(bgmax_file([("11700021", 20_000, "1")], day="20260111"))
+    ok("payment", "import", str(bank))
+    shown = ok("invoice", "show", "2025-117").stdout
+    assert not re.search(r"^(none|inga)\s*$", shown, re.M), shown
+    assert "(betalt före steg2, betalning 1)" in shown
+    assert "(inlagd för hand, betalning 2)" in shown and "(BgMax-fil, betalning 3)" in shown
+    screens = {
+        "invoice list": ok("invoice", "list").stdout,
+        "payment list": ok("payment", "list").stdout,
+        "course list": ok("course", "list").stdout,
+        "course show": ok("course", "show", "1").stdout,
+        "trainer show": ok("trainer", "show", "1").stdout,
+    }
+    for name, text in screens.items():
+        for code in ("imported", "manual", "bgmax"):
+            assert not re.search(rf"\b{code}\b", text), (name, code, text)
+    assert "importerad" in screens["invoice list"] and "importerad" in screens["course list"]
+
+
+def test_rates_programme_levels_and_waiting_invoices_are_named_in_swedish(swedish: None, tmp_path: Path) -> None:
+    ok("rate", "set", "reference", "2", "--from", "2024-01-01")
+    assert not re.search(r"\breference\b", ok("rate", "list").stdout)
+    assert "referensränta" in ok("rate", "list").stdout
+    ok("programme", "load", str(EXAMPLES / "pool-programme.toml"))
+    levels = ok("programme", "list").stdout
+    assert "2 × Nätverksträff" in levels and not re.search(r"× (network|conference|national|county)\b", levels)
+    from tests.test_einvoices import seller
+
+    seller()
+    trainer_under_agreement(start="2024-04-01")
+    trainer_under_agreement(email="bo@example.se", municipality="Umeå", start="2024-04-01")
+    ok("payer", "set", "Gävle", "--delivery", "email", "--email", "")
+    ok("payer", "set", "Umeå", "--delivery", "print", "--address", "")
+    ok("invoice", "run", "--date", "2024-04-01")
+    ok("config", "set", "delivery.mail-outbox", str(tmp_path))
+    ok("config", "set", "delivery.print-folder", str(tmp_path))
+    result = run("invoice", "send")
+    text = result.stdout + result.stderr
+    assert "saknar e-post för e-post" in text and "saknar adress för utskrift" in text, text
+    assert not re.search(r"för (email|print)\b", text), text
+
+
+def test_a_mail_server_that_cannot_be_reached_or_takes_no_login_is_said_in_swedish(
+    swedish: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    from tests.test_delivery import Inbox, _free_port, _mail_to, _register
+
+    _register(1)
+    _mail_to(_free_port())
+    line = refused("invoice", "send")
+    assert "når inte e-postservern" in line and "anslutningen nekades" in line and "errno" in line, line
+    assert "Connection refused" not in line
+    port = _free_port()
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=port)  # offers no AUTH
+    controller.start()
+    try:
+        _mail_to(port)
+        ok("config", "set", "smtp.user", "man")
+        monkeypatch.setenv("STEG2_SMTP_PASSWORD", "hemligt")
+        line = refused("invoice", "send")
+    finally:
+        controller.stop()
+    assert "svarade men erbjuder ingen inloggning (AUTH)" in line and "når inte" not in line, line
+    assert "not supported" not in line
+
+
+# ---- 13. plurals -------------------------------------------------------------------------------------------
+
+
+def test_a_cohort_in_the_year_report_counts_one_gathering_in_the_singular(swedish: None) -> None:
+    ok("programme", "load", str(EXAMPLES / "pool-programme.toml"))
+    ok("cohort", "add", "Pool 1", "--programme", "pool-environment", "--start", "2025-01-01", "--months", "24")
+    ok("meeting", "add", "--kind", "national", "--date", "2025-02-10", "--cohort", "Pool 1")
+    text = ok("report", "--year", "2025").stdout
+    assert "0 utbildade, 1 träff, 0 närvarande" in text, text
+    assert "1 träffar" not in text
+    ok("meeting", "add", "--kind", "county", "--date", "2025-03-10", "--cohort", "Pool 1")
+    assert "0 utbildade, 2 träffar, 0 närvarande" in ok("report", "--year", "2025").stdout
+
+
+# ---- 14. compliance columns by the obligations that apply ---------------------------------------------------
+
+
+def test_compliance_shows_the_columns_of_the_obligations_the_levels_set() -> None:
+    from tests.conftest import certify, register
+
+    ok("programme", "load", str(EXAMPLES / "pool-programme.toml"))
+    trainer = register(level="resource-person")
+    certify(trainer["id"])
+    ok("sign-agreement", "1", "--start", "2024-06-01")
+    national = ok("meeting", "add", "--kind", "national", "--date", "2025-02-10", "--json")
+    ok("meeting", "attend", str(national["id"]), "1")
+    text = ok("compliance", "--year", "2025").stdout
+    header = text.splitlines()[1].split("\t")
+    assert header[3:-1] == ["National gathering", "County gathering"], header
+    assert "\t1/1\t0/2\t" in text, text
+    assert not re.search(r"\b(network|conference)\b", text), text
+    # MÄN's own trainers: network meetings and the conference, by their names
+    register(name="Bo Berg", email="bo@example.se", municipality="Umeå")
+    certify(2)
+    ok("sign-agreement", "2", "--start", "2024-06-01")
+    text = ok("compliance", "--year", "2025").stdout
+    header = text.splitlines()[1].split("\t")
+    assert header[3:-1] == [
+        "Nätverksträff",
+        "En vecka fri från våld – konferens",
+        "National gathering",
+        "County gathering",
+    ]
+    assert "\t—\t—\t1/1\t0/2\t" in text and "\t0/2\t0/1\t—\t—\t" in text, text  # not obliged: a dash
+    assert ok("compliance", "--year", "2025", "--json")[0]["required"]

@@ -147,7 +147,7 @@ def table(
     title: str | None,
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
-    empty: str = "none",
+    empty: str | None = None,
     limit: int | None = None,
     priority: Sequence[int] | None = None,
 ) -> None:
@@ -159,6 +159,8 @@ def table(
     `priority` lists the columns (by index) from the most needed to the least: on a terminal too narrow
     for all of them, the least needed are left out (and a line says which), as `gh` and `kubectl` do,
     instead of squeezing a name to one letter a line. Piped output always has every column."""
+    if empty is None:
+        empty = _("none")
     if limit is not None:
         every = iter(rows)
         rows = list(islice(every, limit))
@@ -306,7 +308,20 @@ WORDS = {
     "attendance": N_("attendance"),
     "trainee": N_("trainee"),
     "problem": N_("problem"),
+    "imported": N_("imported"),
 }
+#: Where a payment came from, as a person reads it.
+SOURCES = {
+    "manual": N_("entered by hand"),
+    "imported": N_("paid before steg2"),
+    "bgmax": N_("BgMax file"),
+    "camt054": N_("camt.054 file"),
+}
+
+
+def source_word(code: str) -> str:
+    """A payment's source (`manual`, `bgmax`) as a person reads it."""
+    return _(SOURCES[code]) if code in SOURCES else code
 
 
 def percent(value: float) -> str:

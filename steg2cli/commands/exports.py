@@ -200,7 +200,7 @@ def sie(
         start, end = common.required_day(first, "--from"), common.required_day(last, "--to")
     else:
         raise BadInput(_("give the period: --year Y, or --from D --to D"))
-    result = bookkeeping.export_sie(common.database(ctx), output, start, end)
+    result = bookkeeping.export_sie(common.database(ctx), output, start, end, common.today())
     n = result["verifications"], result["invoices"], result["credit_notes"], result["payments"]
     common.done(
         _("Wrote {verifications} to {output}: {invoices}, {credit_notes}, {payments}, {since} – {to}.").format(

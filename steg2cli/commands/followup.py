@@ -139,20 +139,23 @@ def compliance(
         common.emit_json(rows)
         return
     short = sum(1 for r in rows if not r["ok"])
+    names = followup.gathering_names(db)
+    # The obligations that apply: every kind some row's level obliges, in the definition's order.
+    obliged = {kind for r in rows for kind, count in r["required"].items() if count}
+    kinds = [k for k in names if k in obliged] + sorted(obliged - set(names))
     common.table(
         ngettext(
             "Attendance {year}: {short} of {rows_count} trainer under agreement falls short",
             "Attendance {year}: {short} of {rows_count} trainers under agreement fall short",
             len(rows),
         ).format(year=year, short=short, rows_count=len(rows)),
-        [_("id"), _("name"), _("municipality"), _("network"), _("conference"), _("ok")],
+        [_("id"), _("name"), _("municipality"), *[str(names.get(k) or k) for k in kinds], _("ok")],
         (
             [
                 r["trainer_id"],
                 r["name"],
                 r["municipality"]["name"],
-                f"{r['network_meetings']}/{r['required'].get('network', 0)}",
-                f"{r['conferences']}/{r['required'].get('conference', 0)}",
+                *(f"{r['attended'].get(k, 0)}/{r['required'][k]}" if r["required"].get(k) else "—" for k in kinds),
                 _("yes") if r["ok"] else _("NO"),
             ]
             for r in rows

@@ -60,7 +60,7 @@ STATES = {
     "overdue": N_("overdue"),
     "credit": N_("credit note"),
 }
-KINDS = {"invoice": N_("invoice"), "credit": N_("credit note")}
+KINDS = {"invoice": N_("invoice"), "credit": N_("credit note"), "imported": N_("imported")}
 #: What each charge on an invoice line is (stored codes, kept in JSON), as a person reads it.
 CHARGES = {
     "annual-fee": N_("annual fee"),
@@ -346,21 +346,22 @@ def show(
         ],
         title=title,
     )
-    common.table(
-        None,
-        [_("charge"), _("description"), _("who"), _("period"), _("amount"), _("VAT %")],
-        (
-            [
-                _(CHARGES[line["charge"]]) if line["charge"] in CHARGES else line["charge"],
-                line["description"],
-                line["who"],
-                line["period"],
-                kr(line["amount"]),
-                f"{line['vat_rate']:g}",
-            ]
-            for line in invoice["lines"]
-        ),
-    )
+    if invoice["lines"] or invoice["kind"] != "imported":  # one from before steg2 keeps only its amounts
+        common.table(
+            None,
+            [_("charge"), _("description"), _("who"), _("period"), _("amount"), _("VAT %")],
+            (
+                [
+                    _(CHARGES[line["charge"]]) if line["charge"] in CHARGES else line["charge"],
+                    line["description"],
+                    line["who"],
+                    line["period"],
+                    kr(line["amount"]),
+                    f"{line['vat_rate']:g}",
+                ]
+                for line in invoice["lines"]
+            ),
+        )
     pairs = [(_("before VAT"), kr(invoice["net"]))]
     pairs += [(_("VAT {rate:g} %").format(rate=rate["rate"]), kr(rate["vat"])) for rate in invoice["vat_by_rate"]]
     pairs += [(_("total"), kr(invoice["total"]))]
@@ -371,7 +372,9 @@ def show(
         pairs += [
             (
                 _("paid {date}").format(date=p["date"]),
-                _("{amount} ({source}, payment {id})").format(amount=kr(p["amount"]), source=p["source"], id=p["id"]),
+                _("{amount} ({source}, payment {id})").format(
+                    amount=kr(p["amount"]), source=common.source_word(p["source"]), id=p["id"]
+                ),
             )
             for p in invoice["payments"]
         ]

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from steg2cli.commands import common
-from steg2cli.i18n import _, ngettext
+from steg2cli.i18n import N_, _, ngettext
 
 rate_app = common.group("Reference rates for late-payment interest (räntelagen: reference rate + 8 points).")
 
@@ -180,6 +180,10 @@ def invoice_commands(app: typer.Typer) -> None:
 # ---- rate list | set ----------------------------------------------------------------------------
 
 
+#: The kinds of rate, as a person reads them.
+RATE_KINDS = {"reference": N_("reference rate")}
+
+
 @rate_app.command("list")
 def rate_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List the reference rates and the late-payment interest each gives."""
@@ -192,7 +196,15 @@ def rate_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     common.table(
         _("Reference rates"),
         [_("rate"), _("from"), _("reference rate %"), _("interest %")],
-        ([r["kind"], r["from"], common.percent(r["rate"]), common.percent(r["interest_rate"])] for r in result),
+        (
+            [
+                _(RATE_KINDS.get(r["kind"], r["kind"])),
+                r["from"],
+                common.percent(r["rate"]),
+                common.percent(r["interest_rate"]),
+            ]
+            for r in result
+        ),
         empty=_("none: set one with `steg2 rate set reference PERCENT --from DATE`"),
     )
 

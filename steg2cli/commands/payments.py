@@ -75,7 +75,7 @@ def import_(
             verb=verb,
             added=ngettext("{count} payment", "{count} payments", result["added"]).format(count=result["added"]),
             name=file.name,
-            source=result["source"],
+            source=common.source_word(result["source"]),
             total=kr(result["total"]),
             matched=result["matched"],
             unmatched=result["unmatched"],
@@ -93,7 +93,15 @@ def import_(
 
 def _rows(result: list[dict[str, Any]]) -> Any:
     return (
-        [p["id"], p["date"], kr(p["amount"]), p["reference"], p["invoice"] or "—", p["source"], p["payer_name"]]
+        [
+            p["id"],
+            p["date"],
+            kr(p["amount"]),
+            p["reference"],
+            p["invoice"] or "—",
+            common.source_word(p["source"]),
+            p["payer_name"],
+        ]
         for p in result
     )
 

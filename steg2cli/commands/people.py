@@ -209,6 +209,8 @@ def _change_value(kind: str, record: str, field: str, value: object) -> str:
         return rules.format_kr(value)
     if field in RATE_FIELDS and isinstance(value, int):
         return f"{common.percent(value / 100)} %"
+    if field == "invoice":  # an invoice by the number a person types, an old one's without quotes
+        return str(value)
     if field == "delivery" and isinstance(value, str):
         from steg2cli.commands.sending import CHANNELS
 
@@ -230,6 +232,22 @@ def _touched_text(kind: str, ids: object) -> str:
         return ngettext("a trainee list of {count} row", "a trainee list of {count} rows", rows).format(count=rows)
     shown = ", ".join(map(str, ids)) if isinstance(ids, list) else str(ids)
     return f"{_audit_word(kind)} {shown}"
+
+
+def _change_text(kind: str, record: str, field: str, values: object) -> str:
+    """One recorded change: a personal field only as changed, any other with its old and new value."""
+    if not isinstance(values, list):  # a personal field: the trail does not show its values
+        return _("{kind} {record} {field} changed").format(
+            kind=_audit_word(kind), record=record, field=_field_word(field)
+        )
+    old, new = values
+    return _("{kind} {record} {field}: {old} → {new}").format(
+        kind=_audit_word(kind),
+        record=record,
+        field=_field_word(field),
+        old=_change_value(kind, record, field, old),
+        new=_change_value(kind, record, field, new),
+    )
 
 
 def log(
@@ -254,16 +272,10 @@ def log(
                 r["command"],
                 "; ".join(_touched_text(kind, ids) for kind, ids in r["touched"].items()),
                 "; ".join(
-                    _("{kind} {record} {field}: {old} → {new}").format(
-                        kind=_audit_word(kind),
-                        record=record,
-                        field=_field_word(field),
-                        old=_change_value(kind, record, field, old),
-                        new=_change_value(kind, record, field, new),
-                    )
+                    _change_text(kind, record, field, values)
                     for kind, records in r["changes"].items()
                     for record, fields in records.items()
-                    for field, (old, new) in fields.items()
+                    for field, values in fields.items()
                 ),
             ]
             for r in rows

@@ -35,6 +35,7 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
         ([p["code"], p["name"], _steps_text(p)] for p in result["programmes"]),
         empty=_("no programme is defined"),
     )
+    kinds = {g["code"]: g["name"] for g in result["gathering_kinds"]}
     common.table(
         _("Trainer levels"),
         [_("code"), _("name"), _("obligations a year")],
@@ -44,7 +45,7 @@ def list_(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 level["name"],
                 "; ".join(
                     (_("from {year}: ").format(year=o["from_year"]) if o["from_year"] else "")
-                    + f"{o['count']} × {o['kind']}"
+                    + f"{o['count']} × {kinds.get(o['kind'], o['kind'])}"
                     for o in level["obligations"]
                 ),
             ]

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from steg2cli.commands import common
-from steg2cli.i18n import _
+from steg2cli.i18n import _, ngettext
 
 
 def report(
@@ -58,17 +58,20 @@ def report(
     for cohort in result.get("cohorts", []):
         figures = cohort["figures"]
         common.table(
-            _(
-                "Cohort {name} ({programme}, {start} – {end}): {trained} trained, {gatherings} gatherings, "
-                "{attendance} attended"
-            ).format(
+            _("Cohort {name} ({programme}, {start} – {end}): {trained}, {gatherings}, {attendance}").format(
                 name=cohort["name"],
                 programme=cohort["programme_name"],
                 start=cohort["start"],
                 end=cohort["end"],
-                trained=figures["trained"],
-                gatherings=len(figures["gatherings"]),
-                attendance=figures["attendance"],
+                trained=ngettext("{count} trained", "{count} trained", figures["trained"]).format(
+                    count=figures["trained"]
+                ),
+                gatherings=ngettext("{count} gathering", "{count} gatherings", len(figures["gatherings"])).format(
+                    count=len(figures["gatherings"])
+                ),
+                attendance=ngettext("{count} attended", "{count} attended", figures["attendance"]).format(
+                    count=figures["attendance"]
+                ),
             ),
             [_("municipality"), _("running programmes"), _("trained")],
             ([m["name"], m["running_programmes"], m["trained"]] for m in figures["municipalities"]),

@@ -137,9 +137,9 @@ def agreement_data(agreement: Agreement) -> dict[str, object]:
         ]
         if agreement.end is not None:
             period_text.append(f"Överenskommelsen upphör {day(agreement.end)} (den första dagen den inte gäller).")
-    trainer_lines = [trainer.name, trainer.email]
+    contact = [trainer.email] if trainer.email else []
     if trainer.phone:
-        trainer_lines.append(trainer.phone)
+        contact.append(f"telefon {trainer.phone}")
     sections = [
         {
             "heading": "Parter",
@@ -151,7 +151,7 @@ def agreement_data(agreement: Agreement) -> dict[str, object]:
                     else ""
                 )
                 + f" och Steg 2-utbildaren {trainer.name}"
-                + (f" ({trainer.email})" if trainer.email else "")
+                + (f" ({', '.join(contact)})" if contact else "")
                 + f". Årsavgiften betalas av {agreement.payer.name}.",
             ],
             "items": [],

@@ -3,7 +3,7 @@
 Written from the SIE format specification (SIE-gruppen, "SIE filformat", version 4): one record a line,
 `#LABEL field field …`, text fields in quotes, amounts with a decimal point, debit positive and credit
 negative, the character set IBM PC 8-bit (code page 437). Same input, same bytes: nothing here reads the
-clock, and `#GEN` is the period's last day.
+clock; `#GEN` is the day the file is made, which the caller gives (`Export.made`).
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class Export:
     verifications: Sequence[Verification]
     program: str = "steg2"
     version: str = ""
+    made: date | None = None  # the day the file is made (`#GEN`); None: the period's last day
 
 
 #: Characters outside code page 437 that have a plain stand-in (typographic dashes, quotes, spaces).
@@ -128,7 +129,7 @@ def write(export: Export) -> bytes:
         "#FLAGGA 0",
         f"#PROGRAM {quoted(export.program)} {quoted(export.version)}",
         "#FORMAT PC8",
-        f"#GEN {day(export.last)}",
+        f"#GEN {day(export.made or export.last)}",
         "#SIETYP 4",
         f"#ORGNR {export.org_number[:6]}-{export.org_number[6:]}" if len(export.org_number) == 10 else "",
         f"#FNAMN {quoted(export.company)}",

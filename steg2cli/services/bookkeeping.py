@@ -29,7 +29,7 @@ VAT_ACCOUNT = {2500: "vat-25", 1200: "vat-12", 600: "vat-6"}
 COMPENSATION_ACCOUNT = {"reminder-fee": "reminder-fees", "late-interest": "interest"}
 
 
-def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, dict[str, int]]:
+def verifications(db: Database, first: date, last: date, made: date | None = None) -> tuple[sie.Export, dict[str, int]]:
     """The period's verifications and how many of each kind."""
     with db.read() as session:
         chart = settings.accounts(session)
@@ -150,6 +150,7 @@ def verifications(db: Database, first: date, last: date) -> tuple[sie.Export, di
         accounts=names,
         verifications=[e[3] for e in entries],
         version=__version__,
+        made=made,
     )
     return export, {
         "invoices": sum(1 for i in invoices if i.kind == "invoice"),
@@ -184,8 +185,9 @@ def _merged(transactions: list[sie.Transaction]) -> list[sie.Transaction]:
     return [sie.Transaction(account, value) for account, value in merged.items() if value]
 
 
-def export_sie(db: Database, path: Path, first: date, last: date) -> dict[str, Any]:
-    """Write the period's SIE 4I file; the same period gives the same bytes."""
+def export_sie(db: Database, path: Path, first: date, last: date, today: date) -> dict[str, Any]:
+    """Write the period's SIE 4I file, made `today` (its `#GEN`); the same period on the same day gives the
+    same bytes."""
     path = Path(path)
     if first > last:
         raise BadInput(
@@ -199,7 +201,7 @@ def export_sie(db: Database, path: Path, first: date, last: date) -> dict[str, A
         raise BadInput(
             _("cannot write {path}: the folder {parent} does not exist").format(path=path, parent=path.parent)
         )
-    export, counts = verifications(db, first, last)
+    export, counts = verifications(db, first, last, today)
     # SIE files are code page 437: what it cannot carry is written as its nearest stand-in, and said so.
     warnings = [
         _("'{text}' is written as '{shown}' in the SIE file (code page 437 has no such character)").format(

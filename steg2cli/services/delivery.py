@@ -30,12 +30,14 @@ from sqlalchemy.orm import Session
 from steg2cli import rules
 from steg2cli.db import Database, touched
 from steg2cli.errors import BadInput, RuleViolation
-from steg2cli.i18n import _
+from steg2cli.i18n import N_, _
 from steg2cli.models import Delivery, Invoice, Payer
 from steg2cli.services import common, mailer, settings
 
 #: What the coordinator reads for a kind of document, as shown.
 KIND_NAMES = {"invoice": "Faktura", "credit": "Kreditfaktura"}
+#: The delivery channels, as a person reads them (as `commands.sending.CHANNELS`).
+CHANNELS = {"peppol": N_("Peppol"), "email": N_("e-mail"), "print": N_("print"), "manual": N_("by hand")}
 
 
 def _now() -> datetime:
@@ -421,7 +423,7 @@ def _deliver_one(
         name = (document[0].rsplit(".", 1)[0] if document else item.key.replace(":", "-")) + ".eml"
         delivery_id = _start(recorder, item, message_id)
         try:
-            target = mailer.write_atomically(Path(where.mail.outbox), name, prepared.data)
+            target = mailer.write_atomically(Path(where.mail.outbox), name, prepared.data, keep_existing=True)
         except BadInput as exc:
             _finish(recorder, delivery_id, "failed", reason=str(exc))
             outcome.failed.append({**label, "reason": str(exc)})
@@ -490,7 +492,7 @@ def _invoice_items(db: Database, session: Session, invoices: Sequence[dict[str, 
         make: Callable[[], tuple[str, bytes]]
         if lacking:
             problem = _("payer {id} ({name}) lacks {missing} for {channel}").format(
-                id=payer.id, name=payer.name, missing=", ".join(map(_, lacking)), channel=channel
+                id=payer.id, name=payer.name, missing=", ".join(map(_, lacking)), channel=_(CHANNELS[channel])
             )
         if channel == "peppol":
             try:
@@ -705,7 +707,7 @@ def _reminder_items(
                     shown=shown,
                     level=level,
                     problem=_("payer {id} ({name}) lacks {missing} for {channel}").format(
-                        id=payer.id, name=payer.name, missing=", ".join(map(_, lacking)), channel=channel
+                        id=payer.id, name=payer.name, missing=", ".join(map(_, lacking)), channel=_(CHANNELS[channel])
                     )
                     if lacking
                     else "",

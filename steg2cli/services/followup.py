@@ -202,6 +202,12 @@ def compliance(db: Database, year: int) -> list[dict[str, Any]]:
         return _compliance_rows(session, year)
 
 
+def gathering_names(db: Database) -> dict[str, str]:
+    """The gathering kinds of the programme definition, code to name, in the definition's order."""
+    with db.read() as session:
+        return dict(common.definition(session).gatherings)
+
+
 def export_compliance(db: Database, year: int, path: Path) -> int:
     """The compliance report as an Excel workbook."""
     from steg2cli.excel import Column, Sheet, write_workbook

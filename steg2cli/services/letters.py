@@ -90,6 +90,17 @@ PROGRAMME_NAMES = {
 }
 
 
+#: A gathering kind in a letter: its Swedish name, singular and plural.
+MEETING_WORDS = {"network": ("nätverksträff", "nätverksträffar"), "conference": ("konferens", "konferenser")}
+
+
+def _meetings(count: int, kind: str) -> str:
+    """`1 nätverksträff`, `0 nätverksträffar`, `2 konferenser`: a count with its Swedish plural (letters
+    are written in Swedish whatever the terminal's language)."""
+    singular, plural = MEETING_WORDS.get(kind, (kind, kind))
+    return f"{count} {singular if count == 1 else plural}"
+
+
 def _letter(about: str, name: str, year: int, details: dict[str, Any], seller: dict[str, str]) -> tuple[str, str]:
     """The subject and text of a letter to a trainer, in Swedish."""
     greeting = [f"Hej {name},", ""]
@@ -111,19 +122,19 @@ def _letter(about: str, name: str, year: int, details: dict[str, Any], seller: d
         network, conferences = details["network_meetings"], details["conferences"]
         required = details["required"]
         left_network, left_conferences = rules.meetings_left(network, conferences, required)
-        still = []
-        if left_network:
-            still.append(f"{left_network} nätverksträff" + ("ar" if left_network > 1 else ""))
-        if left_conferences:
-            still.append(f"{left_conferences} konferens" + ("er" if left_conferences > 1 else ""))
+        still = [
+            text
+            for count, text in (
+                (left_network, _meetings(left_network, "network")),
+                (left_conferences, _meetings(left_conferences, "conference")),
+            )
+            if count
+        ]
         lines = [
-            f"Som Steg 2-utbildare deltar du varje år i {required.get('network', 0)} nätverksträffar "
-            f"och {required.get('conference', 0)} konferens.",
-            f"Under {year} har du hittills deltagit i {network} nätverksträff"
-            + ("ar" if network != 1 else "")
-            + f" och {conferences} konferens"
-            + ("er" if conferences > 1 else "")
-            + ".",
+            f"Som Steg 2-utbildare deltar du varje år i {_meetings(required.get('network', 0), 'network')} "
+            f"och {_meetings(required.get('conference', 0), 'conference')}.",
+            f"Under {year} har du hittills deltagit i {_meetings(network, 'network')} "
+            f"och {_meetings(conferences, 'conference')}.",
             f"Kvar att delta i: {' och '.join(still)}.",
         ]
         if details["upcoming"]:

@@ -121,9 +121,11 @@ def as_bytes(mail: EmailMessage) -> bytes:
     return mail.as_bytes(policy=SMTP)
 
 
-def write_atomically(folder: Path, name: str, data: bytes) -> Path:
+def write_atomically(folder: Path, name: str, data: bytes, keep_existing: bool = False) -> Path:
     """Write `data` as `folder/name` so that whoever collects the folder never sees half a file: it is
-    written under a hidden name without the file's extension, flushed to disk, then renamed."""
+    written under a hidden name without the file's extension, flushed to disk, then renamed. With
+    `keep_existing` a file already there (not collected yet) is never replaced: the new one gets a suffix
+    (`letter-meetings-2026-5-2.eml`), and the path written is returned."""
     target = folder / name
     try:
         folder.mkdir(exist_ok=True)  # the folder itself, never a mistyped path above it
@@ -136,11 +138,36 @@ def write_atomically(folder: Path, name: str, data: bytes) -> Path:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, user_mode())
-        os.replace(temporary, target)
+        if keep_existing:
+            target = _link_new(Path(temporary), folder, name)
+        else:
+            os.replace(temporary, target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise BadInput(_("cannot write {path}: {strerror}").format(path=target, strerror=exc.strerror)) from None
     return target
+
+
+def _link_new(temporary: Path, folder: Path, name: str) -> Path:
+    """Give the written file the first free name of `name`, `stem-2.ext`, `stem-3.ext`…: a hard link
+    fails rather than replace a file already there, so two runs never take the same name."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    for number in range(1, 10_000):
+        target = folder / (name if number == 1 else f"{stem}-{number}{dot}{extension}")
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            continue
+        except OSError:  # a file system without hard links: take a free name as the folder shows it
+            if target.exists():
+                continue
+            os.replace(temporary, target)
+            return target
+        temporary.unlink()
+        return target
+    raise OSError(17, os.strerror(17))
 
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
@@ -192,6 +219,19 @@ class Connection:
                 _("the mail server {where} refused the login of {user} ({code})").format(
                     where=where, user=config.user, code=exc.smtp_code
                 )
+            ) from None
+        except smtplib.SMTPNotSupportedError:
+            self.close()
+            raise BadInput(
+                _(
+                    "the mail server {where} answered but offers no login (AUTH) here: ask for the port that takes "
+                    "a login, or clear smtp.user for a server that needs none"
+                ).format(where=where)
+            ) from None
+        except smtplib.SMTPResponseException as exc:
+            self.close()
+            raise BadInput(
+                _("the mail server {where} answered but refused: {reason}").format(where=where, reason=_reason(exc))
             ) from None
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
@@ -289,4 +329,33 @@ def _reason(exc: BaseException) -> str:
         error = exc.smtp_error
         text = error.decode(errors="replace") if isinstance(error, bytes) else str(error)
         return f"{exc.smtp_code} {without_addresses(text)}"
-    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return _failure(exc) or getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def _failure(exc: BaseException) -> str | None:
+    """A common connection failure said in the terminal's language, with the system's code kept
+    (`errno 111`); None for any other."""
+    import errno
+    import socket
+
+    code = getattr(exc, "errno", None)
+    if isinstance(exc, socket.gaierror):
+        return _("no such server name ({code})").format(code=code)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return _("its certificate could not be verified: {reason}").format(reason=exc.verify_message)
+    if isinstance(exc, ssl.SSLError):
+        return _("the encrypted connection failed: {reason}").format(reason=exc.reason or exc)
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return _("no answer within {seconds} seconds").format(seconds=TIMEOUT_SECONDS)
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return _("the server closed the connection")
+    words = {
+        errno.ECONNREFUSED: _("the connection was refused: nothing answers on that port"),
+        errno.ECONNRESET: _("the server broke off the connection"),
+        errno.EHOSTUNREACH: _("the server's network cannot be reached"),
+        errno.ENETUNREACH: _("the network cannot be reached"),
+        errno.ETIMEDOUT: _("no answer within {seconds} seconds").format(seconds=TIMEOUT_SECONDS),
+    }
+    if code in words:
+        return f"{words[code]} (errno {code})"
+    return None

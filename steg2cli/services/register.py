@@ -438,6 +438,9 @@ class _Importer:
             for sid, place, key in session.execute(select(School.id, School.municipality_code, School.name_key))
         }
         self.touched: dict[str, list[int]] = defaultdict(list)
+        #: The e-mail addresses of trainers on the Utbildare sheet whose row was refused: rows referring to
+        #: them are skipped quietly (the trainer's own row says what is wrong), not reported as unknown.
+        self.refused_trainers: set[str] = set()
 
     # -- cells
 
@@ -464,10 +467,13 @@ class _Importer:
             )
         return found
 
-    def trainer(self, value: Any) -> int:
+    def trainer(self, value: Any) -> int | None:
+        """A trainer by e-mail; None for one on the Utbildare sheet whose row was refused."""
         text = trainees._text(value).lower()
         found = self.trainers.get(text)
         if found is None:
+            if text and text in self.refused_trainers:
+                return None
             raise ValueError(_("unknown trainer '{text}'").format(text=text))
         return found[0]
 
@@ -557,19 +563,31 @@ class _Importer:
             if level and level not in levels:
                 sheet.bad(row, "Nivå", level, _("unknown level (use {levels})").format(levels=", ".join(levels)))
             if basic and series:
-                for problem in rules.trainer_eligibility(basic, series, text("Utsedd av"), self.today):
+                # Rule 1 (rules.trainer_eligibility), each problem in the cell it is about, with its value.
+                for problem in rules.not_in_future(_("the grundutbildning"), basic, self.today):
+                    sheet.bad(row, "Grundutbildning", basic.isoformat(), problem)
+                for problem in rules.not_in_future(_("the programme series"), series, self.today):
+                    sheet.bad(row, "Programserie hållen", series.isoformat(), problem)
+                if series < basic:
                     sheet.bad(
                         row,
-                        "Utsedd av" if "appoint" in problem or "utsedd" in problem.lower() else "Programserie hållen",
-                        "",
-                        problem,
+                        "Programserie hållen",
+                        series.isoformat(),
+                        _(
+                            "the programme series ({series_held}) must be held after the grundutbildning "
+                            "({basic_training})"
+                        ).format(series_held=series.isoformat(), basic_training=basic.isoformat()),
                     )
+                for problem in rules.appointment(text("Utsedd av")):
+                    sheet.bad(row, "Utsedd av", text("Utsedd av"), problem)
             if certified:
                 for problem in rules.not_in_future(_("the certification"), certified, self.today):
                     sheet.bad(row, "Certifierad", certified.isoformat(), problem)
             if email and email in seen:
                 sheet.bad(row, "E-post", email, _("the same trainer is on an earlier row"))
             if len(self.errors) > before or email is None:
+                if text("E-post") and (email or text("E-post").lower()) not in seen:
+                    self.refused_trainers.add(email or text("E-post").lower())
                 continue
             seen.add(email)
             if email in self.trainers:
@@ -686,8 +704,8 @@ class _Importer:
                 contact_email = self.read(
                     sheet, row, cells, "Kontaktens e-post", lambda v: rules.normalize_email(trainees._text(v))
                 )
-            if len(self.errors) > before or start is None:
-                continue
+            if len(self.errors) > before or start is None or lead is None:
+                continue  # lead None: a trainer refused on the Utbildare sheet, reported there
             existing = next((r for r in runs[school_id] if r.programme == programme and r.start == start), None)
             if existing is None:
                 running = [
@@ -888,8 +906,8 @@ class _Importer:
             start = self.read(sheet, row, cells, "Start", self.day)
             end = self.read(sheet, row, cells, "Slut", self.optional_day)
             billed = self.read(sheet, row, cells, "Fakturerat t.o.m.", self.optional_day)
-            if len(self.errors) > before:
-                continue
+            if len(self.errors) > before or trainer_id is None:
+                continue  # trainer_id None: refused on the Utbildare sheet, reported there
             place = self.place_of(trainer_id)
             school_id = None
             school_text = trainees._text(cells.get("Skola"))
@@ -959,6 +977,12 @@ class _Importer:
 
     # -- Utbildade
 
+    def _about_a_refused_trainer(self, value: str, reason: str) -> bool:
+        """A trainee row's "unknown trainer" about a trainer refused on the Utbildare sheet: a follow-on
+        error, left out (the trainer's own row says what is wrong)."""
+        text = value.strip().lower()
+        return text in self.refused_trainers and reason == _("unknown trainer '{text}'").format(text=value.strip())
+
     def trainees_sheet(self, reader: Any) -> None:
         found = reader.sheet(TRAINED, [rules.TRAINEE_COLUMNS.index("Datum")])
         if found is None:
@@ -971,7 +995,11 @@ class _Importer:
         self.session.flush()
         checker = trainees.TraineeChecker(_HistoryLookups(self.session), self.today, keep_erased=True)
         stored = trainees.store_checked(self.session, checker, enumerate(data, start=2), reported_on=None)
-        self.errors += [(TRAINED, row, column, value, reason) for row, column, value, reason in checker.errors]
+        self.errors += [
+            (TRAINED, row, column, value, reason)
+            for row, column, value, reason in checker.errors
+            if not self._about_a_refused_trainer(value, reason)
+        ]
         if self.errors or not stored.rows:
             return
         self.added["trainees"] += stored.added
