@@ -783,27 +783,43 @@ class _Importer:
                 except ValueError as exc:
                     sheet.bad(row, column, part, str(exc))
         for step, column, day in wanted:
-            if (step, day) in done:
-                self.present["steps"] += 1
-                continue
-            known = common.definition(self.session)
-            kind = known.programmes.get(run.programme) or rules.ProgrammeKind(run.programme, run.programme)
-            problems = rules.step_allowed(step, day, done, run.start, run.stopped_on, self.today, kind, known)
-            for problem in problems:
-                sheet.bad(row, column, day.isoformat(), problem)
-            if problems:
-                continue
-            self.session.add(
-                Step(
-                    run_id=run.id,
-                    step=step,
-                    once_key=rules.once_key(known.steps[step]),
-                    step_date=day,
-                    trainer_id=run.trainer_id,
-                )
+            self._record_step(sheet, row, column, day.isoformat(), run, step, day, done)
+
+    def _record_step(
+        self,
+        sheet: _Sheet,
+        row: int,
+        column: str,
+        value: str,
+        run: SchoolProgramme,
+        step: str,
+        day: date,
+        done: list[tuple[str, date]],
+    ) -> bool:
+        """One step of a run from a sheet, under the programme's rules of order (`done`: the run's steps so
+        far, kept up to date); whether it was added (already there: counted as present)."""
+        if (step, day) in done:
+            self.present["steps"] += 1
+            return False
+        known = common.definition(self.session)
+        kind = known.programmes.get(run.programme) or rules.ProgrammeKind(run.programme, run.programme)
+        problems = rules.step_allowed(step, day, done, run.start, run.stopped_on, self.today, kind, known)
+        for problem in problems:
+            sheet.bad(row, column, value, problem)
+        if problems:
+            return False
+        self.session.add(
+            Step(
+                run_id=run.id,
+                step=step,
+                once_key=rules.once_key(known.steps[step]),
+                step_date=day,
+                trainer_id=run.trainer_id,
             )
-            done.append((step, day))
-            self.added["steps"] += 1
+        )
+        done.append((step, day))
+        self.added["steps"] += 1
+        return True
 
     # -- Övriga steg
 
@@ -863,27 +879,8 @@ class _Importer:
                         select(Step.step, Step.step_date).where(Step.run_id == run.id, Step.void_on.is_(None))
                     )
                 ]
-            if (step, day) in done[run.id]:
-                self.present["steps"] += 1
-                continue
-            kind = known.programmes.get(run.programme) or rules.ProgrammeKind(run.programme, run.programme)
-            problems = rules.step_allowed(step, day, done[run.id], run.start, run.stopped_on, self.today, kind, known)
-            for problem in problems:
-                sheet.bad(row, "Steg", step, problem)
-            if problems:
-                continue
-            self.session.add(
-                Step(
-                    run_id=run.id,
-                    step=step,
-                    once_key=rules.once_key(known.steps[step]),
-                    step_date=day,
-                    trainer_id=run.trainer_id,
-                )
-            )
-            done[run.id].append((step, day))
-            self.added["steps"] += 1
-            touched_runs.append(run.id)
+            if self._record_step(sheet, row, "Steg", step, run, step, day, done[run.id]):
+                touched_runs.append(run.id)
         if touched_runs:
             self.session.flush()
             for chunk in common.chunks(sorted(set(touched_runs))):
