@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -173,7 +173,11 @@ def nothing_written(path: Target) -> Iterator[None]:
 
 
 def register(
-    name: str = "Anna Lind", email: str = "anna@example.se", municipality: str = "Gävle", **extra: str
+    name: str = "Anna Lind",
+    email: str = "anna@example.se",
+    municipality: str = "Gävle",
+    programmes: Sequence[str] = (),
+    **extra: str,
 ) -> dict[str, Any]:
     args = [
         "register-trainer",
@@ -192,6 +196,8 @@ def register(
     ]
     for key, value in extra.items():
         args += [f"--{key.replace('_', '-')}", value]
+    for code in programmes:
+        args += ["--programme", code]
     return ok(*args)
 
 

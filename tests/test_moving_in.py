@@ -23,6 +23,7 @@ from tests.conftest import (
     ok,
     query,
     refused,
+    register,
     run,
     trainer_under_agreement,
 )
@@ -368,22 +369,7 @@ def test_db_copy_into_an_empty_postgresql_database(fresh_db: Any, tmp_path: Path
     examples = Path(__file__).parent.parent / "examples"
     ok("programme", "load", str(examples / "pool-programme.toml"))
     ok("programme", "load", str(examples / "three-level-supervisors.toml"))
-    many = ok(
-        "register-trainer",
-        "Sam Many",
-        "--email",
-        "sam@many.se",
-        "--municipality",
-        "Gävle",
-        "--basic-training",
-        "2022-01-10",
-        "--series-held",
-        "2022-06-01",
-        "--appointed-by",
-        "Karin Ek, rektor",
-        *(arg for code in ALL_PROGRAMMES for arg in ("--programme", code)),
-        "--json",
-    )["id"]
+    many = register(name="Sam Many", email="sam@many.se", programmes=ALL_PROGRAMMES)["id"]
     _admin("DROP DATABASE IF EXISTS steg2_copy_target")
     _admin("CREATE DATABASE steg2_copy_target")
     url = _server_url("steg2_copy_target")
